@@ -1,0 +1,37 @@
+// Bundles every entry point into dist/: one self-contained file each, so the .vsix and the worker
+// (which may read only its own file under Node's permission model) need no node_modules.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** [entry source, output path without .js]; entries whose source does not exist yet are skipped. */
+const entries = [
+  ['runtime/cli.ts', 'runtime/cli'],
+  ['runtime/worker/worker-main.ts', 'runtime/worker'],
+  ['server/main.ts', 'server/main'],
+  ['client/extension.ts', 'client/extension'],
+  ['runtime/debug/debug-adapter.ts', 'debug/adapter'],
+  ['bench/bench.ts', 'bench/bench'],
+].filter(([src]) => existsSync(src));
+
+const options = {
+  entryPoints: entries.map(([src, out]) => ({ in: src, out })),
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  external: ['vscode'],
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+};
+
+if (watch) {
+  const ctx = await esbuild.context(options);
+  await ctx.watch();
+} else {
+  await esbuild.build(options);
+}

@@ -1,0 +1,160 @@
+/**
+ * Checks of app.json that span more than one value: names in guide pages and repeats must be
+ * inputs, repeats must not contain themselves, every input must be reachable, min ≤ max, and
+ * defaults must be acceptable to their own input.
+ */
+import { SourceProblem } from '../errors';
+import type { AppJson, RepeatInput } from './app-json-types';
+import { isValueOf, keyOf, validatorRegExp } from './input-rules';
+import { JsonDocument, JsonNode, problemAt } from './json-tree';
+import { suggestName } from './suggest-name';
+
+export interface InputLocation {
+  /** The input's name in the "input" object. */
+  readonly keyNode: JsonNode;
+  readonly node: JsonNode;
+  /** Value node of each parameter as written. */
+  readonly params: Map<string, JsonNode>;
+}
+
+export interface PageLocation {
+  readonly node: JsonNode;
+  /** How messages name the page: by id, else title, else position. */
+  label: string;
+  /** One node per name in the page's input_fields. */
+  fieldNodes: JsonNode[];
+}
+
+export interface AppJsonLocations {
+  inputNode?: JsonNode;
+  guideNode?: JsonNode;
+  /** Every input written in app.json, including those left out of AppJson for bad types. */
+  readonly inputs: Map<string, InputLocation>;
+  readonly pages: PageLocation[];
+}
+
+export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: AppJsonLocations): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  const report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix?: string): void => {
+    problems.push(problemAt(doc, at, severity, code, message, fix));
+  };
+  const declared = [...loc.inputs.keys()];
+  const unknownName = (name: string, where: string, at: JsonNode): void => {
+    const s = suggestName(name, declared);
+    report(at, 'error', 'unknown-input', `${where} lists "${name}", which is not an input;${s ? ` did you mean "${s}"?` : ' no input has that name'}`, s ? `write "${s}"` : `add an input "${name}" to "input" or remove it from the list`);
+  };
+
+  // Guide pages.
+  const pageOf = new Map<string, string>();
+  loc.pages.forEach((page, i) => {
+    appJson.guide[i].input_fields.forEach((name, j) => {
+      const at = page.fieldNodes[j];
+      if (!loc.inputs.has(name)) unknownName(name, page.label, at);
+      else if (pageOf.has(name)) report(at, 'warning', 'input-on-two-pages', `input "${name}" is on ${pageOf.get(name)} and again on ${page.label}`, 'list it on one page only');
+      else pageOf.set(name, page.label);
+    });
+  });
+
+  // Repeats: members must exist; no repeat may contain itself.
+  const repeats = Object.entries(appJson.input).filter((e): e is [string, RepeatInput] => e[1].type === 'repeat');
+  const fieldNode = (repeat: string, index: number): JsonNode => {
+    const list = loc.inputs.get(repeat)?.params.get('input_fields');
+    return list?.children?.filter((c) => typeof c.value === 'string')[index] ?? list ?? loc.inputs.get(repeat)!.keyNode;
+  };
+  const inRepeat = new Map<string, string>();
+  for (const [name, repeat] of repeats) {
+    repeat.input_fields.forEach((member, j) => {
+      if (!loc.inputs.has(member)) unknownName(member, `repeat "${name}"`, fieldNode(name, j));
+      else if (!inRepeat.has(member)) inRepeat.set(member, name);
+    });
+    if (repeat.input_fields.length === 0 && loc.inputs.get(name)?.params.has('input_fields')) {
+      report(loc.inputs.get(name)!.params.get('input_fields')!, 'warning', 'repeat-empty', `repeat "${name}" has no input_fields, so its entries are empty`, 'list the inputs every entry should ask for');
+    }
+  }
+  checkCycles(repeats, fieldNode, report);
+
+  // Reachability.
+  const guideMissing = loc.guideNode === undefined;
+  if (guideMissing && loc.inputs.size > 0) {
+    report(doc.root!, 'warning', 'guide-missing', 'app.json has inputs but no "guide", so the configuration wizard shows no pages', 'add "guide": [ { "title": "…", "input_fields": [ … ] } ]');
+  }
+  for (const [name, l] of loc.inputs) {
+    const page = pageOf.get(name);
+    const repeat = inRepeat.get(name);
+    if (!page && !repeat && !guideMissing) {
+      report(l.keyNode, 'warning', 'input-unreachable', `input "${name}" is on no guide page and in no repeat, so the user is never asked for it`, `add "${name}" to the input_fields of a guide page`);
+    }
+    if (page && repeat) {
+      report(l.keyNode, 'warning', 'input-in-repeat-and-page', `input "${name}" is in repeat "${repeat}" and also on ${page}, so it is asked for both per entry and once at the top level`, `remove it from ${page} or from the repeat`);
+    }
+  }
+
+  // Per-input value checks.
+  for (const [name, input] of Object.entries(appJson.input)) {
+    const params = loc.inputs.get(name)!.params;
+    const at = (param: string): JsonNode => params.get(param) ?? loc.inputs.get(name)!.keyNode;
+    switch (input.type) {
+      case 'repeat':
+        if (input.min !== undefined && input.max !== undefined && input.min > input.max) {
+          report(at('max'), 'error', 'repeat-min-max', `repeat "${name}": "max" ${input.max} is less than "min" ${input.min}`, `make "max" at least ${input.min}, or lower "min"`);
+        }
+        break;
+      case 'text': {
+        const re = validatorRegExp(input);
+        if (re && input.default !== undefined && !re.test(input.default)) {
+          const why = input.on_error ? ` (${input.on_error})` : '';
+          report(at('default'), 'warning', 'input-default-invalid', `input "${name}": "default" ${JSON.stringify(input.default)} does not match its validator /${input.validator}/${why}`, 'change the default to text the validator accepts, or the validator (it must match the whole text)');
+        }
+        break;
+      }
+      case 'option':
+      case 'checkbox': {
+        const keys = Object.keys(input.values ?? {});
+        if (keys.length === 0) {
+          report(at('values'), 'warning', 'input-no-values', `${input.type} input "${name}" has no "values", so nothing can be selected`, 'add "values": { "<value>": "<display name>" }');
+          break;
+        }
+        const defaults = input.default === undefined ? [] : Array.isArray(input.default) ? input.default : [input.default];
+        const defaultNode = params.get('default');
+        defaults.forEach((d, i) => {
+          if (isValueOf(input, d)) return;
+          const node = defaultNode?.type === 'array' ? (defaultNode.children?.[i] ?? defaultNode) : at('default');
+          const s = suggestName(keyOf(d) ?? '', keys);
+          const hint = s ? `; did you mean "${s}"?` : '';
+          report(node, 'error', 'input-default-invalid', `input "${name}": default ${JSON.stringify(d)} is not one of its values (${keys.map((k) => JSON.stringify(k)).join(', ')})${hint}`, s ? `write "${s}"` : 'use a key of "values"');
+        });
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  return problems;
+}
+
+function checkCycles(
+  repeats: [string, RepeatInput][],
+  fieldNode: (repeat: string, index: number) => JsonNode,
+  report: (at: JsonNode, severity: 'error', code: string, message: string, fix: string) => void,
+): void {
+  const byName = new Map(repeats);
+  // Plain depth-first search: every back edge closes a cycle and is reported where it is written.
+  const done = new Set<string>();
+  const visit = (path: string[]): void => {
+    const current = path[path.length - 1];
+    byName.get(current)!.input_fields.forEach((member, j) => {
+      if (!byName.has(member) || done.has(member)) return;
+      const start = path.indexOf(member);
+      if (start < 0) {
+        visit([...path, member]);
+        return;
+      }
+      const cycle = path.slice(start);
+      const shown = [...cycle, member].map((n) => `"${n}"`).join(' → ');
+      const message = cycle.length === 1 ? `repeat "${member}" lists itself in its input_fields` : `repeat "${member}" contains itself: ${shown}`;
+      report(fieldNode(current, j), 'error', 'repeat-cycle', message, `remove "${member}" from the input_fields of "${current}"`);
+    });
+    done.add(current);
+  };
+  for (const [name] of repeats) if (!done.has(name)) visit([name]);
+}

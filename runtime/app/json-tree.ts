@@ -1,0 +1,184 @@
+/**
+ * JSON text → jsonc-parser tree, with every syntax error as a SourceProblem at its exact place.
+ * app.json, manifest.json and instance files all go through here so their positions agree.
+ */
+import { getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
+import { lineColumnAt, Severity, SourceProblem } from '../errors';
+
+export type { Node as JsonNode } from 'jsonc-parser';
+
+export interface JsonDocument {
+  readonly file: string;
+  readonly text: string;
+  /** Undefined when the text has no value at all. */
+  readonly root?: Node;
+  /** Syntax errors and duplicate keys. */
+  readonly problems: SourceProblem[];
+}
+
+export interface JsonProperty {
+  readonly key: string;
+  readonly keyNode: Node;
+  readonly valueNode: Node;
+}
+
+const SYNTAX_MESSAGES: Record<string, [string, string?]> = {
+  InvalidSymbol: ['unexpected character', 'JSON values are objects, arrays, "strings", numbers, true, false or null'],
+  InvalidNumberFormat: ['invalid number'],
+  PropertyNameExpected: ['expected a property name', 'property names are strings in double quotes'],
+  ValueExpected: ['expected a value'],
+  ColonExpected: ['expected a colon after the property name', 'write "name": value'],
+  CommaExpected: ['expected a comma', 'separate items with commas'],
+  CloseBraceExpected: ['expected "}"', 'close the object'],
+  CloseBracketExpected: ['expected "]"', 'close the array'],
+  EndOfFileExpected: ['unexpected text after the end of the JSON value', 'remove it'],
+  InvalidCommentToken: ['comments are not allowed in this file', 'remove the comment'],
+  UnexpectedEndOfComment: ['unterminated comment', 'close it with */'],
+  UnexpectedEndOfString: ['unterminated string', 'close the string with " (a line break inside a string is written \\n)'],
+  UnexpectedEndOfNumber: ['unterminated number'],
+  InvalidUnicode: ['invalid \\u escape', 'write four hex digits after \\u'],
+  InvalidEscapeCharacter: ['invalid escape in string', 'valid escapes are \\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX'],
+  InvalidCharacter: ['control character in string', 'write it as an escape, e.g. \\n or \\t'],
+};
+
+export interface ParseJsonOptions {
+  /** app.json is read by IoT Open's plain JSON parser; local files may carry comments. */
+  readonly allowComments: boolean;
+}
+
+export function parseJsonDocument(text: string, file: string, options: ParseJsonOptions): JsonDocument {
+  const errors: ParseError[] = [];
+  const root = parseTree(text, errors, {
+    disallowComments: !options.allowComments,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
+  const problems: SourceProblem[] = [];
+  const seenOffsets = new Set<number>();
+  for (const e of errors) {
+    // jsonc-parser reports one mistake under several codes at the same offset (a trailing comma
+    // gives both PropertyNameExpected and ValueExpected): one problem per place is enough.
+    if (seenOffsets.has(e.offset)) continue;
+    seenOffsets.add(e.offset);
+    problems.push(syntaxProblem(text, file, e));
+  }
+  if (root) problems.push(...duplicateKeys(text, file, root));
+  return { file, text, root, problems };
+}
+
+function syntaxProblem(text: string, file: string, e: ParseError): SourceProblem {
+  const code = printParseErrorCode(e.error);
+  const comma = trailingCommaBefore(text, e.offset);
+  if (comma !== undefined && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
+    return { file, ...lineColumnAt(text, comma), severity: 'error', code: 'json-syntax', message: 'trailing comma', fix: 'remove the comma' };
+  }
+  if (code === 'ValueExpected' && e.offset >= text.trimEnd().length) {
+    return {
+      file,
+      ...lineColumnAt(text, e.offset),
+      severity: 'error',
+      code: 'json-syntax',
+      message: text.trim() === '' ? 'the file is empty' : 'unexpected end of file: expected a value',
+      fix: text.trim() === '' ? 'write a JSON object: {}' : 'complete the JSON value',
+    };
+  }
+  const [message, fix] = SYNTAX_MESSAGES[code] ?? [code];
+  return { file, ...lineColumnAt(text, e.offset), severity: 'error', code: 'json-syntax', message, ...(fix ? { fix } : {}) };
+}
+
+/** Offset of a comma that directly precedes a closing bracket at `offset`, if that is the case. */
+function trailingCommaBefore(text: string, offset: number): number | undefined {
+  const ch = text[offset];
+  if (ch !== '}' && ch !== ']') return undefined;
+  let i = offset - 1;
+  while (i >= 0 && /\s/.test(text[i])) i--;
+  return text[i] === ',' ? i : undefined;
+}
+
+function duplicateKeys(text: string, file: string, root: Node): SourceProblem[] {
+  const problems: SourceProblem[] = [];
+  const walk = (node: Node): void => {
+    if (node.type === 'object') {
+      const seen = new Set<string>();
+      for (const p of properties(node)) {
+        if (seen.has(p.key)) {
+          problems.push(problemAt({ file, text }, p.keyNode, 'warning', 'json-duplicate-key', `duplicate key "${p.key}": only the last one counts`, 'remove one of them'));
+        }
+        seen.add(p.key);
+      }
+    }
+    for (const child of node.children ?? []) walk(child);
+  };
+  walk(root);
+  return problems;
+}
+
+/** The properties of an object node, in order; skips properties the parser could not complete. */
+export function properties(node: Node): JsonProperty[] {
+  if (node.type !== 'object') return [];
+  const out: JsonProperty[] = [];
+  for (const prop of node.children ?? []) {
+    const [keyNode, valueNode] = prop.children ?? [];
+    if (keyNode && valueNode && typeof keyNode.value === 'string') out.push({ key: keyNode.value, keyNode, valueNode });
+  }
+  return out;
+}
+
+/** The value node of `key` (the last one, as JSON.parse would take). */
+export function propertyValue(node: Node, key: string): Node | undefined {
+  let found: Node | undefined;
+  for (const p of properties(node)) if (p.key === key) found = p.valueNode;
+  return found;
+}
+
+export function propertyKeyNode(node: Node, key: string): Node | undefined {
+  let found: Node | undefined;
+  for (const p of properties(node)) if (p.key === key) found = p.keyNode;
+  return found;
+}
+
+/** The plain value of a node. */
+export function nodeValue(node: Node): unknown {
+  return getNodeValue(node) as unknown;
+}
+
+export function problemAt(
+  doc: { readonly file: string; readonly text: string },
+  at: Node | number,
+  severity: Severity,
+  code: string,
+  message: string,
+  fix?: string,
+): SourceProblem {
+  const offset = typeof at === 'number' ? at : at.offset;
+  return { file: doc.file, ...lineColumnAt(doc.text, offset), severity, code, message, ...(fix !== undefined ? { fix } : {}) };
+}
+
+/** A short readable form of a JSON value for messages: `the string "10"`, `an array`, … */
+export function describeValue(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  switch (typeof v) {
+    case 'string':
+      return `the string ${JSON.stringify(v)}`;
+    case 'number':
+      return `the number ${v}`;
+    case 'boolean':
+      return String(v);
+    case 'object':
+      return 'an object';
+    default:
+      return String(v);
+  }
+}
+
+/** JSON text of a value, shortened for messages. */
+export function showValue(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+/** In file order, so the CLI lists them as an editor would; the sort is stable for equal places. */
+export function sortByPosition(problems: readonly SourceProblem[]): SourceProblem[] {
+  return [...problems].sort((a, b) => a.line - b.line || a.column - b.column);
+}

@@ -1,0 +1,298 @@
+/**
+ * app.json text → AppJson plus every problem at its exact line and column. This file checks
+ * structure (JSON types of each key, per the parameter table); app-json-checks.ts checks meaning
+ * (references between inputs and pages, defaults against validators and values).
+ */
+import { SourceProblem } from '../errors';
+import { checkAppJsonSemantics, AppJsonLocations, InputLocation, PageLocation } from './app-json-checks';
+import {
+  AppJson,
+  APP_JSON_KEYS,
+  GuidePage,
+  GUIDE_PAGE_KEYS,
+  INPUT_TYPES,
+  InputSpec,
+  InputType,
+  isInputType,
+  ParameterInfo,
+  parametersOf,
+} from './app-json-types';
+import { compileValidator, isNumericString } from './input-rules';
+import { describeValue, JsonNode, nodeValue, parseJsonDocument, problemAt, properties, sortByPosition } from './json-tree';
+import { didYouMean, suggestName } from './suggest-name';
+
+export interface AppJsonParse {
+  /**
+   * Absent when the text is not valid JSON or not an object. Otherwise a best-effort model even
+   * when problems has errors: a value that failed its check is left out (an input with an
+   * unknown type entirely), so the declared types hold for whatever is present.
+   */
+  appJson?: AppJson;
+  problems: SourceProblem[];
+}
+
+type Report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix?: string) => void;
+
+export function parseAppJson(text: string, file: string): AppJsonParse {
+  // IoT Open reads app.json with a strict JSON parser, so comments are errors here.
+  const doc = parseJsonDocument(text, file, { allowComments: false });
+  const problems = [...doc.problems];
+  // A tree recovered from broken syntax yields spurious follow-on problems; syntax first.
+  if (problems.some((p) => p.code === 'json-syntax')) return { problems };
+  const root = doc.root;
+  if (!root || root.type !== 'object') {
+    const at = root ?? 0;
+    problems.push(problemAt(doc, at, 'error', 'app-json-root', `app.json must be a JSON object; got ${root ? describeValue(nodeValue(root)) : 'nothing'}`, 'write { "input": { … }, "guide": [ … ] }'));
+    return { problems };
+  }
+  const report: Report = (at, severity, code, message, fix) => problems.push(problemAt(doc, at, severity, code, message, fix));
+
+  const appJson: AppJson = { input: {}, guide: [] };
+  const locations: AppJsonLocations = { inputs: new Map(), pages: [] };
+  let sawLicence = false;
+  for (const { key, keyNode, valueNode } of properties(root)) {
+    const value = nodeValue(valueNode);
+    switch (key) {
+      case 'name':
+      case 'version':
+      case 'description':
+      case 'author':
+      case 'licence':
+      case 'license':
+        if (typeof value !== 'string') {
+          report(valueNode, 'error', 'app-json-type', `"${key}" must be a string; got ${describeValue(value)}`, `write "${key}": "${typeof value === 'number' ? value : '…'}"`);
+          break;
+        }
+        if (key === 'licence' || key === 'license') {
+          if (sawLicence) report(keyNode, 'warning', 'app-json-duplicate-licence', 'both "licence" and "license" are given; the later one counts', 'keep only one');
+          sawLicence = true;
+          appJson.licence = value;
+        } else appJson[key] = value;
+        break;
+      case 'input':
+        locations.inputNode = valueNode;
+        readInputs(valueNode, appJson, locations, report);
+        break;
+      case 'guide':
+        locations.guideNode = valueNode;
+        readGuide(valueNode, appJson, locations, report);
+        break;
+      default:
+        report(keyNode, 'warning', 'app-json-unknown-key', `unknown key "${key}" in app.json;${didYouMean(key, APP_JSON_KEYS) || ` known keys are ${APP_JSON_KEYS.join(', ')}`}`, fixForUnknown(key, APP_JSON_KEYS));
+    }
+  }
+  problems.push(...checkAppJsonSemantics(doc, appJson, locations));
+  return { appJson, problems: sortByPosition(problems) };
+}
+
+function fixForUnknown(key: string, known: readonly string[]): string {
+  const s = suggestName(key, known);
+  return s ? `rename it to "${s}"` : 'remove it';
+}
+
+function readInputs(node: JsonNode, appJson: AppJson, locations: AppJsonLocations, report: Report): void {
+  if (node.type !== 'object') {
+    report(node, 'error', 'app-json-type', `"input" must be an object of inputs by name; got ${describeValue(nodeValue(node))}`, 'write "input": { "<name>": { "type": "…" } }');
+    return;
+  }
+  for (const { key: name, keyNode, valueNode } of properties(node)) {
+    const location: InputLocation = { keyNode, node: valueNode, params: new Map() };
+    locations.inputs.set(name, location);
+    const input = readInput(name, valueNode, location, report);
+    if (input) appJson.input[name] = input;
+    else delete appJson.input[name];
+  }
+}
+
+function readInput(name: string, node: JsonNode, location: InputLocation, report: Report): InputSpec | undefined {
+  if (node.type !== 'object') {
+    report(node, 'error', 'input-not-object', `input "${name}" must be an object; got ${describeValue(nodeValue(node))}`, `write "${name}": { "type": "text" } (or another input type)`);
+    return undefined;
+  }
+  const props = properties(node);
+  for (const p of props) location.params.set(p.key, p.valueNode);
+  const typeNode = location.params.get('type');
+  const type = typeNode ? nodeValue(typeNode) : undefined;
+  if (!typeNode) {
+    report(location.keyNode, 'error', 'input-type-missing', `input "${name}" has no "type"`, `add "type": one of ${INPUT_TYPES.join(', ')}`);
+    return undefined;
+  }
+  if (!isInputType(type)) {
+    const s = typeof type === 'string' ? suggestName(type, INPUT_TYPES) : undefined;
+    const what = typeof type === 'string' ? `unknown input type "${type}"` : `"type" must be a string; got ${describeValue(type)}`;
+    report(typeNode, 'error', 'input-type-unknown', `input "${name}": ${what};${s ? ` did you mean "${s}"?` : ` known types are ${INPUT_TYPES.join(', ')}`}`, s ? `write "type": "${s}"` : `use one of ${INPUT_TYPES.join(', ')}`);
+    return undefined;
+  }
+  const known = parametersOf(type);
+  // Built as a plain record and asserted at the end: each kept value has passed its table check.
+  const spec: Record<string, unknown> = { type };
+  for (const { key, keyNode, valueNode } of props) {
+    if (key === 'type') continue;
+    const param = known.find((p) => p.name === key);
+    if (!param) {
+      const names = known.map((p) => p.name);
+      report(keyNode, 'warning', 'input-unknown-parameter', `input "${name}" (${type}) has no parameter "${key}";${didYouMean(key, names) || ` its parameters are ${names.filter((n) => n !== 'type').join(', ')}`}`, fixForUnknown(key, names));
+      continue;
+    }
+    const value = readParameter(name, type, param, valueNode, report);
+    if (value !== undefined) spec[key] = value;
+  }
+  for (const p of known) {
+    if (p.mandatory && p.name !== 'type' && !location.params.has(p.name)) {
+      report(location.keyNode, 'error', 'input-parameter-missing', `${type} input "${name}" has no "${p.name}"`, `add "${p.name}": [ "<input-name>", … ]`);
+      if (p.kind === 'input-names') spec[p.name] = [];
+    }
+  }
+  return spec as unknown as InputSpec;
+}
+
+/** The parameter's value when it has the right JSON type for its kind, else undefined (reported). */
+function readParameter(input: string, type: InputType, param: ParameterInfo, node: JsonNode, report: Report): unknown {
+  const value = nodeValue(node);
+  const where = `input "${input}": "${param.name}"`;
+  const wrong = (expected: string, fix: string): undefined => {
+    report(node, 'error', 'input-parameter-type', `${where} must be ${expected}; got ${describeValue(value)}`, fix);
+    return undefined;
+  };
+  switch (param.kind) {
+    case 'boolean':
+      if (typeof value === 'boolean') return value;
+      return wrong('true or false', value === 'true' || value === 'false' ? `use ${value} (a boolean, no quotes)` : `write "${param.name}": ${param.default ?? true}`);
+    case 'string':
+      return typeof value === 'string' ? value : wrong('a string', `write "${param.name}": "${typeof value === 'number' ? value : '…'}"`);
+    case 'number':
+      return typeof value === 'number' ? value : wrong('a number', numberFix(value));
+    case 'count':
+      if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+      return wrong('a whole number of at least 0', numberFix(value));
+    case 'object':
+      if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
+      return wrong('an object', `write "${param.name}": { "type": "…" }`);
+    case 'value-map':
+      return readValueMap(where, param, node, report);
+    case 'input-names':
+      return readInputNames(where, node, report);
+    case 'regexp': {
+      if (typeof value !== 'string') return wrong('a string holding a regexp', `write "${param.name}": "[a-zA-Z]*"`);
+      const { error } = compileValidator(value);
+      if (error) {
+        report(node, 'error', 'input-validator-invalid', `${where} is not a valid regexp: ${error}`, 'fix the regexp (it is a JavaScript regexp written as a JSON string, so a backslash is written \\\\)');
+        return undefined;
+      }
+      return value;
+    }
+    case 'any':
+      return value;
+    case 'default':
+      return readDefault(input, type, node, report);
+  }
+}
+
+function numberFix(value: unknown): string {
+  return typeof value === 'string' && isNumericString(value) ? `use ${value} (a number)` : 'write a number without quotes';
+}
+
+function readValueMap(where: string, param: ParameterInfo, node: JsonNode, report: Report): Record<string, string> | undefined {
+  if (node.type !== 'object') {
+    report(node, 'error', 'input-parameter-type', `${where} must be an object of value → display name; got ${describeValue(nodeValue(node))}`, `write "${param.name}": { "<value>": "<name>" }`);
+    return undefined;
+  }
+  const out: Record<string, string> = {};
+  for (const { key, valueNode } of properties(node)) {
+    const name = nodeValue(valueNode);
+    if (typeof name === 'string') out[key] = name;
+    else report(valueNode, 'error', 'input-parameter-type', `${where}: the display name of "${key}" must be a string; got ${describeValue(name)}`, `write "${key}": "${typeof name === 'number' || typeof name === 'boolean' ? name : key}"`);
+  }
+  return out;
+}
+
+function readInputNames(where: string, node: JsonNode, report: Report): string[] | undefined {
+  if (node.type !== 'array') {
+    const v = nodeValue(node);
+    report(node, 'error', 'input-parameter-type', `${where} must be an array of input names; got ${describeValue(v)}`, typeof v === 'string' ? `write [${JSON.stringify(v)}]` : 'write [ "<input-name>", … ]');
+    return undefined;
+  }
+  const out: string[] = [];
+  for (const el of node.children ?? []) {
+    const v = nodeValue(el);
+    if (typeof v === 'string') out.push(v);
+    else report(el, 'error', 'input-parameter-type', `${where} must hold input names (strings); got ${describeValue(v)}`, 'write the name of an input in double quotes');
+  }
+  return out;
+}
+
+function readDefault(input: string, type: InputType, node: JsonNode, report: Report): unknown {
+  const value = nodeValue(node);
+  const where = `input "${input}": "default"`;
+  const wrong = (expected: string, fix: string): undefined => {
+    report(node, 'error', 'input-default-type', `${where} of a ${type} input must be ${expected}; got ${describeValue(value)}`, fix);
+    return undefined;
+  };
+  const isKey = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+  switch (type) {
+    case 'text':
+      return typeof value === 'string' ? value : wrong('a string', `write "default": ${JSON.stringify(String(value))}`);
+    case 'number':
+      if (typeof value === 'number') return value;
+      if (typeof value === 'string' && isNumericString(value)) {
+        // Seed 003's own example does this; IoT Open's UI copes, so it is kept and coerced.
+        report(node, 'warning', 'input-default-type', `${where} of a number input is ${describeValue(value)}, not a number`, `use ${value} (a number)`);
+        return value;
+      }
+      return wrong('a number', numberFix(value));
+    case 'option':
+      return isKey(value) ? value : wrong('one of the keys of "values"', 'write "default": "<value>"');
+    case 'checkbox':
+      if (isKey(value)) return value;
+      if (Array.isArray(value)) {
+        const bad = value.findIndex((v) => !isKey(v));
+        if (bad < 0) return value;
+        const el = node.children?.[bad] ?? node;
+        report(el, 'error', 'input-default-type', `${where}: every default value must be a key of "values"; got ${describeValue(value[bad])}`, 'write the key as a string');
+        return undefined;
+      }
+      return wrong('an array of keys of "values"', 'write "default": [ "<value>", … ]');
+    case 'toggle':
+      if (typeof value === 'boolean') return value;
+      return wrong('true or false (the position of the toggle)', value === 'true' || value === 'false' ? `use ${value} (a boolean, no quotes)` : 'write "default": false');
+    default:
+      return wrong('absent', 'remove it');
+  }
+}
+
+function readGuide(node: JsonNode, appJson: AppJson, locations: AppJsonLocations, report: Report): void {
+  if (node.type !== 'array') {
+    report(node, 'error', 'app-json-type', `"guide" must be an array of pages; got ${describeValue(nodeValue(node))}`, 'write "guide": [ { "title": "…", "input_fields": [ … ] } ]');
+    return;
+  }
+  (node.children ?? []).forEach((pageNode, index) => {
+    if (pageNode.type !== 'object') {
+      report(pageNode, 'error', 'guide-page-not-object', `guide page ${index + 1} must be an object; got ${describeValue(nodeValue(pageNode))}`, 'write { "title": "…", "input_fields": [ … ] }');
+      return;
+    }
+    const page: GuidePage = { input_fields: [] };
+    const loc: PageLocation = { node: pageNode, label: `guide page ${index + 1}`, fieldNodes: [] };
+    let hasFields = false;
+    for (const { key, keyNode, valueNode } of properties(pageNode)) {
+      const value = nodeValue(valueNode);
+      if (key === 'id' || key === 'title' || key === 'description') {
+        if (typeof value === 'string') page[key] = value;
+        else report(valueNode, 'error', 'guide-page-type', `guide page ${index + 1}: "${key}" must be a string; got ${describeValue(value)}`, `write "${key}": "${typeof value === 'number' ? value : '…'}"`);
+      } else if (key === 'input_fields') {
+        hasFields = true;
+        const names = readInputNames(`guide page ${index + 1}: "input_fields"`, valueNode, report);
+        if (names) {
+          page.input_fields = names;
+          loc.fieldNodes = (valueNode.children ?? []).filter((c) => typeof c.value === 'string');
+        }
+      } else {
+        report(keyNode, 'warning', 'guide-page-unknown-key', `guide page ${index + 1} has no key "${key}";${didYouMean(key, GUIDE_PAGE_KEYS) || ` its keys are ${GUIDE_PAGE_KEYS.join(', ')}`}`, fixForUnknown(key, GUIDE_PAGE_KEYS));
+      }
+    }
+    if (page.id !== undefined) loc.label = `guide page "${page.id}"`;
+    else if (page.title !== undefined) loc.label = `guide page "${page.title}"`;
+    if (!hasFields) report(pageNode, 'warning', 'guide-page-empty', `${loc.label} has no "input_fields", so it shows nothing`, 'add "input_fields": [ "<input-name>", … ]');
+    appJson.guide.push(page);
+    locations.pages.push(loc);
+  });
+}

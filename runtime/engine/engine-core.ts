@@ -1,0 +1,267 @@
+import { performance } from 'node:perf_hooks';
+import type { Clock } from '../clock/clock';
+import { DeviceRegistry } from '../devices/registry';
+import type { AttrValue } from '../devices/types';
+import type { InstalledApp } from './installed-app';
+import { DEFAULT_LOCATION, LocationSpec } from './location';
+import { DEFAULT_RATE_LIMIT, RateLimit } from './rate-limiter';
+import type { DeviceEventRecord, EventSource, ExecutionKind, LogLevel, RuntimeEventMap } from './records';
+import type { AppSnapshot } from './snapshot';
+import { SubscriptionIndex } from './subscriptions';
+import { TypedEmitter } from './typed-emitter';
+
+export interface EngineOptions {
+  clock: Clock;
+  location?: Partial<LocationSpec>;
+  /** false turns rate limiting off (benchmarks); default 250 executions per 60 s. */
+  rateLimit?: RateLimit | false;
+  /** Per-execution CPU time limit; default 2000 ms. */
+  cpuLimitMs?: number;
+  /** Device events kept per device for device.events(); default 100. */
+  historySize?: number;
+}
+
+const GUARD_MESSAGE = 'SmartPlug: execution time limit exceeded';
+
+/**
+ * The state of one Thing and the machinery every operation shares: executing a handler inside an
+ * app's sandbox (rate limit, CPU guard, state persistence, error reporting) and a FIFO queue, so
+ * events caused by a handler run after it, never inside it.
+ */
+export class EngineCore extends TypedEmitter<RuntimeEventMap> {
+  readonly clock: Clock;
+  readonly devices = new DeviceRegistry();
+  readonly subs = new SubscriptionIndex();
+  readonly apps = new Map<string, InstalledApp>();
+  readonly location: LocationSpec;
+  readonly rateLimit: RateLimit | undefined;
+  readonly cpuLimitMs: number;
+  protected readonly history = new Map<string, DeviceEventRecord[]>();
+  private readonly historySize: number;
+  private readonly queue: (() => void)[] = [];
+  private queueHead = 0;
+  private draining = false;
+  private execSeq = 0;
+
+  constructor(options: EngineOptions) {
+    super();
+    this.clock = options.clock;
+    this.location = { ...DEFAULT_LOCATION, ...options.location, modes: [...(options.location?.modes ?? DEFAULT_LOCATION.modes)] };
+    this.rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
+    this.cpuLimitMs = options.cpuLimitMs ?? 2000;
+    this.historySize = options.historySize ?? 100;
+  }
+
+  // ------------------------------------------------------------------ queue
+
+  /** Runs `work` after everything already queued; runs the queue now unless it is already running. */
+  enqueue(work: () => void): void {
+    this.queue.push(work);
+    if (!this.draining) this.drain();
+  }
+
+  private drain(): void {
+    this.draining = true;
+    try {
+      while (this.queueHead < this.queue.length) {
+        const work = this.queue[this.queueHead++];
+        try {
+          work();
+        } catch (e) {
+          this.runtimeLog(undefined, 'error', `internal error: ${e instanceof Error ? e.stack : String(e)}`);
+        }
+      }
+    } finally {
+      this.queue.length = 0;
+      this.queueHead = 0;
+      this.draining = false;
+      this.flushPersist();
+    }
+  }
+
+  // ------------------------------------------------------------------ executions
+
+  /**
+   * Runs one execution of an app. `run` calls into the sandbox with the execution id and returns
+   * the prelude's outcome (0, new state JSON, or 1 for a handler still running asynchronously).
+   */
+  execute(app: InstalledApp, kind: ExecutionKind, handler: string, run: (execId: number) => 0 | 1 | string, limited = true): boolean {
+    const now = this.clock.now();
+    if (limited) {
+      const dropped = app.rate.droppedInEndedWindow(now);
+      if (dropped > 0) this.runtimeLog(app, 'warn', `rate limit: ${dropped} execution(s) were dropped in the last window`);
+      const verdict = app.rate.take(now);
+      if (verdict !== 'ok') {
+        if (verdict === 'first-drop') {
+          const b = app.rate.budget(now);
+          this.runtimeLog(app, 'error', `rate limited: ${b.limit} executions in ${(this.rateLimit?.windowMs ?? 0) / 1000} s reached; executions are dropped until ${new Date(b.windowEndsAt).toISOString()}`);
+        }
+        this.emit('execution', { id: 0, time: now, appId: app.id, kind, handler, durationMs: 0, outcome: 'rate-limited', budget: app.rate.budget(now) });
+        return false;
+      }
+    }
+    const execId = ++this.execSeq;
+    const previous = app.current;
+    app.current = { execId, handler, kind };
+    const controls = app.sandbox.controls;
+    controls.setDeadline(performance.now() + this.cpuLimitMs);
+    const errorsBefore = this.errorCount;
+    const t0 = performance.now();
+    let outcome: 0 | 1 | string = 0;
+    try {
+      outcome = run(execId);
+    } finally {
+      app.current = previous;
+    }
+    const durationMs = performance.now() - t0;
+    if (outcome === 1) app.pendingAsync.set(execId, { execId, handler, kind });
+    else if (outcome !== 0) this.persistState(app, outcome);
+    const trips = controls.guardTrips();
+    const timedOut = trips !== app.trips;
+    app.trips = trips;
+    if (this.hasListeners('execution')) {
+      const failed = this.errorCount !== errorsBefore;
+      this.emit('execution', {
+        id: execId, time: now, appId: app.id, kind, handler, durationMs,
+        outcome: timedOut ? 'timeout' : failed ? 'error' : 'ok', budget: app.rate.budget(now),
+      });
+    }
+    return true;
+  }
+
+  private errorCount = 0;
+
+  /** An error thrown by the script: located in app.js and reported as an appError and a log line. */
+  reportScriptError(app: InstalledApp, message: string, stack: string, handler: string): void {
+    this.errorCount++;
+    const loc = app.sandbox.locate(stack);
+    const timedOut = message.startsWith(GUARD_MESSAGE);
+    const text = timedOut
+      ? `${handler}: stopped after ${this.cpuLimitMs} ms of CPU time (a runaway loop?); the app keeps receiving later events`
+      : `${handler}: ${message}`;
+    const time = this.clock.now();
+    this.emit('appError', {
+      time, appId: app.id, appLabel: app.label, handler, message: timedOut ? text : message,
+      file: app.source.scriptFile, line: loc?.line, column: loc?.column, stack: stack ? app.sandbox.cleanStack(stack) : undefined,
+    });
+    this.emit('log', {
+      time, appId: app.id, appLabel: app.label, level: 'error', source: 'runtime', message: text,
+      budget: app.rate.budget(time), file: app.source.scriptFile, line: loc?.line, column: loc?.column,
+    });
+  }
+
+  // ------------------------------------------------------------------ persistence
+
+  private readonly dirtyApps = new Set<InstalledApp>();
+
+  persistState(app: InstalledApp, stateJson: string): void {
+    app.stateJson = stateJson;
+    this.markDirty(app);
+  }
+
+  markDirty(app: InstalledApp): void {
+    this.dirtyApps.add(app);
+    if (!this.draining) this.flushPersist();
+  }
+
+  private flushPersist(): void {
+    if (this.dirtyApps.size === 0) return;
+    for (const app of this.dirtyApps) {
+      if (this.apps.get(app.id) === app) this.emit('persist', { appId: app.id, snapshot: this.snapshotOf(app) });
+    }
+    this.dirtyApps.clear();
+  }
+
+  snapshotOf(app: InstalledApp): AppSnapshot {
+    return {
+      state: app.stateJson,
+      subscriptions: this.subs.ofApp(app.id).map(({ appId: _appId, ...s }) => s),
+      jobs: app.jobs.list(),
+      routes: app.routes.map((r) => ({ route: `${r.method} ${r.pattern}`, handler: r.handler })),
+      childDevices: [...app.childDevices].map((id) => {
+        const d = this.devices.require(id);
+        return { id: d.id, label: d.label, capabilities: d.capabilities.map((c) => c.id), attributes: d.snapshot(), type: d.type };
+      }),
+    };
+  }
+
+  // ------------------------------------------------------------------ device events
+
+  /** Records a device report and dispatches it to subscribed handlers (through the queue). */
+  emitDeviceEvent(deviceId: string, attribute: string, value: unknown, source: EventSource, causedBy?: string): DeviceEventRecord {
+    const device = this.devices.require(deviceId);
+    const time = this.clock.now();
+    const r = device.report(attribute, value, time);
+    const fn = device.functions().find((f) => f.attribute === attribute);
+    const rec: DeviceEventRecord = {
+      time, deviceId, deviceLabel: device.label, functionId: fn ? fn.id : `${deviceId}.${attribute}`, name: attribute,
+      value: r.value, unit: r.unit, isStateChange: r.isStateChange, source, causedBy,
+    };
+    this.enqueue(() => this.dispatchDeviceEvent(rec));
+    return rec;
+  }
+
+  /** Events that a device has already applied (command results), dispatched in order. */
+  queueAppliedEvent(rec: DeviceEventRecord): void {
+    this.enqueue(() => this.dispatchDeviceEvent(rec));
+  }
+
+  private dispatchDeviceEvent(rec: DeviceEventRecord): void {
+    this.emit('deviceEvent', rec);
+    let list = this.history.get(rec.deviceId);
+    if (!list) this.history.set(rec.deviceId, (list = []));
+    list.push(rec);
+    if (list.length > this.historySize) list.shift();
+    // SmartThings filters events that do not change state unless the attribute is event-like.
+    if (!rec.isStateChange) return;
+    const value = rec.value === null ? '' : String(rec.value);
+    for (const s of this.subs.find('device', rec.deviceId, rec.name)) {
+      if (s.value !== undefined && s.value !== value) continue;
+      const app = this.apps.get(s.appId);
+      if (!app || app.uninstalling) continue;
+      this.execute(app, 'event', s.handler, (id) =>
+        app.sandbox.controls.runDevice(id, s.handler, rec.name, rec.value, rec.unit ?? null, rec.deviceId, rec.functionId, rec.time, rec.isStateChange, rec.source));
+    }
+  }
+
+  dispatchLocationEvent(name: string, value: string): void {
+    const time = this.clock.now();
+    this.enqueue(() => {
+      this.emit('locationEvent', { time, name, value });
+      for (const s of this.subs.find('location', 'location', name)) {
+        if (s.value !== undefined && s.value !== value) continue;
+        const app = this.apps.get(s.appId);
+        if (!app || app.uninstalling) continue;
+        this.execute(app, 'location', s.handler, (id) => app.sandbox.controls.runLocation(id, s.handler, name, value, time));
+      }
+    });
+  }
+
+  // ------------------------------------------------------------------ logging
+
+  runtimeLog(app: InstalledApp | undefined, level: LogLevel, message: string): void {
+    const time = this.clock.now();
+    this.emit('log', {
+      time, appId: app?.id ?? '', appLabel: app?.label ?? 'runtime', level, message, source: 'runtime',
+      budget: app ? app.rate.budget(time) : undefined,
+    });
+  }
+
+  appLog(app: InstalledApp, level: LogLevel, message: string): void {
+    const time = this.clock.now();
+    this.emit('log', { time, appId: app.id, appLabel: app.label, level, message, source: 'app', budget: app.rate.budget(time) });
+  }
+
+  /** Lets the engine's parts report records (emit itself stays protected to the emitter). */
+  publish<K extends keyof RuntimeEventMap & string>(event: K, payload: RuntimeEventMap[K]): void {
+    this.emit(event, payload);
+  }
+
+  historyOf(deviceId: string): readonly DeviceEventRecord[] {
+    return this.history.get(deviceId) ?? [];
+  }
+
+  currentValue(deviceId: string, attribute: string): AttrValue | undefined {
+    return this.devices.get(deviceId)?.value(attribute);
+  }
+}

@@ -1,0 +1,311 @@
+import { createBridge } from './app-bridge';
+import { AppJobs } from './app-jobs';
+import { prepareInstanceConfig } from './config-gate';
+import { EngineCore, EngineOptions } from './engine-core';
+import { AppSource, InstalledApp } from './installed-app';
+import { RateLimiter } from './rate-limiter';
+import type { RateBudget } from './records';
+import { defaultStatus, matchRoute } from './routes';
+import { ScriptServices } from './script-services';
+import type { AppSnapshot, JobSnapshot, SubscriptionSnapshot } from './snapshot';
+import { SunEvents } from './sun-events';
+import { checkScript } from '../sandbox/static-check';
+import type { DeviceSpec } from '../devices/types';
+import { formatProblem, SourceError } from '../errors';
+import type { DeviceEventRecord } from './records';
+
+export interface InstallRequest {
+  source: AppSource;
+  config: Record<string, unknown>;
+  label?: string;
+  id?: string;
+  parentId?: string;
+  /** Re-creating an app after a worker re-spawn: no installed() call; state and jobs come back. */
+  restore?: AppSnapshot;
+}
+
+export interface AppInfo {
+  id: string;
+  label: string;
+  name: string;
+  version?: string;
+  parentId?: string;
+  children: string[];
+  config: Record<string, unknown>;
+  subscriptions: SubscriptionSnapshot[];
+  jobs: JobSnapshot[];
+  routes: string[];
+  state: unknown;
+  budget: RateBudget;
+}
+
+export interface EndpointResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+/**
+ * One Thing: its devices, its location and its installed apps, each app in its own sandbox.
+ * A plain object with methods in and typed events out; it knows nothing of CLIs, editors,
+ * debuggers or processes, so every one of those drives it the same way.
+ */
+export class ThingEngine extends EngineCore {
+  private readonly services: ScriptServices;
+  private readonly sun: SunEvents;
+  private readonly packages = new Map<string, AppSource>();
+  private readonly endpointResults = new Map<number, string>();
+  private idSeq = 0;
+
+  constructor(options: EngineOptions) {
+    super(options);
+    this.sun = new SunEvents(this);
+    this.services = new ScriptServices(this, {
+      installChild: (parent, name, label, config) => this.installChild(parent, name, label, config),
+      uninstallLater: (id) => this.enqueue(() => this.uninstall(id)),
+      onSubscriptionsChanged: () => this.sun.refresh(),
+      endpointResponse: (execId, response) => this.endpointResults.set(execId, response),
+    });
+  }
+
+  // ------------------------------------------------------------------ devices and location
+
+  addDevice(spec: DeviceSpec): void {
+    this.devices.add(spec, this.clock.now());
+  }
+
+  /** A device reports a new attribute value (a physical event, or one injected by a test). */
+  deviceEvent(deviceId: string, attribute: string, value: unknown): DeviceEventRecord {
+    return this.emitDeviceEvent(deviceId, attribute, value, 'DEVICE');
+  }
+
+  /** A command sent to a device from outside the apps (a user, the platform, a test). */
+  sendCommand(deviceId: string, command: string, args: unknown[] = []): void {
+    this.services.sendCommand(deviceId, command, args);
+  }
+
+  setMode(mode: string): void {
+    this.services.setMode(undefined, mode);
+  }
+
+  setPosition(latitude: number, longitude: number): void {
+    this.location.latitude = latitude;
+    this.location.longitude = longitude;
+    this.sun.refresh();
+    this.dispatchLocationEvent('position', `${latitude},${longitude}`);
+  }
+
+  /** Makes an app package known by name, so parents can add it as a child app. */
+  registerPackage(source: AppSource): void {
+    this.packages.set(source.name, source);
+  }
+
+  // ------------------------------------------------------------------ app lifecycle
+
+  /**
+   * Installs an app. Everything that can fail (config, script syntax, top-level code) is checked
+   * before the app joins the Thing, so a bad app never half-installs and never disturbs the others.
+   */
+  install(req: InstallRequest): AppInfo {
+    const id = req.id ?? this.newId(req.source.name);
+    if (this.apps.has(id)) throw new Error(`an app with id "${id}" is already installed`);
+    const label = req.label ?? req.source.appJson.name ?? req.source.name;
+    const scriptProblems = checkScript(req.source);
+    if (scriptProblems.some((p) => p.severity === 'error')) throw new SourceError(scriptProblems.filter((p) => p.severity === 'error'));
+    const prepared = prepareInstanceConfig(req.source, req.config, this.devices);
+    let app: InstalledApp | undefined;
+    const jobs = new AppJobs(this.clock, () => this.location.timeZone, (job) => this.runJob(app!, job));
+    app = new InstalledApp(id, label, req.source, prepared.config, req.parentId, jobs, new RateLimiter(this.rateLimit), this.cpuLimitMs,
+      createBridge(this.services, () => app!));
+    app.sandbox.load();
+    app.sandbox.controls.setSettings(JSON.stringify(prepared.settings), JSON.stringify(prepared.config));
+    if (req.restore) this.restoreInto(app, req.restore);
+    this.registerPackage(req.source);
+    this.apps.set(id, app);
+    if (req.parentId) this.apps.get(req.parentId)?.children.add(id);
+    for (const w of [...prepared.warnings, ...scriptProblems.map(formatProblem)]) this.runtimeLog(app, 'warn', w);
+    this.publish('app', { time: this.clock.now(), appId: id, appLabel: label, change: req.restore ? 'restored' : 'installed' });
+    const installed = app;
+    if (!req.restore) this.enqueue(() => this.lifecycle(installed, 'installed'));
+    this.markDirty(app);
+    return this.appInfo(id);
+  }
+
+  /** New config for an installed app; calls updated(). A config that does not fit changes nothing. */
+  update(appId: string, config: Record<string, unknown>): AppInfo {
+    const app = this.requireApp(appId);
+    const prepared = prepareInstanceConfig(app.source, config, this.devices);
+    app.config = prepared.config;
+    app.sandbox.controls.setSettings(JSON.stringify(prepared.settings), JSON.stringify(prepared.config));
+    for (const w of prepared.warnings) this.runtimeLog(app, 'warn', w);
+    this.publish('app', { time: this.clock.now(), appId, appLabel: app.label, change: 'updated' });
+    this.enqueue(() => this.lifecycle(app, 'updated'));
+    return this.appInfo(appId);
+  }
+
+  /** Removes an app (children first): uninstalled(), then its subscriptions, jobs and child devices go. */
+  uninstall(appId: string): void {
+    const app = this.apps.get(appId);
+    if (!app || app.uninstalling) return;
+    for (const child of [...app.children]) this.uninstall(child);
+    this.enqueue(() => {
+      this.lifecycle(app, 'uninstalled');
+      app.uninstalling = true;
+      this.subs.remove((s) => s.appId === appId);
+      app.jobs.clear();
+      for (const d of app.childDevices) {
+        this.subs.remove((s) => s.target === d);
+        this.devices.remove(d);
+      }
+      this.apps.delete(appId);
+      this.sun.refresh();
+      this.publish('app', { time: this.clock.now(), appId, appLabel: app.label, change: 'uninstalled' });
+      const parent = app.parentId ? this.apps.get(app.parentId) : undefined;
+      if (parent) {
+        parent.children.delete(appId);
+        const arg = JSON.stringify({ id: app.id, label: app.label, name: app.source.name });
+        this.execute(parent, 'childUninstalled', 'childUninstalled', (id) => parent.sandbox.controls.runLifecycle(id, 'childUninstalled', arg), false);
+      }
+    });
+  }
+
+  /** The user taps the app: handlers subscribed with subscribe(app, handler) run. */
+  touch(appId: string): void {
+    this.requireApp(appId);
+    this.enqueue(() => {
+      const time = this.clock.now();
+      for (const s of this.subs.find('app', appId, '')) {
+        const app = this.apps.get(s.appId);
+        if (app) this.execute(app, 'touch', s.handler, (id) => app.sandbox.controls.runTouch(id, s.handler, time));
+      }
+    });
+  }
+
+  /** A web-service call to one of the app's mappings() routes. */
+  callEndpoint(appId: string, method: string, url: string, body?: unknown): EndpointResponse {
+    const app = this.requireApp(appId);
+    const [path, queryString = ''] = url.split('?', 2);
+    const m = matchRoute(app.routes, method, path);
+    if (m.kind === 'not-found') return json(404, { error: true, type: 'NotFound', message: `no mapping for ${path}; mapped: ${app.routes.map((r) => `${r.method} ${r.pattern}`).join(', ') || 'none'}` });
+    if (m.kind === 'method-not-allowed') return { ...json(405, { error: true, type: 'MethodNotAllowed', message: `${method} is not allowed on ${path}` }), headers: { 'content-type': 'application/json', allow: m.allowed.join(', ') } };
+    const query = Object.fromEntries(new URLSearchParams(queryString));
+    const request = JSON.stringify({ method: method.toUpperCase(), path, params: { ...query, ...m.params }, query, body: body ?? null });
+    let execId = 0;
+    let ran = false;
+    this.enqueue(() => {
+      ran = this.execute(app, 'endpoint', m.route.handler, (id) => {
+        execId = id;
+        return app.sandbox.controls.runEndpoint(id, m.route.handler, request);
+      });
+    });
+    const now = this.clock.now();
+    const b = app.rate.budget(now);
+    const rateHeaders = { 'x-ratelimit-limit': String(b.limit), 'x-ratelimit-current': String(b.used), 'x-ratelimit-ttl': String(Math.max(0, Math.ceil((b.windowEndsAt - now) / 1000))) };
+    if (!ran) return { ...json(429, { error: true, type: 'RateLimit', message: 'Please try again later' }), headers: { 'content-type': 'application/json', ...rateHeaders } };
+    const raw = this.endpointResults.get(execId);
+    this.endpointResults.delete(execId);
+    if (!raw) return { ...json(500, { error: true, type: 'SmartAppException', message: 'the handler failed; see the app log' }), headers: { 'content-type': 'application/json', ...rateHeaders } };
+    const r = JSON.parse(raw) as { data?: unknown; status?: number; contentType?: string; error?: string; __smartplugRender?: boolean };
+    if (r.error !== undefined) return { ...json(r.status ?? 500, { error: true, type: 'SmartAppException', message: r.error }), headers: { 'content-type': 'application/json', ...rateHeaders } };
+    const status = r.__smartplugRender ? (r.status ?? 200) : defaultStatus(method);
+    const noBody = status === 204;
+    return { status, headers: { 'content-type': r.contentType ?? 'application/json', ...rateHeaders }, body: noBody ? null : (r.data ?? null) };
+  }
+
+  // ------------------------------------------------------------------ inspection
+
+  appInfo(appId: string): AppInfo {
+    const app = this.requireApp(appId);
+    return {
+      id: app.id, label: app.label, name: app.source.name, version: app.source.version, parentId: app.parentId,
+      children: [...app.children], config: app.config,
+      subscriptions: this.subs.ofApp(app.id).map(({ appId: _a, ...s }) => s),
+      jobs: app.jobs.list(), routes: app.routes.map((r) => `${r.method} ${r.pattern}`),
+      state: JSON.parse(app.stateJson), budget: app.rate.budget(this.clock.now()),
+    };
+  }
+
+  listApps(): AppInfo[] {
+    return [...this.apps.keys()].map((id) => this.appInfo(id));
+  }
+
+  snapshot(appId: string): AppSnapshot {
+    return this.snapshotOf(this.requireApp(appId));
+  }
+
+  dispose(): void {
+    this.sun.dispose();
+    for (const app of this.apps.values()) app.jobs.clear();
+    this.apps.clear();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private requireApp(appId: string): InstalledApp {
+    const app = this.apps.get(appId);
+    if (!app) throw new Error(`no installed app with id "${appId}"; installed: ${[...this.apps.keys()].join(', ') || 'none'}`);
+    return app;
+  }
+
+  private newId(name: string): string {
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app';
+    let id: string;
+    do id = `${slug}-${++this.idSeq}`;
+    while (this.apps.has(id));
+    return id;
+  }
+
+  private lifecycle(app: InstalledApp, name: 'installed' | 'updated' | 'uninstalled'): void {
+    this.execute(app, name, name, (id) => app.sandbox.controls.runLifecycle(id, name, ''), false);
+  }
+
+  private runJob(app: InstalledApp, job: JobSnapshot): void {
+    this.markDirty(app);
+    this.enqueue(() => {
+      if (this.apps.get(app.id) !== app) return;
+      this.execute(app, 'schedule', job.handler, (id) => app.sandbox.controls.runScheduled(id, job.handler, job.data, this.clock.now()));
+    });
+  }
+
+  private installChild(parent: InstalledApp, appName: string, label: string, config: Record<string, unknown>): InstalledApp {
+    const source = this.packages.get(appName);
+    if (!source) throw new Error(`addChildApp: no app named "${appName}" is available; known apps: ${[...this.packages.keys()].join(', ')}`);
+    const info = this.install({ source, config, label, parentId: parent.id });
+    return this.apps.get(info.id)!;
+  }
+
+  private restoreInto(app: InstalledApp, snap: AppSnapshot): void {
+    app.stateJson = snap.state;
+    app.sandbox.controls.setState(snap.state);
+    const added: string[] = [];
+    try {
+      for (const d of snap.childDevices) {
+        this.devices.add(d, this.clock.now());
+        added.push(d.id);
+        app.childDevices.add(d.id);
+      }
+    } catch (e) {
+      for (const id of added) this.devices.remove(id);
+      throw e;
+    }
+    const lost: string[] = [];
+    for (const s of snap.subscriptions) {
+      if (s.handler.startsWith('#')) lost.push(`subscription to ${s.target} ${s.attribute}`);
+      else this.subs.add({ ...s, appId: app.id });
+    }
+    const jobs = snap.jobs.filter((j) => {
+      if (!j.handler.startsWith('#')) return true;
+      lost.push(`scheduled job ${j.kind}`);
+      return false;
+    });
+    app.jobs.restore(jobs.map((j) => ({ ...j, at: Math.max(j.at, this.clock.now()) })));
+    app.routes = [];
+    this.services.mappings(app, snap.routes);
+    if (lost.length) this.runtimeLog(app, 'warn', `after the restart these could not be restored because their handler was an anonymous function: ${lost.join('; ')}. Pass named functions (or their names) as handlers`);
+    this.sun.refresh();
+  }
+}
+
+function json(status: number, body: unknown): EndpointResponse {
+  return { status, headers: { 'content-type': 'application/json' }, body };
+}

@@ -1,0 +1,51 @@
+/**
+ * Bad input is reported as a SourceProblem: which file, where in it, what is wrong and how to fix it.
+ * Every loader of user files (app.json, app.js, instance and devices files, scenarios) reports
+ * problems this way so the CLI, the test runner and the editor can all point at the exact place.
+ */
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface SourceProblem {
+  file: string;
+  /** 1-based; 0 when the problem concerns the whole file. */
+  line: number;
+  /** 1-based; 0 when unknown. */
+  column: number;
+  severity: Severity;
+  /** Stable identifier, e.g. `config-type`, `script-syntax`. */
+  code: string;
+  message: string;
+  /** What the user should do about it. */
+  fix?: string;
+}
+
+/** Thrown when a file cannot be used at all; carries every problem found, not only the first. */
+export class SourceError extends Error {
+  constructor(readonly problems: SourceProblem[]) {
+    super(problems.map(formatProblem).join('\n'));
+    this.name = 'SourceError';
+  }
+}
+
+export function formatProblem(p: SourceProblem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.column > 0 ? p.column : 1}` : p.file;
+  const fix = p.fix ? ` Fix: ${p.fix}` : '';
+  return `${where}: ${p.severity}: ${p.message}${fix} [${p.code}]`;
+}
+
+export function hasErrors(problems: readonly SourceProblem[]): boolean {
+  return problems.some((p) => p.severity === 'error');
+}
+
+/** Offset (0-based) to 1-based line and column. */
+export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}

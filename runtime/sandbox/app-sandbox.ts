@@ -1,0 +1,133 @@
+import * as vm from 'node:vm';
+import { performance } from 'node:perf_hooks';
+import { SourceError } from '../errors';
+import { instrument, InstrumentedScript } from './instrument';
+import { BridgeFunction, SandboxControls, smartplugPrelude } from './prelude';
+import { ParsedScript, parseScript, topLevelFunctions } from './script-ast';
+
+export interface SandboxOptions {
+  appId: string;
+  label: string;
+  name: string;
+  /** Shown in stack traces and problems: the path of app.js. */
+  file: string;
+  source: string;
+  cpuLimitMs: number;
+  /** Host side of the bridge. May throw: errors are turned into text before they reach the script. */
+  bridge: BridgeFunction;
+}
+
+export interface ScriptLocation {
+  line: number;
+  column: number;
+}
+
+// Compiled once per process; evaluated once per app context. Transpilers that keep function names
+// (tsx, esbuild's keepNames) wrap functions in a `__name` helper: give the serialised source its own.
+const PRELUDE_SOURCE = `(function () { var __name = function (f) { return f; }; return (${smartplugPrelude.toString()}); })()`;
+let preludeScript: vm.Script | undefined;
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * One app's isolated JavaScript world: a vm context with no Node globals, no code generation from
+ * strings, and only the SmartPlug API (the prelude) in it.
+ */
+export class AppSandbox {
+  readonly controls: SandboxControls;
+  readonly functionNames: readonly string[];
+  private readonly context: vm.Context;
+  private readonly instrumented: InstrumentedScript;
+  private readonly parsed: ParsedScript;
+
+  constructor(private readonly options: SandboxOptions) {
+    this.parsed = parseScript(options.source, options.file);
+    this.instrumented = instrument(this.parsed);
+    this.functionNames = [...topLevelFunctions(this.parsed).keys()].filter((n) => IDENTIFIER.test(n));
+
+    this.context = vm.createContext(Object.create(null), {
+      name: `app ${options.label}`,
+      codeGeneration: { strings: false, wasm: false },
+    });
+    preludeScript ??= new vm.Script(PRELUDE_SOURCE, { filename: 'smartplug:prelude' });
+    const install = preludeScript.runInContext(this.context) as typeof smartplugPrelude;
+    const safeBridge: BridgeFunction = (op, a, b, c, d, e) => {
+      try {
+        return options.bridge(op, a, b, c, d, e);
+      } catch (err) {
+        return '\u0000' + (err instanceof Error ? err.message : String(err));
+      }
+    };
+    const appInfo = JSON.stringify({ id: options.appId, label: options.label, name: options.name, cpuLimitMs: options.cpuLimitMs });
+    this.controls = install(safeBridge, () => performance.now(), appInfo);
+  }
+
+  /** Runs the script's top level (defining its functions). Throws SourceError on a failure. */
+  load(): void {
+    let script: vm.Script;
+    try {
+      script = new vm.Script(this.instrumented.code, { filename: this.options.file });
+    } catch (e) {
+      throw this.problem(e, 'script-syntax', 'correct the JavaScript at this place');
+    }
+    this.controls.setPhase('load');
+    this.controls.setDeadline(performance.now() + this.options.cpuLimitMs);
+    try {
+      script.runInContext(this.context);
+    } catch (e) {
+      throw this.problem(e, 'script-load', 'the top level of app.js should only define functions and constants');
+    }
+    this.controls.setPhase('run');
+    this.refreshNamedFunctions();
+  }
+
+  /** Re-reads the script's top-level function bindings (they are `let`/`const` or globals). */
+  refreshNamedFunctions(): void {
+    if (this.functionNames.length === 0) {
+      this.controls.setNamedFunctions(Object.create(null));
+      return;
+    }
+    const body = this.functionNames.map((n) => `${JSON.stringify(n)}: typeof ${n} === "function" ? ${n} : undefined`).join(',\n');
+    const table = new vm.Script(`({${body}})`, { filename: 'smartplug:names' }).runInContext(this.context) as Record<string, unknown>;
+    this.controls.setNamedFunctions(table);
+  }
+
+  /** Where in app.js an error thrown by the script happened (first frame in app.js). */
+  locate(stack: string): ScriptLocation | undefined {
+    const file = this.options.file;
+    for (const line of stack.split('\n')) {
+      const idx = line.lastIndexOf(file + ':');
+      if (idx < 0) continue;
+      const m = /^:(\d+):(\d+)/.exec(line.slice(idx + file.length));
+      if (!m) continue;
+      const ln = Number(m[1]);
+      return { line: ln, column: this.instrumented.originalColumn(ln, Number(m[2])) };
+    }
+    return undefined;
+  }
+
+  /** The app's stack text with the runtime's own frames removed. */
+  cleanStack(stack: string): string {
+    return stack
+      .split('\n')
+      .filter((l) => !l.includes('smartplug:prelude') && !/\(node:|\bnode:internal|dist\/|runtime\//.test(l))
+      .map((l) => l.replace(/:(\d+):(\d+)\)?$/, (m, ln: string, col: string) => m.replace(`:${ln}:${col}`, `:${ln}:${this.instrumented.originalColumn(Number(ln), Number(col))}`)))
+      .join('\n');
+  }
+
+  private problem(e: unknown, code: string, fix: string): SourceError {
+    const err = e as { message?: string; stack?: string };
+    const loc = this.locate(String(err?.stack ?? ''));
+    return new SourceError([
+      {
+        file: this.options.file,
+        line: loc?.line ?? 0,
+        column: loc?.column ?? 0,
+        severity: 'error',
+        code,
+        message: String(err?.message ?? e),
+        fix,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,107 @@
+import MagicString from 'magic-string';
+import { SourceError } from '../errors';
+import { AstNode, ParsedScript, walk } from './script-ast';
+
+/** The guard the prelude defines; a script may not use this name itself. */
+export const GUARD = '__spg';
+
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
+
+export interface InstrumentedScript {
+  code: string;
+  /** Maps a (line, column) of the instrumented code back to app.js; lines never move. */
+  originalColumn(line: number, column: number): number;
+}
+
+/**
+ * Inserts a call to the execution guard at the top of every loop body and function body, so a
+ * runaway loop or recursion is stopped without a per-call vm timeout (which costs ~80 µs a call).
+ * Insertions never add a line break, so line numbers in stack traces stay those of app.js.
+ */
+export function instrument(script: ParsedScript): InstrumentedScript {
+  const s = new MagicString(script.source);
+  const inserted = new Map<number, { at: number; length: number }[]>();
+  const lineStarts = computeLineStarts(script.source);
+  const note = (offset: number, text: string) => {
+    const line = lineOf(lineStarts, offset);
+    const list = inserted.get(line) ?? [];
+    list.push({ at: offset - lineStarts[line - 1] + 1, length: text.length });
+    inserted.set(line, list);
+  };
+  const insert = (offset: number, text: string) => {
+    s.appendLeft(offset, text);
+    note(offset, text);
+  };
+  const call = `${GUARD}();`;
+
+  walk(script.program, (node) => {
+    if (node.type === 'Identifier' && (node as AstNode & { name: string }).name === GUARD) {
+      const loc = node.loc!.start;
+      throw new SourceError([
+        {
+          file: script.file,
+          line: loc.line,
+          column: loc.column + 1,
+          severity: 'error',
+          code: 'script-reserved-name',
+          message: `the name ${GUARD} is reserved by the SmartPlug runtime`,
+          fix: 'rename this identifier',
+        },
+      ]);
+    }
+    if (LOOPS.has(node.type)) guardBody(node.body as AstNode);
+    if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression') {
+      insert((node.body as AstNode).start + 1, call);
+    }
+    if (node.type === 'ArrowFunctionExpression') {
+      const body = node.body as AstNode;
+      if (body.type === 'BlockStatement') insert(body.start + 1, call);
+      else {
+        insert(body.start, `(${GUARD}(), `);
+        s.appendRight(body.end, ')');
+        note(body.end, ')');
+      }
+    }
+    return true;
+  });
+
+  function guardBody(body: AstNode): void {
+    if (body.type === 'BlockStatement') {
+      insert(body.start + 1, call);
+    } else {
+      insert(body.start, `{${call}`);
+      s.appendRight(body.end, '}');
+      note(body.end, '}');
+    }
+  }
+
+  for (const list of inserted.values()) list.sort((a, b) => a.at - b.at);
+  return {
+    code: s.toString(),
+    originalColumn(line, column) {
+      let shift = 0;
+      for (const ins of inserted.get(line) ?? []) {
+        if (ins.at + shift < column) shift += ins.length;
+        else break;
+      }
+      return Math.max(1, column - shift);
+    },
+  };
+}
+
+function computeLineStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) === 10) starts.push(i + 1);
+  return starts;
+}
+
+function lineOf(starts: number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}

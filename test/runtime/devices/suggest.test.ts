@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { didYouMean, editDistance, joinSentences, suggest } from '../../../runtime/devices/suggest';
+
+describe('devices/suggest', () => {
+  it('counts insertions, deletions, substitutions and adjacent swaps as one edit each', () => {
+    assert.equal(editDistance('switch', 'switch'), 0);
+    assert.equal(editDistance('', 'abc'), 3);
+    assert.equal(editDistance('abc', ''), 3);
+    assert.equal(editDistance('swich', 'switch'), 1);
+    assert.equal(editDistance('switchh', 'switch'), 1);
+    assert.equal(editDistance('swatch', 'switch'), 1);
+    assert.equal(editDistance('swtich', 'switch'), 1);
+    assert.equal(editDistance('kitten', 'sitting'), 3);
+  });
+
+  it('suggests the closest candidate, ignoring case', () => {
+    assert.equal(suggest('swtich', ['switchLevel', 'switch', 'lock']), 'switch');
+    assert.equal(suggest('Switch', ['switch', 'lock']), 'switch');
+    assert.equal(suggest('setLevle', ['setLevel', 'setHue']), 'setLevel');
+  });
+
+  it('suggests nothing when no candidate is close enough', () => {
+    assert.equal(suggest('xyz', ['switch', 'lock']), undefined);
+    assert.equal(suggest('ab', ['cd']), undefined);
+    assert.equal(suggest('anything', []), undefined);
+    // The exact name is not a suggestion for itself.
+    assert.equal(suggest('lock', ['lock']), undefined);
+  });
+
+  it('honours an explicit distance limit', () => {
+    assert.equal(suggest('temprature', ['temperature'], 0), undefined);
+    assert.equal(suggest('temprature', ['temperature'], 1), 'temperature');
+  });
+
+  it('formats the hint and joins sentences without doubled punctuation', () => {
+    assert.equal(didYouMean('swtich', ['switch']), "; did you mean 'switch'?");
+    assert.equal(didYouMean('zzz', ['switch']), '');
+    assert.equal(joinSentences("no 'x'; did you mean 'y'?", 'Known: y'), "no 'x'; did you mean 'y'? Known: y.");
+    assert.equal(joinSentences("no 'x'", 'Known: y'), "no 'x'. Known: y.");
+  });
+});
