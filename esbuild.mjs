@@ -24,6 +24,8 @@ const options = {
   target: 'node20',
   format: 'cjs',
   external: ['vscode'],
+  // jsonc-parser's UMD build hides its requires from the bundler; its ESM build bundles cleanly.
+  mainFields: ['module', 'main'],
   sourcemap: production ? false : 'linked',
   minify: production,
   logLevel: 'warning',

@@ -67,11 +67,12 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
       if (!loc.inputs.has(member)) unknownName(member, `repeat "${name}"`, fieldNode(name, j));
       else if (!inRepeat.has(member)) inRepeat.set(member, name);
     });
-    if (repeat.input_fields.length === 0 && loc.inputs.get(name)?.params.has('input_fields')) {
-      report(loc.inputs.get(name)!.params.get('input_fields')!, 'warning', 'repeat-empty', `repeat "${name}" has no input_fields, so its entries are empty`, 'list the inputs every entry should ask for');
+    const listNode = loc.inputs.get(name)?.params.get('input_fields');
+    if (listNode?.type === 'array' && (listNode.children ?? []).length === 0) {
+      report(listNode, 'warning', 'repeat-empty', `repeat "${name}" has no input_fields, so its entries are empty`, 'list the inputs every entry should ask for');
     }
   }
-  checkCycles(repeats, fieldNode, report);
+  const inCycles = checkCycles(repeats, fieldNode, report);
 
   // Reachability.
   const guideMissing = loc.guideNode === undefined;
@@ -84,7 +85,8 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
     if (!page && !repeat && !guideMissing) {
       report(l.keyNode, 'warning', 'input-unreachable', `input "${name}" is on no guide page and in no repeat, so the user is never asked for it`, `add "${name}" to the input_fields of a guide page`);
     }
-    if (page && repeat) {
+    // A repeat in a cycle already has an error; saying it is also on a page adds only noise.
+    if (page && repeat && !inCycles.has(name)) {
       report(l.keyNode, 'warning', 'input-in-repeat-and-page', `input "${name}" is in repeat "${repeat}" and also on ${page}, so it is asked for both per entry and once at the top level`, `remove it from ${page} or from the repeat`);
     }
   }
@@ -110,7 +112,8 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
       case 'option':
       case 'checkbox': {
         const keys = Object.keys(input.values ?? {});
-        if (keys.length === 0) {
+        // A "values" whose entries all had bad names was reported already; not "no values" too.
+        if (keys.length === 0 && (params.get('values')?.children ?? []).length === 0) {
           report(at('values'), 'warning', 'input-no-values', `${input.type} input "${name}" has no "values", so nothing can be selected`, 'add "values": { "<value>": "<display name>" }');
           break;
         }
@@ -136,7 +139,8 @@ function checkCycles(
   repeats: [string, RepeatInput][],
   fieldNode: (repeat: string, index: number) => JsonNode,
   report: (at: JsonNode, severity: 'error', code: string, message: string, fix: string) => void,
-): void {
+): Set<string> {
+  const inCycles = new Set<string>();
   const byName = new Map(repeats);
   // Plain depth-first search: every back edge closes a cycle and is reported where it is written.
   const done = new Set<string>();
@@ -150,6 +154,7 @@ function checkCycles(
         return;
       }
       const cycle = path.slice(start);
+      for (const n of cycle) inCycles.add(n);
       const shown = [...cycle, member].map((n) => `"${n}"`).join(' → ');
       const message = cycle.length === 1 ? `repeat "${member}" lists itself in its input_fields` : `repeat "${member}" contains itself: ${shown}`;
       report(fieldNode(current, j), 'error', 'repeat-cycle', message, `remove "${member}" from the input_fields of "${current}"`);
@@ -157,4 +162,5 @@ function checkCycles(
     done.add(current);
   };
   for (const [name] of repeats) if (!done.has(name)) visit([name]);
+  return inCycles;
 }

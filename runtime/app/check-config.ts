@@ -47,27 +47,29 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
-/** One object of input values: the config itself or one entry of a repeat. */
+/**
+ * One object of input values: the config itself or one entry of a repeat. Written keys are
+ * checked in the order they are written, then missing inputs in app.json's order, so problems
+ * come out roughly in file order.
+ */
 function checkEntries(ctx: Context, names: readonly string[], obj: Record<string, unknown>, path: ConfigPath, repeat: string | undefined): void {
   const allowed = new Set(names);
-  for (const key of Object.keys(obj)) {
+  for (const [key, value] of Object.entries(obj)) {
+    const input = allowed.has(key) ? ctx.appJson.input[key] : undefined;
     if (!allowed.has(key)) unknownKey(ctx, key, names, obj, [...path, key], repeat);
+    // null is what a form sends for a field left empty: treated like an absent key.
+    else if (input && value !== null && value !== undefined) checkValue(ctx, key, input, value, [...path, key]);
   }
   for (const name of names) {
     const input = ctx.appJson.input[name];
-    if (!input) continue; // app.json's own problems report a repeat member that is not an input
-    const value = obj[name];
+    // app.json's own problems report a repeat member that is not an input.
+    if (!input || (obj[name] !== undefined && obj[name] !== null)) continue;
     const where = [...path, name];
-    // null is what a form sends for a field left empty: treated like an absent key.
-    if (value === undefined || value === null) {
-      if (input.type === 'repeat') checkRepeat(ctx, name, input, [], where);
-      else if (input.required && defaultConfigValue(input) === undefined) {
-        const within = repeat ? `entry ${path[path.length - 1]} of repeat "${repeat}" lacks` : 'the config lacks';
-        ctx.report({ path: where, severity: 'error', code: 'config-required', message: `${within} required input "${name}"`, fix: `add "${name}": ${CONFIG_SHAPES[input.type]}` });
-      }
-      continue;
+    if (input.type === 'repeat') checkRepeat(ctx, name, input, [], where);
+    else if (input.required && defaultConfigValue(input) === undefined) {
+      const within = repeat ? `entry ${path[path.length - 1]} of repeat "${repeat}" lacks` : 'the config lacks';
+      ctx.report({ path: where, severity: 'error', code: 'config-required', message: `${within} required input "${name}"`, fix: `add "${name}": ${CONFIG_SHAPES[input.type]}` });
     }
-    checkValue(ctx, name, input, value, where);
   }
 }
 

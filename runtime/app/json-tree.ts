@@ -137,9 +137,13 @@ export function propertyKeyNode(node: Node, key: string): Node | undefined {
   return found;
 }
 
-/** The plain value of a node. */
+/**
+ * The plain value of a node. jsonc-parser builds objects without a prototype; the JSON round
+ * trip gives ordinary objects (as JSON.parse would, "__proto__" keys staying plain keys).
+ */
 export function nodeValue(node: Node): unknown {
-  return getNodeValue(node) as unknown;
+  const v = getNodeValue(node) as unknown;
+  return v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as unknown) : v;
 }
 
 export function problemAt(

@@ -138,10 +138,12 @@ function readInput(name: string, node: JsonNode, location: InputLocation, report
     if (value !== undefined) spec[key] = value;
   }
   for (const p of known) {
-    if (p.mandatory && p.name !== 'type' && !location.params.has(p.name)) {
+    if (!p.mandatory || p.name === 'type') continue;
+    if (!location.params.has(p.name)) {
       report(location.keyNode, 'error', 'input-parameter-missing', `${type} input "${name}" has no "${p.name}"`, `add "${p.name}": [ "<input-name>", … ]`);
-      if (p.kind === 'input-names') spec[p.name] = [];
     }
+    // Missing or unusable: an empty list keeps the model's type (RepeatInput.input_fields).
+    if (spec[p.name] === undefined && p.kind === 'input-names') spec[p.name] = [];
   }
   return spec as unknown as InputSpec;
 }

@@ -3,20 +3,24 @@
  * and the two are to be merged.
  */
 
+/**
+ * Edit distance counting a swap of two neighbouring characters as one edit (optimal string
+ * alignment), since `4465` for `4456` and `lmap` for `lamp` are single slips of the finger.
+ */
 export function levenshtein(a: string, b: string): number {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 0; j <= b.length; j++) d[0][j] = j;
   for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
     }
-    prev = cur;
   }
-  return prev[b.length];
+  return d[a.length][b.length];
 }
 
 /** Words of an identifier: `text_example`, `textExample` and `text-example` all give [text, example]. */
@@ -37,7 +41,8 @@ function words(name: string): string[] {
 export function suggestName(name: string, candidates: Iterable<string>): string | undefined {
   const lower = name.toLowerCase();
   const nameWords = words(name).join(' ');
-  const limit = name.length <= 3 ? 1 : Math.max(2, Math.floor(name.length / 3));
+  // One edit away from a one-character name is almost anything, so those get no suggestion.
+  const limit = name.length <= 1 ? 0 : name.length <= 5 ? 1 : Math.max(2, Math.floor(name.length / 3));
   let best: string | undefined;
   let bestScore = Infinity;
   for (const c of candidates) {

@@ -64,8 +64,8 @@ export function sunTimes(dayMs: number, latitude: number, longitude: number, tim
 }
 
 /**
- * The first sunrise or sunset, shifted by `offsetMs`, that is strictly after `afterMs`; undefined
- * if none within a year (which on Earth only a malformed location can cause).
+ * The first sunrise or sunset, shifted by `offsetMs`, that is strictly after `afterMs`, searching a
+ * year and a day ahead so the end of a polar night or day is found; undefined if there is none.
  */
 export function nextSunEvent(
   kind: SunEventKind,

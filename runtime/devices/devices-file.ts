@@ -39,13 +39,13 @@ export function parseDevicesFile(text: string, file: string): DeviceSpec[] {
 /** Like parseDevicesFile but returns the problems instead of throwing (for editor diagnostics). */
 export function checkDevicesFile(text: string, file: string): DevicesFileResult {
   const sink = new ProblemSink(text, file);
-  if (text.trim() === '') {
-    sink.whole('devices-empty', 'the devices file is empty', 'Write a JSON array of devices: [{ "id": "lamp", "capabilities": ["switch"] }].');
-    return { devices: [], problems: sink.problems };
-  }
   const root = parseJsonc(sink);
+  if (!root && sink.problems.length === 0) {
+    // Blank, or nothing but comments.
+    sink.whole('devices-empty', 'the devices file is empty', 'Write a JSON array of devices: [{ "id": "lamp", "capabilities": ["switch"] }].');
+  }
   const list = root && deviceList(root, sink);
-  if (!list) return { devices: [], problems: sink.problems };
+  if (!list) return finish([], sink);
 
   const drafts = (list.children ?? []).map((node) => readDevice(node, sink)).filter((d): d is Draft => d !== undefined);
   checkDuplicateIds(drafts, sink);
@@ -63,6 +63,10 @@ export function checkDevicesFile(text: string, file: string): DevicesFileResult 
       sink.at(draft.node, 'device-invalid', e.message, e.fix);
     }
   }
+  return finish(devices, sink);
+}
+
+function finish(devices: DeviceSpec[], sink: ProblemSink): DevicesFileResult {
   // Checks run per concern (ids last), so put problems back in reading order.
   const problems = [...sink.problems].sort((a, b) => a.line - b.line || a.column - b.column);
   return { devices, problems };

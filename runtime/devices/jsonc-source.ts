@@ -44,10 +44,10 @@ export class ProblemSink {
   }
 }
 
-/** Parses JSONC (comments and trailing commas allowed); undefined root when the syntax is broken. */
+/** Parses JSONC (comments and trailing commas allowed); undefined root when broken or empty (callers decide if empty is wrong). */
 export function parseJsonc(sink: ProblemSink): Node | undefined {
   const errors: ParseError[] = [];
-  const root = parseTree(sink.text, errors, { allowTrailingComma: true, disallowComments: false });
+  const root = parseTree(sink.text, errors, { allowTrailingComma: true, disallowComments: false, allowEmptyContent: true });
   for (const e of errors) {
     const name = printParseErrorCode(e.error);
     sink.at(e.offset, 'json-syntax', `JSON syntax error: ${SYNTAX_MESSAGES[name] ?? name}`);

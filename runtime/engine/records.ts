@@ -94,6 +94,8 @@ export interface AppLifecycleRecord {
   appId: string;
   appLabel: string;
   change: 'installed' | 'updated' | 'uninstalled' | 'restored';
+  /** For installs: what re-creates the app after a worker re-spawn (child apps are installed by their parent). */
+  install?: { name: string; config: Record<string, unknown>; parentId?: string };
 }
 
 export interface RuntimeEventMap {

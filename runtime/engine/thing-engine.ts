@@ -124,7 +124,10 @@ export class ThingEngine extends EngineCore {
     this.apps.set(id, app);
     if (req.parentId) this.apps.get(req.parentId)?.children.add(id);
     for (const w of [...prepared.warnings, ...scriptProblems.map(formatProblem)]) this.runtimeLog(app, 'warn', w);
-    this.publish('app', { time: this.clock.now(), appId: id, appLabel: label, change: req.restore ? 'restored' : 'installed' });
+    this.publish('app', {
+      time: this.clock.now(), appId: id, appLabel: label, change: req.restore ? 'restored' : 'installed',
+      install: { name: req.source.name, config: prepared.config, parentId: req.parentId },
+    });
     const installed = app;
     if (!req.restore) this.enqueue(() => this.lifecycle(installed, 'installed'));
     this.markDirty(app);

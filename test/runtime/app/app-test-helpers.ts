@@ -19,8 +19,8 @@ export function where(p: SourceProblem): string {
   return `${p.line}:${p.column} ${p.severity} ${p.code}`;
 }
 
-export function at(text: string, needle: string, severity: string, code: string, occurrence = 1): string {
-  const { line, column } = positionOf(text, needle, occurrence);
+export function at(text: string, needle: string, severity: string, code: string, occurrence = 1, shift = 0): string {
+  const { line, column } = positionOf(text, needle, occurrence, shift);
   return `${line}:${column} ${severity} ${code}`;
 }
 

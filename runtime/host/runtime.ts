@@ -1,0 +1,299 @@
+import type { DeviceSpec, AttrValue } from '../devices/types';
+import { ConfigError } from '../engine/config-gate';
+import type { ConfigProblem } from '../app/config-types';
+import type { AppSource } from '../engine/installed-app';
+import type { RuntimeEventMap } from '../engine/records';
+import type { AppSnapshot } from '../engine/snapshot';
+import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-engine';
+import { TypedEmitter } from '../engine/typed-emitter';
+import { SourceError, type SourceProblem } from '../errors';
+import { CallHandler } from '../worker/call-handler';
+import type { EngineSettings, SelfCheckResult, WorkerCall } from './protocol';
+import { WorkerCallError, WorkerProcess, WorkerProcessOptions } from './worker-process';
+
+export interface RuntimeOptions extends EngineSettings, WorkerProcessOptions {
+  /** `process` (default): apps run in a worker process under the permission model. `inline`: in this process. */
+  isolation?: 'process' | 'inline';
+  /** A worker that sends no beat for this long is killed and re-spawned (default 5000 ms). */
+  hangTimeoutMs?: number;
+  /** Re-spawns allowed within a minute before the runtime gives up (default 5). */
+  maxRestartsPerMinute?: number;
+}
+
+export interface WorkerRecord {
+  time: number;
+  change: 'started' | 'restarted' | 'exited' | 'unresponsive' | 'gave-up';
+  pid?: number;
+  reason?: string;
+  /** For started/restarted: ms from spawn to the worker running its apps again. */
+  durationMs?: number;
+  permissionModel?: boolean;
+}
+
+export type HostEventMap = RuntimeEventMap & { worker: WorkerRecord };
+
+interface StoredApp {
+  request: Omit<InstallRequest, 'restore'>;
+  snapshot?: AppSnapshot;
+}
+
+/**
+ * The runtime's one API: the CLI, the scenario runner, the platform and the debugger all drive apps
+ * through this object. It keeps what a Thing must not lose (devices, apps, their snapshots), so a
+ * worker that crashes, hangs or is re-spawned comes back with every app, its state and its jobs.
+ */
+export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
+  private worker: WorkerProcess | undefined;
+  private inline: CallHandler | undefined;
+  private readonly devices = new Map<string, DeviceSpec>();
+  private readonly packages = new Map<string, AppSource>();
+  private readonly apps = new Map<string, StoredApp>();
+  private mode: string | undefined;
+  private position: { latitude: number; longitude: number } | undefined;
+  private lastTime: number | undefined;
+  private restarts: number[] = [];
+  private watchdog: NodeJS.Timeout | undefined;
+  private closed = false;
+  private restarting: Promise<void> | undefined;
+
+  private constructor(private readonly options: RuntimeOptions) {
+    super();
+  }
+
+  static async start(options: RuntimeOptions = { clock: 'real' }): Promise<SmartPlugRuntime> {
+    const rt = new SmartPlugRuntime(options);
+    if (options.isolation === 'inline') {
+      rt.inline = new CallHandler((name, payload) => rt.onEngineEvent(name, payload));
+      rt.inline.handle({ op: 'init', settings: rt.settings() });
+    } else {
+      await rt.spawn('started');
+      rt.watchdog = setInterval(() => rt.checkBeat(), 250);
+      rt.watchdog.unref();
+    }
+    return rt;
+  }
+
+  get isolation(): 'process' | 'inline' {
+    return this.inline ? 'inline' : 'process';
+  }
+
+  get workerPid(): number | undefined {
+    return this.worker?.pid;
+  }
+
+  // ------------------------------------------------------------------ the API
+
+  async addDevice(spec: DeviceSpec): Promise<void> {
+    await this.call({ op: 'addDevice', spec });
+    this.devices.set(spec.id, { ...spec, attributes: { ...spec.attributes } });
+  }
+
+  async registerPackage(source: AppSource): Promise<void> {
+    await this.call({ op: 'registerPackage', source });
+    this.packages.set(source.name, source);
+  }
+
+  async install(request: Omit<InstallRequest, 'restore'>): Promise<AppInfo> {
+    this.packages.set(request.source.name, request.source);
+    const info = (await this.call({ op: 'install', request })) as AppInfo;
+    this.apps.set(info.id, { request: { ...request, id: info.id, config: info.config } });
+    return info;
+  }
+
+  async update(appId: string, config: Record<string, unknown>): Promise<AppInfo> {
+    const info = (await this.call({ op: 'update', appId, config })) as AppInfo;
+    const stored = this.apps.get(appId);
+    if (stored) stored.request = { ...stored.request, config: info.config };
+    return info;
+  }
+
+  async uninstall(appId: string): Promise<void> {
+    await this.call({ op: 'uninstall', appId });
+  }
+
+  async deviceEvent(deviceId: string, attribute: string, value: unknown): Promise<void> {
+    await this.call({ op: 'deviceEvent', deviceId, attribute, value });
+  }
+
+  /** Many device events in one round trip (for high event rates). */
+  async deviceEvents(events: [string, string, unknown][]): Promise<void> {
+    await this.call({ op: 'deviceEvents', events });
+  }
+
+  async sendCommand(deviceId: string, command: string, args: unknown[] = []): Promise<void> {
+    await this.call({ op: 'sendCommand', deviceId, command, args });
+  }
+
+  async setMode(mode: string): Promise<void> {
+    await this.call({ op: 'setMode', mode });
+  }
+
+  async setPosition(latitude: number, longitude: number): Promise<void> {
+    await this.call({ op: 'setPosition', latitude, longitude });
+  }
+
+  async touch(appId: string): Promise<void> {
+    await this.call({ op: 'touch', appId });
+  }
+
+  async callEndpoint(appId: string, method: string, url: string, body?: unknown): Promise<EndpointResponse> {
+    return (await this.call({ op: 'callEndpoint', appId, method, url, body })) as EndpointResponse;
+  }
+
+  /** Virtual clock only: moves time forward, firing every job due on the way. */
+  async advance(ms: number): Promise<number> {
+    return (await this.call({ op: 'advance', ms })) as number;
+  }
+
+  async now(): Promise<number> {
+    return (await this.call({ op: 'now' })) as number;
+  }
+
+  async appInfo(appId: string): Promise<AppInfo> {
+    return (await this.call({ op: 'appInfo', appId })) as AppInfo;
+  }
+
+  async listApps(): Promise<AppInfo[]> {
+    return (await this.call({ op: 'listApps' })) as AppInfo[];
+  }
+
+  async devicesNow(): Promise<{ id: string; label: string; type: string; capabilities: string[]; attributes: Record<string, AttrValue> }[]> {
+    return (await this.call({ op: 'devices' })) as never;
+  }
+
+  /** Process isolation only: what the worker is allowed to do (reads, writes, spawns). */
+  async selfCheck(): Promise<SelfCheckResult> {
+    if (this.inline) throw new Error('selfCheck needs process isolation');
+    return (await this.call({ op: 'selfCheck' })) as SelfCheckResult;
+  }
+
+  /** Re-spawns the worker (as a Bundle Sync does) and restores every app; resolves when they run again. */
+  async restartWorker(reason = 'requested'): Promise<void> {
+    if (this.inline) throw new Error('restartWorker needs process isolation');
+    const old = this.worker;
+    this.worker = undefined;
+    old?.kill();
+    await this.respawn(reason);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
+    this.inline?.dispose();
+    await this.worker?.close();
+  }
+
+  // ------------------------------------------------------------------ internals
+
+  private settings(start?: number): EngineSettings {
+    const { clock, location, rateLimit, cpuLimitMs } = this.options;
+    return { clock, start: start ?? this.options.start, location: { ...location, ...(this.mode ? { mode: this.mode } : {}), ...this.position }, rateLimit, cpuLimitMs };
+  }
+
+  private async call(call: WorkerCall): Promise<unknown> {
+    if (this.closed) throw new Error('the runtime is closed');
+    if (this.inline) return this.inline.handle(call);
+    if (this.restarting) await this.restarting;
+    if (!this.worker) throw new Error('the runtime worker is not running');
+    try {
+      return await this.worker.call(call);
+    } catch (e) {
+      throw e instanceof WorkerCallError ? reviveError(e) : e;
+    }
+  }
+
+  private onEngineEvent<K extends keyof RuntimeEventMap>(name: K, payload: RuntimeEventMap[K]): void {
+    const p = payload as { time?: number };
+    if (typeof p.time === 'number') this.lastTime = p.time;
+    if (name === 'persist') {
+      const r = payload as RuntimeEventMap['persist'];
+      const stored = this.apps.get(r.appId);
+      if (stored) stored.snapshot = r.snapshot;
+    } else if (name === 'deviceEvent') {
+      const r = payload as RuntimeEventMap['deviceEvent'];
+      const spec = this.devices.get(r.deviceId);
+      if (spec) (spec.attributes as Record<string, AttrValue>)[r.name] = r.value;
+    } else if (name === 'locationEvent') {
+      const r = payload as RuntimeEventMap['locationEvent'];
+      if (r.name === 'mode') this.mode = r.value;
+    } else if (name === 'app') {
+      const r = payload as RuntimeEventMap['app'];
+      if (r.change === 'uninstalled') this.apps.delete(r.appId);
+      else if (r.change === 'installed' && !this.apps.has(r.appId) && r.install) {
+        const source = this.packages.get(r.install.name);
+        if (source) this.apps.set(r.appId, { request: { source, config: r.install.config, label: r.appLabel, id: r.appId, parentId: r.install.parentId } });
+      }
+    }
+    this.emit(name, payload as HostEventMap[K]);
+  }
+
+  private async spawn(change: 'started' | 'restarted', reason?: string): Promise<void> {
+    const t0 = performance.now();
+    const worker = await WorkerProcess.spawn(
+      this.options,
+      (m) => {
+        for (const [name, payload] of m.batch) this.onEngineEvent(name, payload);
+      },
+      (code, signal) => {
+        if (this.worker !== worker || this.closed) return;
+        this.worker = undefined;
+        this.emit('worker', { time: Date.now(), change: 'exited', pid: worker.pid, reason: `code ${code}, signal ${signal}` });
+        void this.respawn(`the worker exited (code ${code}, signal ${signal})`);
+      },
+    );
+    this.worker = worker;
+    await worker.call({ op: 'init', settings: this.settings(this.options.clock === 'virtual' ? this.lastTime : undefined) });
+    if (change === 'restarted') await this.restoreAll(worker);
+    this.emit('worker', { time: Date.now(), change, pid: worker.pid, reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
+  }
+
+  private respawn(reason: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (this.restarting) return this.restarting;
+    const now = Date.now();
+    this.restarts = this.restarts.filter((t) => now - t < 60_000);
+    if (this.restarts.length >= (this.options.maxRestartsPerMinute ?? 5)) {
+      this.emit('worker', { time: now, change: 'gave-up', reason: `${this.restarts.length} restarts within a minute; last: ${reason}` });
+      return Promise.resolve();
+    }
+    this.restarts.push(now);
+    this.restarting = this.spawn('restarted', reason).finally(() => {
+      this.restarting = undefined;
+    });
+    return this.restarting;
+  }
+
+  private async restoreAll(worker: WorkerProcess): Promise<void> {
+    for (const spec of this.devices.values()) await worker.call({ op: 'addDevice', spec });
+    for (const source of this.packages.values()) await worker.call({ op: 'registerPackage', source });
+    // Parents before children, so a child finds its parent.
+    const ordered = [...this.apps.values()].sort((a, b) => (a.request.parentId ? 1 : 0) - (b.request.parentId ? 1 : 0));
+    for (const app of ordered) {
+      try {
+        await worker.call({ op: 'install', request: { ...app.request, restore: app.snapshot ?? { state: '{}', subscriptions: [], jobs: [], routes: [], childDevices: [] } } });
+      } catch (e) {
+        this.emit('log', { time: this.lastTime ?? Date.now(), appId: app.request.id ?? '', appLabel: app.request.label ?? app.request.source.name, level: 'error', source: 'runtime', message: `could not be restored after the worker restart: ${(e as Error).message}` });
+      }
+    }
+  }
+
+  private checkBeat(): void {
+    const w = this.worker;
+    if (!w || this.restarting || this.closed) return;
+    const silentMs = Date.now() - w.lastBeat;
+    if (silentMs <= (this.options.hangTimeoutMs ?? 5000)) return;
+    this.worker = undefined;
+    const reason = `the worker sent no sign of life for ${silentMs} ms (a script the execution guard could not stop, e.g. a catastrophic regular expression)`;
+    this.emit('worker', { time: Date.now(), change: 'unresponsive', pid: w.pid, reason });
+    w.failPending(new Error(`${reason}; the worker was restarted`));
+    w.kill();
+    void this.respawn(reason);
+  }
+}
+
+function reviveError(e: WorkerCallError): Error {
+  const s = e.serialized;
+  if (s.name === 'SourceError' && s.problems) return new SourceError(s.problems as SourceProblem[]);
+  if (s.name === 'ConfigError' && s.problems) return new ConfigError(s.appName ?? 'app', s.problems as ConfigProblem[]);
+  return e;
+}

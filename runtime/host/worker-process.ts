@@ -1,0 +1,125 @@
+import { ChildProcess, fork } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import type { CallMessage, EventsMessage, ReplyMessage, SerializedError, WorkerCall, WorkerMessage } from './protocol';
+
+export interface WorkerProcessOptions {
+  workerPath?: string;
+  /** Node's permission model on (default). Off only for a debug session (the inspector needs it off). */
+  permissionModel?: boolean;
+  /** V8 old-space limit of the worker, in MB. */
+  memoryLimitMb?: number;
+  /** Extra Node flags, e.g. `--inspect=0` for a debug session. */
+  execArgv?: string[];
+}
+
+/** Where the bundled worker lives: beside the CLI bundle, or in dist/ when running from sources. */
+export function defaultWorkerPath(): string {
+  const candidates = [path.join(__dirname, 'worker.js'), path.resolve(__dirname, '..', '..', 'dist', 'runtime', 'worker.js')];
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`the runtime worker bundle was not found (looked for ${candidates.join(' and ')}); run "npm run build"`);
+  return found;
+}
+
+export class WorkerCallError extends Error {
+  constructor(readonly serialized: SerializedError) {
+    super(serialized.message);
+    this.name = serialized.name;
+  }
+}
+
+/**
+ * One worker process and the calls in flight to it. It reports its events, its beats and its
+ * exit; deciding to restart it is the runtime's job.
+ */
+export class WorkerProcess {
+  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private seq = 0;
+  lastBeat = Date.now();
+  exited = false;
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly pid: number,
+    readonly permissionModel: boolean,
+  ) {}
+
+  static spawn(options: WorkerProcessOptions, onEvents: (m: EventsMessage) => void, onExit: (code: number | null, signal: string | null) => void): Promise<WorkerProcess> {
+    const workerPath = options.workerPath ?? defaultWorkerPath();
+    const execArgv = [`--max-old-space-size=${options.memoryLimitMb ?? 256}`, '--disable-warning=ExperimentalWarning', ...(options.execArgv ?? [])];
+    if (options.permissionModel !== false) execArgv.push('--experimental-permission', `--allow-fs-read=${workerPath}`);
+    const child = fork(workerPath, [], { execArgv, serialization: 'json', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    return new Promise((resolve, reject) => {
+      let worker: WorkerProcess | undefined;
+      child.on('message', (m: WorkerMessage) => {
+        if (m.kind === 'ready') {
+          worker = new WorkerProcess(child, m.pid, m.permissionModel);
+          resolve(worker);
+        } else if (worker) worker.onMessage(m, onEvents);
+      });
+      child.on('exit', (code, signal) => {
+        if (!worker) {
+          reject(new Error(`the runtime worker exited before it was ready (code ${code}, signal ${signal})`));
+          return;
+        }
+        worker.exited = true;
+        worker.failPending(new Error(`the runtime worker exited (code ${code}, signal ${signal})`));
+        onExit(code, signal);
+      });
+      child.on('error', (e) => {
+        if (!worker) reject(e);
+      });
+    });
+  }
+
+  call(call: WorkerCall): Promise<unknown> {
+    if (this.exited) return Promise.reject(new Error('the runtime worker is not running'));
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      const msg: CallMessage = { kind: 'call', id, call };
+      this.child.send(msg);
+    });
+  }
+
+  /** Calls still waiting for a reply. */
+  inFlight(): number {
+    return this.pending.size;
+  }
+
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+
+  /** Ends the worker gently (it exits when its IPC channel closes). */
+  close(): Promise<void> {
+    if (this.exited) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.kill(), 2000);
+      this.child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.child.disconnect();
+    });
+  }
+
+  failPending(error: Error): void {
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+
+  private onMessage(m: WorkerMessage, onEvents: (m: EventsMessage) => void): void {
+    this.lastBeat = Date.now();
+    if (m.kind === 'events') onEvents(m);
+    else if (m.kind === 'reply') this.onReply(m);
+  }
+
+  private onReply(m: ReplyMessage): void {
+    const p = this.pending.get(m.id);
+    if (!p) return;
+    this.pending.delete(m.id);
+    if (m.ok) p.resolve(m.result);
+    else p.reject(new WorkerCallError(m.error ?? { name: 'Error', message: 'unknown error' }));
+  }
+}
