@@ -25,7 +25,17 @@
  *   that occurs twice fires once, at the first occurrence, while an hour wildcard (`0 30 * ...`)
  *   keeps firing every real hour, through both copies of the repeated hour.
  */
-import { CronExpression, CronExpressionParser } from 'cron-parser';
+import type { CronExpression, CronExpressionParser as CronExpressionParserType } from 'cron-parser';
+
+// cron-parser (with luxon) takes ~18 ms to load: most of a worker's start-up. Load it the first time
+// an app schedules with cron, not when the worker starts.
+let parserModule: typeof CronExpressionParserType | undefined;
+const CronExpressionParser = {
+  parse(...args: Parameters<typeof CronExpressionParserType.parse>): CronExpression {
+    parserModule ??= (require('cron-parser') as { CronExpressionParser: typeof CronExpressionParserType }).CronExpressionParser;
+    return parserModule.parse(...args);
+  },
+};
 import { assertTimeZone, daysInMonth, localParts, localToInstant, weekdayOf } from './time-zone';
 
 export class CronError extends Error {

@@ -35,7 +35,8 @@ export class AppJobs {
     const now = this.clock.now();
     const tz = this.timeZone();
     let job: Job;
-    if (typeof spec === 'string' && spec.trim().split(/\s+/).length >= 6) {
+    // 5 fields is a Unix cron written by mistake: let the cron parser say how to fix it.
+    if (typeof spec === 'string' && spec.trim().split(/\s+/).length >= 5) {
       const at = parseCron(spec).next(now, tz);
       if (at === undefined) throw new Error(`schedule: cron expression "${spec}" never fires again`);
       job = { id: this.nextId++, handler, kind: 'cron', at, data, spec };

@@ -29,7 +29,8 @@ export class ScriptServices implements BridgeHost {
   }
 
   log(app: InstalledApp, level: LogLevel, message: string): void {
-    this.core.appLog(app, level, message);
+    // A logged Error carries its stack: show app.js frames (with app.js columns), not the runtime's.
+    this.core.appLog(app, level, message.includes('\n    at ') ? app.sandbox.cleanStack(message) : message);
   }
 
   scriptError(app: InstalledApp, message: string, stack: string, execId: string): void {
@@ -174,7 +175,7 @@ export class ScriptServices implements BridgeHost {
     const device = this.core.devices.require(id);
     if (!device.hasCommand(command)) {
       const names = device.supportedCommands().map((c) => c.name);
-      throw new Error(`subscribeToCommand: device "${device.label}" has no command "${command}"${didYouMean(command, names)}; it has: ${names.join(', ')}`);
+      throw new Error(`subscribeToCommand: device "${device.label}" has no command "${command}"${didYouMean(command, names)}; ${names.length ? `it has: ${names.join(', ')}` : 'it has no commands (a sensor only reports; subscribe to its attributes instead)'}`);
     }
     this.core.subs.add({ appId: app.id, kind: 'command', target: id, attribute: command, handler });
     this.core.markDirty(app);
@@ -281,7 +282,8 @@ export class ScriptServices implements BridgeHost {
       } catch (e) {
         failure = e !== null && typeof e === 'object' && 'message' in e ? String((e as { message: unknown }).message) : String(e);
       }
-      return 0;
+      // The invoked method may have changed the target's state: save it as any execution does.
+      return target.sandbox.controls.takeState();
     });
     if (failure !== undefined) throw new Error(`${target.label}.${method}() failed: ${failure}`);
     return result;

@@ -81,6 +81,11 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
     return this.worker?.pid;
   }
 
+  /** Whether the current worker runs under Node's permission model (false only in debug mode). */
+  get permissionModel(): boolean | undefined {
+    return this.worker?.permissionModel;
+  }
+
   // ------------------------------------------------------------------ the API
 
   async addDevice(spec: DeviceSpec): Promise<void> {

@@ -55,7 +55,9 @@ export class AppSandbox {
       try {
         return options.bridge(op, a, b, c, d, e);
       } catch (err) {
-        return '\u0000' + (err instanceof Error ? err.message : String(err));
+        // A DeviceError keeps its advice apart from its message; the script should see both.
+        const fix = err instanceof Error && typeof (err as { fix?: unknown }).fix === 'string' ? ` ${(err as { fix: string }).fix}` : '';
+        return '\u0000' + (err instanceof Error ? err.message + fix : String(err));
       }
     };
     const appInfo = JSON.stringify({ id: options.appId, label: options.label, name: options.name, cpuLimitMs: options.cpuLimitMs });

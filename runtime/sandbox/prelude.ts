@@ -29,6 +29,8 @@ export interface SandboxControls {
   runLifecycle(execId: number, name: string, argJson: string): 0 | 1 | string;
   runEndpoint(execId: number, handler: string, requestJson: string): 0 | 1 | string;
   invoke(execId: number, name: string, argsJson: string): string;
+  /** New state JSON if the state changed since it was last saved, else 0 (for invoke(), which has no run()). */
+  takeState(): 0 | string;
   hasFunction(name: string): boolean;
   guardTrips(): number;
 }
@@ -535,9 +537,19 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
       const f = named[name];
       if (typeof f !== 'function') throw new Error(`app ${appInfo.label} has no function "${name}"`);
       void execId;
-      const r = f(...(JSON.parse(argsJson) as unknown[]));
-      return r === undefined ? '' : JSON.stringify(r);
+      // A stop left over from this app's last (timed-out) execution must not fail this one; a stop
+      // of an execution of this app still under way (invoked back) stays in force.
+      const wasTripped = tripped;
+      ticks = 0;
+      tripped = false;
+      try {
+        const r = f(...(JSON.parse(argsJson) as unknown[]));
+        return r === undefined ? '' : JSON.stringify(r);
+      } finally {
+        tripped = tripped || wasTripped;
+      }
     },
+    takeState: () => finish(),
     hasFunction: (name) => typeof named[name] === 'function',
     guardTrips: () => trips,
   };

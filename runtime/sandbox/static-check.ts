@@ -10,6 +10,31 @@ const HANDLER_ARG: Record<string, number> = {
   runEvery30Minutes: 0, runEvery1Hour: 0, runEvery3Hours: 0,
 };
 
+/**
+ * The globals the prelude defines (kept in step with prelude.ts by the sandbox tests). They cannot be
+ * redefined: a top-level `function log() {}` or `var app` would be silently ignored, or fail at load.
+ */
+export const API_GLOBALS: readonly string[] = [
+  'Date', 'now', 'settings', 'config', 'location', 'setLocationMode', 'getSunriseAndSunset', 'app',
+  'subscribe', 'subscribeToCommand', 'unsubscribe', 'runIn', 'runOnce', 'schedule',
+  'runEvery1Minute', 'runEvery5Minutes', 'runEvery10Minutes', 'runEvery15Minutes', 'runEvery30Minutes', 'runEvery1Hour', 'runEvery3Hours',
+  'unschedule', 'canSchedule', 'log', 'console', 'sendNotification', 'setTimeout', 'setInterval', 'setImmediate',
+  'mappings', 'render', 'httpError', 'addChildDevice', 'getChildDevices', 'getChildDevice', 'deleteChildDevice',
+  'addChildApp', 'getChildApps', 'getChildAppByLabel', 'deleteChildApp', 'parent', 'state',
+];
+const API_SET = new Set(API_GLOBALS);
+
+/** The identifiers a binding pattern declares (`a`, `{ a, b: [c] }`, `...d`). */
+function boundNames(pattern: AstNode | null | undefined, out: AstNode[] = []): AstNode[] {
+  if (!pattern) return out;
+  if (pattern.type === 'Identifier') out.push(pattern);
+  else if (pattern.type === 'ObjectPattern') for (const p of pattern.properties as AstNode[]) boundNames(p.type === 'RestElement' ? p : (p.value as AstNode), out);
+  else if (pattern.type === 'ArrayPattern') for (const e of pattern.elements as (AstNode | null)[]) boundNames(e, out);
+  else if (pattern.type === 'RestElement') boundNames(pattern.argument as AstNode, out);
+  else if (pattern.type === 'AssignmentPattern') boundNames(pattern.left as AstNode, out);
+  return out;
+}
+
 /** The value a command leaves its attribute at, where it is always the same. */
 const COMMAND_VALUE: Record<string, string> = { on: 'on', off: 'off', lock: 'locked', unlock: 'unlocked', open: 'open', close: 'closed' };
 
@@ -54,6 +79,17 @@ export function checkScript(source: ScriptInput): SourceProblem[] {
     const p = positionOf(node);
     problems.push({ file: source.scriptFile, line: p.line, column: p.column, severity, code, message, fix });
   };
+
+  for (const stmt of parsed.program.body as AstNode[]) {
+    const ids = stmt.type === 'FunctionDeclaration' || stmt.type === 'ClassDeclaration' ? [stmt.id as AstNode]
+      : stmt.type === 'VariableDeclaration' ? (stmt.declarations as AstNode[]).flatMap((d) => boundNames(d.id as AstNode)) : [];
+    for (const id of ids) {
+      const name = (id as AstNode & { name: string }).name;
+      if (API_SET.has(name)) {
+        at(id, 'error', 'script-api-name', `"${name}" is a name of the SmartPlug API; a top-level declaration cannot replace it`, `rename your ${stmt.type === 'FunctionDeclaration' ? 'function' : stmt.type === 'ClassDeclaration' ? 'class' : 'variable'} (e.g. "my${name.charAt(0).toUpperCase()}${name.slice(1)}")`);
+      }
+    }
+  }
 
   walk(parsed.program, (node) => {
     if (node.type !== 'CallExpression') return;

@@ -63,7 +63,7 @@ describe('loadAppFolder', () => {
     const text = '\uFEFF{ "input": { "lost": { "type": "number", "default": "5" } }, "guide": [] }';
     const app = loadAppFolder(folder('w', { 'app.json': text, 'app.js': '' }));
     // The byte order mark is dropped, so columns are those an editor shows.
-    assert.deepEqual(app.warnings.map(where), ['1:14 warning input-unreachable', '1:52 warning input-default-type']);
+    assert.deepEqual(app.warnings.map(where), ['1:14 warning input-unreachable', '1:53 warning input-default-type']);
     assert.equal(app.warnings[0].file, join(root, 'w', 'app.json'));
     assert.equal(app.appJsonText, text.slice(1));
   });
@@ -91,7 +91,7 @@ describe('loadAppFolder', () => {
   it('throws on errors in app.json that are not syntax, keeping the warnings in the error', () => {
     const text = JSON.stringify({ input: { r: { type: 'repeat', min: 2, max: 1, input_fields: [] } }, guide: [{ input_fields: ['r'] }] });
     const err = problemsOf(folder('minmax', { 'app.json': text, 'app.js': '' }));
-    assert.deepEqual(err.problems.map((p) => `${p.severity} ${p.code}`), ['warning repeat-empty', 'error repeat-min-max']);
+    assert.deepEqual(err.problems.map((p) => `${p.severity} ${p.code}`), ['error repeat-min-max', 'warning repeat-empty']);
   });
 
   it('throws on a manifest.json that is not JSON, and on a folder that does not exist', () => {

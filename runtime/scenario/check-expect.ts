@@ -1,0 +1,216 @@
+/**
+ * Checks an expect step against what happened in its window and the Thing's current state. Each
+ * failed expectation says what was expected and what there was, in forms a diff can compare.
+ */
+import type { AppErrorRecord, CommandRecord, LogLevel, LogRecord, NotificationRecord } from '../engine/records';
+import type { ThingEngine } from '../engine/thing-engine';
+import { LOG_LEVELS } from './parse-expect';
+import { deepEqual, describeMismatch, partialMatch, project, show } from './match';
+import type { Recorded, Recorder } from './recorder';
+import type { CommandExpectation, Expectations, ExpectStep, LogExpectation, NotificationExpectation, Pos } from './types';
+
+export interface ExpectContext {
+  engine: ThingEngine;
+  appId: string;
+  /** False after an uninstall step (or when the install failed). */
+  installed: boolean;
+  window: Recorded;
+  response: Recorder['response'];
+}
+
+export interface ExpectFailure {
+  /** The expectation's key: `commands`, `state`, … */
+  what: string;
+  message: string;
+  expected: unknown;
+  actual: unknown;
+  pos: Pos;
+}
+
+export function checkExpect(step: ExpectStep, ctx: ExpectContext): ExpectFailure[] {
+  const e = step.expect;
+  const out: ExpectFailure[] = [];
+  const fail = (what: string, message: string, expected: unknown, actual: unknown) => out.push({ what, message: `${what}: ${message}`, expected, actual, pos: step.at[what] ?? step });
+  const appCommands = ctx.window.commands.filter((c) => c.appId !== undefined);
+
+  if (e.commands) checkCommands(e.commands, e.exactly === true, appCommands, fail);
+  if (e.noCommands && appCommands.length > 0) {
+    fail('noCommands', `the app sent ${count(appCommands.length, 'command')}: ${appCommands.map((c) => renderCommand(c, false)).join(', ')}`, [], appCommands.map((c) => renderCommand(c, false)));
+  }
+  if (e.attributes) {
+    const expected: Record<string, unknown> = {};
+    const actual: Record<string, unknown> = {};
+    const wrong: string[] = [];
+    for (const a of e.attributes) {
+      const v = ctx.engine.currentValue(a.device, a.attribute);
+      expected[a.key] = a.value;
+      actual[a.key] = v === undefined ? null : v;
+      if (!deepEqual(a.value, actual[a.key])) wrong.push(`${a.key} is ${show(actual[a.key])}, expected ${show(a.value)}`);
+    }
+    if (wrong.length) fail('attributes', wrong.join('; '), expected, actual);
+  }
+  if (e.notifications) checkNotifications(e.notifications, e.exactly === true, ctx.window.notifications, fail);
+  if (e.logs) checkLogs(e.logs, ctx.window.logs, fail);
+  if (e.noLogs) {
+    const bad = ctx.window.logs.filter((l) => logMatches(l, e.noLogs!.level, e.noLogs!.contains, true));
+    if (bad.length) {
+      const what = [e.noLogs.level ? `at level ${e.noLogs.level} or above` : '', e.noLogs.contains !== undefined ? `containing ${show(e.noLogs.contains)}` : ''].filter(Boolean).join(' ');
+      fail('noLogs', `${count(bad.length, 'log line')} ${what || 'at all'}: ${bad.map(renderLog).join(' | ')}`, [], bad.map(renderLog));
+    }
+  }
+  if (e.errors) checkErrors(e.errors, ctx.window.errors, fail);
+  if (e.hasState) {
+    if (!ctx.installed) fail('state', 'the app is not installed, so it has no state', e.state, null);
+    else {
+      const state = ctx.engine.appInfo(ctx.appId).state;
+      const mismatches = partialMatch(e.state, state, 'state');
+      if (mismatches.length) fail('state', mismatches.map(describeMismatch).join('; '), e.state, project(e.state, state));
+    }
+  }
+  if (e.mode !== undefined && ctx.engine.location.mode !== e.mode) fail('mode', `the location mode is ${show(ctx.engine.location.mode)}, expected ${show(e.mode)}`, e.mode, ctx.engine.location.mode);
+  if (e.response) checkResponse(e.response, ctx.response, fail);
+  for (const what of ['subscriptions', 'jobs'] as const) {
+    const want = e[what];
+    if (want === undefined) continue;
+    const info = ctx.installed ? ctx.engine.appInfo(ctx.appId) : undefined;
+    const handlers = (what === 'jobs' ? info?.jobs : info?.subscriptions)?.map((x) => x.handler) ?? [];
+    if (typeof want === 'number') {
+      if (handlers.length !== want) fail(what, `the app has ${count(handlers.length, what === 'jobs' ? 'scheduled job' : 'subscription')}, expected ${want}${handlers.length ? ` (${handlers.join(', ')})` : ''}`, want, handlers.length);
+    } else {
+      const a = [...handlers].sort();
+      const x = [...want].sort();
+      if (!deepEqual(a, x)) fail(what, `the handlers are [${a.join(', ')}], expected [${x.join(', ')}]`, x, a);
+    }
+  }
+  return out;
+}
+
+type Fail = (what: string, message: string, expected: unknown, actual: unknown) => void;
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Greedy in-order matching: index of the first expected item with no match after the previous one's. */
+function firstUnmatched<E, A>(expected: readonly E[], actual: readonly A[], matches: (e: E, a: A) => boolean): number {
+  let j = 0;
+  for (let i = 0; i < expected.length; i++) {
+    while (j < actual.length && !matches(expected[i], actual[j])) j++;
+    if (j === actual.length) return i;
+    j++;
+  }
+  return -1;
+}
+
+function ordinal(i: number): string {
+  const n = i + 1;
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+function commandMatches(e: CommandExpectation, c: CommandRecord): boolean {
+  return e.device === c.deviceId && e.command === c.command && (e.args === undefined || deepEqual(e.args, c.args));
+}
+
+/** `lamp.setLevel(50)`; `lamp.setLevel` when the expectation takes any arguments. */
+export function renderCommand(c: { deviceId: string; command: string; args: unknown[] }, anyArgs: boolean): string {
+  return anyArgs ? `${c.deviceId}.${c.command}` : `${c.deviceId}.${c.command}(${c.args.map(show).join(', ')})`;
+}
+
+function renderExpectedCommand(e: CommandExpectation): string {
+  return e.args ? renderCommand({ deviceId: e.device, command: e.command, args: e.args }, false) : `${e.device}.${e.command}`;
+}
+
+function checkCommands(expected: CommandExpectation[], exactly: boolean, actual: CommandRecord[], fail: Fail): void {
+  // Shown like the expectations they are compared with, so a diff marks only real differences.
+  const anyArgs = (c: CommandRecord) => expected.some((e) => e.args === undefined && e.device === c.deviceId && e.command === c.command);
+  const exp = expected.map(renderExpectedCommand);
+  const act = actual.map((c) => renderCommand(c, anyArgs(c)));
+  if (exactly) {
+    const i = expected.findIndex((e, k) => !actual[k] || !commandMatches(e, actual[k]));
+    if (actual.length !== expected.length || i >= 0) {
+      const why = i >= 0 && actual[i] ? `the ${ordinal(i)} command is ${act[i]}, expected ${exp[i]}` : `expected exactly ${count(expected.length, 'command')}, the app sent ${actual.length}`;
+      fail('commands', why, exp, act);
+    }
+    return;
+  }
+  const missing = firstUnmatched(expected, actual, commandMatches);
+  if (missing < 0) return;
+  const e = expected[missing];
+  const sentAnyway = actual.some((c) => commandMatches(e, c));
+  const sameName = actual.filter((c) => c.deviceId === e.device && c.command === e.command);
+  let why = `${exp[missing]} was not sent`;
+  if (sentAnyway) why = `${exp[missing]} was sent, but not after ${exp[missing - 1]} (commands are expected in order)`;
+  else if (sameName.length) why = `${exp[missing]} was not sent; ${e.device}.${e.command} was sent with ${sameName.map((c) => show(c.args)).join(', ')}`;
+  fail('commands', why, exp, act);
+}
+
+function notificationMatches(e: NotificationExpectation, n: NotificationRecord): boolean {
+  return (e.output === undefined || String(e.output) === String(n.outputId)) &&
+    (e.contains === undefined || n.message.includes(e.contains)) &&
+    (e.message === undefined || n.message === e.message);
+}
+
+function checkNotifications(expected: NotificationExpectation[], exactly: boolean, actual: NotificationRecord[], fail: Fail): void {
+  const act = actual.map((n) => ({ output: n.outputId, message: n.message }));
+  if (exactly) {
+    const i = expected.findIndex((e, k) => !actual[k] || !notificationMatches(e, actual[k]));
+    if (actual.length !== expected.length || i >= 0) {
+      const why = i >= 0 && actual[i] ? `the ${ordinal(i)} notification ${show(actual[i].message)} (output ${actual[i].outputId}) does not match ${show(expected[i])}` : `expected exactly ${count(expected.length, 'notification')}, the app sent ${actual.length}`;
+      fail('notifications', why, expected, act);
+    }
+    return;
+  }
+  const missing = firstUnmatched(expected, actual, notificationMatches);
+  if (missing >= 0) fail('notifications', `no notification matches ${show(expected[missing])}${actual.length ? '' : ' (the app sent none)'}`, expected, act);
+}
+
+function logMatches(l: LogRecord, level: LogLevel | undefined, contains: string | undefined, atLeast: boolean): boolean {
+  const levelOk = level === undefined || (atLeast ? LOG_LEVELS.indexOf(l.level) >= LOG_LEVELS.indexOf(level) : l.level === level);
+  return levelOk && (contains === undefined || l.message.includes(contains));
+}
+
+function renderLog(l: LogRecord): string {
+  return `[${l.level}] ${l.message}`;
+}
+
+function checkLogs(expected: LogExpectation[], actual: LogRecord[], fail: Fail): void {
+  const missing = firstUnmatched(expected, actual, (e, l) => logMatches(l, e.level, e.contains, false));
+  if (missing < 0) return;
+  const e = expected[missing];
+  fail('logs', `no ${e.level ? `${e.level} ` : ''}log line contains ${show(e.contains)}${missing > 0 ? ` after the one matching ${show(expected[missing - 1].contains)}` : ''}`,
+    expected.map((x) => `[${x.level ?? '*'}] …${x.contains}…`), actual.map(renderLog));
+}
+
+export function renderError(e: AppErrorRecord): string {
+  const where = e.line ? ` (${e.file ?? 'app.js'}:${e.line}:${e.column ?? 1})` : '';
+  return `${e.handler}: ${e.message}${where}`;
+}
+
+export function errorMatches(contains: string, e: AppErrorRecord): boolean {
+  return `${e.handler}: ${e.message}`.includes(contains);
+}
+
+function checkErrors(expected: { contains: string }[], actual: AppErrorRecord[], fail: Fail): void {
+  const missing = firstUnmatched(expected, actual, (x, e) => errorMatches(x.contains, e));
+  if (missing >= 0) {
+    fail('errors', `no app error contains ${show(expected[missing].contains)}${actual.length ? '' : ' (there were none)'}`, expected.map((x) => `…${x.contains}…`), actual.map(renderError));
+  }
+}
+
+function checkResponse(e: NonNullable<Expectations['response']>, got: Recorder['response'], fail: Fail): void {
+  const expected = { ...(e.status !== undefined ? { status: e.status } : {}), ...(e.hasBody ? { body: e.body } : {}) };
+  if (!got) {
+    fail('response', 'there was no call step since the previous expect', expected, null);
+    return;
+  }
+  const r = got.response;
+  const problems: string[] = [];
+  if (e.status !== undefined && r.status !== e.status) problems.push(`status is ${r.status}, expected ${e.status}`);
+  if (e.hasBody) problems.push(...partialMatch(e.body, r.body, 'body').map(describeMismatch));
+  if (problems.length) {
+    const actual = { ...(e.status !== undefined ? { status: r.status } : {}), ...(e.hasBody ? { body: project(e.body, r.body) } : {}) };
+    const error = r.status >= 400 && r.body !== null && typeof r.body === 'object' && 'message' in r.body ? ` (${String((r.body as { message: unknown }).message)})` : '';
+    fail('response', `${got.method} ${got.path}: ${problems.join('; ')}${error}`, expected, actual);
+  }
+}
