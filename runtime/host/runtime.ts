@@ -239,11 +239,11 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
       (m) => {
         for (const [name, payload] of m.batch) this.onEngineEvent(name, payload);
       },
-      (code, signal) => {
+      (_code, _signal, why) => {
         if (this.worker !== worker || this.closed) return;
         this.worker = undefined;
-        this.emit('worker', { time: Date.now(), change: 'exited', pid: worker.pid, reason: `code ${code}, signal ${signal}` });
-        void this.respawn(`the worker exited (code ${code}, signal ${signal})`);
+        this.emit('worker', { time: Date.now(), change: 'exited', pid: worker.pid, reason: why });
+        void this.respawn(`the worker exited: ${why}`);
       },
     );
     this.worker = worker;

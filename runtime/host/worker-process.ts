@@ -44,11 +44,22 @@ export class WorkerProcess {
     readonly permissionModel: boolean,
   ) {}
 
-  static spawn(options: WorkerProcessOptions, onEvents: (m: EventsMessage) => void, onExit: (code: number | null, signal: string | null) => void): Promise<WorkerProcess> {
+  static spawn(options: WorkerProcessOptions, onEvents: (m: EventsMessage) => void, onExit: (code: number | null, signal: string | null, why: string) => void): Promise<WorkerProcess> {
     const workerPath = options.workerPath ?? defaultWorkerPath();
     const execArgv = [`--max-old-space-size=${options.memoryLimitMb ?? 256}`, '--disable-warning=ExperimentalWarning', ...(options.execArgv ?? [])];
     if (options.permissionModel !== false) execArgv.push('--experimental-permission', `--allow-fs-read=${workerPath}`);
-    const child = fork(workerPath, [], { execArgv, serialization: 'json', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    // The worker writes to stderr only when it dies (V8's out-of-memory report, a fatal error):
+    // keep the end of it to say why, instead of pouring a native stack trace into the user's output.
+    const child = fork(workerPath, [], { execArgv, serialization: 'json', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    let stderrTail = '';
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+      stderrTail = (stderrTail + chunk).slice(-8192);
+    });
+    const why = (code: number | null, signal: string | null) => {
+      if (/heap out of memory|Reached heap limit/.test(stderrTail)) return `it ran out of memory (the limit is ${options.memoryLimitMb ?? 256} MB)`;
+      const last = stderrTail.trim().split('\n').filter(Boolean).pop();
+      return `code ${code}, signal ${signal}${last ? `: ${last}` : ''}`;
+    };
     return new Promise((resolve, reject) => {
       let worker: WorkerProcess | undefined;
       child.on('message', (m: WorkerMessage) => {
@@ -59,12 +70,13 @@ export class WorkerProcess {
       });
       child.on('exit', (code, signal) => {
         if (!worker) {
-          reject(new Error(`the runtime worker exited before it was ready (code ${code}, signal ${signal})`));
+          reject(new Error(`the runtime worker exited before it was ready (${why(code, signal)})`));
           return;
         }
         worker.exited = true;
-        worker.failPending(new Error(`the runtime worker exited (code ${code}, signal ${signal})`));
-        onExit(code, signal);
+        const reason = why(code, signal);
+        worker.failPending(new Error(`the runtime worker exited: ${reason}`));
+        onExit(code, signal, reason);
       });
       child.on('error', (e) => {
         if (!worker) reject(e);

@@ -44,6 +44,9 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
 
   // A stack-trace hook could hand a script the host functions below it on the stack.
   Object.defineProperty(Error, 'prepareStackTrace', { value: undefined, writable: false, configurable: false });
+  // Node reads the hook as `globalThis.Error.prepareStackTrace` of the error's realm, so replacing the
+  // global `Error` with an object carrying a hook would get the same frames: pin it.
+  Object.defineProperty(G, 'Error', { value: Error, writable: false, enumerable: false, configurable: false });
 
   // ---------------------------------------------------------------- bridge and errors
   // The host encodes failures as a string starting with NUL, so no host Error object crosses over.

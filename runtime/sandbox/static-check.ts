@@ -15,7 +15,7 @@ const HANDLER_ARG: Record<string, number> = {
  * redefined: a top-level `function log() {}` or `var app` would be silently ignored, or fail at load.
  */
 export const API_GLOBALS: readonly string[] = [
-  'Date', 'now', 'settings', 'config', 'location', 'setLocationMode', 'getSunriseAndSunset', 'app',
+  'Error', 'Date', 'now', 'settings', 'config', 'location', 'setLocationMode', 'getSunriseAndSunset', 'app',
   'subscribe', 'subscribeToCommand', 'unsubscribe', 'runIn', 'runOnce', 'schedule',
   'runEvery1Minute', 'runEvery5Minutes', 'runEvery10Minutes', 'runEvery15Minutes', 'runEvery30Minutes', 'runEvery1Hour', 'runEvery3Hours',
   'unschedule', 'canSchedule', 'log', 'console', 'sendNotification', 'setTimeout', 'setInterval', 'setImmediate',

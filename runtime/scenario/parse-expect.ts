@@ -89,7 +89,7 @@ export function readExpect(r: Reader, node: JsonNode, at: Record<string, Pos>): 
   if (e.exactly !== undefined && e.commands === undefined && e.notifications === undefined && byKey.has('exactly')) {
     r.warn(byKey.get('exactly')!.keyNode, 'expect-exactly-alone', '"exactly" applies to "commands" and "notifications", and this expect has neither', 'add "commands": [] to expect no commands, or remove "exactly"');
   }
-  if (byKey.size === 0) r.error(node, 'expect-empty', 'this expect checks nothing', `add one of ${EXPECT_KEYS.join(', ')}`);
+  if (props.length === 0) r.error(node, 'expect-empty', 'this expect checks nothing', `add one of ${EXPECT_KEYS.join(', ')}`);
   return r.problems.length === before || r.problems.slice(before).every((p) => p.severity !== 'error') ? e : undefined;
 }
 

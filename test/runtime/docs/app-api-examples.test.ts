@@ -387,6 +387,28 @@ describe('docs/app-api.md', () => {
     }
   });
 
+  describe('the example runner itself', () => {
+    const block = (attrs: Attrs, code: string): Block => ({ kind: 'example', line: 0, heading: 'self-test', attrs, code });
+
+    it('reports an error thrown by installed()', async () => {
+      const out = await runExample(block({}, 'function installed() { settings.lamp.on() }'), packages);
+      assert.equal(out.appErrors.length, 1);
+      assert.match(out.appErrors[0].message, /Cannot read properties of undefined/);
+    });
+
+    it('rejects an app that does not install, and a config that does not fit', async () => {
+      await assert.rejects(runExample(block({}, 'function installed() { runIn(1, "nope") }'), packages), /"nope" is not a function defined in app.js/);
+      await assert.rejects(runExample(block({ devices: 'lamp:switch', config: { lamp: 'lamp' }, inputs: { lamp: { type: 'single_function_selector' } } }, ''), packages), /does not fit its app.json/);
+    });
+
+    it('runs steps, and reports errors of handlers they trigger', async () => {
+      const out = await runExample(block({ devices: 'door:contactSensor', config: { door: 'door' }, steps: [{ event: 'door.contact=open' }] },
+        'function installed() { subscribe(settings.door, "contact", h) }\nfunction h(evt) { log.info(evt.value); null.x }'), packages);
+      assert.deepEqual(out.appLogs, ['open']);
+      assert.equal(out.appErrors[0]?.handler, 'h');
+    });
+  });
+
   it('has capability tables generated from the catalogue', () => {
     const begin = DOC.indexOf(BEGIN);
     const end = DOC.indexOf(END);

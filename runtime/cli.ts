@@ -1,0 +1,90 @@
+/**
+ * `smartplug`: the headless command line. It only parses arguments and hands over to one command
+ * module; the commands drive the runtime through SmartPlugRuntime like every other client.
+ */
+import { parseArgs } from 'node:util';
+import { runCommand } from './cli/run-command';
+import { testCommand } from './cli/test-command';
+
+const USAGE = `usage: smartplug <command> [options]
+
+commands:
+  run APPDIR [--config instance.json] [--devices devices.json] [--location location.json]
+             [--virtual] [--start ISO-TIME] [--json] [--no-color] [--inline] [--no-rate-limit]
+      Runs the app against simulated devices; prints events, commands and logs as they happen;
+      reads injected events from standard input (type "help" there).
+  test [FILE|DIR ...] [--format text|json] [--allow-read DIR ...]
+      Runs scenario tests (*.scenario.json; default: every one under the current folder) in a
+      process under Node's permission model; --allow-read lets it read apps kept elsewhere.
+  help, --help     this text
+  version, --version`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const out = (line: string) => process.stdout.write(line + '\n');
+  const err = (line: string) => process.stderr.write(line + '\n');
+  switch (command) {
+    case 'run': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          config: { type: 'string', short: 'c' },
+          devices: { type: 'string', short: 'd' },
+          location: { type: 'string' },
+          virtual: { type: 'boolean', default: false },
+          start: { type: 'string' },
+          json: { type: 'boolean', default: false },
+          'no-color': { type: 'boolean', default: false },
+          inline: { type: 'boolean', default: false },
+          'no-rate-limit': { type: 'boolean', default: false },
+        },
+      });
+      if (positionals.length !== 1) {
+        err('smartplug run: give exactly one app folder, e.g. smartplug run examples/door-light --config examples/door-light/instance.json --devices examples/door-light/devices.json');
+        return 2;
+      }
+      return runCommand({
+        appDir: positionals[0], config: values.config, devices: values.devices, location: values.location,
+        virtual: values.virtual === true, start: values.start, json: values.json === true,
+        color: values['no-color'] !== true && process.stdout.isTTY === true, inline: values.inline === true,
+        rateLimit: values['no-rate-limit'] !== true, input: process.stdin, out, err,
+      });
+    }
+    case 'test': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { format: { type: 'string', default: 'text' }, 'allow-read': { type: 'string', multiple: true, default: [] } },
+      });
+      if (values.format !== 'text' && values.format !== 'json') {
+        err(`smartplug test: --format is text or json, not "${values.format}"`);
+        return 2;
+      }
+      return testCommand({ paths: positionals, format: values.format, allowRead: values['allow-read'] ?? [], out, err, color: process.stdout.isTTY === true });
+    }
+    case 'version':
+    case '--version':
+      out(require('../package.json').version as string);
+      return 0;
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      out(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      err(`smartplug: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`smartplug: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,83 @@
+import { spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
+import * as path from 'node:path';
+import { createHumanReporter, createJsonLinesReporter, findScenarioFiles, runScenarioFiles, summarize } from '../scenario';
+
+export interface TestOptions {
+  paths: string[];
+  format: 'text' | 'json';
+  /** Extra folders the sandboxed run may read (apps outside the given paths). */
+  allowRead: string[];
+  out: (line: string) => void;
+  err: (line: string) => void;
+  color: boolean;
+}
+
+/**
+ * `smartplug test`: runs scenario files and reports each step. The run itself happens in a child
+ * process under Node's permission model (it may read the scenarios, the apps and this package, and
+ * nothing else; it may not write, spawn or load addons), because scenarios run app code.
+ */
+export async function testCommand(o: TestOptions): Promise<number> {
+  if (!permissionModelOn() && process.env.SMARTPLUG_TEST_UNSANDBOXED !== '1') return runSandboxed(o);
+  const roots = o.paths.length ? o.paths : [process.cwd()];
+  const files = findScenarioFiles(roots);
+  if (files.length === 0) {
+    o.err(`smartplug test: no *.scenario.json files in ${roots.join(', ')}; write one (see docs/scenarios.md) or pass its path`);
+    return 1;
+  }
+  const write = (text: string) => process.stdout.write(text);
+  if (o.format === 'json') {
+    const reporter = createJsonLinesReporter(write);
+    const results = await runScenarioFiles(files, { onEvent: (e) => reporter.onEvent(e) });
+    return summarize(results).failed > 0 ? 1 : 0;
+  }
+  const reporter = createHumanReporter({ write, color: o.color });
+  const results = await runScenarioFiles(files, { onEvent: (e) => reporter.onEvent(e) });
+  write(reporter.summary(results) + '\n');
+  return summarize(results).failed > 0 ? 1 : 0;
+}
+
+function permissionModelOn(): boolean {
+  return typeof (process as { permission?: unknown }).permission === 'object';
+}
+
+/** The package's own folder (bundles and package.json), found from this bundle's location. */
+function packageRoot(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 4; i++) {
+    try {
+      if (statSync(path.join(dir, 'package.json')).isFile()) return dir;
+    } catch {
+      /* go up */
+    }
+    dir = path.dirname(dir);
+  }
+  return path.resolve(__dirname, '..', '..');
+}
+
+function runSandboxed(o: TestOptions): Promise<number> {
+  const reads = new Set<string>([packageRoot(), process.cwd(), ...o.allowRead.map((p) => path.resolve(p))]);
+  for (const p of o.paths) {
+    const abs = path.resolve(p);
+    reads.add(abs);
+    // A scenario usually sits in APP/tests/: its app is the folder above.
+    reads.add(path.dirname(path.dirname(abs)));
+  }
+  const script = process.argv[1];
+  const args = [
+    '--experimental-permission',
+    ...[...reads].map((r) => `--allow-fs-read=${r}`),
+    '--disable-warning=ExperimentalWarning',
+    script,
+    ...process.argv.slice(2),
+  ];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    child.on('error', (e) => {
+      o.err(`smartplug test: could not start the sandboxed run: ${e.message}`);
+      resolve(1);
+    });
+  });
+}

@@ -1,0 +1,51 @@
+import assert from 'node:assert/strict';
+import { SmartPlugRuntime, type WorkerRecord } from '../../../runtime/host/runtime';
+import type { AppSource } from '../../../runtime/engine/installed-app';
+
+const appJson = { input: { sensor: { type: 'single_device_selector', name: 'Sensor' } }, guide: [{ id: 'p', input_fields: ['sensor'] }] } as unknown as AppSource['appJson'];
+
+const hog: AppSource = {
+  name: 'hog',
+  scriptFile: '/apps/hog/app.js',
+  appJson,
+  script: `function installed() { subscribe(settings.sensor, "switch", grab) }
+function grab() { const keep = []; for (;;) keep.push(new Array(100000).fill(keep.length)) }`,
+};
+
+const counter: AppSource = {
+  name: 'counter',
+  scriptFile: '/apps/counter/app.js',
+  appJson,
+  script: `function installed() { subscribe(settings.sensor, "motion", count) }
+function count() { state.n = (state.n || 0) + 1 }`,
+};
+
+describe('the memory limit', function () {
+  this.timeout(30_000);
+
+  it('a worker that runs out of memory is re-spawned and the other apps go on with their state', async () => {
+    const rt = await SmartPlugRuntime.start({ clock: 'virtual', start: Date.UTC(2024, 0, 1), memoryLimitMb: 48, cpuLimitMs: 10_000 });
+    const workerRecords: WorkerRecord[] = [];
+    rt.on('worker', (w) => workerRecords.push(w));
+    try {
+      await rt.addDevice({ id: 'plug', label: 'Plug', capabilities: ['switch'] });
+      await rt.addDevice({ id: 'pir', label: 'PIR', capabilities: ['motionSensor'] });
+      await rt.install({ source: hog, config: { sensor: 'plug' } });
+      const c = await rt.install({ source: counter, config: { sensor: 'pir' } });
+      await rt.deviceEvent('pir', 'motion', 'active');
+      const firstPid = rt.workerPid;
+
+      await assert.rejects(rt.sendCommand('plug', 'on'), /worker exited/);
+      while (!workerRecords.some((w) => w.change === 'restarted')) await new Promise((r) => setTimeout(r, 50));
+
+      assert.equal(workerRecords[0].change, 'exited');
+      assert.equal(workerRecords[0].reason, 'it ran out of memory (the limit is 48 MB)');
+      assert.notEqual(rt.workerPid, firstPid);
+      await rt.deviceEvent('pir', 'motion', 'inactive');
+      await rt.deviceEvent('pir', 'motion', 'active');
+      assert.deepEqual((await rt.appInfo(c.id)).state, { n: 3 });
+    } finally {
+      await rt.close();
+    }
+  });
+});
