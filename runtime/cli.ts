@@ -79,6 +79,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// A reader that stops early (`smartplug test | head`) is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

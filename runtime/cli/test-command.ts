@@ -62,7 +62,8 @@ function runSandboxed(o: TestOptions): Promise<number> {
     const abs = path.resolve(p);
     reads.add(abs);
     // A scenario usually sits in APP/tests/: its app is the folder above.
-    reads.add(path.dirname(path.dirname(abs)));
+    const dir = abs.endsWith('.json') ? path.dirname(abs) : abs;
+    if (path.basename(dir) === 'tests') reads.add(path.dirname(dir));
   }
   const script = process.argv[1];
   const args = [

@@ -104,6 +104,8 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     const previous = app.current;
     app.current = { execId, handler, kind };
     const controls = app.sandbox.controls;
+    // Trips counted from this execution's start: the asynchronous rest of an earlier handler may trip in between.
+    const tripsBefore = controls.guardTrips();
     controls.setDeadline(performance.now() + this.cpuLimitMs);
     const errorsBefore = this.errorCount;
     const t0 = performance.now();
@@ -117,7 +119,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     if (outcome === 1) app.pendingAsync.set(execId, { execId, handler, kind });
     else if (outcome !== 0) this.persistState(app, outcome);
     const trips = controls.guardTrips();
-    const timedOut = trips !== app.trips;
+    const timedOut = trips !== tripsBefore;
     app.trips = trips;
     if (this.hasListeners('execution')) {
       const failed = this.errorCount !== errorsBefore;

@@ -276,7 +276,7 @@ export class ScriptServices implements BridgeHost {
     if (!target || (target.parentId !== app.id && app.parentId !== targetId)) throw new Error(`invoke: "${targetId}" is neither this app's parent nor one of its children`);
     let result = '';
     let failure: string | undefined;
-    this.core.execute(target, 'invoke', method, (execId) => {
+    const ran = this.core.execute(target, 'invoke', method, (execId) => {
       try {
         result = target.sandbox.controls.invoke(execId, method, JSON.stringify(args));
       } catch (e) {
@@ -285,6 +285,7 @@ export class ScriptServices implements BridgeHost {
       // The invoked method may have changed the target's state: save it as any execution does.
       return target.sandbox.controls.takeState();
     });
+    if (!ran) throw new Error(`${target.label}.${method}() was not run: ${target.label} is rate limited; try again later`);
     if (failure !== undefined) throw new Error(`${target.label}.${method}() failed: ${failure}`);
     return result;
   }

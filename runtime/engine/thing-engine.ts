@@ -1,4 +1,5 @@
 import { createBridge } from './app-bridge';
+import { checkLocation } from './location';
 import { AppJobs } from './app-jobs';
 import { prepareInstanceConfig } from './config-gate';
 import { EngineCore, EngineOptions } from './engine-core';
@@ -89,6 +90,9 @@ export class ThingEngine extends EngineCore {
   }
 
   setPosition(latitude: number, longitude: number): void {
+    // A bad position would make every later location read (and sun event) of every app fail.
+    const problems = checkLocation({ ...this.location, latitude, longitude });
+    if (problems.length) throw new RangeError(`setPosition: ${problems.join('; ')}`);
     this.location.latitude = latitude;
     this.location.longitude = longitude;
     this.sun.refresh();
@@ -188,7 +192,12 @@ export class ThingEngine extends EngineCore {
   callEndpoint(appId: string, method: string, url: string, body?: unknown): EndpointResponse {
     const app = this.requireApp(appId);
     const [path, queryString = ''] = url.split('?', 2);
-    const m = matchRoute(app.routes, method, path);
+    let m: ReturnType<typeof matchRoute>;
+    try {
+      m = matchRoute(app.routes, method, path);
+    } catch {
+      return json(400, { error: true, type: 'BadRequest', message: `${path} is not a valid path: it has a malformed %-escape` });
+    }
     if (m.kind === 'not-found') return json(404, { error: true, type: 'NotFound', message: `no mapping for ${path}; mapped: ${app.routes.map((r) => `${r.method} ${r.pattern}`).join(', ') || 'none'}` });
     if (m.kind === 'method-not-allowed') return { ...json(405, { error: true, type: 'MethodNotAllowed', message: `${method} is not allowed on ${path}` }), headers: { 'content-type': 'application/json', allow: m.allowed.join(', ') } };
     const query = Object.fromEntries(new URLSearchParams(queryString));

@@ -101,7 +101,8 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
   async install(request: Omit<InstallRequest, 'restore'>): Promise<AppInfo> {
     this.packages.set(request.source.name, request.source);
     const info = (await this.call({ op: 'install', request })) as AppInfo;
-    this.apps.set(info.id, { request: { ...request, id: info.id, config: info.config } });
+    // The install's events (its snapshot after installed()) arrive before this reply: keep them.
+    this.apps.set(info.id, { request: { ...request, id: info.id, config: info.config }, snapshot: this.apps.get(info.id)?.snapshot });
     return info;
   }
 
@@ -135,6 +136,8 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
 
   async setPosition(latitude: number, longitude: number): Promise<void> {
     await this.call({ op: 'setPosition', latitude, longitude });
+    // Kept, like the mode, so a re-spawned worker gets the same location.
+    this.position = { latitude, longitude };
   }
 
   async touch(appId: string): Promise<void> {
@@ -147,11 +150,11 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
 
   /** Virtual clock only: moves time forward, firing every job due on the way. */
   async advance(ms: number): Promise<number> {
-    return (await this.call({ op: 'advance', ms })) as number;
+    return this.noteTime((await this.call({ op: 'advance', ms })) as number);
   }
 
   async now(): Promise<number> {
-    return (await this.call({ op: 'now' })) as number;
+    return this.noteTime((await this.call({ op: 'now' })) as number);
   }
 
   async appInfo(appId: string): Promise<AppInfo> {
@@ -190,6 +193,12 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
 
   // ------------------------------------------------------------------ internals
 
+  /** A re-spawned worker's virtual clock starts at the last time seen, so it must not lag (advance() with nothing due emits no event). */
+  private noteTime(now: number): number {
+    if (this.lastTime === undefined || now > this.lastTime) this.lastTime = now;
+    return now;
+  }
+
   private settings(start?: number): EngineSettings {
     const { clock, location, rateLimit, cpuLimitMs } = this.options;
     return { clock, start: start ?? this.options.start, location: { ...location, ...(this.mode ? { mode: this.mode } : {}), ...this.position }, rateLimit, cpuLimitMs };
@@ -209,7 +218,7 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
 
   private onEngineEvent<K extends keyof RuntimeEventMap>(name: K, payload: RuntimeEventMap[K]): void {
     const p = payload as { time?: number };
-    if (typeof p.time === 'number') this.lastTime = p.time;
+    if (typeof p.time === 'number') this.noteTime(p.time);
     if (name === 'persist') {
       const r = payload as RuntimeEventMap['persist'];
       const stored = this.apps.get(r.appId);

@@ -56,7 +56,8 @@ export class AppSandbox {
         return options.bridge(op, a, b, c, d, e);
       } catch (err) {
         // A DeviceError keeps its advice apart from its message; the script should see both.
-        const fix = err instanceof Error && typeof (err as { fix?: unknown }).fix === 'string' ? ` ${(err as { fix: string }).fix}` : '';
+        const advice = err instanceof Error ? (err as Error & { fix?: unknown }).fix : undefined;
+        const fix = typeof advice === 'string' ? ` ${advice}` : '';
         return '\u0000' + (err instanceof Error ? err.message + fix : String(err));
       }
     };

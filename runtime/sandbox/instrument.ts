@@ -40,8 +40,14 @@ export function instrument(script: ParsedScript): InstrumentedScript {
   const call = `${GUARD_ALIAS}();`;
   const alias = `const ${GUARD_ALIAS} = ${GUARD};`;
   const directivesEnd = directivePrologueEnd(script.program);
-  if (directivesEnd < 0) insert(0, alias);
-  else insert(directivesEnd, `;${alias}`);
+  if (directivesEnd >= 0) insert(directivesEnd, `;${alias}`);
+  else if (!script.source.startsWith('#!')) insert(0, alias);
+  else {
+    // A hashbang line must stay first: put the alias at the start of the next line.
+    const newline = script.source.indexOf('\n');
+    if (newline < 0) s.append(`\n${alias}`);
+    else insert(newline + 1, alias);
+  }
 
   walk(script.program, (node) => {
     const name = node.type === 'Identifier' ? (node as AstNode & { name: string }).name : undefined;

@@ -308,7 +308,8 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
   };
   define('runIn', (seconds: number, handler: unknown, opts?: { overwrite?: boolean; data?: unknown }) => {
     requireRun('runIn()');
-    if (typeof seconds !== 'number' || !(seconds >= 0)) throw new TypeError(`runIn: delay must be a number of seconds >= 0, got ${fmt(seconds)}`);
+    // Infinity would be saved as null (JSON) and fire at once after a worker restart.
+    if (typeof seconds !== 'number' || !(seconds >= 0) || seconds === Infinity) throw new TypeError(`runIn: delay must be a finite number of seconds >= 0, got ${fmt(seconds)}`);
     call('runIn', seconds, handlerRef(handler, 'runIn'), !(opts && opts.overwrite === false), dataJson(opts));
   });
   define('runOnce', (when: unknown, handler: unknown, opts?: { overwrite?: boolean; data?: unknown }) => {
@@ -352,6 +353,8 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
   });
   const noTimers = (name: string) => () => { throw new Error(`${name} does not exist in SmartPlug apps; use runIn(seconds, handler) or schedule()`); };
   for (const n of ['setTimeout', 'setInterval', 'setImmediate']) define(n, noTimers(n));
+  // Atomics.wait blocks the thread, where the execution guard cannot stop it, and every app with it.
+  if (typeof Atomics === 'object') Object.defineProperty(Atomics, 'wait', { value: noTimers('Atomics.wait'), writable: false, configurable: false });
 
   // ---------------------------------------------------------------- web-service endpoints
   define('mappings', (routes: Record<string, unknown>) => {

@@ -35,6 +35,7 @@ function boundNames(pattern: AstNode | null | undefined, out: AstNode[] = []): A
   return out;
 }
 
+
 /** The value a command leaves its attribute at, where it is always the same. */
 const COMMAND_VALUE: Record<string, string> = { on: 'on', off: 'off', lock: 'locked', unlock: 'unlocked', open: 'open', close: 'closed' };
 

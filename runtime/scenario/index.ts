@@ -1,6 +1,6 @@
 /** runtime/scenario: the scenario test harness behind `smartplug test` and the editor's Testing view. */
 export * from './types';
-export { parseScenarioFile, fileBlocked } from './parse-scenario';
+export { parseScenarioFile } from './parse-scenario';
 export { diagnoseScenarioFile } from './diagnose';
 export { parseDuration, formatDuration, parseTime, resolveTime } from './time-text';
 export { runScenarioFile, runParsedScenarioFile, runScenarioFiles, runScenario, findScenarioFiles, SCENARIO_SUFFIX } from './runner';
@@ -13,3 +13,4 @@ export { createJsonLinesReporter, jsonLineOf, JSONL_VERSION } from './report-jso
 export { unifiedDiff, diffLines } from './line-diff';
 export type { DiffLine } from './line-diff';
 export { partialMatch, deepEqual } from './match';
+export { GuardedClock, MAX_TIMERS_PER_INSTANT } from './guarded-clock';

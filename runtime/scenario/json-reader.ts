@@ -91,9 +91,4 @@ export class Reader {
     this.error(node, 'scenario-type', `${what} must be an array; got ${describeValue(nodeValue(node))}`, fix);
     return undefined;
   }
-
-  /** A device / config source: an inline value (`inline` decides which node types) or a path. */
-  value(node: JsonNode): unknown {
-    return nodeValue(node);
-  }
 }

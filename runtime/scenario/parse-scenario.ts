@@ -3,7 +3,7 @@
  * Pure (no file system): the editor parses unsaved buffers the same way the runner does.
  */
 import { isValidTimeZone } from '../clock/time-zone';
-import { hasErrors, type SourceProblem } from '../errors';
+import type { SourceProblem } from '../errors';
 import { describeValue, nodeValue, parseJsonDocument, sortByPosition, type JsonNode } from '../app/json-tree';
 import { Reader } from './json-reader';
 import { readSourceRef, readSteps } from './parse-steps';
@@ -195,7 +195,3 @@ function warnDuplicateNames(r: Reader, scenarios: Scenario[], nodes: JsonNode[])
   });
 }
 
-/** True when the file-level problems stop every scenario from running. */
-export function fileBlocked(parsed: ScenarioFile): boolean {
-  return hasErrors(parsed.fileProblems);
-}

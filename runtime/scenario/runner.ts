@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve } from 'path';
 import { performance } from 'node:perf_hooks';
 import type { AppPackage } from '../app/load-app';
-import { VirtualClock } from '../clock/virtual-clock';
+import { GuardedClock } from './guarded-clock';
 import type { AppErrorRecord } from '../engine/records';
 import { ThingEngine } from '../engine/thing-engine';
 import { formatProblem, hasErrors, SourceError, type SourceProblem } from '../errors';
@@ -158,7 +158,7 @@ export async function runScenario(parsed: ScenarioFile, scenario: Scenario, opti
   result.problems = setup.problems;
   if (hasErrors(setup.problems)) return stop(setup.problems);
 
-  const clock = new VirtualClock(setup.start);
+  const clock = new GuardedClock(setup.start);
   const engine = new ThingEngine({ clock, location: setup.location, rateLimit: parsed.defaults.rateLimit, cpuLimitMs: parsed.defaults.cpuLimitMs });
   const recorder = new Recorder(engine);
   try {
@@ -184,7 +184,7 @@ export async function runScenario(parsed: ScenarioFile, scenario: Scenario, opti
     const unexpected = unexpectedErrors(recorder.all.errors, scenario.steps, -1);
     if (unexpected.length) {
       result.notRun = scenario.steps.length;
-      return finish({ message: `installed() failed: ${unexpected.map(renderError).join('\n')}`, expected: 'no app error', actual: unexpected.map(renderError), line: scenario.line, column: scenario.column });
+      return finish({ message: `installed() failed: ${unexpected.map(renderError).join('\n')}`, expected: 'no app error', actual: unexpected.length === 1 ? renderError(unexpected[0]) : unexpected.map(renderError), line: scenario.line, column: scenario.column });
     }
 
     for (const step of scenario.steps) {
@@ -214,7 +214,7 @@ async function runOne(step: Step, state: RunState, steps: readonly Step[]): Prom
     if (unexpected.length) {
       failure = {
         message: `the app failed: ${unexpected.map(renderError).join('\n')}\n(an app error fails the step it happens in unless the next expect lists it under "errors")`,
-        expected: 'no app error', actual: unexpected.map(renderError), line: step.line, column: step.column,
+        expected: 'no app error', actual: unexpected.length === 1 ? renderError(unexpected[0]) : unexpected.map(renderError), line: step.line, column: step.column,
       };
     }
   }

@@ -4,11 +4,10 @@
  * files (devices.json, instance.json) on a copy of the scenario text with everything else blanked
  * out, so every problem keeps its exact line and column in the scenario file.
  */
-import { existsSync, readFileSync } from 'fs';
+import { existsSync, readdirSync, readFileSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { APP_JSON, loadAppFolder, type AppPackage } from '../app/load-app';
-import { parseInstanceFile } from '../app/instance-file';
-import { configProblemPosition } from '../app/instance-file';
+import { configProblemPosition, parseInstanceFile } from '../app/instance-file';
 import { checkConfig } from '../app/check-config';
 import { parseJsonDocument, problemAt } from '../app/json-tree';
 import type { SelectorCatalogue } from '../app/config-types';
@@ -50,6 +49,11 @@ export function loadScenarioApp(parsed: ScenarioFile): { app?: AppPackage; probl
   if (!dir) {
     return { problems: [{ file: parsed.file, line: 0, column: 0, severity: 'error', code: 'scenario-app-missing', message: `no ${APP_JSON} in ${base} or any folder above it, so there is no app to test`, fix: 'add "app": "<path of the app folder>" at the top of the scenario file' }] };
   }
+  const denied = accessDenied(dir);
+  if (denied) {
+    const at = appRef ?? { line: 0, column: 0 };
+    return { problems: [{ file: parsed.file, line: at.line, column: at.column, severity: 'error', code: 'scenario-read-denied', message: `the app folder ${dir} is outside what this test run may read (scenarios run under Node's permission model)`, fix: `run smartplug test with --allow-read ${dir}` }] };
+  }
   let app: AppPackage;
   try {
     app = loadAppFolder(dir);
@@ -68,12 +72,25 @@ export function loadScenarioApp(parsed: ScenarioFile): { app?: AppPackage; probl
   return { app, problems: [] };
 }
 
+/** True when Node's permission model forbids reading the folder (smartplug test runs under it). */
+function accessDenied(dir: string): boolean {
+  try {
+    readdirSync(dir);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ERR_ACCESS_DENIED';
+  }
+}
+
 function readRefFile(parsed: ScenarioFile, ref: SourceRef & { kind: 'file' }, what: string): { path: string; text?: string; problem?: SourceProblem } {
   const path = resolve(scenarioDir(parsed), ref.path);
   try {
     return { path, text: readFileSync(path, 'utf8').replace(/^\uFEFF/, '') };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
+    if (err.code === 'ERR_ACCESS_DENIED') {
+      return { path, problem: problemAtPos(parsed.file, ref, 'scenario-read-denied', `the ${what} file ${path} is outside what this test run may read (scenarios run under Node's permission model)`, `run smartplug test with --allow-read ${dirname(path)}`) };
+    }
     const why = err.code === 'ENOENT' ? 'does not exist' : `cannot be read: ${err.message}`;
     return { path, problem: problemAtPos(parsed.file, ref, `scenario-${what}-file`, `the ${what} file ${path} ${why}`, `correct the path; it is relative to ${scenarioDir(parsed)}`) };
   }

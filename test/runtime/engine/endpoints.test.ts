@@ -131,6 +131,12 @@ async function promised() { return 1 }`),
     ]);
   });
 
+  it('answers 400 for a path with a malformed %-escape, and decodes good ones', () => {
+    const r = t.engine.callEndpoint(id, 'GET', '/switches/%E0%A4%A');
+    assert.deepEqual(r, { status: 400, headers: { 'content-type': 'application/json' }, body: { error: true, type: 'BadRequest', message: '/switches/%E0%A4%A is not a valid path: it has a malformed %-escape' } });
+    assert.deepEqual(t.engine.callEndpoint(id, 'GET', '/switches/lamp%32').body, { id: 'lamp2', value: 'off', verbose: false });
+  });
+
   it('an unknown app id throws', () => {
     assert.throws(() => t.engine.callEndpoint('nope', 'GET', '/switches'), { message: `no installed app with id "nope"; installed: ${id}` });
   });

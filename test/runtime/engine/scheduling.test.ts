@@ -59,11 +59,13 @@ describe('ThingEngine scheduling', () => {
 
     it('refuses bad delays, unknown handler names (with did-you-mean) and data over 2500 characters', () => {
       install(`try { runIn(-1, tick) } catch (e) { log.warn(e.message) }
+try { runIn(Infinity, tick) } catch (e) { log.warn(e.message) }
 try { var n = "tikc"; runIn(5, n) } catch (e) { log.warn(e.message) }
 try { runIn(5, 42) } catch (e) { log.warn(e.message) }
 try { runIn(5, tick, { data: { big: "x".repeat(3000) } }) } catch (e) { log.warn(e.message) }`);
       assert.deepEqual(t.appLogs(), [
-        'runIn: delay must be a number of seconds >= 0, got -1',
+        'runIn: delay must be a finite number of seconds >= 0, got -1',
+        'runIn: delay must be a finite number of seconds >= 0, got null',
         `runIn: "tikc" is not a function defined in app.js; did you mean 'tick'?; define function tikc(evt) { … } or pass the function itself`,
         'runIn: the handler must be a function or the name of a function in app.js, got 42',
         'schedule data is 3010 characters; the limit is 2500',
@@ -162,7 +164,7 @@ try { schedule("0 * * * *", tick) } catch (e) { log.warn(e.message) }`);
 
   describe('unschedule', () => {
     it('unschedule(handler) removes that handler\'s jobs only; unschedule() removes all', () => {
-      const id = install('runIn(60, tick); schedule("0 0/5 * * * ?", tick); runIn(120, tock); runEvery1Hour(tock)', `function touched(n) {
+      const id = install('runIn(60, tick); schedule("0 0/5 * * * ?", tick); runIn(120, tock); schedule("0 0 3 * * ?", tock)', `function touched(n) {
   if (n === 1) unschedule(tick); else unschedule();
 }`);
       assert.equal(t.engine.appInfo(id).jobs.length, 4);

@@ -113,6 +113,17 @@ describe('ThingEngine location and time', () => {
     assert.deepEqual(t.rec.locationEvents, []);
   });
 
+  it('setPosition refuses a position out of range and keeps the location usable', () => {
+    const t = makeThing();
+    assert.throws(() => t.engine.setPosition(100, 0), { name: 'RangeError', message: 'setPosition: latitude 100 is out of range -90..90' });
+    assert.throws(() => t.engine.setPosition(0, 200), { name: 'RangeError', message: 'setPosition: longitude 200 is out of range -180..180' });
+    assert.deepEqual([t.engine.location.latitude, t.engine.location.longitude], [51.5074, -0.1278]);
+    const id = t.engine.install({ source: src('function installed() { state.v = [location.mode, location.latitude] }'), config: {} }).id;
+    assert.deepEqual(t.rec.errors, []);
+    assert.deepEqual(t.engine.appInfo(id).state, { v: ['Home', 51.5074] });
+    assert.deepEqual(t.rec.locationEvents, []);
+  });
+
   it('new Date(), Date.now(), Date() and now() inside a script follow the virtual clock', () => {
     const t = makeThing();
     const id = t.engine.install({

@@ -140,6 +140,11 @@ describe('ThingEngine subscriptions', () => {
       assert.deepEqual(t.appLogs(), ['TypeError: event value open is not a number']);
     });
 
+    it('subscribe(device, handler) without an attribute says which attribute to give', () => {
+      install('subscribe(settings.lamp, h2)');
+      assert.deepEqual(t.rec.errors.map((e) => e.message), ['subscribe: say which attribute of "Hall lamp" to listen to, e.g. subscribe(device, "switch", handler)']);
+    });
+
     it('refuses an attribute the device lacks, listing its attributes, and a value the attribute never has', () => {
       install('subscribe(settings.doorDevice, "contact.opne", h2)');
       assert.deepEqual(t.rec.errors.map((e) => e.message), [

@@ -99,8 +99,8 @@ describe('scenario/parse', () => {
       ]);
       assert.deepEqual(s.steps.map((st) => [st.index, st.line, st.column]), s.steps.map((_, i) => [i, 14 + i, 9]));
       // Parts named by a step keep their own positions, for problems found when the scenario is set up.
-      assert.deepEqual(s.steps[0].at, { value: { line: 14, column: 77 }, device: { line: 14, column: 32 }, attribute: { line: 14, column: 54 } });
-      assert.deepEqual(s.steps[1].at.function, { line: 15, column: 33 });
+      assert.deepEqual(s.steps[0].at, { value: { line: 14, column: 73 }, device: { line: 14, column: 32 }, attribute: { line: 14, column: 53 } });
+      assert.deepEqual(s.steps[1].at.function, { line: 15, column: 34 });
     });
 
     it('reads every expectation', () => {
@@ -140,8 +140,8 @@ describe('scenario/parse', () => {
         subscriptions: 3,
         jobs: ['lightOff'],
       });
-      assert.deepEqual(step.at['commands[1].command'], { line: 5, column: 82 });
-      assert.deepEqual(step.at['attributes.kitchen.temperature'], { line: 6, column: 43 });
+      assert.deepEqual(step.at['commands[1].command'], { line: 5, column: 86 });
+      assert.deepEqual(step.at['attributes.kitchen.temperature'], { line: 6, column: 40 });
     });
 
     it('reads scenario overrides and expectInstallError', () => {
@@ -226,7 +226,7 @@ describe('scenario/parse', () => {
         [14, 22, 'scenario-value'],
       ]);
       assert.equal(f.problems[5].fix, 'write 10 (a number, no quotes)');
-      assert.equal(f.problems[10].fix, 'write "/status"');
+      assert.equal(f.problems[9].fix, 'write "/status"');
     });
 
     it('reports malformed expectations, with a did-you-mean for a misspelt key', () => {
@@ -239,10 +239,10 @@ describe('scenario/parse', () => {
         '{ "expect": { "exactly": true, "jobs": 0 } }',
       ]);
       assert.deepEqual(where(f.problems), [
-        [4, 20, 'scenario-unknown-key'],
+        [4, 21, 'scenario-unknown-key'],
         [5, 34, 'scenario-missing'], [5, 73, 'expect-attribute-key'],
-        [6, 41, 'scenario-value'], [6, 87, 'scenario-value'],
-        [7, 31, 'scenario-missing'], [7, 44, 'scenario-value'], [7, 65, 'scenario-type'], [7, 97, 'scenario-value'],
+        [6, 41, 'scenario-value'], [6, 90, 'scenario-value'],
+        [7, 32, 'scenario-missing'], [7, 45, 'scenario-value'], [7, 66, 'scenario-type'], [7, 98, 'scenario-value'],
         [8, 19, 'expect-empty'],
         [9, 21, 'expect-exactly-alone'],
       ]);
@@ -277,7 +277,7 @@ describe('scenario/parse', () => {
         [7, 17, 'scenario-value'],
         [9, 5, 'scenario-missing'],
         [10, 5, 'scenario-missing'],
-        [12, 5, 'scenario-duplicate-name'], [12, 58, 'scenario-type'],
+        [12, 5, 'scenario-duplicate-name'], [12, 57, 'scenario-type'],
         [13, 5, 'scenario-type'],
       ]);
       assert.match(f.problems[0].message, /did you mean "app"\?/);

@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const BIN = path.join(ROOT, 'bin', 'smartplug.js');
+
+function smartplug(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, cwd });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('smartplug test', function () {
+  this.timeout(60_000);
+
+  it('runs every example scenario and passes, ending with the count', () => {
+    const r = smartplug(['test', 'examples']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /✓ passed/);
+    assert.match(r.stdout, /^25 passed, 0 failed$/m);
+  });
+
+  it('exits 1 and shows expected against actual for a failing scenario', () => {
+    const r = smartplug(['test', 'test/fixtures/scenario/failing.scenario.json']);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /✗ failed/);
+    assert.match(r.stdout, /expected/);
+    assert.match(r.stdout, /actual/);
+    assert.match(r.stdout, /failing\.scenario\.json:\d+:\d+/);
+    assert.match(r.stdout, /^\d+ passed, [1-9]\d* failed$/m);
+  });
+
+  it('streams JSON lines with --format json', () => {
+    const r = smartplug(['test', '--format', 'json', 'examples/motion-light']);
+    assert.equal(r.status, 0, r.stderr);
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; ok?: boolean; line?: number });
+    assert.equal(events.filter((e) => e.event === 'scenario-end').length, 6);
+    const steps = events.filter((e) => e.event === 'step');
+    assert.ok(steps.length > 10);
+    assert.ok(steps.every((e) => e.ok === true && typeof e.line === 'number'));
+  });
+
+  it('runs under the permission model: an app outside the allowed folders cannot be read until allowed', () => {
+    const outside = mkdtempSync(path.join(tmpdir(), 'smartplug-outside-'));
+    cpSync(path.join(ROOT, 'examples', 'motion-light'), path.join(outside, 'motion-light'), { recursive: true });
+    const work = mkdtempSync(path.join(tmpdir(), 'smartplug-work-'));
+    mkdirSync(path.join(work, 'tests'));
+    const scenario = {
+      app: path.join(outside, 'motion-light'),
+      devices: path.join(outside, 'motion-light', 'devices.json'),
+      config: path.join(outside, 'motion-light', 'instance.json'),
+      scenarios: [{ name: 'installs', steps: [{ expect: { subscriptions: 1 } }] }],
+    };
+    writeFileSync(path.join(work, 'tests', 'outside.scenario.json'), JSON.stringify(scenario, null, 2));
+
+    const denied = smartplug(['test', 'tests'], work);
+    assert.equal(denied.status, 1);
+    assert.match(denied.stdout, /outside what this test run may read .*Fix: run smartplug test with --allow-read /);
+
+    const allowed = smartplug(['test', 'tests', '--allow-read', outside], work);
+    assert.equal(allowed.status, 0, allowed.stdout + allowed.stderr);
+    assert.match(allowed.stdout, /^1 passed, 0 failed$/m);
+  });
+
+  it('says so when there is nothing to run', () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'smartplug-empty-'));
+    const r = smartplug(['test'], empty);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /no \*\.scenario\.json files/);
+  });
+});

@@ -1,0 +1,186 @@
+/**
+ * SmartPlugRuntime with process isolation: the worker bundle (dist/runtime/worker.js, `npm run build`)
+ * runs under Node's permission model, and the host restores every app when it re-spawns it.
+ * The worker runs on real time, so waits are generous and nothing asserts a duration.
+ */
+import assert from 'node:assert/strict';
+import { ConfigError } from '../../../runtime/engine/config-gate';
+import { SourceError } from '../../../runtime/errors';
+import { BUTTON, DOOR, fixture, LAMP, LAMP2, rejected, src, T0 } from '../engine/engine-helpers';
+import { startRuntime, TestRuntime, until } from './host-helpers';
+import type { InputSpec } from '../../../runtime/app';
+
+const MIN = 60_000;
+const BUTTON_INPUT: Record<string, InputSpec> = { button: { type: 'single_device_selector', name: 'Button' } };
+
+describe('SmartPlugRuntime (process isolation)', function () {
+  this.timeout(30_000);
+  let t: TestRuntime | undefined;
+  afterEach(async () => {
+    await t?.rt.close();
+    t = undefined;
+  });
+
+  async function startWithDevices(options: Parameters<typeof startRuntime>[0] = {}): Promise<TestRuntime> {
+    t = await startRuntime(options);
+    for (const d of [DOOR, LAMP, LAMP2, BUTTON]) await t.rt.addDevice(d);
+    return t;
+  }
+
+  it('runs the worker under the permission model: reads, spawns and writes are denied', async () => {
+    const { rt } = await startWithDevices();
+    assert.equal(rt.isolation, 'process');
+    assert.equal(typeof rt.workerPid, 'number');
+    assert.notEqual(rt.workerPid, process.pid);
+    assert.deepEqual(await rt.selfCheck(), { readFile: 'ERR_ACCESS_DENIED', spawn: 'ERR_ACCESS_DENIED', writeFile: 'ERR_ACCESS_DENIED' });
+  });
+
+  it('runs apps in the worker and reports their records to the host', async () => {
+    const { rt, rec, appLogs } = await startWithDevices();
+    const info = await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp', timeout: 10 } });
+    assert.equal(info.id, 'door-light-1');
+    await rt.deviceEvent('door', 'contact', 'open');
+    assert.deepEqual(rec.commands.map((c) => [c.appId, c.deviceId, c.command]), [[info.id, 'lamp', 'on']]);
+    assert.equal(await rt.advance(10 * MIN), T0 + 10 * MIN);
+    assert.deepEqual(rec.commands.map((c) => c.command), ['on', 'off']);
+    assert.deepEqual(appLogs(), ['installed with timeout 10', 'light off after 10 minutes']);
+    assert.deepEqual((await rt.devicesNow()).find((d) => d.id === 'lamp')!.attributes, { switch: 'off', level: 100 });
+    assert.deepEqual((await rt.appInfo(info.id)).state, { opens: 1 });
+  });
+
+  it('carries SourceError and ConfigError across the process boundary with their problems', async () => {
+    const { rt } = await startWithDevices();
+    const syntax = await rejected(rt.install({ source: fixture('syntax-error'), config: {} }));
+    assert.ok(syntax instanceof SourceError);
+    assert.deepEqual(syntax.problems.map((p) => [p.line, p.column, p.code]), [[6, 26, 'script-syntax']]);
+    const config = await rejected(rt.install({ source: fixture('door-light'), config: { door: 9 } }));
+    assert.ok(config instanceof ConfigError);
+    assert.equal(config.appName, 'door-light');
+    assert.deepEqual(config.problems.map((p) => [p.path, p.code]), [[['lamp'], 'config-required']]);
+    assert.deepEqual(await rt.listApps(), []);
+    const other = await rejected(rt.appInfo('nope'));
+    assert.equal(other.message, 'no installed app with id "nope"; installed: none');
+  });
+
+  it('restartWorker: state, pending jobs, subscriptions, mode, position and the virtual time survive', async () => {
+    const { rt, rec, workers } = await startWithDevices();
+    const info = await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp', timeout: 10 } });
+    await rt.deviceEvent('door', 'contact', 'open');
+    await rt.setMode('Away');
+    await rt.setPosition(59.33, 18.07);
+    await rt.advance(5 * MIN); // nothing is due: no event carries this time to the host
+    const pid = rt.workerPid;
+
+    await rt.restartWorker('bundle sync');
+    assert.notEqual(rt.workerPid, pid);
+    assert.deepEqual(workers.map((w) => [w.change, w.reason, w.permissionModel]), [['restarted', 'bundle sync', true]]);
+    assert.equal(await rt.now(), T0 + 5 * MIN);
+    const after = await rt.appInfo(info.id);
+    assert.deepEqual(after.state, { opens: 1 });
+    assert.deepEqual(after.jobs.map((j) => [j.handler, j.at]), [['lightOff', T0 + 10 * MIN]]);
+    assert.deepEqual(after.subscriptions, [{ kind: 'device', target: 'door', attribute: 'contact', value: 'open', handler: 'doorOpened' }]);
+    assert.ok(rec.apps.some((a) => a.change === 'restored' && a.appId === info.id));
+
+    // The pending job fires at its time, and the subscription still works.
+    await rt.advance(5 * MIN);
+    assert.deepEqual(rec.commands.map((c) => `${c.command}@${(c.time - T0) / MIN}`), ['on@0', 'off@10']);
+    await rt.deviceEvent('door', 'contact', 'closed');
+    await rt.deviceEvent('door', 'contact', 'open');
+    assert.deepEqual((await rt.appInfo(info.id)).state, { opens: 2 });
+    // Location survived too.
+    const probe = await rt.install({ source: src('function installed() { state.l = [location.mode, location.latitude, location.longitude] }'), config: {} });
+    assert.deepEqual((await rt.appInfo(probe.id)).state, { l: ['Away', 59.33, 18.07] });
+  });
+
+  it('restores an app installed just before the restart, with what its installed() subscribed', async () => {
+    const { rt, rec } = await startWithDevices();
+    const info = await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp' } });
+    await rt.restartWorker();
+    assert.equal((await rt.appInfo(info.id)).subscriptions.length, 1);
+    await rt.deviceEvent('door', 'contact', 'open');
+    assert.deepEqual(rec.commands.map((c) => c.command), ['on']);
+  });
+
+  it('restores parent and child apps, and the child devices of apps', async () => {
+    const { rt } = await startWithDevices();
+    await rt.registerPackage(fixture('room-rule'));
+    const parent = await rt.install({ source: fixture('room-manager'), config: { lamp: 'lamp' } });
+    const added = await rt.callEndpoint(parent.id, 'POST', '/rooms', { label: 'Kitchen' });
+    assert.equal(added.status, 201);
+    const kid = await rt.install({ source: src('function installed() { addChildDevice("kid-lamp", { label: "Kid lamp", capabilities: ["switch"] }) }', {}, 'maker'), config: {} });
+    await rt.restartWorker();
+    const apps = (await rt.listApps()).sort((a, b) => a.id.localeCompare(b.id));
+    assert.deepEqual(apps.map((a) => [a.id, a.parentId, a.children]), [
+      [kid.id, undefined, []],
+      [parent.id, undefined, ['room-rule-2']],
+      ['room-rule-2', parent.id, []],
+    ]);
+    const asked = await rt.callEndpoint(parent.id, 'GET', '/rooms');
+    assert.deepEqual(asked.body, ['Kitchen controls Hall lamp (asked by room-manager)']);
+    assert.ok((await rt.devicesNow()).some((d) => d.id === 'kid-lamp'));
+  });
+
+  it('a hang the guard cannot stop (catastrophic regex): the worker is reported unresponsive, re-spawned, and the apps work again', async () => {
+    const { rt, workers } = await startWithDevices({ hangTimeoutMs: 1500 });
+    const info = await rt.install({
+      source: src(`function installed() { subscribe(settings.button, "button", onPush) }
+function onPush(evt) {
+  state.n = (state.n || 0) + 1;
+  if (evt.value === "held") /(a+)+$/.test("a".repeat(40) + "!");
+}`, BUTTON_INPUT),
+      config: { button: 'button' },
+    });
+    await rt.deviceEvent('button', 'button', 'pushed');
+    const hung = await rejected(rt.deviceEvent('button', 'button', 'held'));
+    assert.match(hung.message, /^the worker sent no sign of life for \d+ ms \(a script the execution guard could not stop, e\.g\. a catastrophic regular expression\); the worker was restarted$/);
+    await until(() => workers.some((w) => w.change === 'restarted'), 'the restart');
+    assert.deepEqual(workers.map((w) => w.change), ['unresponsive', 'restarted']);
+    // The state of the last completed execution is back, and events are handled again.
+    assert.deepEqual((await rt.appInfo(info.id)).state, { n: 1 });
+    await rt.deviceEvent('button', 'button', 'double');
+    assert.deepEqual((await rt.appInfo(info.id)).state, { n: 2 });
+  });
+
+  it('a worker killed from outside is re-spawned and restored', async () => {
+    const { rt, workers } = await startWithDevices();
+    const info = await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp' } });
+    await rt.deviceEvent('door', 'contact', 'open');
+    const pid = rt.workerPid!;
+    process.kill(pid, 'SIGKILL');
+    await until(() => workers.some((w) => w.change === 'restarted'), 'the restart');
+    assert.deepEqual(workers.map((w) => [w.change, w.pid === pid]), [['exited', true], ['restarted', false]]);
+    assert.equal(workers[0].reason, 'code null, signal SIGKILL');
+    assert.deepEqual((await rt.appInfo(info.id)).state, { opens: 1 });
+    assert.equal((await rt.appInfo(info.id)).jobs.length, 1);
+  });
+
+  it('gives up after maxRestartsPerMinute re-spawns and says so', async () => {
+    const { rt, workers } = await startWithDevices({ maxRestartsPerMinute: 1 });
+    await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp' } });
+    await rt.restartWorker('first');
+    process.kill(rt.workerPid!, 'SIGKILL');
+    await until(() => workers.some((w) => w.change === 'gave-up'), 'giving up');
+    assert.deepEqual(workers.map((w) => w.change), ['restarted', 'exited', 'gave-up']);
+    assert.equal(workers[2].reason, '1 restarts within a minute; last: the worker exited: code null, signal SIGKILL');
+    const e = await rejected(rt.listApps());
+    assert.equal(e.message, 'the runtime worker is not running');
+  });
+
+  it('keeps the sandbox walls in the bundled worker: no host caller, no stack frames, no code generation', async () => {
+    const { rt } = await startWithDevices();
+    const info = await rt.install({
+      source: src(`function installed() {
+  var r = [];
+  var probe = { valueOf: function () { r.push(String(arguments.callee.caller)); return 2 } };
+  settings.lamp.events({ max: probe });
+  var E = Error;
+  try { globalThis.Error = { prepareStackTrace: function (e, frames) { return frames } } } catch (e) { r.push(e.name) }
+  r.push(typeof new E("x").stack);
+  try { r.push(typeof this.constructor.constructor("return process")()) } catch (e) { r.push(e.name) }
+  state.r = r;
+}`, { lamp: { type: 'single_device_selector', name: 'Lamp' } }),
+      config: { lamp: 'lamp' },
+    });
+    assert.deepEqual((await rt.appInfo(info.id)).state, { r: ['null', 'string', 'EvalError'] });
+  });
+});
