@@ -64,7 +64,7 @@ export function formatRecord<K extends keyof HostEventMap>(name: K, r: HostEvent
 export function printer(options: PrintOptions) {
   return <K extends keyof HostEventMap>(name: K, r: HostEventMap[K]) => {
     if (options.json) {
-      if (name !== 'persist' && name !== 'execution' && name !== 'appError') options.write(JSON.stringify({ type: name, ...r }));
+      if (name !== 'persist' && name !== 'execution' && name !== 'appError' && name !== 'job') options.write(JSON.stringify({ type: name, ...r }));
       return;
     }
     const f = formatRecord(name, r);

@@ -7,6 +7,20 @@ export interface VirtualClockOptions {
    * an AggregateError if there were several.
    */
   onError?: (error: unknown) => void;
+  /**
+   * Timers allowed to fire at one instant in one advance (default 100,000). Time does not move
+   * while timers keep re-arming themselves for "now" (a handler calling runIn(0, itself)): past
+   * this many, advance stops with an error instead of never returning.
+   */
+  maxFiresPerInstant?: number;
+}
+
+/** Thrown when timers keep firing at one instant; the clock is left at that instant. */
+export class TimerStormError extends Error {
+  constructor(readonly at: number, readonly fired: number) {
+    super(`${fired} timers fired at ${new Date(at).toISOString()} without time moving on: something keeps scheduling itself for "now" (a handler that calls runIn(0, itself)?)`);
+    this.name = 'TimerStormError';
+  }
 }
 
 interface Entry {
@@ -35,11 +49,13 @@ export class VirtualClock implements Clock {
   private nextSeq = 0;
   private advancing = false;
   private readonly onError: ((error: unknown) => void) | undefined;
+  private readonly maxFiresPerInstant: number;
 
   constructor(startMs: number, options: VirtualClockOptions = {}) {
     if (!Number.isFinite(startMs)) throw new RangeError(`VirtualClock start time must be a finite epoch ms, got ${startMs}`);
     this.current = startMs;
     this.onError = options.onError;
+    this.maxFiresPerInstant = options.maxFiresPerInstant ?? 100_000;
   }
 
   now(): number {
@@ -89,9 +105,12 @@ export class VirtualClock implements Clock {
     if (this.advancing) throw new Error('advance()/advanceTo() called from inside a timer callback');
     this.advancing = true;
     const errors: unknown[] = [];
+    let firedAtInstant = 0;
     try {
       while (this.heap.length > 0 && this.heap[0].at <= target) {
         const entry = this.heap[0];
+        if (entry.at > this.current) firedAtInstant = 0;
+        if (++firedAtInstant > this.maxFiresPerInstant) throw new TimerStormError(this.current, firedAtInstant - 1);
         this.removeAt(0);
         this.byId.delete(entry.id);
         // Overdue timers fire "now": time never runs backwards.

@@ -24,7 +24,7 @@ export interface BridgeHost {
   subscribeCommand(app: InstalledApp, kind: string, id: string, command: string, handler: string): void;
   unsubscribe(app: InstalledApp, kind: string, id: string): void;
   runIn(app: InstalledApp, seconds: number, handler: string, overwrite: boolean, data: string): void;
-  runOnce(app: InstalledApp, at: number, handler: string, overwrite: boolean, data: string): void;
+  runOnce(app: InstalledApp, when: number | string, handler: string, overwrite: boolean, data: string): void;
   schedule(app: InstalledApp, spec: string | number, handler: string, data: string): void;
   runEvery(app: InstalledApp, minutes: number, handler: string, data: string): void;
   unschedule(app: InstalledApp, handler: string | undefined): void;
@@ -94,7 +94,7 @@ export function createBridge(host: BridgeHost, getApp: () => InstalledApp): Brid
         host.runIn(app, Number(a), String(b), c === true, String(d ?? ''));
         return undefined;
       case 'runOnce':
-        host.runOnce(app, Number(a), String(b), c === true, String(d ?? ''));
+        host.runOnce(app, typeof a === 'number' ? a : String(a), String(b), c === true, String(d ?? ''));
         return undefined;
       case 'schedule':
         host.schedule(app, typeof a === 'number' ? a : String(a), String(b), String(c ?? ''));

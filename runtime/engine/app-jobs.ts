@@ -24,6 +24,8 @@ export class AppJobs {
     private readonly clock: Clock,
     private readonly timeZone: () => string,
     private readonly fire: (job: JobSnapshot) => void,
+    /** In [0, 1): where in its first interval a runEvery* job starts. Tests pass a seeded one. */
+    private readonly random: () => number = Math.random,
   ) {}
 
   runAt(at: number, handler: string, overwrite: boolean, data: string): JobSnapshot {
@@ -52,7 +54,7 @@ export class AppJobs {
   every(minutes: number, handler: string, data: string): JobSnapshot {
     this.removeWhere((j) => j.handler === handler && j.kind === 'every');
     const interval = minutes * 60_000;
-    const at = this.clock.now() + 1 + Math.floor(Math.random() * interval);
+    const at = this.clock.now() + 1 + Math.floor(this.random() * interval);
     return this.add({ id: this.nextId++, handler, kind: 'every', at, data, everyMinutes: minutes });
   }
 

@@ -28,7 +28,8 @@ export function catalogueOf(devices: DeviceRegistry): SelectorCatalogue {
     functionById: (id) => devices.functionById(id),
     deviceById: (id) => {
       const d = devices.get(String(id));
-      return d ? { id: d.id, type: d.type, meta: d.meta } : undefined;
+      // The same meta a device's functions carry, so a filter on name or device_id means the same for both selectors.
+      return d ? { id: d.id, type: d.type, meta: { ...d.meta, device_id: d.id, name: d.label } } : undefined;
     },
     functionIds: () => devices.all().flatMap((d) => d.functions().map((f) => f.id)),
     deviceIds: () => devices.all().map((d) => d.id),

@@ -19,6 +19,8 @@ export interface EngineOptions {
   cpuLimitMs?: number;
   /** Device events kept per device for device.events(); default 100. */
   historySize?: number;
+  /** Random numbers in [0, 1) for runEvery* start times; default Math.random (tests pass a seeded one). */
+  random?: () => number;
 }
 
 const GUARD_MESSAGE = 'SmartPlug: execution time limit exceeded';
@@ -36,6 +38,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
   readonly location: LocationSpec;
   readonly rateLimit: RateLimit | undefined;
   readonly cpuLimitMs: number;
+  readonly random: () => number;
   protected readonly history = new Map<string, DeviceEventRecord[]>();
   private readonly historySize: number;
   private readonly queue: (() => void)[] = [];
@@ -50,6 +53,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     this.rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.cpuLimitMs = options.cpuLimitMs ?? 2000;
     this.historySize = options.historySize ?? 100;
+    this.random = options.random ?? Math.random;
   }
 
   // ------------------------------------------------------------------ queue

@@ -98,6 +98,18 @@ export interface AppLifecycleRecord {
   install?: { name: string; config: Record<string, unknown>; parentId?: string };
 }
 
+/**
+ * A scheduled job starts or ends. The worker sends `start` at once (not batched), so if the job
+ * hangs or crashes the worker, the host knows which one and does not bring it back.
+ */
+export interface JobRunRecord {
+  time: number;
+  appId: string;
+  jobId: number;
+  handler: string;
+  phase: 'start' | 'end';
+}
+
 export interface RuntimeEventMap {
   log: LogRecord;
   deviceEvent: DeviceEventRecord;
@@ -108,4 +120,5 @@ export interface RuntimeEventMap {
   locationEvent: LocationEventRecord;
   app: AppLifecycleRecord;
   persist: import('./snapshot').PersistRecord;
+  job: JobRunRecord;
 }

@@ -1,4 +1,6 @@
 import { parseOffset, sunTimes } from '../clock/sun';
+import { localToInstant } from '../clock/time-zone';
+import { allCapabilities } from '../devices/capabilities';
 import { didYouMean } from '../devices/suggest';
 import type { DeviceSpec } from '../devices/types';
 import type { BridgeHost } from './app-bridge';
@@ -13,6 +15,12 @@ export interface AppManager {
   uninstallLater(appId: string): void;
   onSubscriptionsChanged(): void;
   endpointResponse(execId: number, response: string): void;
+}
+
+let commandNames: string[] | undefined;
+function allCommandNames(): string[] {
+  commandNames ??= [...new Set(allCapabilities().flatMap((c) => c.commands.map((m) => m.name)))];
+  return commandNames;
 }
 
 const LOCATION_EVENTS = ['mode', 'sunrise', 'sunset', 'sunriseTime', 'sunsetTime', 'position'];
@@ -48,6 +56,8 @@ export class ScriptServices implements BridgeHost {
       id: d.id, label: d.label, type: d.type, capabilities: d.capabilities.map((c) => c.id),
       attributes: d.supportedAttributes().map((a) => ({ name: a.name, unit: a.unit, functionType: a.functionType })),
       commands: d.supportedCommands().map((c) => ({ name: c.name, params: c.params.map((p) => ({ name: p.name })) })),
+      // Commands of other capabilities: calling one gets an explanation instead of "is not a function".
+      missingCommands: allCommandNames().filter((n) => !d.hasCommand(n)),
     };
   }
 
@@ -162,6 +172,7 @@ export class ScriptServices implements BridgeHost {
       else this.core.subs.add({ appId: app.id, kind: 'location', target: 'location', attribute: attr, value, handler });
     } else if (kind === 'app') {
       if (id !== app.id) throw new Error('subscribe: an app can subscribe only to its own touches: subscribe(app, handler)');
+      if (attribute !== '' && attribute !== 'touch') throw new Error(`subscribe: an app has only one event, its touch; write subscribe(app, handler), not subscribe(app, "${attribute}", handler)`);
       this.core.subs.add({ appId: app.id, kind: 'app', target: app.id, attribute: '', handler });
     } else {
       throw new Error(`subscribe: a ${kind} cannot be subscribed to; pass a device, a function, location or app`);
@@ -182,8 +193,10 @@ export class ScriptServices implements BridgeHost {
   }
 
   unsubscribe(app: InstalledApp, kind: string, id: string): void {
-    const target = kind === 'function' ? this.core.devices.requireFunction(id).deviceId : kind === 'location' ? 'location' : id;
-    this.core.subs.remove((s) => s.appId === app.id && (kind === '' || s.target === target));
+    // A function is one attribute of its device: unsubscribing it leaves the device's other attributes.
+    const fn = kind === 'function' ? this.core.devices.requireFunction(id) : undefined;
+    const target = fn ? fn.deviceId : kind === 'location' ? 'location' : id;
+    this.core.subs.remove((s) => s.appId === app.id && (kind === '' || (s.target === target && (!fn || s.attribute === fn.attribute))));
     this.core.markDirty(app);
     this.manager.onSubscriptionsChanged();
   }
@@ -193,7 +206,8 @@ export class ScriptServices implements BridgeHost {
     this.core.markDirty(app);
   }
 
-  runOnce(app: InstalledApp, at: number, handler: string, overwrite: boolean, data: string): void {
+  runOnce(app: InstalledApp, when: number | string, handler: string, overwrite: boolean, data: string): void {
+    const at = typeof when === 'number' ? when : instantOf(when, this.core.location.timeZone);
     app.jobs.runAt(Math.max(at, this.core.clock.now()), handler, overwrite, data);
     this.core.markDirty(app);
   }
@@ -294,6 +308,20 @@ export class ScriptServices implements BridgeHost {
     app.pendingAsync.delete(execId);
     if (result !== 0) this.core.persistState(app, result);
   }
+}
+
+/**
+ * An ISO date-time as runOnce takes it: with Z or an offset it is that instant; without one it is a
+ * wall time in the location's time zone (as schedule() reads times), not the host's.
+ */
+export function instantOf(text: string, timeZone: string): number {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$/.exec(text.trim());
+  if (m) {
+    return localToInstant({ year: +m[1], month: +m[2], day: +m[3], hour: +m[4], minute: +m[5], second: m[6] ? +m[6] : 0 }, timeZone);
+  }
+  const at = Date.parse(text);
+  if (Number.isNaN(at)) throw new TypeError(`runOnce: "${text}" is not a date; pass a Date, epoch ms or an ISO time such as "2024-06-22T07:30:00"`);
+  return at;
 }
 
 /** How a function selector's value is written: the command of its attribute that sets it. */

@@ -118,7 +118,7 @@ export class ThingEngine extends EngineCore {
     if (scriptProblems.some((p) => p.severity === 'error')) throw new SourceError(scriptProblems.filter((p) => p.severity === 'error'));
     const prepared = prepareInstanceConfig(req.source, req.config, this.devices);
     let app: InstalledApp | undefined;
-    const jobs = new AppJobs(this.clock, () => this.location.timeZone, (job) => this.runJob(app!, job));
+    const jobs = new AppJobs(this.clock, () => this.location.timeZone, (job) => this.runJob(app!, job), this.random);
     app = new InstalledApp(id, label, req.source, prepared.config, req.parentId, jobs, new RateLimiter(this.rateLimit), this.cpuLimitMs,
       createBridge(this.services, () => app!));
     app.sandbox.load();
@@ -275,7 +275,10 @@ export class ThingEngine extends EngineCore {
     this.markDirty(app);
     this.enqueue(() => {
       if (this.apps.get(app.id) !== app) return;
+      const mark = (phase: 'start' | 'end') => this.publish('job', { time: this.clock.now(), appId: app.id, jobId: job.id, handler: job.handler, phase });
+      mark('start');
       this.execute(app, 'schedule', job.handler, (id) => app.sandbox.controls.runScheduled(id, job.handler, job.data, this.clock.now()));
+      mark('end');
     });
   }
 

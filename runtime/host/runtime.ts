@@ -55,6 +55,8 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
   private watchdog: NodeJS.Timeout | undefined;
   private closed = false;
   private restarting: Promise<void> | undefined;
+  /** The scheduled job running in the worker, if any: the culprit when the worker hangs or dies. */
+  private runningJob: RuntimeEventMap['job'] | undefined;
 
   private constructor(private readonly options: RuntimeOptions) {
     super();
@@ -227,6 +229,9 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
       const r = payload as RuntimeEventMap['deviceEvent'];
       const spec = this.devices.get(r.deviceId);
       if (spec) (spec.attributes as Record<string, AttrValue>)[r.name] = r.value;
+    } else if (name === 'job') {
+      const r = payload as RuntimeEventMap['job'];
+      this.runningJob = r.phase === 'start' ? r : undefined;
     } else if (name === 'locationEvent') {
       const r = payload as RuntimeEventMap['locationEvent'];
       if (r.name === 'mode') this.mode = r.value;
@@ -252,6 +257,7 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
         if (this.worker !== worker || this.closed) return;
         this.worker = undefined;
         this.emit('worker', { time: Date.now(), change: 'exited', pid: worker.pid, reason: why });
+        this.dropRunningJob(why);
         void this.respawn(`the worker exited: ${why}`);
       },
     );
@@ -301,7 +307,24 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
     this.emit('worker', { time: Date.now(), change: 'unresponsive', pid: w.pid, reason });
     w.failPending(new Error(`${reason}; the worker was restarted`));
     w.kill();
+    this.dropRunningJob('it stopped the worker from responding');
     void this.respawn(reason);
+  }
+
+  /**
+   * A job that was running when the worker hung or died would run again after the restart, and
+   * hang or kill it again: it is not brought back, and the app's log says why.
+   */
+  private dropRunningJob(why: string): void {
+    const job = this.runningJob;
+    this.runningJob = undefined;
+    if (!job) return;
+    const stored = this.apps.get(job.appId);
+    if (stored?.snapshot) stored.snapshot = { ...stored.snapshot, jobs: stored.snapshot.jobs.filter((j) => j.id !== job.jobId) };
+    this.emit('log', {
+      time: this.lastTime ?? Date.now(), appId: job.appId, appLabel: stored?.request.label ?? stored?.request.source.name ?? job.appId, level: 'error', source: 'runtime',
+      message: `the scheduled job ${job.handler} was removed: ${why}. Schedule it again (e.g. from updated()) once it is fixed`,
+    });
   }
 }
 

@@ -152,6 +152,7 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
       id: string; label: string; type: string; capabilities: string[];
       attributes: { name: string; unit?: string; functionType: string }[];
       commands: { name: string; params: { name: string }[] }[];
+      missingCommands: string[];
     };
     const h: Record<string, unknown> = Object.create(null);
     const attrNames = d.attributes.map((a) => a.name);
@@ -180,6 +181,15 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
         requireRun(`${d.label}.${c.name}()`);
         call('command', d.id, c.name, JSON.stringify(args));
       };
+    }
+    const commandList = d.commands.map((c) => c.name).join(', ') || 'none (it is a sensor)';
+    for (const name of d.missingCommands) {
+      Object.defineProperty(h, name, {
+        enumerable: false,
+        value: () => {
+          throw new TypeError(`device "${d.label}" has no command ${name}() (capabilities: ${d.capabilities.join(', ')}); its commands: ${commandList}`);
+        },
+      });
     }
     Object.freeze(h);
     handleInfo.set(h, { kind: 'device', id: d.id });
@@ -222,7 +232,17 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
       if ('$function' in o) return functionHandle(o.$function as string | number, o.value, 'value' in o);
       if ('$device' in o) {
         const dh = deviceHandle(String(o.$device));
-        return 'value' in o ? Object.freeze({ device: dh, id: dh.id, value: o.value }) : dh;
+        if (!('value' in o)) return dh;
+        // A device chosen with a value: the device handle itself, carrying the value.
+        const withValue = Object.create(dh) as Record<string, unknown>;
+        Object.defineProperties(withValue, {
+          value: { value: o.value, enumerable: true },
+          device: { value: dh },
+          toJSON: { value: () => ({ id: dh.id, label: dh.label, value: o.value }) },
+        });
+        Object.freeze(withValue);
+        handleInfo.set(withValue, { kind: 'device', id: String(dh.id) });
+        return withValue;
       }
       if ('$notification' in o) return notificationHandle(o.$notification);
       const out: Record<string, unknown> = {};
@@ -314,8 +334,8 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
   });
   define('runOnce', (when: unknown, handler: unknown, opts?: { overwrite?: boolean; data?: unknown }) => {
     requireRun('runOnce()');
-    const at = when instanceof RealDate ? when.getTime() : typeof when === 'number' ? when : new RealDate(String(when)).getTime();
-    if (Number.isNaN(at)) throw new TypeError(`runOnce: ${fmt(when)} is not a date; pass a Date, epoch ms or an ISO string`);
+    const at = when instanceof RealDate ? when.getTime() : typeof when === 'number' ? when : String(when);
+    if (typeof at === 'number' && !Number.isFinite(at)) throw new TypeError(`runOnce: ${fmt(when)} is not a date; pass a Date, epoch ms or an ISO string`);
     call('runOnce', at, handlerRef(handler, 'runOnce'), !(opts && opts.overwrite === false), dataJson(opts));
   });
   define('schedule', (when: unknown, handler: unknown, opts?: { data?: unknown }) => {
@@ -365,8 +385,11 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
     call('mappings', JSON.stringify(list));
   });
   const RENDER = '__smartplugRender';
-  define('render', (opts: { status?: number; contentType?: string; data?: unknown }) =>
-    Object.freeze({ [RENDER]: true, status: (opts && opts.status) || 200, contentType: (opts && opts.contentType) || 'application/json', data: opts ? opts.data : undefined }));
+  define('render', (opts: { status?: number; contentType?: string; data?: unknown }) => {
+    const status = opts && opts.status !== undefined ? opts.status : 200;
+    if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 599) throw new RangeError(`render: status must be an HTTP status code (100-599), got ${fmt(status)}`);
+    return Object.freeze({ [RENDER]: true, status, contentType: (opts && opts.contentType) || 'application/json', data: opts ? opts.data : undefined });
+  });
   define('httpError', (status: number, message: string) => {
     const e = new Error(message);
     (e as unknown as Record<string, unknown>).httpStatus = status;
@@ -431,6 +454,8 @@ export function smartplugPrelude(bridge: BridgeFunction, hostNow: () => number, 
       return 0;
     }
     stateText = s;
+    // The next execution sees what was saved, as it would after a restart: a Date becomes its text now.
+    stateObj = JSON.parse(s);
     return s;
   };
 

@@ -159,7 +159,8 @@ export async function runScenario(parsed: ScenarioFile, scenario: Scenario, opti
   if (hasErrors(setup.problems)) return stop(setup.problems);
 
   const clock = new GuardedClock(setup.start);
-  const engine = new ThingEngine({ clock, location: setup.location, rateLimit: parsed.defaults.rateLimit, cpuLimitMs: parsed.defaults.cpuLimitMs });
+  // A seeded generator: runEvery* start times are the same on every run of a scenario.
+  const engine = new ThingEngine({ clock, location: setup.location, rateLimit: parsed.defaults.rateLimit, cpuLimitMs: parsed.defaults.cpuLimitMs, random: seededRandom(scenario.name) });
   const recorder = new Recorder(engine);
   try {
     for (const d of setup.devices) engine.addDevice(d);
@@ -255,4 +256,17 @@ async function installApp(engine: ThingEngine, app: AppPackage, setup: ScenarioS
 
 function logsOf(recorder: Recorder): ScenarioResult['logs'] {
   return recorder.all.logs.slice(-MAX_LOG_LINES).map((l) => ({ time: l.time, level: l.level, message: l.message, source: l.source }));
+}
+
+/** mulberry32 seeded from the scenario's name: deterministic, and different per scenario. */
+function seededRandom(seedText: string): () => number {
+  let seed = 0;
+  for (let i = 0; i < seedText.length; i++) seed = (Math.imul(seed, 31) + seedText.charCodeAt(i)) | 0;
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = seed;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }

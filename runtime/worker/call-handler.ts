@@ -6,7 +6,7 @@ import type { RuntimeEventMap } from '../engine/records';
 import { SourceError } from '../errors';
 import type { EngineSettings, SerializedError, WorkerCall } from '../host/protocol';
 
-const EVENT_NAMES: (keyof RuntimeEventMap)[] = ['log', 'deviceEvent', 'command', 'notification', 'execution', 'appError', 'locationEvent', 'app', 'persist'];
+const EVENT_NAMES: (keyof RuntimeEventMap)[] = ['log', 'deviceEvent', 'command', 'notification', 'execution', 'appError', 'locationEvent', 'app', 'persist', 'job'];
 
 /**
  * Executes host calls against one ThingEngine. Used by the worker process, and directly by the

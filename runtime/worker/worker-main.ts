@@ -22,6 +22,11 @@ function flushEvents(): void {
 
 const handler = new CallHandler((name, payload) => {
   batch.push([name, payload] as EventsMessage['batch'][number]);
+  // A job that hangs or kills this process must already be known to the host: send its start now.
+  if (name === 'job' && (payload as { phase: string }).phase === 'start') {
+    flushEvents();
+    return;
+  }
   if (!flushScheduled) {
     flushScheduled = true;
     setImmediate(flushEvents);

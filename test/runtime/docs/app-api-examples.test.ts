@@ -310,7 +310,9 @@ function installed() {
   const names = (o) => Object.getOwnPropertyNames(o)
   log.info(JSON.stringify({
     globals: names(globalThis).filter((n) => !std.has(n)),
-    device: names(settings.d), fn: names(settings.f), location: names(location), app: names(app),
+    // Non-enumerable members of a device handle are its current<Attr> getters and the explanations
+    // for commands of other capabilities, which are not API of their own.
+    device: Object.keys(settings.d).concat(names(settings.d).filter((n) => n.startsWith('current'))), fn: names(settings.f), location: names(location), app: names(app),
     notification: names(settings.n), attrs: settings.d.supportedAttributes,
     child: names(addChildApp(app.name, 'child', { std: config.std, d: 'lamp', f: 'lamp.switch', n: 1 })),
   }))
