@@ -61,13 +61,13 @@ settings.valve.open(); settings.shade.presetPosition();`);
       assert.deepEqual(t.appLogs(), ['after unlock', 'unlocked APP_COMMAND true']);
     });
 
-    it('a command the handle lacks is a TypeError; bad arguments name the signature and the fix', () => {
+    it('a command the handle lacks is a TypeError saying what it has; bad arguments name the signature and the fix', () => {
       install(`try { settings.lamp.lock() } catch (e) { log.warn(e.name + ": " + e.message) }
 try { settings.lamp.setLevel(500) } catch (e) { log.warn(e.message) }
 try { settings.lamp.on(1) } catch (e) { log.warn(e.message) }
 log.info(settings.lamp.hasCommand("lock"), settings.lamp.hasCommand("setLevel"), settings.lamp.hasCapability("switchLevel"), settings.lamp.hasAttribute("level"))`);
       assert.deepEqual(t.appLogs(), [
-        'TypeError: settings.lamp.lock is not a function',
+        'TypeError: device "Hall lamp" has no command lock() (capabilities: switch, switchLevel); its commands: on, off, setLevel',
         "Device 'Hall lamp' (lamp): setLevel(level: number 0..100, rate?: number >= 0): argument 'level' must be between 0 and 100, got 500 Use a value between 0 and 100.",
         "Device 'Hall lamp' (lamp): on(): takes 0 arguments, got 1",
         'false true true true',

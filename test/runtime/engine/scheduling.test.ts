@@ -100,7 +100,7 @@ runOnce(${T0 - 3 * MIN}, "tock", { overwrite: false, data: "past" })`);
 
     it('refuses something that is not a date', () => {
       install('try { runOnce("tomorrow", tick) } catch (e) { log.warn(e.message) }');
-      assert.deepEqual(t.appLogs(), ['runOnce: tomorrow is not a date; pass a Date, epoch ms or an ISO string']);
+      assert.deepEqual(t.appLogs(), ['runOnce: "tomorrow" is not a date; pass a Date, epoch ms or an ISO time such as "2024-06-22T07:30:00"']);
     });
   });
 
