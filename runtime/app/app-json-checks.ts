@@ -7,7 +7,7 @@ import { SourceProblem } from '../errors';
 import type { AppJson, RepeatInput } from './app-json-types';
 import { isValueOf, keyOf, validatorRegExp } from './input-rules';
 import { JsonDocument, JsonNode, problemAt } from './json-tree';
-import { suggestName } from './suggest-name';
+import { suggestName } from '../suggest';
 
 export interface InputLocation {
   /** The input's name in the "input" object. */

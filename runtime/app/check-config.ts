@@ -22,7 +22,7 @@ import {
   valueKeys,
 } from './input-rules';
 import { describeValue, showValue } from './json-tree';
-import { suggestName } from './suggest-name';
+import { suggestName } from '../suggest';
 
 interface Context {
   readonly appJson: AppJson;

@@ -7,7 +7,7 @@ import type { DeviceSelectorInput, FunctionSelectorInput, NotificationSelectorIn
 import type { CatalogueDevice, CatalogueFunction, ConfigPath, ConfigProblem, SelectorCatalogue } from './config-types';
 import { isMultiSelector, isNumericString, selectorKind } from './input-rules';
 import { describeValue, showValue } from './json-tree';
-import { suggestName } from './suggest-name';
+import { suggestName } from '../suggest';
 
 type Report = (problem: ConfigProblem) => void;
 

@@ -20,4 +20,3 @@ export type {
   SettingsDescriptor,
 } from './config-types';
 export { compileValidator, defaultConfigValue, toggleValues, topLevelInputNames } from './input-rules';
-export { suggestName, levenshtein } from './suggest-name';

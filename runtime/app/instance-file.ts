@@ -12,7 +12,7 @@ import type { AppJson } from './app-json-types';
 import { checkConfig } from './check-config';
 import type { ConfigPath, ConfigProblem, SelectorCatalogue } from './config-types';
 import { describeValue, JsonNode, nodeValue, parseJsonDocument, problemAt, properties, propertyValue, sortByPosition } from './json-tree';
-import { suggestName } from './suggest-name';
+import { suggestName } from '../suggest';
 
 export interface InstanceFile {
   /** `api`: seed 003's API body; `bare`: the file is the config object itself. */

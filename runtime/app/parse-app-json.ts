@@ -19,7 +19,7 @@ import {
 } from './app-json-types';
 import { compileValidator, isNumericString } from './input-rules';
 import { describeValue, JsonNode, nodeValue, parseJsonDocument, problemAt, properties, sortByPosition } from './json-tree';
-import { didYouMean, suggestName } from './suggest-name';
+import { didYouMeanName, suggestName } from '../suggest';
 
 export interface AppJsonParse {
   /**
@@ -78,7 +78,7 @@ export function parseAppJson(text: string, file: string): AppJsonParse {
         readGuide(valueNode, appJson, locations, report);
         break;
       default:
-        report(keyNode, 'warning', 'app-json-unknown-key', `unknown key "${key}" in app.json;${didYouMean(key, APP_JSON_KEYS) || ` known keys are ${APP_JSON_KEYS.join(', ')}`}`, fixForUnknown(key, APP_JSON_KEYS));
+        report(keyNode, 'warning', 'app-json-unknown-key', `unknown key "${key}" in app.json;${didYouMeanName(key, APP_JSON_KEYS) || ` known keys are ${APP_JSON_KEYS.join(', ')}`}`, fixForUnknown(key, APP_JSON_KEYS));
     }
   }
   problems.push(...checkAppJsonSemantics(doc, appJson, locations));
@@ -131,7 +131,7 @@ function readInput(name: string, node: JsonNode, location: InputLocation, report
     const param = known.find((p) => p.name === key);
     if (!param) {
       const names = known.map((p) => p.name);
-      report(keyNode, 'warning', 'input-unknown-parameter', `input "${name}" (${type}) has no parameter "${key}";${didYouMean(key, names) || ` its parameters are ${names.filter((n) => n !== 'type').join(', ')}`}`, fixForUnknown(key, names));
+      report(keyNode, 'warning', 'input-unknown-parameter', `input "${name}" (${type}) has no parameter "${key}";${didYouMeanName(key, names) || ` its parameters are ${names.filter((n) => n !== 'type').join(', ')}`}`, fixForUnknown(key, names));
       continue;
     }
     const value = readParameter(name, type, param, valueNode, report);
@@ -288,7 +288,7 @@ function readGuide(node: JsonNode, appJson: AppJson, locations: AppJsonLocations
           loc.fieldNodes = (valueNode.children ?? []).filter((c) => typeof c.value === 'string');
         }
       } else {
-        report(keyNode, 'warning', 'guide-page-unknown-key', `guide page ${index + 1} has no key "${key}";${didYouMean(key, GUIDE_PAGE_KEYS) || ` its keys are ${GUIDE_PAGE_KEYS.join(', ')}`}`, fixForUnknown(key, GUIDE_PAGE_KEYS));
+        report(keyNode, 'warning', 'guide-page-unknown-key', `guide page ${index + 1} has no key "${key}";${didYouMeanName(key, GUIDE_PAGE_KEYS) || ` its keys are ${GUIDE_PAGE_KEYS.join(', ')}`}`, fixForUnknown(key, GUIDE_PAGE_KEYS));
       }
     }
     if (page.id !== undefined) loc.label = `guide page "${page.id}"`;

@@ -41,7 +41,7 @@
  * (one attribute, one function, on a device that has both).
  */
 import { DeviceError } from './device-error';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 import type { CapabilitySpec, TemperatureUnit } from './types';
 import { alarmCapability, doorControlCapability, lockCapability, refreshCapability, valveCapability, windowShadeCapability } from './capabilities/actuators';
 import { colorControlCapability, colorTemperatureCapability, switchCapability, switchLevelCapability } from './capabilities/lighting';

@@ -14,7 +14,7 @@ import { allCapabilities, getCapability, unknownCapabilityMessage } from './capa
 import { DeviceError } from './device-error';
 import { ProblemSink, describeNode, nodeValue, parseJsonc, properties, type Property } from './jsonc-source';
 import { SimDevice } from './sim-device';
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 import type { AttrValue, AttributeSpec, CapabilitySpec, DeviceSpec, TemperatureUnit } from './types';
 import { checkAttributeValue } from './values';
 

@@ -1,7 +1,6 @@
 /** Simulated devices: the capability catalogue, devices, the registry, filters and devices files. */
 export * from './types';
 export { DeviceError, type DeviceErrorCode } from './device-error';
-export { editDistance, suggest, didYouMean, joinSentences } from './suggest';
 export {
   allCapabilities,
   capabilityIds,

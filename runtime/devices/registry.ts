@@ -6,7 +6,7 @@
 import { DeviceError } from './device-error';
 import { matchesFilter } from './filter';
 import { SimDevice } from './sim-device';
-import { didYouMean, joinSentences } from './suggest';
+import { didYouMean, joinSentences } from '../suggest';
 import type { DeviceSpec, FunctionInfo } from './types';
 
 export type Filter = Readonly<Record<string, unknown>>;

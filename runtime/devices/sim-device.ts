@@ -12,7 +12,7 @@
  */
 import { requireCapability } from './capabilities';
 import { DeviceError } from './device-error';
-import { didYouMean, joinSentences } from './suggest';
+import { didYouMean, joinSentences } from '../suggest';
 import type {
   AttrValue,
   AttributeChange,

@@ -3,7 +3,7 @@
  * file can check initial values with exactly the rules a live device applies to reports.
  * Messages name the attribute or parameter but not the device; callers add that context.
  */
-import { didYouMean } from './suggest';
+import { didYouMean } from '../suggest';
 import type { AttrValue, AttributeSpec, CommandSpec, ParamSpec } from './types';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string; fix?: string };

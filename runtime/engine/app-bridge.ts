@@ -1,4 +1,4 @@
-import type { BridgeFunction } from '../sandbox/prelude';
+import type { BridgeFunction } from '../sandbox/prelude/types';
 import type { InstalledApp } from './installed-app';
 import type { LogLevel } from './records';
 

@@ -1,6 +1,6 @@
 import type { AppJson } from '../app/app-json-types';
 import { AppSandbox } from '../sandbox/app-sandbox';
-import type { BridgeFunction } from '../sandbox/prelude';
+import type { BridgeFunction } from '../sandbox/prelude/types';
 import { AppJobs } from './app-jobs';
 import { RateLimiter } from './rate-limiter';
 import type { Route } from './routes';

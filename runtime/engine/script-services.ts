@@ -1,7 +1,7 @@
 import { parseOffset, sunTimes } from '../clock/sun';
 import { localToInstant } from '../clock/time-zone';
 import { allCapabilities } from '../devices/capabilities';
-import { didYouMean } from '../devices/suggest';
+import { didYouMean } from '../suggest';
 import type { DeviceSpec } from '../devices/types';
 import type { BridgeHost } from './app-bridge';
 import type { EngineCore } from './engine-core';

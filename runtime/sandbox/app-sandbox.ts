@@ -2,7 +2,11 @@ import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { SourceError } from '../errors';
 import { instrument, InstrumentedScript } from './instrument';
-import { BridgeFunction, SandboxControls, smartplugPrelude } from './prelude';
+import { preludeApi } from './prelude/api';
+import { preludeControls } from './prelude/controls';
+import { preludeCore } from './prelude/core';
+import { preludeHandles } from './prelude/handles';
+import type { BridgeFunction, SandboxControls } from './prelude/types';
 import { ParsedScript, parseScript, topLevelFunctions } from './script-ast';
 
 export interface SandboxOptions {
@@ -22,9 +26,22 @@ export interface ScriptLocation {
   column: number;
 }
 
-// Compiled once per process; evaluated once per app context. Transpilers that keep function names
-// (tsx, esbuild's keepNames) wrap functions in a `__name` helper: give the serialised source its own.
-const PRELUDE_SOURCE = `(function () { var __name = function (f) { return f; }; return (${smartplugPrelude.toString()}); })()`;
+/** What evaluating the prelude in a context gives: installs the script API, returns its controls. */
+type InstallPrelude = (bridge: BridgeFunction, hostNow: () => number, appInfoJson: string) => SandboxControls;
+
+// The prelude's parts (see prelude/core.ts), composed into one source: each part takes the kit the
+// one before returns. Compiled once per process; evaluated once per app context. Transpilers that
+// keep function names (tsx, esbuild's keepNames) wrap functions in a `__name` helper: give the
+// serialised source its own.
+const PRELUDE_SOURCE = `(function () {
+'use strict';
+var __name = function (f) { return f; };
+var core = (${preludeCore.toString()});
+var handles = (${preludeHandles.toString()});
+var api = (${preludeApi.toString()});
+var controls = (${preludeControls.toString()});
+return function (bridge, hostNow, appInfoJson) { return controls(api(handles(core(bridge, hostNow, appInfoJson)))); };
+})()`;
 let preludeScript: vm.Script | undefined;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
@@ -50,7 +67,7 @@ export class AppSandbox {
       codeGeneration: { strings: false, wasm: false },
     });
     preludeScript ??= new vm.Script(PRELUDE_SOURCE, { filename: 'smartplug:prelude' });
-    const install = preludeScript.runInContext(this.context) as typeof smartplugPrelude;
+    const install = preludeScript.runInContext(this.context) as InstallPrelude;
     const safeBridge: BridgeFunction = (op, a, b, c, d, e) => {
       try {
         return options.bridge(op, a, b, c, d, e);

@@ -1,5 +1,5 @@
 import { allCapabilities } from '../devices/capabilities';
-import { didYouMean } from '../devices/suggest';
+import { didYouMean } from '../suggest';
 import type { SourceProblem } from '../errors';
 import { AstNode, parseScript, positionOf, topLevelFunctions, walk } from './script-ast';
 
@@ -11,7 +11,7 @@ const HANDLER_ARG: Record<string, number> = {
 };
 
 /**
- * The globals the prelude defines (kept in step with prelude.ts by the sandbox tests). They cannot be
+ * The globals the prelude defines (kept in step with prelude/ by the sandbox tests). They cannot be
  * redefined: a top-level `function log() {}` or `var app` would be silently ignored, or fail at load.
  */
 export const API_GLOBALS: readonly string[] = [

@@ -4,7 +4,7 @@
  */
 import { lineColumnAt, type SourceProblem } from '../errors';
 import { describeValue, nodeValue, problemAt, properties, type JsonNode, type JsonProperty } from '../app/json-tree';
-import { suggestName } from '../app/suggest-name';
+import { suggestName } from '../suggest';
 import type { Pos } from './types';
 
 export class Reader {

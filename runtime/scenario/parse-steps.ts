@@ -1,6 +1,6 @@
 /** One step of a scenario: the key that decides its kind, and that kind's value. */
 import { describeValue, nodeValue, type JsonNode, type JsonProperty } from '../app/json-tree';
-import { suggestName } from '../app/suggest-name';
+import { suggestName } from '../suggest';
 import type { Reader } from './json-reader';
 import { readExpect } from './parse-expect';
 import { DURATION_HELP, parseDuration, parseTime, TIME_HELP } from './time-text';

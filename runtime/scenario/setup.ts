@@ -7,7 +7,7 @@ import type { AppPackage } from '../app/load-app';
 import { catalogueOf } from '../engine/config-gate';
 import { checkLocation, DEFAULT_LOCATION, type LocationSpec } from '../engine/location';
 import { DeviceRegistry } from '../devices/registry';
-import { didYouMean } from '../devices/suggest';
+import { didYouMean } from '../suggest';
 import type { DeviceSpec } from '../devices/types';
 import { checkAttributeValue } from '../devices/values';
 import type { SourceProblem } from '../errors';
