@@ -16,9 +16,7 @@ const entries = [
   ['bench/bench.ts', 'bench/bench'],
 ].filter(([src]) => existsSync(src));
 
-const options = {
-  entryPoints: entries.map(([src, out]) => ({ in: src, out })),
-  outdir: 'dist',
+const common = {
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -31,9 +29,16 @@ const options = {
   logLevel: 'warning',
 };
 
+// One build per entry point: a broken entry fails the build but does not stop the others being written.
+const options = entries.map(([src, out]) => ({ ...common, entryPoints: [src], outfile: `dist/${out}.js` }));
+
 if (watch) {
-  const ctx = await esbuild.context(options);
-  await ctx.watch();
+  for (const o of options) await (await esbuild.context(o)).watch();
 } else {
-  await esbuild.build(options);
+  const results = await Promise.allSettled(options.map((o) => esbuild.build(o)));
+  const failed = results.filter((r) => r.status === 'rejected').length;
+  if (failed) {
+    console.error(`esbuild: ${failed} of ${options.length} entry points failed`);
+    process.exitCode = 1;
+  }
 }

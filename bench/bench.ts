@@ -1,164 +1,18 @@
 /**
- * `npm run bench`: the runtime's figures, printed as a table with the issue's targets.
- * Run with --expose-gc (the npm script does) so memory figures are measured after a collection.
+ * `npm run bench`: every figure the issues name, printed as one table with its target.
+ * Exit status 1 when a target is missed.
  */
-import { performance } from 'node:perf_hooks';
-import { VirtualClock } from '../runtime/clock/virtual-clock';
-import { ThingEngine } from '../runtime/engine/thing-engine';
-import type { AppSource } from '../runtime/engine/installed-app';
-import { SmartPlugRuntime } from '../runtime/host/runtime';
-
-interface Row {
-  figure: string;
-  value: string;
-  target: string;
-  ok?: boolean;
-}
-
-const rows: Row[] = [];
-const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
-
-const APP: AppSource = {
-  name: 'bench-app',
-  scriptFile: '/bench/app.js',
-  appJson: { input: { sensor: { type: 'single_device_selector', name: 'Sensor' } }, guide: [{ id: 'p', input_fields: ['sensor'] }] } as unknown as AppSource['appJson'],
-  script: `function installed() { subscribe(settings.sensor, "temperature", onTemperature) }
-function onTemperature(evt) { state.last = evt.value; if (evt.numericValue > 1e9) log.warn("hot") }`,
-};
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-function engineWith(apps: number, devices: number): ThingEngine {
-  const engine = new ThingEngine({ clock: new VirtualClock(Date.UTC(2024, 0, 1)), rateLimit: false });
-  for (let d = 0; d < devices; d++) engine.addDevice({ id: `t${d}`, label: `Sensor ${d}`, capabilities: ['temperatureMeasurement'] });
-  for (let a = 0; a < apps; a++) engine.install({ source: APP, config: { sensor: `t${a % devices}` } });
-  return engine;
-}
-
-/** Events go round-robin over the devices; each event runs the handlers subscribed to it. */
-function dispatchBench(apps: number): void {
-  const devices = apps;
-  const engine = engineWith(apps, devices);
-  let handled = 0;
-  engine.on('execution', () => handled++);
-  const events = 200_000;
-  const sample = new Float64Array(events);
-  let value = 0;
-  // Warm-up so the figures are of optimised code.
-  for (let i = 0; i < 20_000; i++) engine.deviceEvent(`t${i % devices}`, 'temperature', (value += 0.5) % 100);
-  handled = 0;
-  const t0 = performance.now();
-  for (let i = 0; i < events; i++) {
-    const s = performance.now();
-    engine.deviceEvent(`t${i % devices}`, 'temperature', (value += 0.5) % 100);
-    sample[i] = performance.now() - s;
-  }
-  const elapsed = (performance.now() - t0) / 1000;
-  const sorted = Array.from(sample).sort((a, b) => a - b);
-  const rate = events / elapsed;
-  const p50 = percentile(sorted, 50);
-  const p99 = percentile(sorted, 99);
-  const target = apps === 10;
-  rows.push({ figure: `dispatch, ${apps} app(s): events/s`, value: fmt(rate, 0), target: target ? '≥ 50,000' : '', ok: target ? rate >= 50_000 : undefined });
-  rows.push({ figure: `dispatch, ${apps} app(s): handler runs/s`, value: fmt(handled / elapsed, 0), target: '' });
-  rows.push({ figure: `dispatch, ${apps} app(s): latency p50 / p99`, value: `${fmt(p50 * 1000, 1)} / ${fmt(p99 * 1000, 1)} µs`, target: target ? 'p99 < 1 ms' : '', ok: target ? p99 < 1 : undefined });
-  engine.dispose();
-}
-
-/** Ten apps, all subscribed to one sensor: each event fans out to every app. */
-function fanOutBench(): void {
-  const engine = engineWith(10, 1);
-  const events = 50_000;
-  for (let i = 0; i < 5_000; i++) engine.deviceEvent('t0', 'temperature', i % 100);
-  const t0 = performance.now();
-  for (let i = 0; i < events; i++) engine.deviceEvent('t0', 'temperature', (i + 0.5) % 100);
-  const elapsed = (performance.now() - t0) / 1000;
-  rows.push({ figure: 'fan-out, 1 sensor → 10 apps: events/s', value: fmt(events / elapsed, 0), target: '' });
-  engine.dispose();
-}
-
-function memoryBench(): void {
-  const apps = 300;
-  gc();
-  const before = process.memoryUsage();
-  const engine = engineWith(apps, 10);
-  gc();
-  const after = process.memoryUsage();
-  const heapPerApp = (after.heapUsed + after.external - before.heapUsed - before.external) / apps / 1024 / 1024;
-  rows.push({ figure: `memory per installed app (V8 heap + external, ${apps} apps)`, value: `${fmt(heapPerApp, 3)} MB`, target: '< 2 MB', ok: heapPerApp < 2 });
-  engine.dispose();
-}
-
-async function workerBench(): Promise<void> {
-  const spawnTimes: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    const t0 = performance.now();
-    const rt = await SmartPlugRuntime.start({ clock: 'virtual', start: Date.UTC(2024, 0, 1), rateLimit: false });
-    spawnTimes.push(performance.now() - t0);
-    await rt.close();
-  }
-  spawnTimes.sort((a, b) => a - b);
-  rows.push({ figure: 'worker spawn (fork → permission model on → ready)', value: `${fmt(percentile(spawnTimes, 50), 1)} ms (median of 5)`, target: '< 150 ms', ok: percentile(spawnTimes, 50) < 150 });
-
-  const rt = await SmartPlugRuntime.start({ clock: 'virtual', start: Date.UTC(2024, 0, 1), rateLimit: false });
-  for (let d = 0; d < 10; d++) await rt.addDevice({ id: `t${d}`, label: `Sensor ${d}`, capabilities: ['temperatureMeasurement'] });
-  for (let a = 0; a < 10; a++) await rt.install({ source: APP, config: { sensor: `t${a}` } });
-  const respawn: number[] = [];
-  rt.on('worker', (w) => {
-    if (w.change === 'restarted' && w.durationMs !== undefined) respawn.push(w.durationMs);
-  });
-  for (let i = 0; i < 5; i++) await rt.restartWorker('bench');
-  respawn.sort((a, b) => a - b);
-  rows.push({ figure: 'worker re-spawn with 10 apps restored', value: `${fmt(percentile(respawn, 50), 1)} ms (median of 5)`, target: '< 150 ms', ok: percentile(respawn, 50) < 150 });
-
-  // One event per round trip: what a single injected event costs across the process boundary.
-  const rtt: number[] = [];
-  for (let i = 0; i < 2000; i++) {
-    const t0 = performance.now();
-    await rt.deviceEvent(`t${i % 10}`, 'temperature', (i + 0.5) % 100);
-    rtt.push(performance.now() - t0);
-  }
-  rtt.sort((a, b) => a - b);
-  rows.push({ figure: 'host → worker → handler → host, one event', value: `p50 ${fmt(percentile(rtt, 50) * 1000, 0)} / p99 ${fmt(percentile(rtt, 99) * 1000, 0)} µs`, target: '' });
-
-  // Batches of events: the throughput the platform gets from one worker.
-  const batches = 50;
-  const size = 2000;
-  let handled = 0;
-  rt.on('execution', () => handled++);
-  const t0 = performance.now();
-  for (let b = 0; b < batches; b++) {
-    const events: [string, string, unknown][] = [];
-    for (let i = 0; i < size; i++) events.push([`t${i % 10}`, 'temperature', (b * size + i + 0.25) % 100]);
-    await rt.deviceEvents(events);
-  }
-  const elapsed = (performance.now() - t0) / 1000;
-  rows.push({ figure: 'through the worker, 10 apps, batches of 2,000: events/s', value: fmt((batches * size) / elapsed, 0), target: '' });
-  rows.push({ figure: 'through the worker: handler runs/s', value: fmt(handled / elapsed, 0), target: '' });
-  await rt.close();
-}
-
-function fmt(n: number, digits: number): string {
-  return n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-}
-
-function printTable(): void {
-  const headers = ['figure', 'value', 'target', ''];
-  const data = rows.map((r) => [r.figure, r.value, r.target, r.ok === undefined ? '' : r.ok ? 'ok' : 'MISSED']);
-  const widths = headers.map((h, i) => Math.max(h.length, ...data.map((d) => d[i].length)));
-  const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
-  process.stdout.write([line(headers), '|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|', ...data.map(line)].join('\n') + '\n');
-}
+import { cpus } from 'node:os';
+import { languageBench } from './language-bench';
+import { runtimeBench } from './runtime-bench';
+import { printTable, type Row } from './table';
 
 async function main(): Promise<void> {
-  process.stdout.write(`SmartPlug runtime benchmarks — node ${process.version}, ${require('node:os').cpus().length} cores\n\n`);
-  for (const n of [1, 10, 100]) dispatchBench(n);
-  fanOutBench();
-  memoryBench();
-  await workerBench();
-  printTable();
+  process.stdout.write(`SmartPlug benchmarks — node ${process.version}, ${cpus().length} cores\n\n`);
+  const rows: Row[] = [];
+  await runtimeBench(rows);
+  await languageBench(rows);
+  printTable(rows, (s) => process.stdout.write(s));
   if (rows.some((r) => r.ok === false)) process.exitCode = 1;
 }
 

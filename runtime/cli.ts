@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import { runCommand } from './cli/run-command';
 import { testCommand } from './cli/test-command';
+import { validateCommand } from './cli/validate-command';
 
 const USAGE = `usage: smartplug <command> [options]
 
@@ -16,6 +17,9 @@ commands:
   test [FILE|DIR ...] [--format text|json] [--allow-read DIR ...]
       Runs scenario tests (*.scenario.json; default: every one under the current folder) in a
       process under Node's permission model; --allow-read lets it read apps kept elsewhere.
+  validate FILE|DIR ... [--format text|json]
+      Checks app.json, manifest.json and *.load.json files (folders are searched) with the
+      language server's rules; exit status 1 on any error.
   help, --help     this text
   version, --version`;
 
@@ -62,6 +66,14 @@ async function main(argv: string[]): Promise<number> {
         return 2;
       }
       return testCommand({ paths: positionals, format: values.format, allowRead: values['allow-read'] ?? [], out, err, color: process.stdout.isTTY === true });
+    }
+    case 'validate': {
+      const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'text' } } });
+      if (values.format !== 'text' && values.format !== 'json') {
+        err(`smartplug validate: --format is text or json, not "${values.format}"`);
+        return 2;
+      }
+      return validateCommand({ paths: positionals, format: values.format, out, err });
     }
     case 'version':
     case '--version':

@@ -17,6 +17,14 @@ export interface SourceProblem {
   message: string;
   /** What the user should do about it. */
   fix?: string;
+  /**
+   * The exact range in the file, as a 0-based offset and a length, where the reporter knows it
+   * (editors underline exactly this; `smartplug validate --format json` reports its end).
+   */
+  offset?: number;
+  length?: number;
+  /** Text that fixes the problem when it replaces the range (an editor offers it as a quick fix). */
+  replacement?: string;
 }
 
 /** Thrown when a file cannot be used at all; carries every problem found, not only the first. */

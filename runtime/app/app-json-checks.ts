@@ -23,6 +23,8 @@ export interface PageLocation {
   label: string;
   /** One node per name in the page's input_fields. */
   fieldNodes: JsonNode[];
+  /** The page's "id" value, when written. */
+  idNode?: JsonNode;
 }
 
 export interface AppJsonLocations {
@@ -44,7 +46,15 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
     report(at, 'error', 'unknown-input', `${where} lists "${name}", which is not an input;${s ? ` did you mean "${s}"?` : ' no input has that name'}`, s ? `write "${s}"` : `add an input "${name}" to "input" or remove it from the list`);
   };
 
-  // Guide pages.
+  // Guide pages: ids identify pages, so two pages may not share one.
+  const pageIds = new Map<string, number>();
+  loc.pages.forEach((page, i) => {
+    const id = appJson.guide[i]?.id;
+    if (id === undefined || !page.idNode) return;
+    const first = pageIds.get(id);
+    if (first === undefined) pageIds.set(id, i);
+    else report(page.idNode, 'error', 'guide-duplicate-id', `guide page ${i + 1} has the id "${id}" of guide page ${first + 1}; page ids must differ`, `give it another id, e.g. "${id}_${i + 1}"`);
+  });
   const pageOf = new Map<string, string>();
   loc.pages.forEach((page, i) => {
     appJson.guide[i].input_fields.forEach((name, j) => {

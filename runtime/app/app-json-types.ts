@@ -279,7 +279,7 @@ export const CONFIG_SHAPES: Readonly<Record<InputType, string>> = {
 };
 
 export const GUIDE_PAGE_KEYS = ['id', 'title', 'description', 'input_fields'] as const;
-export const APP_JSON_KEYS = ['name', 'version', 'description', 'author', 'licence', 'license', 'input', 'guide'] as const;
+export const APP_JSON_KEYS = ['$schema', 'name', 'version', 'description', 'author', 'licence', 'license', 'input', 'guide'] as const;
 
 /** All parameter names an input of this type may have (common ones first). */
 export function parametersOf(type: InputType): readonly ParameterInfo[] {

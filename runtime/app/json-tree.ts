@@ -70,7 +70,7 @@ function syntaxProblem(text: string, file: string, e: ParseError): SourceProblem
   const code = printParseErrorCode(e.error);
   const comma = trailingCommaBefore(text, e.offset);
   if (comma !== undefined && (code === 'PropertyNameExpected' || code === 'ValueExpected')) {
-    return { file, ...lineColumnAt(text, comma), severity: 'error', code: 'json-syntax', message: 'trailing comma', fix: 'remove the comma' };
+    return { file, ...lineColumnAt(text, comma), severity: 'error', code: 'json-syntax', message: 'trailing comma', fix: 'remove the comma', offset: comma, length: 1 };
   }
   if (code === 'ValueExpected' && e.offset >= text.trimEnd().length) {
     return {
@@ -80,10 +80,12 @@ function syntaxProblem(text: string, file: string, e: ParseError): SourceProblem
       code: 'json-syntax',
       message: text.trim() === '' ? 'the file is empty' : 'unexpected end of file: expected a value',
       fix: text.trim() === '' ? 'write a JSON object: {}' : 'complete the JSON value',
+      offset: e.offset,
+      length: 0,
     };
   }
   const [message, fix] = SYNTAX_MESSAGES[code] ?? [code];
-  return { file, ...lineColumnAt(text, e.offset), severity: 'error', code: 'json-syntax', message, ...(fix ? { fix } : {}) };
+  return { file, ...lineColumnAt(text, e.offset), severity: 'error', code: 'json-syntax', message, ...(fix ? { fix } : {}), offset: e.offset, length: e.length };
 }
 
 /** Offset of a comma that directly precedes a closing bracket at `offset`, if that is the case. */
@@ -155,7 +157,8 @@ export function problemAt(
   fix?: string,
 ): SourceProblem {
   const offset = typeof at === 'number' ? at : at.offset;
-  return { file: doc.file, ...lineColumnAt(doc.text, offset), severity, code, message, ...(fix !== undefined ? { fix } : {}) };
+  const length = typeof at === 'number' ? 0 : at.length;
+  return { file: doc.file, ...lineColumnAt(doc.text, offset), severity, code, message, ...(fix !== undefined ? { fix } : {}), offset, length };
 }
 
 /** A short readable form of a JSON value for messages: `the string "10"`, `an array`, … */

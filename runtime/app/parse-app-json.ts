@@ -18,7 +18,7 @@ import {
   parametersOf,
 } from './app-json-types';
 import { compileValidator, isNumericString } from './input-rules';
-import { describeValue, JsonNode, nodeValue, parseJsonDocument, problemAt, properties, sortByPosition } from './json-tree';
+import { describeValue, JsonDocument, JsonNode, nodeValue, parseJsonDocument, problemAt, properties, sortByPosition } from './json-tree';
 import { didYouMeanName, suggestName } from '../suggest';
 
 export interface AppJsonParse {
@@ -29,21 +29,34 @@ export interface AppJsonParse {
    */
   appJson?: AppJson;
   problems: SourceProblem[];
+  /** The parsed tree (the editor's features read positions from it). */
+  doc: JsonDocument;
+  /** Where each input and page is written; absent when the root is not an object. */
+  locations?: AppJsonLocations;
+}
+
+export interface ParseAppJsonOptions {
+  /**
+   * Check the tree jsonc-parser recovers from broken syntax too (the editor, which must keep
+   * checking while the user types). Off, only the syntax errors are reported, since a recovered
+   * tree can yield follow-on problems.
+   */
+  tolerant?: boolean;
 }
 
 type Report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix?: string) => void;
 
-export function parseAppJson(text: string, file: string): AppJsonParse {
+export function parseAppJson(text: string, file: string, options: ParseAppJsonOptions = {}): AppJsonParse {
   // IoT Open reads app.json with a strict JSON parser, so comments are errors here.
   const doc = parseJsonDocument(text, file, { allowComments: false });
   const problems = [...doc.problems];
   // A tree recovered from broken syntax yields spurious follow-on problems; syntax first.
-  if (problems.some((p) => p.code === 'json-syntax')) return { problems };
+  if (!options.tolerant && problems.some((p) => p.code === 'json-syntax')) return { problems, doc };
   const root = doc.root;
   if (!root || root.type !== 'object') {
     const at = root ?? 0;
     problems.push(problemAt(doc, at, 'error', 'app-json-root', `app.json must be a JSON object; got ${root ? describeValue(nodeValue(root)) : 'nothing'}`, 'write { "input": { … }, "guide": [ … ] }'));
-    return { problems };
+    return { problems, doc };
   }
   const report: Report = (at, severity, code, message, fix) => problems.push(problemAt(doc, at, severity, code, message, fix));
 
@@ -69,6 +82,10 @@ export function parseAppJson(text: string, file: string): AppJsonParse {
           appJson.licence = value;
         } else appJson[key] = value;
         break;
+      case '$schema':
+        // Names our schema so editors (and this checker) know the file; nothing else reads it.
+        if (typeof value !== 'string') report(valueNode, 'error', 'app-json-type', `"$schema" must be a string; got ${describeValue(value)}`, 'write "$schema": "https://smartplug.dev/schemas/app.schema.json"');
+        break;
       case 'input':
         locations.inputNode = valueNode;
         readInputs(valueNode, appJson, locations, report);
@@ -82,7 +99,7 @@ export function parseAppJson(text: string, file: string): AppJsonParse {
     }
   }
   problems.push(...checkAppJsonSemantics(doc, appJson, locations));
-  return { appJson, problems: sortByPosition(problems) };
+  return { appJson, problems: sortByPosition(problems), doc, locations };
 }
 
 function fixForUnknown(key: string, known: readonly string[]): string {
@@ -278,6 +295,7 @@ function readGuide(node: JsonNode, appJson: AppJson, locations: AppJsonLocations
     for (const { key, keyNode, valueNode } of properties(pageNode)) {
       const value = nodeValue(valueNode);
       if (key === 'id' || key === 'title' || key === 'description') {
+        if (key === 'id') loc.idNode = valueNode;
         if (typeof value === 'string') page[key] = value;
         else report(valueNode, 'error', 'guide-page-type', `guide page ${index + 1}: "${key}" must be a string; got ${describeValue(value)}`, `write "${key}": "${typeof value === 'number' ? value : '…'}"`);
       } else if (key === 'input_fields') {

@@ -1,0 +1,590 @@
+/**
+ * Completion in app.json, manifest.json and *.load.json. Where the cursor is comes from
+ * jsonc-parser's `getLocation`, which reads broken text too; what is already written comes from
+ * a tree of the text with the token under the cursor taken out (so a half-typed key does not
+ * break the object it is in). Every item replaces the whole token under the cursor, quotes
+ * included, so accepting it leaves valid JSON; a comma is added when a value follows.
+ */
+import {
+  createScanner,
+  getLocation,
+  getNodeValue,
+  parseTree,
+  type JSONPath,
+  type Node,
+} from 'jsonc-parser';
+import {
+  type CompletionItem,
+  CompletionItemKind,
+  type CompletionList,
+  InsertTextFormat,
+  type Range,
+} from 'vscode-languageserver';
+import {
+  APP_JSON_KEYS,
+  COMMON_PARAMETERS,
+  GUIDE_PAGE_KEYS,
+  INPUT_PARAMETERS,
+  INPUT_TYPES,
+  isInputType,
+  type InputType,
+  type ParameterInfo,
+  parametersOf,
+} from '../../runtime/app/app-json-types';
+import type { ParsedDocument } from '../service/parsed-document';
+import { SCHEMAS } from '../service/schemas';
+import { filterKindOf, functionTypes, inputTypeMarkdown, knownDevices, objectEntries, stringValue, type SelectorKind } from './app-vocabulary';
+import type { FeatureContext } from './context';
+import { deepEqual, docsOf, expand, forbids, propertiesOf, schemasAt, type SchemaRef, type SchemaDocs, valuesOf, isSchemaObject } from './schema-walk';
+
+/** jsonc-parser's const enums (which isolatedModules cannot import) by value. */
+const Tok = { NullKeyword: 7, TrueKeyword: 8, FalseKeyword: 9, StringLiteral: 10, NumericLiteral: 11, LineCommentTrivia: 12, BlockCommentTrivia: 13, Unknown: 16, EOF: 17 } as const;
+const UNEXPECTED_END_OF_STRING = 2;
+
+const TRIGGER_SUGGEST = { title: 'Suggest', command: 'editor.action.triggerSuggest' };
+
+/** The token the cursor is in or just after: what a completion replaces. */
+interface Token {
+  readonly start: number;
+  /** Exclusive. */
+  readonly end: number;
+  readonly kind: 'string' | 'word';
+  /** The text typed so far, without quotes. */
+  readonly typed: string;
+}
+
+/** Where the cursor is and what the items replace. */
+interface Place {
+  readonly parsed: ParsedDocument;
+  readonly ctx: FeatureContext;
+  readonly path: JSONPath;
+  readonly isKey: boolean;
+  readonly token?: Token;
+  readonly range: Range;
+  /** The document tree without the token under the cursor. */
+  readonly root?: Node;
+  /** A colon already follows the key being completed: insert only the key. */
+  readonly colonAfter: boolean;
+  /** A property or element follows: end the insertion with a comma. */
+  readonly commaAfter: boolean;
+}
+
+export function doComplete(parsed: ParsedDocument, offset: number, ctx: FeatureContext): CompletionList {
+  const place = placeAt(parsed, offset, ctx);
+  if (!place) return { isIncomplete: false, items: [] };
+  const items = parsed.kind === 'app' ? completeApp(place) : completeLoad(place);
+  return { isIncomplete: false, items };
+}
+
+function placeAt(parsed: ParsedDocument, offset: number, ctx: FeatureContext): Place | undefined {
+  const text = parsed.text;
+  const found = tokenAt(text, offset);
+  if (found === 'comment') return undefined;
+  const token = found;
+  const location = getLocation(text, offset);
+  const path = [...location.path];
+  // jsonc-parser keeps isAtPropertyKey from an object before the cursor in an array.
+  const isKey = location.isAtPropertyKey && typeof path[path.length - 1] !== 'number';
+  const doc = ctx.document;
+  const start = token?.start ?? offset;
+  const end = token?.end ?? offset;
+  const range = { start: doc.positionAt(start), end: doc.positionAt(end) };
+  const repaired = token ? text.slice(0, token.start) + text.slice(token.end) : text;
+  const root = token ? parseTree(repaired, [], { allowTrailingComma: true, disallowComments: false }) : parsed.json.root;
+  const next = nextSignificant(text, end);
+  const colonAfter = isKey && next === ':';
+  const commaAfter = !colonAfter && next !== undefined && /["{[\-0-9tfn]/.test(next);
+  return { parsed, ctx, path, isKey, token, range, root, colonAfter, commaAfter };
+}
+
+/** The string, number, keyword or stray word the cursor is in or right after; 'comment' inside a comment. */
+function tokenAt(text: string, offset: number): Token | 'comment' | undefined {
+  const scanner = createScanner(text, false);
+  for (let kind: number = scanner.scan(); kind !== Tok.EOF; kind = scanner.scan()) {
+    const start = scanner.getTokenOffset();
+    const end = start + scanner.getTokenLength();
+    if (start >= offset) return undefined;
+    if (offset > end) continue;
+    switch (kind) {
+      case Tok.LineCommentTrivia:
+        return 'comment';
+      case Tok.BlockCommentTrivia:
+        return offset < end || !text.slice(start, end).endsWith('*/') ? 'comment' : undefined;
+      case Tok.StringLiteral: {
+        if (scanner.getTokenError() === UNEXPECTED_END_OF_STRING) {
+          // Unterminated: the scanner took the rest of the line; the word at the cursor is what was typed.
+          let stop = offset;
+          while (stop < end && /[\w.$-]/.test(text[stop])) stop++;
+          return { start, end: stop, kind: 'string', typed: text.slice(start + 1, offset) };
+        }
+        return { start, end, kind: 'string', typed: text.slice(start + 1, Math.min(offset, end - 1)) };
+      }
+      case Tok.Unknown:
+      case Tok.NumericLiteral:
+      case Tok.TrueKeyword:
+      case Tok.FalseKeyword:
+      case Tok.NullKeyword:
+        return { start, end, kind: 'word', typed: text.slice(start, offset) };
+      default:
+        if (offset < end) return undefined;
+    }
+  }
+  return undefined;
+}
+
+function nextSignificant(text: string, from: number): string | undefined {
+  const m = /\S/.exec(text.slice(from));
+  return m ? m[0] : undefined;
+}
+
+function nodeAt(root: Node | undefined, path: JSONPath): Node | undefined {
+  let node = root;
+  for (const seg of path) {
+    if (!node) return undefined;
+    if (typeof seg === 'number') node = node.type === 'array' ? node.children?.[seg] : undefined;
+    else node = objectEntries(node).get(seg);
+  }
+  return node;
+}
+
+function escapeSnippet(s: string): string {
+  return s.replace(/[\\$}]/g, '\\$&');
+}
+
+function markdown(value: string): { kind: 'markdown'; value: string } {
+  return { kind: 'markdown', value };
+}
+
+/** An item for a property name; `value` is the snippet written after the colon. */
+function propertyItem(place: Place, key: string, value: string, extra: Partial<CompletionItem> = {}): CompletionItem {
+  const quoted = escapeSnippet(JSON.stringify(key));
+  const item: CompletionItem = {
+    label: key,
+    kind: CompletionItemKind.Property,
+    filterText: JSON.stringify(key),
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: { range: place.range, newText: place.colonAfter ? quoted : `${quoted}: ${value}${place.commaAfter ? ',' : ''}` },
+    ...extra,
+  };
+  // Only the key is replaced: the value is already there, so there is nothing to suggest for it.
+  if (place.colonAfter) delete item.command;
+  return item;
+}
+
+/** An item for a value, written as its JSON. */
+function valueItem(place: Place, value: unknown, extra: Partial<CompletionItem> = {}): CompletionItem {
+  const json = JSON.stringify(value);
+  return {
+    label: typeof value === 'string' ? value : json,
+    kind: CompletionItemKind.Value,
+    filterText: json,
+    insertTextFormat: InsertTextFormat.PlainText,
+    textEdit: { range: place.range, newText: `${json}${place.commaAfter ? ',' : ''}` },
+    ...extra,
+  };
+}
+
+function snippetItem(place: Place, label: string, body: string, extra: Partial<CompletionItem> = {}): CompletionItem {
+  return {
+    label,
+    kind: CompletionItemKind.Snippet,
+    // Always shown while the token is typed: its text is the input name the snippet starts with.
+    filterText: place.token ? place.parsed.text.slice(place.token.start, place.token.end) : label,
+    insertTextFormat: InsertTextFormat.Snippet,
+    textEdit: { range: place.range, newText: `${body}${place.commaAfter ? ',' : ''}` },
+    ...extra,
+  };
+}
+
+function withoutUndefined(item: CompletionItem): CompletionItem {
+  for (const key of Object.keys(item) as (keyof CompletionItem)[]) if (item[key] === undefined) delete item[key];
+  return item;
+}
+
+// ---------------------------------------------------------------------------------------------
+// app.json
+
+function completeApp(place: Place): CompletionItem[] {
+  const { path, isKey } = place;
+  const input = objectEntries(nodeAt(place.root, ['input']));
+  if (isKey) {
+    const objectPath = path.slice(0, -1);
+    const present = new Set(objectEntries(nodeAt(place.root, objectPath)).keys());
+    if (objectPath.length === 0) return topLevelKeys(place, present);
+    if (objectPath.length === 1 && objectPath[0] === 'input') return place.colonAfter ? [] : newInputSnippets(place);
+    if (objectPath.length === 2 && objectPath[0] === 'input' && typeof objectPath[1] === 'string') {
+      return parameterKeys(place, input.get(objectPath[1]), present);
+    }
+    if (objectPath.length === 3 && objectPath[0] === 'input' && objectPath[2] === 'filter' && typeof objectPath[1] === 'string') {
+      const kind = filterKindOf(stringValue(objectEntries(input.get(objectPath[1])).get('type')));
+      return kind ? filterKeys(place, kind, present) : [];
+    }
+    if (objectPath.length === 2 && objectPath[0] === 'guide' && typeof objectPath[1] === 'number') return pageKeys(place, present);
+    return [];
+  }
+  if (path.length === 2 && path[0] === 'guide' && typeof path[1] === 'number') {
+    // An element of "guide" not yet begun (inside a page's braces the position is a key).
+    return newPageSnippet(place, path[1]);
+  }
+  if (path[0] === 'guide' && path.length === 4 && path[2] === 'input_fields' && typeof path[3] === 'number') {
+    return inputNameValues(place, undefined, nodeAt(place.root, path.slice(0, 3)));
+  }
+  if (path[0] !== 'input' || typeof path[1] !== 'string') return [];
+  const name = path[1];
+  const params = objectEntries(input.get(name));
+  const type = stringValue(params.get('type'));
+  const param = path[2];
+  if (path.length === 3 && param === 'type') return typeValues(place);
+  if (!isInputType(type)) return [];
+  if (path.length === 4 && param === 'input_fields' && type === 'repeat' && typeof path[3] === 'number') {
+    return inputNameValues(place, name, params.get('input_fields'));
+  }
+  if (param === 'filter' && path[3] === 'type' && (path.length === 4 || (path.length === 5 && typeof path[4] === 'number'))) {
+    const kind = filterKindOf(type);
+    return kind ? filterTypeValues(place, kind) : [];
+  }
+  if (param === 'default' && (type === 'option' || type === 'checkbox')) {
+    if (path.length === 3 || (type === 'checkbox' && path.length === 4 && typeof path[3] === 'number')) {
+      const chosen = path.length === 4 ? params.get('default') : undefined;
+      return defaultValues(place, params.get('values'), chosen);
+    }
+    return [];
+  }
+  if (path.length === 3 && typeof param === 'string') {
+    const info = parametersOf(type).find((p) => p.name === param);
+    if (info && (info.kind === 'boolean' || (param === 'default' && type === 'toggle'))) return booleanValues(place, info);
+  }
+  return [];
+}
+
+function appSchemaDocs(path: JSONPath, instance: unknown): SchemaDocs {
+  return docsOf(schemasAt('app', path, instance));
+}
+
+function docsMarkdown(docs: SchemaDocs): string | undefined {
+  const parts: string[] = [];
+  if (docs.description) parts.push(docs.description);
+  if (docs.hasDefault) parts.push(`Default: \`${JSON.stringify(docs.default)}\``);
+  return parts.length > 0 ? parts.join('\n\n') : undefined;
+}
+
+function topLevelKeys(place: Place, present: Set<string>): CompletionItem[] {
+  const hasLicence = present.has('licence') || present.has('license');
+  const instance = place.root ? (getNodeValue(place.root) as unknown) : undefined;
+  return APP_JSON_KEYS.filter((k) => !present.has(k) && !((k === 'licence' || k === 'license') && hasLicence)).map((key, i) => {
+    if (key === '$schema') {
+      // Last: it names the schema for other tools, and is written once if at all.
+      return propertyItem(place, key, `"\${1:${escapeSnippet(SCHEMAS.idOf.app)}}"`, { detail: 'JSON Schema', documentation: markdown('The JSON Schema of app.json, for editors and tools that read `$schema`.'), sortText: '99' });
+    }
+    const docs = appSchemaDocs([key], instance);
+    const value = key === 'input' ? '{$0}' : key === 'guide' ? '[$0]' : '"$1"';
+    const doc = docsMarkdown(docs);
+    return withoutUndefined(propertyItem(place, key, value, { detail: docs.title, documentation: doc ? markdown(doc) : undefined, sortText: String(i).padStart(2, '0') }));
+  });
+}
+
+/** The snippet text of a parameter's value: its default when it has one, else a placeholder of its kind. */
+function parameterValueSnippet(type: InputType | undefined, p: ParameterInfo): string {
+  if (p.default !== undefined) {
+    if (p.default !== null && typeof p.default === 'object') return Array.isArray(p.default) ? '[$1]' : '{$1}';
+    return `\${1:${escapeSnippet(JSON.stringify(p.default))}}`;
+  }
+  switch (p.kind) {
+    case 'boolean':
+      return '${1:false}';
+    case 'number':
+    case 'count':
+      return '${1:0}';
+    case 'object':
+    case 'value-map':
+      return '{$1}';
+    case 'input-names':
+      return '[$1]';
+    case 'any':
+      return '$1';
+    case 'default':
+      if (type === 'number') return '${1:0}';
+      if (type === 'checkbox') return '[$1]';
+      if (type === 'toggle') return '${1:false}';
+      return '"$1"';
+    default:
+      return '"$1"';
+  }
+}
+
+function parameterMarkdown(p: ParameterInfo): string {
+  const def = p.default !== undefined ? `Default: \`${JSON.stringify(p.default)}\`` : p.defaultText ? `Default: ${p.defaultText}` : undefined;
+  return [p.description, def, p.mandatory ? 'Required.' : undefined].filter((s) => s !== undefined).join('\n\n');
+}
+
+function parameterKeys(place: Place, inputNode: Node | undefined, present: Set<string>): CompletionItem[] {
+  if (inputNode && inputNode.type !== 'object') return [];
+  const typeValue = stringValue(objectEntries(inputNode).get('type'));
+  const type = isInputType(typeValue) ? typeValue : undefined;
+  const specific = type ? INPUT_PARAMETERS[type] : [];
+  const items: CompletionItem[] = [];
+  const add = (p: ParameterInfo, sort: string): void => {
+    if (present.has(p.name)) return;
+    const valueKinds = p.name === 'type' || p.kind === 'boolean' || (p.name === 'default' && (type === 'toggle' || type === 'option' || type === 'checkbox'));
+    items.push(
+      propertyItem(place, p.name, parameterValueSnippet(type, p), {
+        detail: type && specific.includes(p) ? `${type} parameter` : 'input parameter',
+        documentation: markdown(parameterMarkdown(p)),
+        sortText: sort,
+        ...(valueKinds ? { command: TRIGGER_SUGGEST } : {}),
+      }),
+    );
+  };
+  // The type first when it is missing, then what this type adds, then the common ones.
+  COMMON_PARAMETERS.filter((p) => p.name === 'type').forEach((p) => add(p, '0'));
+  specific.forEach((p, i) => add(p, `1${i}`));
+  COMMON_PARAMETERS.filter((p) => p.name !== 'type').forEach((p, i) => add(p, `2${i}`));
+  return items.map(withoutUndefined);
+}
+
+function typeValues(place: Place): CompletionItem[] {
+  return INPUT_TYPES.map((type, i) =>
+    valueItem(place, type, {
+      kind: CompletionItemKind.EnumMember,
+      documentation: markdown(inputTypeMarkdown(type)),
+      sortText: String(i).padStart(2, '0'),
+    }),
+  );
+}
+
+function booleanValues(place: Place, p: ParameterInfo): CompletionItem[] {
+  return [true, false].map((v, i) => withoutUndefined(valueItem(place, v, { detail: p.default === v ? 'default' : undefined, documentation: markdown(p.description), sortText: String(i) })));
+}
+
+/** Names in every page's and every repeat's input_fields. */
+function placedInputs(root: Node | undefined): Set<string> {
+  const placed = new Set<string>();
+  const collect = (list: Node | undefined): void => {
+    for (const el of list?.type === 'array' ? (list.children ?? []) : []) {
+      const s = stringValue(el);
+      if (s !== undefined) placed.add(s);
+    }
+  };
+  const guide = nodeAt(root, ['guide']);
+  for (const page of guide?.type === 'array' ? (guide.children ?? []) : []) collect(objectEntries(page).get('input_fields'));
+  for (const inputNode of objectEntries(nodeAt(root, ['input'])).values()) {
+    const params = objectEntries(inputNode);
+    if (stringValue(params.get('type')) === 'repeat') collect(params.get('input_fields'));
+  }
+  return placed;
+}
+
+/**
+ * Input names for an input_fields list: those on no page and in no repeat first. Never the
+ * repeat itself (`repeat`), nor a name already in the same list.
+ */
+function inputNameValues(place: Place, repeat: string | undefined, list: Node | undefined): CompletionItem[] {
+  const inputs = objectEntries(nodeAt(place.root, ['input']));
+  const placed = placedInputs(place.root);
+  const inList = new Set((list?.type === 'array' ? (list.children ?? []) : []).map(stringValue).filter((s): s is string => s !== undefined));
+  const items: CompletionItem[] = [];
+  for (const [name, node] of inputs) {
+    if (name === repeat || inList.has(name)) continue;
+    const params = objectEntries(node);
+    const type = stringValue(params.get('type'));
+    const display = stringValue(params.get('name'));
+    const description = stringValue(params.get('description'));
+    const unplaced = !placed.has(name);
+    items.push(
+      withoutUndefined(
+        valueItem(place, name, {
+          kind: CompletionItemKind.Reference,
+          detail: [type, display].filter((s) => s !== undefined && s !== '').join(' · ') || undefined,
+          documentation: description ? markdown(description) : undefined,
+          labelDetails: unplaced ? { description: 'not placed yet' } : undefined,
+          sortText: `${unplaced ? 0 : 1}_${name}`,
+        }),
+      ),
+    );
+  }
+  return items;
+}
+
+function filterKeys(place: Place, kind: SelectorKind, present: Set<string>): CompletionItem[] {
+  const devices = knownDevices(place.parsed.path, place.ctx);
+  const what = kind === 'function' ? 'function' : 'device';
+  const keys: [string, string][] = [
+    ['type', kind === 'function' ? 'The function type, e.g. `temperature`, `switch`, `door` (an fnmatch pattern, or an array of them).' : 'The device type (a device\'s `type` in devices.json; an fnmatch pattern, or an array of them).'],
+    ['name', `The name of the device (an fnmatch pattern); matches the ${what}s of devices so named.`],
+    ['device_id', `The id of the device; matches the ${what}s of that device.`],
+  ];
+  const meta = devices.metaKeys.includes('room') ? devices.metaKeys : [...devices.metaKeys, 'room'];
+  for (const key of meta) {
+    if (keys.some(([k]) => k === key)) continue;
+    keys.push([key, `Meta key \`${key}\` of the device (copied onto its functions); an fnmatch pattern, or an array of them.`]);
+  }
+  return keys
+    .filter(([k]) => !present.has(k))
+    .map(([key, doc], i) => propertyItem(place, key, '"$1"', { detail: i < 3 ? 'filter key' : 'meta key', documentation: markdown(doc), sortText: String(i).padStart(2, '0'), ...(key === 'type' ? { command: TRIGGER_SUGGEST } : {}) }))
+    .map(withoutUndefined);
+}
+
+function filterTypeValues(place: Place, kind: SelectorKind): CompletionItem[] {
+  if (kind === 'function') {
+    return functionTypes().map(({ type, sources }, i) =>
+      valueItem(place, type, { kind: CompletionItemKind.EnumMember, detail: 'function type', documentation: markdown(sources.join('\n\n')), sortText: String(i).padStart(2, '0') }),
+    );
+  }
+  return knownDevices(place.parsed.path, place.ctx).types.map((type, i) =>
+    valueItem(place, type, { kind: CompletionItemKind.EnumMember, detail: 'device type (devices.json)', sortText: String(i).padStart(2, '0') }),
+  );
+}
+
+/** Keys of `values` for an option's or checkbox's default; for a checkbox list, those not yet in it. */
+function defaultValues(place: Place, values: Node | undefined, chosenList: Node | undefined): CompletionItem[] {
+  const chosen = new Set((chosenList?.type === 'array' ? (chosenList.children ?? []) : []).map((n) => (n.type === 'string' || n.type === 'number' ? String(n.value) : undefined)));
+  const items: CompletionItem[] = [];
+  let i = 0;
+  for (const [key, nameNode] of objectEntries(values)) {
+    if (chosen.has(key)) continue;
+    const display = stringValue(nameNode);
+    items.push(withoutUndefined(valueItem(place, key, { kind: CompletionItemKind.EnumMember, detail: display, sortText: String(i++).padStart(3, '0') })));
+  }
+  return items;
+}
+
+function pageKeys(place: Place, present: Set<string>): CompletionItem[] {
+  const instance = place.root ? (getNodeValue(place.root) as unknown) : undefined;
+  return GUIDE_PAGE_KEYS.filter((k) => !present.has(k)).map((key, i) => {
+    const docs = appSchemaDocs(['guide', 0, key], instance);
+    const doc = docsMarkdown(docs);
+    return withoutUndefined(
+      propertyItem(place, key, key === 'input_fields' ? '[$1]' : '"$1"', {
+        detail: docs.title,
+        documentation: doc ? markdown(doc) : undefined,
+        sortText: String(i).padStart(2, '0'),
+        ...(key === 'input_fields' ? { command: TRIGGER_SUGGEST } : {}),
+      }),
+    );
+  });
+}
+
+/** The snippet of a new input of each type, at a name's place in "input". */
+function newInputSnippets(place: Place): CompletionItem[] {
+  const typed = place.token?.typed ?? '';
+  const name = /^[A-Za-z_][A-Za-z0-9_]*$/.test(typed) ? typed : 'input_name';
+  return INPUT_TYPES.map((type, i) => {
+    const lines = [`"type": "${type}"`, '"name": "${2:Display name}"', '"description": "${3:Help text}"', ...typeSnippetLines(type)];
+    const body = `"\${1:${escapeSnippet(name)}}": {\n${lines.map((l) => `\t${l}`).join(',\n')}\n}`;
+    return snippetItem(place, `new ${type} input`, body, {
+      detail: `a new ${type} input`,
+      documentation: markdown(inputTypeMarkdown(type)),
+      sortText: String(i).padStart(2, '0'),
+    });
+  });
+}
+
+function typeSnippetLines(type: InputType): string[] {
+  switch (type) {
+    case 'single_function_selector':
+    case 'multi_function_selector':
+      return ['"filter": { "type": "${4}" }', '"value": ${5:false}'];
+    case 'single_device_selector':
+    case 'multi_device_selector':
+      return ['"filter": {$4}'];
+    case 'single_notification_output_selector':
+    case 'multi_notification_output_selector':
+      return ['"allow_add": ${4:true}'];
+    case 'text':
+      return ['"default": "$4"'];
+    case 'number':
+      return ['"default": ${4:0}'];
+    case 'option':
+      return ['"values": { "${4:value}": "${5:Display name}" }', '"default": "${4:value}"'];
+    case 'checkbox':
+      return ['"values": { "${4:value}": "${5:Display name}" }', '"default": [$6]'];
+    case 'toggle':
+      return ['"default": ${4:false}'];
+    case 'repeat':
+      return ['"min": ${4:0}', '"input_fields": [$5]'];
+  }
+}
+
+/** A new guide page listing the inputs that are on no page yet. */
+function newPageSnippet(place: Place, index: number): CompletionItem[] {
+  if (place.token) return [];
+  const placed = placedInputs(place.root);
+  const unplaced = [...objectEntries(nodeAt(place.root, ['input'])).keys()].filter((n) => !placed.has(n));
+  const fields = unplaced.length > 0 ? `\${4:${escapeSnippet(unplaced.map((n) => JSON.stringify(n)).join(', '))}}` : '$4';
+  const body = `{\n\t"id": "\${1:stage_${index + 1}}",\n\t"title": "\${2:Page title}",\n\t"description": "$3",\n\t"input_fields": [${fields}]\n}`;
+  return [
+    snippetItem(place, 'new guide page', body, {
+      detail: unplaced.length > 0 ? `a new page with ${unplaced.join(', ')}` : 'a new page',
+      documentation: markdown('A page of the wizard: an id, a title and description, and the inputs it shows, in order.'),
+    }),
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
+// manifest.json and *.load.json
+
+function completeLoad(place: Place): CompletionItem[] {
+  const { path, isKey, parsed } = place;
+  const instance = place.root ? (getNodeValue(place.root) as unknown) : undefined;
+  if (isKey) {
+    const objectPath = path.slice(0, -1);
+    if (objectPath.length !== 0) return [];
+    const present = new Set(objectEntries(nodeAt(place.root, objectPath)).keys());
+    const props = propertiesOf(schemasAt(parsed.kind, objectPath, instance));
+    return [...props]
+      .filter(([key]) => !present.has(key))
+      .map(([key, refs], i) => {
+        const expanded = expand(refs, undefined);
+        const docs = docsOf(expanded);
+        const hasValues = valuesOf(expanded).length > 0;
+        return withoutUndefined(
+          propertyItem(place, key, schemaValueSnippet(expanded), {
+            detail: docs.title,
+            documentation: docs.description ? markdown(docs.description) : undefined,
+            sortText: String(i).padStart(2, '0'),
+            ...(hasValues ? { command: TRIGGER_SUGGEST } : {}),
+          }),
+        );
+      });
+  }
+  if (path.length !== 1 || typeof path[0] !== 'string') return [];
+  const refs = schemasAt(parsed.kind, path, undefined);
+  if (refs.length === 0 || refs.some((r) => forbids(r.schema))) return [];
+  const offered: unknown[] = [];
+  const items: CompletionItem[] = [];
+  for (const { value, description } of valuesOf(refs)) {
+    if (isAlias(value, offered)) continue;
+    offered.push(value);
+    items.push(withoutUndefined(valueItem(place, value, { kind: CompletionItemKind.EnumMember, documentation: description ? markdown(description) : undefined, sortText: String(items.length).padStart(2, '0') })));
+  }
+  return items;
+}
+
+/**
+ * Another spelling of a value already offered: the same string in another case, or "none" for
+ * null (the IAP toolkit's constants, accepted but not the spelling seed 002 gives).
+ */
+function isAlias(value: unknown, offered: readonly unknown[]): boolean {
+  if (typeof value !== 'string') return offered.some((o) => deepEqual(o, value));
+  if (value.toLowerCase() === 'none' && offered.includes(null)) return true;
+  return offered.some((o) => typeof o === 'string' && o.toLowerCase() === value.toLowerCase());
+}
+
+/** A value placeholder for a property: its default, else by its type. */
+function schemaValueSnippet(refs: readonly SchemaRef[]): string {
+  const docs = docsOf(refs);
+  if (docs.hasDefault && (docs.default === null || typeof docs.default !== 'object')) return `\${1:${escapeSnippet(JSON.stringify(docs.default))}}`;
+  const types = new Set<string>();
+  for (const { schema } of refs) {
+    if (!isSchemaObject(schema)) continue;
+    const t = schema.type;
+    for (const x of Array.isArray(t) ? t : t !== undefined ? [t] : []) if (typeof x === 'string') types.add(x);
+    if (Array.isArray(schema.enum)) for (const v of schema.enum) types.add(v === null ? 'null' : typeof v);
+  }
+  if (types.has('string')) return '"$1"';
+  if (types.has('object')) return '{$1}';
+  if (types.has('array')) return '[$1]';
+  if (types.has('boolean')) return '${1:false}';
+  if (types.has('number') || types.has('integer')) return '${1:0}';
+  return '$1';
+}

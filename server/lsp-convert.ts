@@ -1,0 +1,63 @@
+import { fileURLToPath } from 'node:url';
+import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { SourceProblem } from '../runtime/errors';
+
+/** Between our problems and LSP's diagnostics; positions come from exact offsets where known. */
+export function uriToPath(uri: string): string {
+  if (!uri.startsWith('file:')) return uri;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return uri;
+  }
+}
+
+const SEVERITY: Record<SourceProblem['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+};
+
+export function rangeOf(doc: TextDocument, p: SourceProblem): Range {
+  if (p.offset !== undefined) {
+    return { start: doc.positionAt(p.offset), end: doc.positionAt(p.offset + (p.length ?? 0)) };
+  }
+  const line = Math.max(0, p.line - 1);
+  const character = Math.max(0, p.column - 1);
+  return { start: { line, character }, end: { line, character } };
+}
+
+export function toDiagnostic(doc: TextDocument, p: SourceProblem): Diagnostic {
+  return {
+    range: rangeOf(doc, p),
+    severity: SEVERITY[p.severity],
+    code: p.code,
+    source: 'smartplug',
+    message: withFix(p),
+    ...(replacementOf(p) !== undefined ? { data: { replacement: replacementOf(p) } } : {}),
+  };
+}
+
+/**
+ * The text that fixes a problem by replacing its range, read from its fix where the fix is a
+ * literal to write: `write "x"`, `write "type": "x"` (the range is the value), `use 10 (a number)`,
+ * `use true (a boolean, no quotes)`, `rename it to "x"`.
+ */
+export function replacementOf(p: SourceProblem): string | undefined {
+  if (p.replacement !== undefined) return p.replacement;
+  if (p.offset === undefined || !p.fix) return undefined;
+  const str = '"(?:[^"\\\\]|\\\\.)*"';
+  const patterns = [new RegExp(`^write (${str})$`), new RegExp(`^write ${str}: (${str})$`), /^use (-?\d+(?:\.\d+)?|true|false) \(a (?:number|boolean)/, new RegExp(`^rename it to (${str})$`)];
+  for (const re of patterns) {
+    const m = re.exec(p.fix);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+/** The message and, after it, how to fix it: every diagnostic says what to do. */
+export function withFix(p: SourceProblem): string {
+  if (!p.fix) return p.message;
+  return /[.?!:]$/.test(p.message) ? `${p.message} Fix: ${p.fix}` : `${p.message}. Fix: ${p.fix}`;
+}

@@ -1,0 +1,188 @@
+import { readFileSync } from 'node:fs';
+import {
+  CodeActionKind,
+  type Connection,
+  type InitializeResult,
+  TextDocuments,
+  TextDocumentSyncKind,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { pathToFileURL } from 'node:url';
+import { codeActions } from './features/code-actions';
+import { doComplete } from './features/completion';
+import type { FeatureContext } from './features/context';
+import { formatDocument } from './features/formatting';
+import { doHover } from './features/hover';
+import {
+  doRename,
+  findDefinition,
+  findReferences,
+  pairFromScript,
+  prepareRename,
+  scriptDefinition,
+  scriptPrepareRename,
+  scriptReferences,
+  scriptRename,
+} from './features/navigation';
+import { scriptProblems } from './features/script-diagnostics';
+import { AppTypesRequest } from './protocol';
+import { apiDeclaration } from './service/api-declaration';
+import { settingsDeclaration } from './service/settings-types';
+import { parseAppJson } from '../runtime/app/parse-app-json';
+import { indexAppJson } from './features/app-index';
+import { parseTree } from 'jsonc-parser';
+import * as path from 'node:path';
+import { documentSymbols } from './features/symbols';
+import { documentKind } from './service/document-kind';
+import { parseDocument, type ParsedDocument } from './service/parsed-document';
+import { validateDocument } from './service/validation';
+import { toDiagnostic, uriToPath } from './lsp-convert';
+
+/**
+ * The language server: wires the LSP connection to the protocol-free service in service/ and
+ * features/. Handlers only look the document up and translate; the work is done elsewhere.
+ */
+export class SmartPlugServer {
+  private readonly documents = new TextDocuments(TextDocument);
+  /** One parse per document version, shared by every feature. */
+  private readonly parsed = new Map<string, ParsedDocument>();
+  private readonly pendingValidation = new Map<string, NodeJS.Immediate>();
+
+  constructor(private readonly connection: Connection) {}
+
+  start(): void {
+    const { connection, documents } = this;
+    connection.onInitialize((): InitializeResult => ({
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        completionProvider: { triggerCharacters: ['"', ':', ' '], resolveProvider: false },
+        hoverProvider: true,
+        definitionProvider: true,
+        referencesProvider: true,
+        renameProvider: { prepareProvider: true },
+        documentSymbolProvider: true,
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        documentFormattingProvider: true,
+      },
+      serverInfo: { name: 'smartplug-language-server', version: '0.1.0' },
+    }));
+    documents.onDidOpen((e) => this.scheduleValidation(e.document));
+    documents.onDidChangeContent((e) => this.scheduleValidation(e.document));
+    documents.onDidClose((e) => {
+      this.parsed.delete(e.document.uri);
+      const pending = this.pendingValidation.get(e.document.uri);
+      if (pending) clearImmediate(pending);
+      this.pendingValidation.delete(e.document.uri);
+      void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    });
+    connection.onCompletion((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => doComplete(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
+    connection.onHover((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => doHover(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
+    // Navigation works from app.json and from app.js (settings.X) alike.
+    connection.onDefinition((p) =>
+      this.withScript(p.textDocument.uri, (pair, ctx) => scriptDefinition(pair, ctx.document.offsetAt(p.position))) ??
+      this.withDocument(p.textDocument.uri, (parsed, ctx) => findDefinition(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
+    connection.onReferences((p) =>
+      this.withScript(p.textDocument.uri, (pair, ctx) => scriptReferences(pair, ctx.document.offsetAt(p.position), p.context.includeDeclaration)) ??
+      this.withDocument(p.textDocument.uri, (parsed, ctx) => findReferences(parsed, ctx.document.offsetAt(p.position), ctx, p.context.includeDeclaration)) ?? null);
+    connection.onPrepareRename((p) =>
+      this.withScript(p.textDocument.uri, (pair, ctx) => scriptPrepareRename(pair, ctx.document.offsetAt(p.position))) ??
+      this.withDocument(p.textDocument.uri, (parsed, ctx) => prepareRename(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
+    connection.onRenameRequest((p) =>
+      this.withScript(p.textDocument.uri, (pair, ctx) => scriptRename(pair, ctx.document.offsetAt(p.position), p.newName)) ??
+      this.withDocument(p.textDocument.uri, (parsed, ctx) => doRename(parsed, ctx.document.offsetAt(p.position), p.newName, ctx)) ?? null);
+    connection.onDocumentSymbol((p) => this.withDocument(p.textDocument.uri, (parsed) => documentSymbols(parsed)) ?? null);
+    connection.onCodeAction((p) =>
+      this.withScript(p.textDocument.uri, (_pair, ctx) => codeActions(undefined, p.range, p.context.diagnostics, ctx)) ??
+      this.withDocument(p.textDocument.uri, (parsed, ctx) => codeActions(parsed, p.range, p.context.diagnostics, ctx)) ?? null);
+    connection.onDocumentFormatting((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => formatDocument(parsed, p.options, ctx)) ?? null);
+    connection.onRequest(AppTypesRequest.type, (p) => {
+      const jsonPath = path.join(path.dirname(uriToPath(p.uri)), 'app.json');
+      const text = this.readFile(jsonPath);
+      const appJson = text === undefined ? undefined : parseAppJson(text, jsonPath, { tolerant: true }).appJson;
+      return { api: apiDeclaration(), settings: appJson ? settingsDeclaration(appJson, path.basename(path.dirname(jsonPath))) : '' };
+    });
+    documents.listen(connection);
+    connection.listen();
+  }
+
+  /** Runs a feature on the document's current parse; undefined when it is none of our formats. */
+  private withDocument<T>(uri: string, feature: (parsed: ParsedDocument, ctx: FeatureContext) => T): T | undefined {
+    const document = this.documents.get(uri);
+    const parsed = this.parsedOf(uri);
+    if (!document || !parsed) return undefined;
+    return feature(parsed, { document, readFile: (path) => this.readFile(path) });
+  }
+
+  /** Runs a feature on an app.js that has an app.json beside it. */
+  private withScript<T>(uri: string, feature: (pair: NonNullable<ReturnType<typeof pairFromScript>>, ctx: FeatureContext) => T): T | undefined {
+    const document = this.documents.get(uri);
+    const scriptPath = uriToPath(uri);
+    if (!document || path.basename(scriptPath) !== 'app.js') return undefined;
+    const ctx: FeatureContext = { document, readFile: (p) => this.readFile(p) };
+    const pair = pairFromScript(uri, scriptPath, ctx);
+    return pair ? feature(pair, ctx) : undefined;
+  }
+
+  /** An open editor buffer wins over the file on disk (the user's unsaved work is what counts). */
+  private readFile(path: string): string | undefined {
+    const open = this.documents.get(pathToFileURL(path).href);
+    if (open) return open.getText();
+    try {
+      return readFileSync(path, 'utf8');
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The parse of the document's current version, or undefined when it is none of our formats. */
+  parsedOf(uri: string): ParsedDocument | undefined {
+    const doc = this.documents.get(uri);
+    if (!doc) return undefined;
+    const cached = this.parsed.get(uri);
+    if (cached && cached.version === doc.version) return cached;
+    const path = uriToPath(uri);
+    const kind = documentKind(path, doc.getText());
+    if (!kind) return undefined;
+    const parsed = parseDocument(uri, path, doc.version, kind, doc.getText());
+    this.parsed.set(uri, parsed);
+    return parsed;
+  }
+
+  /** Typing fast yields many versions: validate only the newest, once the queue is clear. */
+  private scheduleValidation(doc: TextDocument): void {
+    const previous = this.pendingValidation.get(doc.uri);
+    if (previous) clearImmediate(previous);
+    this.pendingValidation.set(
+      doc.uri,
+      setImmediate(() => {
+        this.pendingValidation.delete(doc.uri);
+        this.validate(doc.uri);
+      }),
+    );
+  }
+
+  private validate(uri: string): void {
+    const doc = this.documents.get(uri);
+    if (!doc) return;
+    const filePath = uriToPath(uri);
+    if (path.basename(filePath) === 'app.js') {
+      this.validateScript(doc, filePath);
+      return;
+    }
+    const parsed = this.parsedOf(uri);
+    if (!parsed) return;
+    const diagnostics = validateDocument(parsed).map((p) => toDiagnostic(doc, p));
+    void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+    // app.js reads app.json's inputs: its diagnostics follow every change of app.json.
+    if (parsed.kind === 'app') {
+      const script = this.documents.get(pathToFileURL(path.join(path.dirname(filePath), 'app.js')).href);
+      if (script) this.scheduleValidation(script);
+    }
+  }
+
+  private validateScript(doc: TextDocument, scriptPath: string): void {
+    const jsonText = this.readFile(path.join(path.dirname(scriptPath), 'app.json'));
+    const problems = jsonText === undefined ? [] : scriptProblems(scriptPath, doc.getText(), indexAppJson(parseTree(jsonText)));
+    void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: problems.map((p) => toDiagnostic(doc, p)) });
+  }
+}

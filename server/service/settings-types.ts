@@ -1,0 +1,93 @@
+import type { AppJson, InputSpec } from '../../runtime/app/app-json-types';
+
+/**
+ * The TypeScript declaration of an app's `settings` and `config`, generated from its app.json, so
+ * the editor's own JavaScript IntelliSense completes `settings.` with the app's inputs and knows
+ * what each one is (a device handle, a number, …). It augments the interfaces that the script API
+ * declaration (schemas/smartplug-api.d.ts) declares empty.
+ */
+export function settingsDeclaration(appJson: AppJson, appName = appJson.name ?? 'app'): string {
+  const inputs = appJson.input;
+  const members = new Set(Object.values(inputs).flatMap((i) => (i.type === 'repeat' ? i.input_fields : [])));
+  const topLevel = Object.keys(inputs).filter((n) => !members.has(n) || appJson.guide.some((p) => p.input_fields.includes(n)));
+  const lines: string[] = [
+    `// Generated from the app.json of ${JSON.stringify(appName)} by the SmartPlug language server. Do not edit:`,
+    '// it is written again whenever app.json changes.',
+    'declare namespace SmartPlug {',
+    '  interface Settings {',
+    ...topLevel.flatMap((n) => property(n, inputs[n], inputs, 'settings', '    ', new Set([n]))),
+    '  }',
+    '  interface Config {',
+    ...topLevel.flatMap((n) => property(n, inputs[n], inputs, 'config', '    ', new Set([n]))),
+    '  }',
+    '}',
+    '',
+  ];
+  return lines.join('\n');
+}
+
+function doc(input: InputSpec, indent: string): string[] {
+  const parts = [input.name, input.description].filter((s): s is string => typeof s === 'string' && s.trim() !== '');
+  const text = [...parts, `(${input.type}${input.required ? ', required' : ''})`].join(' — ').replace(/\*\//g, '*\\/');
+  return [`${indent}/** ${text} */`];
+}
+
+function property(name: string, input: InputSpec | undefined, all: AppJson['input'], view: 'settings' | 'config', indent: string, seen: Set<string>): string[] {
+  if (!input) return [];
+  const optional = !input.required && !hasDefault(input) ? '?' : '';
+  const key = /^[A-Za-z_$][\w$]*$/.test(name) ? name : JSON.stringify(name);
+  return [...doc(input, indent), `${indent}readonly ${key}${optional}: ${typeOf(input, all, view, indent, seen)};`];
+}
+
+function hasDefault(input: InputSpec): boolean {
+  return 'default' in input && (input as { default?: unknown }).default !== undefined || input.type === 'toggle' || input.type === 'repeat';
+}
+
+function literal(v: unknown): string {
+  return typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? JSON.stringify(v) : 'SmartPlug.JsonValue';
+}
+
+/** An option's value as configs write it: the key, or its number form for numeric keys. */
+function keyType(key: string): string {
+  return /^-?\d+(\.\d+)?$/.test(key) ? `${JSON.stringify(key)} | ${key}` : JSON.stringify(key);
+}
+
+function typeOf(input: InputSpec, all: AppJson['input'], view: 'settings' | 'config', indent: string, seen: Set<string>): string {
+  const withValue = 'value' in input && input.value === true;
+  switch (input.type) {
+    case 'single_function_selector':
+      return view === 'config' ? (withValue ? 'SmartPlug.ValueById' : 'SmartPlug.Id') : withValue ? 'SmartPlug.FunctionHandle & SmartPlug.WithValue' : 'SmartPlug.FunctionHandle';
+    case 'multi_function_selector':
+      return view === 'config' ? (withValue ? 'SmartPlug.ValueById' : 'readonly SmartPlug.Id[]') : withValue ? 'readonly (SmartPlug.FunctionHandle & SmartPlug.WithValue)[]' : 'readonly SmartPlug.FunctionHandle[]';
+    case 'single_device_selector':
+      return view === 'config' ? (withValue ? 'SmartPlug.ValueById' : 'SmartPlug.Id') : withValue ? 'SmartPlug.DeviceHandle & SmartPlug.WithValue' : 'SmartPlug.DeviceHandle';
+    case 'multi_device_selector':
+      return view === 'config' ? (withValue ? 'SmartPlug.ValueById' : 'readonly SmartPlug.Id[]') : withValue ? 'readonly (SmartPlug.DeviceHandle & SmartPlug.WithValue)[]' : 'readonly SmartPlug.DeviceHandle[]';
+    case 'single_notification_output_selector':
+      return view === 'config' ? 'SmartPlug.Id' : 'SmartPlug.NotificationOutput';
+    case 'multi_notification_output_selector':
+      return view === 'config' ? 'readonly SmartPlug.Id[]' : 'readonly SmartPlug.NotificationOutput[]';
+    case 'text':
+      return 'string';
+    case 'number':
+      return 'number';
+    case 'option': {
+      const keys = Object.keys(input.values ?? {});
+      return keys.length ? keys.map(keyType).join(' | ') : 'string | number';
+    }
+    case 'checkbox': {
+      const keys = Object.keys(input.values ?? {});
+      return `readonly (${keys.length ? keys.map(keyType).join(' | ') : 'string | number'})[]`;
+    }
+    case 'toggle': {
+      const on = input.true_value;
+      const off = input.false_value;
+      return on === undefined && off === undefined ? 'boolean' : `${on === undefined ? 'true' : literal(on)} | ${off === undefined ? 'false' : literal(off)}`;
+    }
+    case 'repeat': {
+      const fields = input.input_fields.filter((f) => !seen.has(f) && all[f]);
+      const inner = fields.flatMap((f) => property(f, all[f], all, view, indent + '  ', new Set([...seen, f])));
+      return `readonly {\n${inner.join('\n')}\n${indent}}[]`;
+    }
+  }
+}
