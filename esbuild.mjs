@@ -14,6 +14,7 @@ const entries = [
   ['client/extension.ts', 'client/extension'],
   ['runtime/debug/debug-adapter.ts', 'debug/adapter'],
   ['bench/bench.ts', 'bench/bench'],
+  ['bench/language-main.ts', 'bench/language'],
 ].filter(([src]) => existsSync(src));
 
 const common = {

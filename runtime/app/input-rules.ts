@@ -21,14 +21,23 @@ import type {
  * "The text can only contain letters" only makes sense anchored (unanchored it accepts anything).
  * Empty means no validation. Returns an error message when the regexp does not compile.
  */
+// Apps repeat the same few validators; compiling each once keeps large files fast. Bounded, so a
+// stream of edits cannot grow it without end.
+const compiled = new Map<string, { regexp?: RegExp; error?: string }>();
+
 export function compileValidator(validator: string | undefined): { regexp?: RegExp; error?: string } {
   if (validator === undefined || validator === '') return {};
+  let result = compiled.get(validator);
+  if (result) return result;
   try {
     new RegExp(validator);
-    return { regexp: new RegExp(`^(?:${validator})$`) };
+    result = { regexp: new RegExp(`^(?:${validator})$`) };
   } catch (e) {
-    return { error: e instanceof Error ? e.message : String(e) };
+    result = { error: e instanceof Error ? e.message : String(e) };
   }
+  if (compiled.size > 500) compiled.clear();
+  compiled.set(validator, result);
+  return result;
 }
 
 export function validatorRegExp(input: TextInput): RegExp | undefined {

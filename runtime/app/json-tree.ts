@@ -4,6 +4,7 @@
  */
 import { getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { lineColumnAt, Severity, SourceProblem } from '../errors';
+import { parseValidJsonTree } from './fast-json-tree';
 
 export type { Node as JsonNode } from 'jsonc-parser';
 
@@ -47,6 +48,9 @@ export interface ParseJsonOptions {
 }
 
 export function parseJsonDocument(text: string, file: string, options: ParseJsonOptions): JsonDocument {
+  // Valid JSON (the usual case, and nearly always for large files) takes the fast path.
+  const fast = parseValidJsonTree(text);
+  if (fast) return { file, text, root: fast, problems: duplicateKeys(text, file, fast) };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, {
     disallowComments: !options.allowComments,
@@ -99,19 +103,28 @@ function trailingCommaBefore(text: string, offset: number): number | undefined {
 
 function duplicateKeys(text: string, file: string, root: Node): SourceProblem[] {
   const problems: SourceProblem[] = [];
-  const walk = (node: Node): void => {
-    if (node.type === 'object') {
-      const seen = new Set<string>();
-      for (const p of properties(node)) {
-        if (seen.has(p.key)) {
-          problems.push(problemAt({ file, text }, p.keyNode, 'warning', 'json-duplicate-key', `duplicate key "${p.key}": only the last one counts`, 'remove one of them'));
-        }
-        seen.add(p.key);
+  // An explicit stack and no per-object arrays: this walks every node of a large file.
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const node = stack.pop()!;
+    const children = node.children;
+    if (!children) continue;
+    if (node.type === 'object' && children.length > 1) {
+      // Most objects are small: comparing pairs is cheaper than a Set for them.
+      const seen = children.length > 16 ? new Set<string>() : undefined;
+      for (let i = 0; i < children.length; i++) {
+        const keyNode = children[i].children?.[0];
+        const key = keyNode?.value;
+        if (typeof key !== 'string') continue;
+        let dup = false;
+        if (seen) dup = seen.has(key);
+        else for (let j = 0; j < i && !dup; j++) dup = children[j].children?.[0]?.value === key;
+        if (dup) problems.push(problemAt({ file, text }, keyNode!, 'warning', 'json-duplicate-key', `duplicate key "${key}": only the last one counts`, 'remove one of them'));
+        seen?.add(key);
       }
     }
-    for (const child of node.children ?? []) walk(child);
-  };
-  walk(root);
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]);
+  }
   return problems;
 }
 

@@ -64,7 +64,8 @@ export function parseAppJson(text: string, file: string, options: ParseAppJsonOp
   const locations: AppJsonLocations = { inputs: new Map(), pages: [] };
   let sawLicence = false;
   for (const { key, keyNode, valueNode } of properties(root)) {
-    const value = nodeValue(valueNode);
+    // "input" and "guide" are read node by node below: building their whole value is what costs on large files.
+    const value = key === 'input' || key === 'guide' ? undefined : nodeValue(valueNode);
     switch (key) {
       case 'name':
       case 'version':

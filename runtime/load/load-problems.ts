@@ -6,6 +6,7 @@
 import type { SourceProblem, Severity } from '../errors';
 import { problemAt, type JsonDocument, type JsonNode } from '../app/json-tree';
 import { valueRange } from './string-offsets';
+import type { LoadDocumentKind } from './properties';
 import type { ValueIssue } from './value-issue';
 
 export type ProblemSink = (p: SourceProblem) => void;
@@ -64,7 +65,7 @@ export function isGiven(node: JsonNode | undefined): node is JsonNode {
 /** What every rule of a load action or manifest sees. */
 export interface LoadContext {
   readonly doc: JsonDocument;
-  readonly kind: 'load' | 'manifest';
+  readonly kind: LoadDocumentKind;
   /** The object holding the properties (a load action's args, or the manifest). */
   readonly object: JsonNode;
   /** The properties by name; for a duplicated key the last one, as JSON.parse takes. */

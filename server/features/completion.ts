@@ -82,6 +82,8 @@ function placeAt(parsed: ParsedDocument, offset: number, ctx: FeatureContext): P
   if (found === 'comment') return undefined;
   const token = found;
   const location = getLocation(text, offset);
+  // Right after a complete key or value (no comma or colon yet): anything inserted would break the JSON.
+  if (!token && location.previousNode) return undefined;
   const path = [...location.path];
   // jsonc-parser keeps isAtPropertyKey from an object before the cursor in an array.
   const isKey = location.isAtPropertyKey && typeof path[path.length - 1] !== 'number';
@@ -97,14 +99,16 @@ function placeAt(parsed: ParsedDocument, offset: number, ctx: FeatureContext): P
   return { parsed, ctx, path, isKey, token, range, root, colonAfter, commaAfter };
 }
 
-/** The string, number, keyword or stray word the cursor is in or right after; 'comment' inside a comment. */
+/** The string, number, keyword or stray word the cursor is in, at or right after; 'comment' inside a comment. */
 function tokenAt(text: string, offset: number): Token | 'comment' | undefined {
   const scanner = createScanner(text, false);
   for (let kind: number = scanner.scan(); kind !== Tok.EOF; kind = scanner.scan()) {
     const start = scanner.getTokenOffset();
     const end = start + scanner.getTokenLength();
-    if (start >= offset) return undefined;
+    if (start > offset) return undefined;
     if (offset > end) continue;
+    // A token that starts at the cursor is replaced too (a completion there overwrites it), but not a comment.
+    if (start === offset && kind !== Tok.StringLiteral && kind !== Tok.Unknown && kind !== Tok.NumericLiteral && kind !== Tok.TrueKeyword && kind !== Tok.FalseKeyword && kind !== Tok.NullKeyword) return undefined;
     switch (kind) {
       case Tok.LineCommentTrivia:
         return 'comment';
@@ -272,14 +276,24 @@ function topLevelKeys(place: Place, present: Set<string>): CompletionItem[] {
   const hasLicence = present.has('licence') || present.has('license');
   const instance = place.root ? (getNodeValue(place.root) as unknown) : undefined;
   return APP_JSON_KEYS.filter((k) => !present.has(k) && !((k === 'licence' || k === 'license') && hasLicence)).map((key, i) => {
-    if (key === '$schema') {
-      // Last: it names the schema for other tools, and is written once if at all.
-      return propertyItem(place, key, `"\${1:${escapeSnippet(SCHEMAS.idOf.app)}}"`, { detail: 'JSON Schema', documentation: markdown('The JSON Schema of app.json, for editors and tools that read `$schema`.'), sortText: '99' });
-    }
     const docs = appSchemaDocs([key], instance);
+    if (key === '$schema') return schemaKeyItem(place, docs);
     const value = key === 'input' ? '{$0}' : key === 'guide' ? '[$0]' : '"$1"';
     const doc = docsMarkdown(docs);
     return withoutUndefined(propertyItem(place, key, value, { detail: docs.title, documentation: doc ? markdown(doc) : undefined, sortText: String(i).padStart(2, '0') }));
+  });
+}
+
+/**
+ * `$schema`, with the URL of this kind's schema as its value. Offered last: it is for editors and
+ * tools (a file of another name opts in with it), and written once if at all.
+ */
+function schemaKeyItem(place: Place, docs: SchemaDocs): CompletionItem {
+  const id = SCHEMAS.idOf[place.parsed.kind];
+  return propertyItem(place, '$schema', `"\${1:${escapeSnippet(id)}}"`, {
+    detail: docs.title ?? 'JSON Schema',
+    documentation: markdown(docs.description ?? `The JSON Schema this file follows: \`${id}\`.`),
+    sortText: '99',
   });
 }
 
@@ -536,6 +550,7 @@ function completeLoad(place: Place): CompletionItem[] {
       .map(([key, refs], i) => {
         const expanded = expand(refs, undefined);
         const docs = docsOf(expanded);
+        if (key === '$schema') return schemaKeyItem(place, docs);
         const hasValues = valuesOf(expanded).length > 0;
         return withoutUndefined(
           propertyItem(place, key, schemaValueSnippet(expanded), {

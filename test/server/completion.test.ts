@@ -174,6 +174,25 @@ describe('completion (LSP)', function () {
       assert.deepEqual(JSON.parse(accept(text, multiline)), { input: { t: { type: 'text', multiline: true } } });
     });
 
+    it('offers nothing right after a complete key or value, where an insertion would break the JSON', async () => {
+      for (const marked of ['{"input": {"t": {"type": "text" |}}}', '{"input": {"t": {"type" |}}}', '{"input": {"t": {"type": "text"}}, "guide": [{"input_fields": ["t" |]}]}']) {
+        const { list } = await complete(marked);
+        assert.deepEqual(list.items, [], marked);
+      }
+    });
+
+    it('replaces the value that starts at the cursor', async () => {
+      const { list, text } = await complete('{"input": {"t": {"type": |"text"}}}');
+      const start = text.indexOf('"text"');
+      assert.deepEqual(item(list, 'number').textEdit, { range: { start: { line: 0, character: start }, end: { line: 0, character: start + 6 } }, newText: '"number"' });
+      assert.deepEqual(JSON.parse(accept(text, item(list, 'number'))), { input: { t: { type: 'number' } } });
+    });
+
+    it('offers nothing inside a comment', async () => {
+      const { list } = await complete('{"input": {"t": {"type": "text", /* no|te */ }}}');
+      assert.deepEqual(list.items, []);
+    });
+
     it('still completes when the document has a syntax error elsewhere', async () => {
       const { list } = await complete('{\n  "author": "x" "licence": 1,\n  "input": {"n": {"type": "number", |}},\n  "guide": [ {"input_fields": ["n",]\n');
       assert.deepEqual(labels(list), ['default', 'required', 'name', 'description']);
@@ -360,7 +379,9 @@ describe('completion (LSP)', function () {
     it('offers the manifest\'s properties, never the load action\'s', async () => {
       const { list } = await complete('{\n  "image": "a.bin",\n  |\n}', 'manifest.json');
       const expected = propertiesFor('manifest').map((p) => p.name).filter((n) => n !== 'image');
-      assert.deepEqual([...labels(list)].sort(), [...expected].sort());
+      assert.deepEqual([...labels(list)].sort(), [...expected, '$schema'].sort());
+      assert.equal(labels(list).at(-1), '$schema');
+      assert.equal((item(list, '$schema').textEdit as TextEdit).newText, '"\\$schema": "${1:https://smartplug.dev/schemas/manifest.schema.json}"');
       for (const loadOnly of ['url', 'switchover', 'response']) assert.ok(!labels(list).includes(loadOnly), loadOnly);
       const method = item(list, 'method');
       assert.equal(method.detail, loadCommon.$defs.method.title);
@@ -372,7 +393,7 @@ describe('completion (LSP)', function () {
     it('offers the load action\'s properties, never the manifest\'s, replacing a half-typed key', async () => {
       const { list, text } = await complete('{"url": "http://x/a.zip", "me|}', 'firmware.load.json');
       const expected = propertiesFor('load').map((p) => p.name).filter((n) => n !== 'url');
-      assert.deepEqual([...labels(list)].sort(), [...expected].sort());
+      assert.deepEqual([...labels(list)].sort(), [...expected, '$schema'].sort());
       for (const manifestOnly of ['image', 'version', 'issuer', 'description', 'readme']) assert.ok(!labels(list).includes(manifestOnly), manifestOnly);
       assert.deepEqual(JSON.parse(accept(text, item(list, 'method'))), { url: 'http://x/a.zip', method: '' });
     });

@@ -22,6 +22,8 @@ import {
   StreamMessageWriter,
 } from 'vscode-languageserver-protocol/node';
 
+import { SERVER_NODE_FLAGS } from '../../server/node-flags';
+
 export const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'server', 'main.js');
 
 export class LspClient {
@@ -47,7 +49,7 @@ export class LspClient {
   }
 
   static async start(rootDir = process.cwd()): Promise<LspClient> {
-    const child = spawn(process.execPath, [SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const client = new LspClient(child);
     client.initializeResult = await client.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
