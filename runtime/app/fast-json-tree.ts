@@ -8,12 +8,17 @@ import type { Node } from 'jsonc-parser';
  * valid, so they take this path; that is what keeps a 1 MB app.json within the editor's budget.
  */
 export function parseValidJsonTree(text: string): Node | undefined {
+  return parseValidJson(text)?.root;
+}
+
+/** The tree, and the key nodes that repeat an earlier key of their object (found while building). */
+export function parseValidJson(text: string): { root: Node; duplicateKeys: Node[] } | undefined {
   const p = new FastParser(text);
   try {
     p.ws();
     const root = p.value(undefined);
     p.ws();
-    return p.i === text.length ? root : undefined;
+    return p.i === text.length ? { root, duplicateKeys: p.duplicates } : undefined;
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
@@ -27,6 +32,7 @@ type Building = { -readonly [K in keyof Node]: Node[K] };
 
 class FastParser {
   i = 0;
+  readonly duplicates: Node[] = [];
   constructor(private readonly s: string) {}
 
   ws(): void {
@@ -72,6 +78,7 @@ class FastParser {
       if (s.charCodeAt(this.i) !== 34) throw GIVE_UP;
       const prop = { type: 'property', offset: this.i, length: 0, children: [] as Node[], parent: node } as Building;
       const key = this.string(prop);
+      this.noteDuplicate(node.children!, key);
       this.ws();
       if (s.charCodeAt(this.i) !== 58) throw GIVE_UP;
       prop.colonOffset = this.i;
@@ -95,6 +102,28 @@ class FastParser {
       }
       throw GIVE_UP;
     }
+  }
+
+  /** Small objects compare pairs; large ones keep a set on the side (built when first needed). */
+  private readonly keySets = new WeakMap<Node[], Set<string>>();
+  private noteDuplicate(props: Node[], key: Node): void {
+    const name = key.value as string;
+    if (props.length < 16) {
+      for (let j = 0; j < props.length; j++) {
+        if (props[j].children![0].value === name) {
+          this.duplicates.push(key);
+          return;
+        }
+      }
+      return;
+    }
+    let set = this.keySets.get(props);
+    if (!set) {
+      set = new Set(props.map((p) => p.children![0].value as string));
+      this.keySets.set(props, set);
+    }
+    if (set.has(name)) this.duplicates.push(key);
+    set.add(name);
   }
 
   private array(parent: Node | undefined): Node {

@@ -4,7 +4,7 @@
  */
 import { getNodeValue, Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
 import { lineColumnAt, Severity, SourceProblem } from '../errors';
-import { parseValidJsonTree } from './fast-json-tree';
+import { parseValidJson } from './fast-json-tree';
 
 export type { Node as JsonNode } from 'jsonc-parser';
 
@@ -49,8 +49,8 @@ export interface ParseJsonOptions {
 
 export function parseJsonDocument(text: string, file: string, options: ParseJsonOptions): JsonDocument {
   // Valid JSON (the usual case, and nearly always for large files) takes the fast path.
-  const fast = parseValidJsonTree(text);
-  if (fast) return { file, text, root: fast, problems: duplicateKeys(text, file, fast) };
+  const fast = parseValidJson(text);
+  if (fast) return { file, text, root: fast.root, problems: fast.duplicateKeys.map((k) => duplicateKeyProblem(text, file, k)) };
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, {
     disallowComments: !options.allowComments,
@@ -101,6 +101,10 @@ function trailingCommaBefore(text: string, offset: number): number | undefined {
   return text[i] === ',' ? i : undefined;
 }
 
+function duplicateKeyProblem(text: string, file: string, keyNode: Node): SourceProblem {
+  return problemAt({ file, text }, keyNode, 'warning', 'json-duplicate-key', `duplicate key "${String(keyNode.value)}": only the last one counts`, 'remove one of them');
+}
+
 function duplicateKeys(text: string, file: string, root: Node): SourceProblem[] {
   const problems: SourceProblem[] = [];
   // An explicit stack and no per-object arrays: this walks every node of a large file.
@@ -119,7 +123,7 @@ function duplicateKeys(text: string, file: string, root: Node): SourceProblem[] 
         let dup = false;
         if (seen) dup = seen.has(key);
         else for (let j = 0; j < i && !dup; j++) dup = children[j].children?.[0]?.value === key;
-        if (dup) problems.push(problemAt({ file, text }, keyNode!, 'warning', 'json-duplicate-key', `duplicate key "${key}": only the last one counts`, 'remove one of them'));
+        if (dup) problems.push(duplicateKeyProblem(text, file, keyNode!));
         seen?.add(key);
       }
     }
@@ -157,6 +161,8 @@ export function propertyKeyNode(node: Node, key: string): Node | undefined {
  * trip gives ordinary objects (as JSON.parse would, "__proto__" keys staying plain keys).
  */
 export function nodeValue(node: Node): unknown {
+  // Scalars are most nodes: their value is on the node already.
+  if (node.type === 'string' || node.type === 'number' || node.type === 'boolean' || node.type === 'null') return node.value;
   const v = getNodeValue(node) as unknown;
   return v !== null && typeof v === 'object' ? (JSON.parse(JSON.stringify(v)) as unknown) : v;
 }

@@ -64,6 +64,23 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     if (!this.draining) this.drain();
   }
 
+  /**
+   * Queues everything `fill` queues, then runs it all as one turn: many events arriving together
+   * (a batch from the platform) end in one snapshot per app instead of one per event.
+   */
+  batch(fill: () => void): void {
+    if (this.draining) {
+      fill();
+      return;
+    }
+    this.draining = true;
+    try {
+      fill();
+    } finally {
+      this.drain();
+    }
+  }
+
   private drain(): void {
     this.draining = true;
     try {

@@ -80,6 +80,13 @@ export class ThingEngine extends EngineCore {
     return this.emitDeviceEvent(deviceId, attribute, value, 'DEVICE');
   }
 
+  /** Several device reports handled as one turn (in order): one snapshot per app at the end. */
+  deviceEvents(events: readonly (readonly [deviceId: string, attribute: string, value: unknown])[]): void {
+    this.batch(() => {
+      for (const [d, a, v] of events) this.emitDeviceEvent(d, a, v, 'DEVICE');
+    });
+  }
+
   /** A command sent to a device from outside the apps (a user, the platform, a test). */
   sendCommand(deviceId: string, command: string, args: unknown[] = []): void {
     this.services.sendCommand(deviceId, command, args);

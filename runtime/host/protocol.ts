@@ -16,7 +16,12 @@ export interface EngineSettings {
   location?: Partial<LocationSpec>;
   rateLimit?: RateLimit | false;
   cpuLimitMs?: number;
+  /** Events sent only when the host asks for them (one per execution is a lot of traffic). */
+  forward?: OptionalEvent[];
 }
+
+export const OPTIONAL_EVENTS = ['execution'] as const;
+export type OptionalEvent = (typeof OPTIONAL_EVENTS)[number];
 
 /** Calls the host makes; each gets one reply. */
 export type WorkerCall =
@@ -38,7 +43,8 @@ export type WorkerCall =
   | { op: 'appInfo'; appId: string }
   | { op: 'listApps' }
   | { op: 'devices' }
-  | { op: 'selfCheck' };
+  | { op: 'selfCheck' }
+  | { op: 'forward'; events: OptionalEvent[] };
 
 export interface CallMessage {
   kind: 'call';

@@ -8,7 +8,7 @@ import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-
 import { TypedEmitter } from '../engine/typed-emitter';
 import { SourceError, type SourceProblem } from '../errors';
 import { CallHandler } from '../worker/call-handler';
-import type { EngineSettings, SelfCheckResult, WorkerCall } from './protocol';
+import { OPTIONAL_EVENTS, type EngineSettings, type OptionalEvent, type SelfCheckResult, type WorkerCall } from './protocol';
 import { WorkerCallError, WorkerProcess, WorkerProcessOptions } from './worker-process';
 
 export interface RuntimeOptions extends EngineSettings, WorkerProcessOptions {
@@ -55,6 +55,8 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
   private watchdog: NodeJS.Timeout | undefined;
   private closed = false;
   private restarting: Promise<void> | undefined;
+  /** Optional events some listener wants; the worker sends only these. */
+  private readonly forwarded = new Set<OptionalEvent>();
   /** The scheduled job running in the worker, if any: the culprit when the worker hangs or dies. */
   private runningJob: RuntimeEventMap['job'] | undefined;
 
@@ -73,6 +75,16 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
       rt.watchdog.unref();
     }
     return rt;
+  }
+
+  /** Listening to an optional event (execution records) asks the worker to send it. */
+  override on<K extends keyof HostEventMap & string>(event: K, listener: (payload: HostEventMap[K]) => void): this {
+    super.on(event, listener);
+    if ((OPTIONAL_EVENTS as readonly string[]).includes(event) && !this.forwarded.has(event as OptionalEvent)) {
+      this.forwarded.add(event as OptionalEvent);
+      void this.call({ op: 'forward', events: [...this.forwarded] }).catch(() => undefined);
+    }
+    return this;
   }
 
   get isolation(): 'process' | 'inline' {
@@ -203,7 +215,7 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
 
   private settings(start?: number): EngineSettings {
     const { clock, location, rateLimit, cpuLimitMs } = this.options;
-    return { clock, start: start ?? this.options.start, location: { ...location, ...(this.mode ? { mode: this.mode } : {}), ...this.position }, rateLimit, cpuLimitMs };
+    return { clock, start: start ?? this.options.start, location: { ...location, ...(this.mode ? { mode: this.mode } : {}), ...this.position }, rateLimit, cpuLimitMs, forward: [...this.forwarded] };
   }
 
   private async call(call: WorkerCall): Promise<unknown> {
@@ -284,17 +296,20 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
   }
 
   private async restoreAll(worker: WorkerProcess): Promise<void> {
-    for (const spec of this.devices.values()) await worker.call({ op: 'addDevice', spec });
-    for (const source of this.packages.values()) await worker.call({ op: 'registerPackage', source });
+    // All calls go out at once (IPC keeps their order) and are awaited together: a restart waits
+    // for the apps to be back, not for a round trip per device and app.
+    const setup = [...this.devices.values()].map((spec) => worker.call({ op: 'addDevice', spec }));
+    for (const source of this.packages.values()) setup.push(worker.call({ op: 'registerPackage', source }));
     // Parents before children, so a child finds its parent.
     const ordered = [...this.apps.values()].sort((a, b) => (a.request.parentId ? 1 : 0) - (b.request.parentId ? 1 : 0));
-    for (const app of ordered) {
-      try {
-        await worker.call({ op: 'install', request: { ...app.request, restore: app.snapshot ?? { state: '{}', subscriptions: [], jobs: [], routes: [], childDevices: [] } } });
-      } catch (e) {
-        this.emit('log', { time: this.lastTime ?? Date.now(), appId: app.request.id ?? '', appLabel: app.request.label ?? app.request.source.name, level: 'error', source: 'runtime', message: `could not be restored after the worker restart: ${(e as Error).message}` });
-      }
-    }
+    const installs = ordered.map((app) => worker.call({ op: 'install', request: { ...app.request, restore: app.snapshot ?? { state: '{}', subscriptions: [], jobs: [], routes: [], childDevices: [] } } }));
+    await Promise.allSettled(setup);
+    const results = await Promise.allSettled(installs);
+    results.forEach((r, i) => {
+      if (r.status === 'fulfilled') return;
+      const app = ordered[i];
+      this.emit('log', { time: this.lastTime ?? Date.now(), appId: app.request.id ?? '', appLabel: app.request.label ?? app.request.source.name, level: 'error', source: 'runtime', message: `could not be restored after the worker restart: ${(r.reason as Error).message}` });
+    });
   }
 
   private checkBeat(): void {

@@ -4,7 +4,7 @@ import { ConfigError } from '../engine/config-gate';
 import { ThingEngine } from '../engine/thing-engine';
 import type { RuntimeEventMap } from '../engine/records';
 import { SourceError } from '../errors';
-import type { EngineSettings, SerializedError, WorkerCall } from '../host/protocol';
+import { OPTIONAL_EVENTS, type EngineSettings, type SerializedError, type WorkerCall } from '../host/protocol';
 
 const EVENT_NAMES: (keyof RuntimeEventMap)[] = ['log', 'deviceEvent', 'command', 'notification', 'execution', 'appError', 'locationEvent', 'app', 'persist', 'job'];
 
@@ -15,11 +15,16 @@ const EVENT_NAMES: (keyof RuntimeEventMap)[] = ['log', 'deviceEvent', 'command',
 export class CallHandler {
   private engine: ThingEngine | undefined;
   private virtualClock: VirtualClock | undefined;
+  private forwarded = new Set<string>();
 
   constructor(private readonly onEvent: <K extends keyof RuntimeEventMap>(name: K, payload: RuntimeEventMap[K]) => void) {}
 
   handle(call: WorkerCall): unknown {
     if (call.op === 'init') return this.init(call.settings);
+    if (call.op === 'forward') {
+      this.forwarded = new Set(call.events);
+      return undefined;
+    }
     const e = this.engine;
     if (!e) throw new Error('the worker has not been initialised');
     switch (call.op) {
@@ -36,7 +41,7 @@ export class CallHandler {
       case 'deviceEvent':
         return e.deviceEvent(call.deviceId, call.attribute, call.value);
       case 'deviceEvents':
-        for (const [d, a, v] of call.events) e.deviceEvent(d, a, v);
+        e.deviceEvents(call.events);
         return call.events.length;
       case 'sendCommand':
         return e.sendCommand(call.deviceId, call.command, call.args);
@@ -70,7 +75,13 @@ export class CallHandler {
     const clock = settings.clock === 'virtual' ? (this.virtualClock = new VirtualClock(settings.start ?? Date.now())) : new RealClock();
     if (settings.clock !== 'virtual') this.virtualClock = undefined;
     const engine = new ThingEngine({ clock, location: settings.location, rateLimit: settings.rateLimit, cpuLimitMs: settings.cpuLimitMs });
-    for (const name of EVENT_NAMES) engine.on(name, (payload) => this.onEvent(name, payload as never));
+    this.forwarded = new Set(settings.forward ?? []);
+    const optional = new Set<string>(OPTIONAL_EVENTS);
+    for (const name of EVENT_NAMES) {
+      engine.on(name, (payload) => {
+        if (!optional.has(name) || this.forwarded.has(name)) this.onEvent(name, payload as never);
+      });
+    }
     this.engine = engine;
   }
 

@@ -11,17 +11,23 @@ import { CallHandler, serializeError } from './call-handler';
 const send = (m: WorkerMessage) => process.send?.(m);
 
 let batch: EventsMessage['batch'] = [];
+// Only an app's newest snapshot matters: a busy app changes state on every event, and sending each
+// snapshot would cost more than running the handlers.
+const snapshots = new Map<string, EventsMessage['batch'][number]>();
 let flushScheduled = false;
 function flushEvents(): void {
   flushScheduled = false;
-  if (batch.length === 0) return;
+  if (batch.length === 0 && snapshots.size === 0) return;
   const out = batch;
+  for (const s of snapshots.values()) out.push(s);
   batch = [];
+  snapshots.clear();
   send({ kind: 'events', batch: out });
 }
 
 const handler = new CallHandler((name, payload) => {
-  batch.push([name, payload] as EventsMessage['batch'][number]);
+  if (name === 'persist') snapshots.set((payload as { appId: string }).appId, [name, payload] as EventsMessage['batch'][number]);
+  else batch.push([name, payload] as EventsMessage['batch'][number]);
   // A job that hangs or kills this process must already be known to the host: send its start now.
   if (name === 'job' && (payload as { phase: string }).phase === 'start') {
     flushEvents();

@@ -138,7 +138,6 @@ describe('language server: manifest and load action diagnostics over LSP', funct
     await client.stop();
   });
 
-  const codes = (ds: Diagnostic[]) => ds.map((d) => String(d.code));
 
   it('a correct manifest and a correct load action have no diagnostics', async () => {
     const manifest = app({ version: '1.2', issuer: 'ACME', image: 'top900_v12_2.bin', method: 'native', integrity: 'SHA256', checksum: '708662ee8cc7b7129bdd75b731d61a784608a8067cfb7d26c1c15d4d8dc2863a', type: '^8000010203040506$' });
