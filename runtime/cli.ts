@@ -14,7 +14,7 @@ commands:
              [--virtual] [--start ISO-TIME] [--json] [--no-color] [--inline] [--no-rate-limit]
       Runs the app against simulated devices; prints events, commands and logs as they happen;
       reads injected events from standard input (type "help" there).
-  test [FILE|DIR ...] [--format text|json] [--allow-read DIR ...]
+  test [FILE|DIR ...] [--format text|json] [--scenario NAME ...] [--allow-read DIR ...]
       Runs scenario tests (*.scenario.json; default: every one under the current folder) in a
       process under Node's permission model; --allow-read lets it read apps kept elsewhere.
   validate FILE|DIR ... [--format text|json]
@@ -59,13 +59,17 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { format: { type: 'string', default: 'text' }, 'allow-read': { type: 'string', multiple: true, default: [] } },
+        options: {
+          format: { type: 'string', default: 'text' },
+          'allow-read': { type: 'string', multiple: true, default: [] },
+          scenario: { type: 'string', multiple: true, default: [] },
+        },
       });
       if (values.format !== 'text' && values.format !== 'json') {
         err(`smartplug test: --format is text or json, not "${values.format}"`);
         return 2;
       }
-      return testCommand({ paths: positionals, format: values.format, allowRead: values['allow-read'] ?? [], out, err, color: process.stdout.isTTY === true });
+      return testCommand({ paths: positionals, format: values.format, allowRead: values['allow-read'] ?? [], scenarios: values.scenario ?? [], out, err, color: process.stdout.isTTY === true });
     }
     case 'validate': {
       const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { format: { type: 'string', default: 'text' } } });

@@ -25,3 +25,24 @@ export namespace AppTypesRequest {
   export const method = 'smartplug/appTypes';
   export const type = new RequestType<AppTypesParams, AppTypesResult, void>(method);
 }
+
+export interface ValidateFilesParams {
+  /** file: URIs of app.json, manifest.json and *.load.json files (and app.js files beside an app.json). */
+  uris: string[];
+}
+
+export interface ValidateFilesResult {
+  files: number;
+  errors: number;
+  warnings: number;
+}
+
+/**
+ * Sent from the client to the server: check these files (the editor's buffer when open, else the
+ * disk) and publish their diagnostics, so the Problems panel shows the whole workspace. The client
+ * sends the workspace's files in batches to show progress.
+ */
+export namespace ValidateFilesRequest {
+  export const method = 'smartplug/validateFiles';
+  export const type = new RequestType<ValidateFilesParams, ValidateFilesResult, void>(method);
+}

@@ -25,7 +25,7 @@ import {
   scriptRename,
 } from './features/navigation';
 import { scriptProblems } from './features/script-diagnostics';
-import { AppTypesRequest } from './protocol';
+import { AppTypesRequest, ValidateFilesRequest } from './protocol';
 import { apiDeclaration } from './service/api-declaration';
 import { settingsDeclaration } from './service/settings-types';
 import { parseAppJson } from '../runtime/app/parse-app-json';
@@ -101,8 +101,40 @@ export class SmartPlugServer {
       const appJson = text === undefined ? undefined : parseAppJson(text, jsonPath, { tolerant: true }).appJson;
       return { api: apiDeclaration(), settings: appJson ? settingsDeclaration(appJson, path.basename(path.dirname(jsonPath))) : '' };
     });
+    connection.onRequest(ValidateFilesRequest.type, (p) => this.validateFiles(p.uris));
     documents.listen(connection);
     connection.listen();
+  }
+
+  /** Checks files that need not be open, and publishes their diagnostics (Validate Workspace). */
+  private validateFiles(uris: string[]): { files: number; errors: number; warnings: number } {
+    let files = 0;
+    let errors = 0;
+    let warnings = 0;
+    for (const uri of uris) {
+      const filePath = uriToPath(uri);
+      const text = this.readFile(filePath);
+      if (text === undefined) continue;
+      const document = TextDocument.create(uri, 'json', 0, text);
+      let problems;
+      if (path.basename(filePath) === 'app.js') {
+        const jsonText = this.readFile(path.join(path.dirname(filePath), 'app.json'));
+        if (jsonText === undefined) continue;
+        problems = scriptProblems(filePath, text, indexAppJson(parseTree(jsonText)));
+      } else {
+        const kind = documentKind(filePath, text);
+        if (!kind) continue;
+        problems = validateDocument(parseDocument(uri, filePath, 0, kind, text));
+      }
+      files++;
+      for (const p of problems) {
+        if (p.severity === 'error') errors++;
+        else if (p.severity === 'warning') warnings++;
+      }
+      // An open document has its own, newer diagnostics: leave those alone.
+      if (!this.documents.get(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: problems.map((p) => toDiagnostic(document, p)) });
+    }
+    return { files, errors, warnings };
   }
 
   /** Runs a feature on the document's current parse; undefined when it is none of our formats. */

@@ -8,6 +8,8 @@ export interface TestOptions {
   format: 'text' | 'json';
   /** Extra folders the sandboxed run may read (apps outside the given paths). */
   allowRead: string[];
+  /** Run only the scenarios with these names (the editor runs one scenario this way). */
+  scenarios: string[];
   out: (line: string) => void;
   err: (line: string) => void;
   color: boolean;
@@ -27,14 +29,16 @@ export async function testCommand(o: TestOptions): Promise<number> {
     return 1;
   }
   const write = (text: string) => process.stdout.write(text);
-  if (o.format === 'json') {
-    const reporter = createJsonLinesReporter(write);
-    const results = await runScenarioFiles(files, { onEvent: (e) => reporter.onEvent(e) });
-    return summarize(results).failed > 0 ? 1 : 0;
+  const wanted = new Set(o.scenarios);
+  const select = wanted.size ? (s: { name: string }) => wanted.has(s.name) : undefined;
+  const human = o.format === 'json' ? undefined : createHumanReporter({ write, color: o.color });
+  const reporter = human ?? createJsonLinesReporter(write);
+  const results = await runScenarioFiles(files, { onEvent: (e) => reporter.onEvent(e), select });
+  if (select && results.every((f) => f.scenarios.length === 0 && f.problems.length === 0)) {
+    o.err(`smartplug test: no scenario named ${[...wanted].map((n) => JSON.stringify(n)).join(' or ')} in ${files.join(', ')}`);
+    return 1;
   }
-  const reporter = createHumanReporter({ write, color: o.color });
-  const results = await runScenarioFiles(files, { onEvent: (e) => reporter.onEvent(e) });
-  write(reporter.summary(results) + '\n');
+  if (human) write(human.summary(results) + '\n');
   return summarize(results).failed > 0 ? 1 : 0;
 }
 

@@ -22,8 +22,32 @@ const FOREIGN_KEYS: Partial<Record<DocumentKind, readonly string[]>> = {
 export function isForeign(kind: DocumentKind, text: string): boolean {
   const keys = FOREIGN_KEYS[kind];
   if (!keys) return false;
-  // Top-level keys sit at one indentation level in practice; a cheap scan, no parse needed.
-  return keys.some((k) => new RegExp(`^\\s{0,4}"${k}"\\s*:`, 'm').test(text));
+  return keys.some((k) => topLevelKeys(text).has(k));
+}
+
+/**
+ * The keys of the document's top-level object, read without building the document: one pass
+ * over the characters that tracks nesting and skips strings (a few ms for 1 MB).
+ */
+function topLevelKeys(text: string): Set<string> {
+  const keys = new Set<string>();
+  let depth = 0;
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34) {
+      let j = i + 1;
+      while (j < text.length && text.charCodeAt(j) !== 34) j += text.charCodeAt(j) === 92 ? 2 : 1;
+      if (depth === 1 && expectKey) keys.add(text.slice(i + 1, j));
+      expectKey = false;
+      i = j;
+    } else if (c === 123 || c === 91) {
+      depth++;
+      expectKey = c === 123 && depth === 1;
+    } else if (c === 125 || c === 93) depth--;
+    else if (c === 44 && depth === 1) expectKey = true;
+  }
+  return keys;
 }
 
 export function kindFromName(path: string): DocumentKind | undefined {

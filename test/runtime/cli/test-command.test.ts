@@ -64,6 +64,17 @@ describe('smartplug test', function () {
     assert.match(allowed.stdout, /^1 passed, 0 failed$/m);
   });
 
+  it('runs only the scenarios named with --scenario', () => {
+    const r = smartplug(['test', 'examples/motion-light', '--scenario', 'stays on while motion continues']);
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /stays on while motion continues/);
+    assert.doesNotMatch(r.stdout, /a longer delay after an update/);
+    assert.match(r.stdout, /^1 passed, 0 failed$/m);
+    const none = smartplug(['test', 'examples/motion-light', '--scenario', 'no such scenario']);
+    assert.equal(none.status, 1);
+    assert.match(none.stderr, /no scenario named "no such scenario"/);
+  });
+
   it('says so when there is nothing to run', () => {
     const empty = mkdtempSync(path.join(tmpdir(), 'smartplug-empty-'));
     const r = smartplug(['test'], empty);
