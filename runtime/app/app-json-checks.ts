@@ -6,15 +6,22 @@
 import { SourceProblem } from '../errors';
 import type { AppJson, RepeatInput } from './app-json-types';
 import { isValueOf, keyOf, validatorRegExp } from './input-rules';
-import { JsonDocument, JsonNode, problemAt } from './json-tree';
+import { JsonDocument, JsonNode, problemAt, propertyValue } from './json-tree';
 import { suggestName } from '../suggest';
 
 export interface InputLocation {
   /** The input's name in the "input" object. */
   readonly keyNode: JsonNode;
   readonly node: JsonNode;
-  /** Value node of each parameter as written. */
-  readonly params: Map<string, JsonNode>;
+}
+
+/**
+ * The value node of an input's parameter as written (the last, when written twice). Looked up in
+ * the tree when needed rather than kept per input: a large file has thousands of inputs, and the
+ * checks look up only a few parameters of a few of them.
+ */
+export function paramNode(input: InputLocation, param: string): JsonNode | undefined {
+  return propertyValue(input.node, param);
 }
 
 export interface PageLocation {
@@ -40,8 +47,10 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
   const report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix?: string): void => {
     problems.push(problemAt(doc, at, severity, code, message, fix));
   };
-  const declared = [...loc.inputs.keys()];
+  // Listed only when a name is unknown (for did-you-mean): most files have no such mistake.
+  let declared: string[] | undefined;
   const unknownName = (name: string, where: string, at: JsonNode): void => {
+    declared ??= [...loc.inputs.keys()];
     const s = suggestName(name, declared);
     report(at, 'error', 'unknown-input', `${where} lists "${name}", which is not an input;${s ? ` did you mean "${s}"?` : ' no input has that name'}`, s ? `write "${s}"` : `add an input "${name}" to "input" or remove it from the list`);
   };
@@ -66,9 +75,16 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
   });
 
   // Repeats: members must exist; no repeat may contain itself.
-  const repeats = Object.entries(appJson.input).filter((e): e is [string, RepeatInput] => e[1].type === 'repeat');
+  // Names, not Object.entries: one array for thousands of inputs instead of a pair per input.
+  const names = Object.keys(appJson.input);
+  const repeats: [string, RepeatInput][] = [];
+  for (const name of names) {
+    const input = appJson.input[name];
+    if (input.type === 'repeat') repeats.push([name, input]);
+  }
   const fieldNode = (repeat: string, index: number): JsonNode => {
-    const list = loc.inputs.get(repeat)?.params.get('input_fields');
+    const at = loc.inputs.get(repeat);
+    const list = at && paramNode(at, 'input_fields');
     return list?.children?.filter((c) => typeof c.value === 'string')[index] ?? list ?? loc.inputs.get(repeat)!.keyNode;
   };
   const inRepeat = new Map<string, string>();
@@ -77,7 +93,8 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
       if (!loc.inputs.has(member)) unknownName(member, `repeat "${name}"`, fieldNode(name, j));
       else if (!inRepeat.has(member)) inRepeat.set(member, name);
     });
-    const listNode = loc.inputs.get(name)?.params.get('input_fields');
+    const at = loc.inputs.get(name);
+    const listNode = at && paramNode(at, 'input_fields');
     if (listNode?.type === 'array' && (listNode.children ?? []).length === 0) {
       report(listNode, 'warning', 'repeat-empty', `repeat "${name}" has no input_fields, so its entries are empty`, 'list the inputs every entry should ask for');
     }
@@ -89,7 +106,7 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
   if (guideMissing && loc.inputs.size > 0) {
     report(doc.root!, 'warning', 'guide-missing', 'app.json has inputs but no "guide", so the configuration wizard shows no pages', 'add "guide": [ { "title": "…", "input_fields": [ … ] } ]');
   }
-  for (const [name, l] of loc.inputs) {
+  loc.inputs.forEach((l, name) => {
     const page = pageOf.get(name);
     const repeat = inRepeat.get(name);
     if (!page && !repeat && !guideMissing) {
@@ -99,39 +116,39 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
     if (page && repeat && !inCycles.has(name)) {
       report(l.keyNode, 'warning', 'input-in-repeat-and-page', `input "${name}" is in repeat "${repeat}" and also on ${page}, so it is asked for both per entry and once at the top level`, `remove it from ${page} or from the repeat`);
     }
-  }
+  });
 
-  // Per-input value checks.
-  for (const [name, input] of Object.entries(appJson.input)) {
-    const params = loc.inputs.get(name)!.params;
-    const at = (param: string): JsonNode => params.get(param) ?? loc.inputs.get(name)!.keyNode;
+  // Per-input value checks. Where each input is written is looked up only to report a problem.
+  for (const name of names) {
+    const input = appJson.input[name];
     switch (input.type) {
       case 'repeat':
         if (input.min !== undefined && input.max !== undefined && input.min > input.max) {
-          report(at('max'), 'error', 'repeat-min-max', `repeat "${name}": "max" ${input.max} is less than "min" ${input.min}`, `make "max" at least ${input.min}, or lower "min"`);
+          report(paramOrName(loc.inputs.get(name)!, 'max'), 'error', 'repeat-min-max', `repeat "${name}": "max" ${input.max} is less than "min" ${input.min}`, `make "max" at least ${input.min}, or lower "min"`);
         }
         break;
       case 'text': {
         const re = validatorRegExp(input);
         if (re && input.default !== undefined && !re.test(input.default)) {
           const why = input.on_error ? ` (${input.on_error})` : '';
-          report(at('default'), 'warning', 'input-default-invalid', `input "${name}": "default" ${JSON.stringify(input.default)} does not match its validator /${input.validator}/${why}`, 'change the default to text the validator accepts, or the validator (it must match the whole text)');
+          report(paramOrName(loc.inputs.get(name)!, 'default'), 'warning', 'input-default-invalid', `input "${name}": "default" ${JSON.stringify(input.default)} does not match its validator /${input.validator}/${why}`, 'change the default to text the validator accepts, or the validator (it must match the whole text)');
         }
         break;
       }
       case 'option':
       case 'checkbox': {
+        const l = loc.inputs.get(name)!;
         const keys = Object.keys(input.values ?? {});
         // A "values" whose entries all had bad names was reported already; not "no values" too.
-        if (keys.length === 0 && (params.get('values')?.children ?? []).length === 0) {
-          report(at('values'), 'warning', 'input-no-values', `${input.type} input "${name}" has no "values", so nothing can be selected`, 'add "values": { "<value>": "<display name>" }');
+        if (keys.length === 0 && (paramNode(l, 'values')?.children ?? []).length === 0) {
+          report(paramOrName(l, 'values'), 'warning', 'input-no-values', `${input.type} input "${name}" has no "values", so nothing can be selected`, 'add "values": { "<value>": "<display name>" }');
           break;
         }
         const defaults = input.default === undefined ? [] : Array.isArray(input.default) ? input.default : [input.default];
-        const defaultNode = params.get('default');
+        const defaultNode = paramNode(l, 'default');
         defaults.forEach((d, i) => {
           if (isValueOf(input, d)) return;
-          const node = defaultNode?.type === 'array' ? (defaultNode.children?.[i] ?? defaultNode) : at('default');
+          const node = defaultNode?.type === 'array' ? (defaultNode.children?.[i] ?? defaultNode) : paramOrName(l, 'default');
           const s = suggestName(keyOf(d) ?? '', keys);
           const hint = s ? `; did you mean "${s}"?` : '';
           report(node, 'error', 'input-default-invalid', `input "${name}": default ${JSON.stringify(d)} is not one of its values (${keys.map((k) => JSON.stringify(k)).join(', ')})${hint}`, s ? `write "${s}"` : 'use a key of "values"');
@@ -143,6 +160,11 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
     }
   }
   return problems;
+}
+
+/** Where a problem with a parameter is shown: at its value, else (when not written) at the input's name. */
+function paramOrName(input: InputLocation, param: string): JsonNode {
+  return paramNode(input, param) ?? input.keyNode;
 }
 
 function checkCycles(

@@ -6,19 +6,32 @@ import type { Node } from 'jsonc-parser';
  * undefined) at the first thing that is not plain valid JSON, and the caller falls back to
  * jsonc-parser, which recovers from errors and reports them. Large documents are almost always
  * valid, so they take this path; that is what keeps a 1 MB app.json within the editor's budget.
+ *
+ * A 1 MB app.json is ~100k nodes, all alive until the document is dropped, so their size is most
+ * of the cost (the young-generation collector copies every live node): each node is created with
+ * all its fields at once (no later-added field, which would give it a second backing store), and
+ * each children array is created at its final length, never grown by push (a grown array reserves
+ * room for 16 or more).
  */
 export function parseValidJsonTree(text: string): Node | undefined {
   return parseValidJson(text)?.root;
 }
 
-/** The tree, and the key nodes that repeat an earlier key of their object (found while building). */
+/**
+ * The tree, and the key nodes that repeat an earlier key of their object (found while building),
+ * in the order a walk of the tree would report them: object by object, each in the order written.
+ */
 export function parseValidJson(text: string): { root: Node; duplicateKeys: Node[] } | undefined {
   const p = new FastParser(text);
   try {
     p.ws();
     const root = p.value(undefined);
     p.ws();
-    return p.i === text.length ? { root, duplicateKeys: p.duplicates } : undefined;
+    if (p.i !== text.length) return undefined;
+    // Found as each key is read, so an inner object's duplicates come before those of an object
+    // enclosing it; ordered by their object (a stable sort keeps the written order within one).
+    const duplicateKeys = p.duplicates.length > 1 ? p.duplicates.sort((a, b) => a.parent!.parent!.offset - b.parent!.parent!.offset) : p.duplicates;
+    return { root, duplicateKeys };
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;
@@ -30,9 +43,17 @@ const GIVE_UP = Symbol('not plain JSON');
 /** jsonc-parser's Node with its fields writable while the node is being built. */
 type Building = { -readonly [K in keyof Node]: Node[K] };
 
+/** Above this many properties an object's keys are checked for duplicates with a set, not pairwise. */
+const PAIRWISE_MAX = 16;
+
 class FastParser {
   i = 0;
   readonly duplicates: Node[] = [];
+  /**
+   * The children of the objects and arrays being read, innermost last: each container copies
+   * its own off the top when it closes (an array of exactly the right length) and pops them.
+   */
+  private readonly pending: Node[] = [];
   constructor(private readonly s: string) {}
 
   ws(): void {
@@ -66,28 +87,48 @@ class FastParser {
 
   private object(parent: Node | undefined): Node {
     const s = this.s;
-    const node = { type: 'object', offset: this.i, length: 0, children: [] as Node[], parent } as Building;
+    const node = { type: 'object', offset: this.i, length: 0, children: EMPTY, parent } as Building;
     this.i++;
     this.ws();
     if (s.charCodeAt(this.i) === 125) {
       this.i++;
       node.length = this.i - node.offset;
+      node.children = [];
       return node;
     }
+    const pending = this.pending;
+    const first = pending.length;
+    let keys: Set<unknown> | undefined;
     for (;;) {
       if (s.charCodeAt(this.i) !== 34) throw GIVE_UP;
-      const prop = { type: 'property', offset: this.i, length: 0, children: [] as Node[], parent: node } as Building;
+      const prop = { type: 'property', offset: this.i, length: 0, children: EMPTY, parent: node, colonOffset: 0 } as Building;
       const key = this.string(prop);
-      this.noteDuplicate(node.children!, key);
+      // Duplicate keys: compared pairwise while the object is small, then through a set.
+      const count = pending.length - first;
+      if (count < PAIRWISE_MAX) {
+        for (let j = first; j < pending.length; j++) {
+          if (pending[j].children![0].value === key.value) {
+            this.duplicates.push(key);
+            break;
+          }
+        }
+      } else {
+        if (!keys) {
+          keys = new Set();
+          for (let j = first; j < pending.length; j++) keys.add(pending[j].children![0].value);
+        }
+        if (keys.has(key.value)) this.duplicates.push(key);
+        keys.add(key.value);
+      }
       this.ws();
       if (s.charCodeAt(this.i) !== 58) throw GIVE_UP;
       prop.colonOffset = this.i;
       this.i++;
       this.ws();
       const value = this.value(prop);
-      prop.children!.push(key, value);
+      prop.children = [key, value];
       prop.length = value.offset + value.length - prop.offset;
-      node.children!.push(prop);
+      pending.push(prop);
       this.ws();
       const c = s.charCodeAt(this.i);
       if (c === 44) {
@@ -98,46 +139,29 @@ class FastParser {
       if (c === 125) {
         this.i++;
         node.length = this.i - node.offset;
+        node.children = pending.slice(first);
+        pending.length = first;
         return node;
       }
       throw GIVE_UP;
     }
   }
 
-  /** Small objects compare pairs; large ones keep a set on the side (built when first needed). */
-  private readonly keySets = new WeakMap<Node[], Set<string>>();
-  private noteDuplicate(props: Node[], key: Node): void {
-    const name = key.value as string;
-    if (props.length < 16) {
-      for (let j = 0; j < props.length; j++) {
-        if (props[j].children![0].value === name) {
-          this.duplicates.push(key);
-          return;
-        }
-      }
-      return;
-    }
-    let set = this.keySets.get(props);
-    if (!set) {
-      set = new Set(props.map((p) => p.children![0].value as string));
-      this.keySets.set(props, set);
-    }
-    if (set.has(name)) this.duplicates.push(key);
-    set.add(name);
-  }
-
   private array(parent: Node | undefined): Node {
     const s = this.s;
-    const node = { type: 'array', offset: this.i, length: 0, children: [] as Node[], parent } as Building;
+    const node = { type: 'array', offset: this.i, length: 0, children: EMPTY, parent } as Building;
     this.i++;
     this.ws();
     if (s.charCodeAt(this.i) === 93) {
       this.i++;
       node.length = this.i - node.offset;
+      node.children = [];
       return node;
     }
+    const pending = this.pending;
+    const first = pending.length;
     for (;;) {
-      node.children!.push(this.value(node));
+      pending.push(this.value(node));
       this.ws();
       const c = s.charCodeAt(this.i);
       if (c === 44) {
@@ -148,6 +172,8 @@ class FastParser {
       if (c === 93) {
         this.i++;
         node.length = this.i - node.offset;
+        node.children = pending.slice(first);
+        pending.length = first;
         return node;
       }
       throw GIVE_UP;
@@ -210,6 +236,9 @@ class FastParser {
     return { type: 'number', offset: start, length: i - start, value: Number(s.slice(start, i)), parent } as Node;
   }
 }
+
+/** Placeholder children of a container still being read (replaced before the tree is returned). */
+const EMPTY: Node[] = [];
 
 function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;

@@ -4,7 +4,7 @@
  * (references between inputs and pages, defaults against validators and values).
  */
 import { SourceProblem } from '../errors';
-import { checkAppJsonSemantics, AppJsonLocations, InputLocation, PageLocation } from './app-json-checks';
+import { checkAppJsonSemantics, AppJsonLocations, InputLocation, PageLocation, paramNode } from './app-json-checks';
 import {
   AppJson,
   APP_JSON_KEYS,
@@ -13,7 +13,6 @@ import {
   INPUT_TYPES,
   InputSpec,
   InputType,
-  isInputType,
   ParameterInfo,
   parametersOf,
 } from './app-json-types';
@@ -113,8 +112,13 @@ function readInputs(node: JsonNode, appJson: AppJson, locations: AppJsonLocation
     report(node, 'error', 'app-json-type', `"input" must be an object of inputs by name; got ${describeValue(nodeValue(node))}`, 'write "input": { "<name>": { "type": "…" } }');
     return;
   }
-  for (const { key: name, keyNode, valueNode } of properties(node)) {
-    const location: InputLocation = { keyNode, node: valueNode, params: new Map() };
+  // The properties as properties() lists them, read in place: a large file has thousands of inputs.
+  for (const prop of node.children ?? []) {
+    const keyNode = prop.children?.[0];
+    const valueNode = prop.children?.[1];
+    if (!keyNode || !valueNode || typeof keyNode.value !== 'string') continue;
+    const name = keyNode.value;
+    const location: InputLocation = { keyNode, node: valueNode };
     locations.inputs.set(name, location);
     const input = readInput(name, valueNode, location, report);
     if (input) appJson.input[name] = input;
@@ -122,42 +126,57 @@ function readInputs(node: JsonNode, appJson: AppJson, locations: AppJsonLocation
   }
 }
 
+/**
+ * Each input type's parameters, listed and by name: the table is read for every parameter
+ * written. Keyed by any string, so looking a type up is also the check that it is one.
+ */
+const PARAMETERS = new Map<string, { type: InputType; list: readonly ParameterInfo[]; byName: ReadonlyMap<string, ParameterInfo> }>(
+  INPUT_TYPES.map((type) => {
+    const list = parametersOf(type);
+    return [type, { type, list, byName: new Map(list.map((p) => [p.name, p])) }];
+  }),
+);
+
 function readInput(name: string, node: JsonNode, location: InputLocation, report: Report): InputSpec | undefined {
   if (node.type !== 'object') {
     report(node, 'error', 'input-not-object', `input "${name}" must be an object; got ${describeValue(nodeValue(node))}`, `write "${name}": { "type": "text" } (or another input type)`);
     return undefined;
   }
-  const props = properties(node);
-  for (const p of props) location.params.set(p.key, p.valueNode);
-  const typeNode = location.params.get('type');
-  const type = typeNode ? nodeValue(typeNode) : undefined;
+  const typeNode = paramNode(location, 'type');
   if (!typeNode) {
     report(location.keyNode, 'error', 'input-type-missing', `input "${name}" has no "type"`, `add "type": one of ${INPUT_TYPES.join(', ')}`);
     return undefined;
   }
-  if (!isInputType(type)) {
-    const s = typeof type === 'string' ? suggestName(type, INPUT_TYPES) : undefined;
-    const what = typeof type === 'string' ? `unknown input type "${type}"` : `"type" must be a string; got ${describeValue(type)}`;
+  const written = nodeValue(typeNode);
+  const known = typeof written === 'string' ? PARAMETERS.get(written) : undefined;
+  if (!known) {
+    const s = typeof written === 'string' ? suggestName(written, INPUT_TYPES) : undefined;
+    const what = typeof written === 'string' ? `unknown input type "${written}"` : `"type" must be a string; got ${describeValue(written)}`;
     report(typeNode, 'error', 'input-type-unknown', `input "${name}": ${what};${s ? ` did you mean "${s}"?` : ` known types are ${INPUT_TYPES.join(', ')}`}`, s ? `write "type": "${s}"` : `use one of ${INPUT_TYPES.join(', ')}`);
     return undefined;
   }
-  const known = parametersOf(type);
+  const type = known.type;
   // Built as a plain record and asserted at the end: each kept value has passed its table check.
   const spec: Record<string, unknown> = { type };
-  for (const { key, keyNode, valueNode } of props) {
+  for (const prop of node.children ?? []) {
+    const keyNode = prop.children?.[0];
+    const valueNode = prop.children?.[1];
+    if (!keyNode || !valueNode || typeof keyNode.value !== 'string') continue;
+    const key = keyNode.value;
     if (key === 'type') continue;
-    const param = known.find((p) => p.name === key);
+    const param = known.byName.get(key);
     if (!param) {
-      const names = known.map((p) => p.name);
+      const names = known.list.map((p) => p.name);
       report(keyNode, 'warning', 'input-unknown-parameter', `input "${name}" (${type}) has no parameter "${key}";${didYouMeanName(key, names) || ` its parameters are ${names.filter((n) => n !== 'type').join(', ')}`}`, fixForUnknown(key, names));
       continue;
     }
     const value = readParameter(name, type, param, valueNode, report);
-    if (value !== undefined) spec[key] = value;
+    // The table's name is the same text as the key, already interned as a property name.
+    if (value !== undefined) spec[param.name] = value;
   }
-  for (const p of known) {
+  for (const p of known.list) {
     if (!p.mandatory || p.name === 'type') continue;
-    if (!location.params.has(p.name)) {
+    if (!paramNode(location, p.name)) {
       report(location.keyNode, 'error', 'input-parameter-missing', `${type} input "${name}" has no "${p.name}"`, `add "${p.name}": [ "<input-name>", … ]`);
     }
     // Missing or unusable: an empty list keeps the model's type (RepeatInput.input_fields).
@@ -166,46 +185,53 @@ function readInput(name: string, node: JsonNode, location: InputLocation, report
   return spec as unknown as InputSpec;
 }
 
-/** The parameter's value when it has the right JSON type for its kind, else undefined (reported). */
+/**
+ * The parameter's value when it has the right JSON type for its kind, else undefined (reported).
+ * Messages (and the strings they are built from) are made only when there is a problem: this runs
+ * for every parameter of every input.
+ */
 function readParameter(input: string, type: InputType, param: ParameterInfo, node: JsonNode, report: Report): unknown {
+  // These read the node themselves (an object or array value is built only where it is kept).
+  if (param.kind === 'value-map') return readValueMap(paramWhere(input, param.name), param, node, report);
+  if (param.kind === 'input-names') return readInputNames(paramWhere(input, param.name), node, report);
+  if (param.kind === 'default') return readDefault(input, type, node, report);
   const value = nodeValue(node);
-  const where = `input "${input}": "${param.name}"`;
-  const wrong = (expected: string, fix: string): undefined => {
-    report(node, 'error', 'input-parameter-type', `${where} must be ${expected}; got ${describeValue(value)}`, fix);
-    return undefined;
-  };
   switch (param.kind) {
     case 'boolean':
       if (typeof value === 'boolean') return value;
-      return wrong('true or false', value === 'true' || value === 'false' ? `use ${value} (a boolean, no quotes)` : `write "${param.name}": ${param.default ?? true}`);
+      return wrongParameter(input, param, node, value, report, 'true or false', value === 'true' || value === 'false' ? `use ${value} (a boolean, no quotes)` : `write "${param.name}": ${param.default ?? true}`);
     case 'string':
-      return typeof value === 'string' ? value : wrong('a string', `write "${param.name}": "${typeof value === 'number' ? value : '…'}"`);
+      return typeof value === 'string' ? value : wrongParameter(input, param, node, value, report, 'a string', `write "${param.name}": "${typeof value === 'number' ? value : '…'}"`);
     case 'number':
-      return typeof value === 'number' ? value : wrong('a number', numberFix(value));
+      return typeof value === 'number' ? value : wrongParameter(input, param, node, value, report, 'a number', numberFix(value));
     case 'count':
       if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
-      return wrong('a whole number of at least 0', numberFix(value));
+      return wrongParameter(input, param, node, value, report, 'a whole number of at least 0', numberFix(value));
     case 'object':
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value;
-      return wrong('an object', `write "${param.name}": { "type": "…" }`);
-    case 'value-map':
-      return readValueMap(where, param, node, report);
-    case 'input-names':
-      return readInputNames(where, node, report);
+      return wrongParameter(input, param, node, value, report, 'an object', `write "${param.name}": { "type": "…" }`);
     case 'regexp': {
-      if (typeof value !== 'string') return wrong('a string holding a regexp', `write "${param.name}": "[a-zA-Z]*"`);
+      if (typeof value !== 'string') return wrongParameter(input, param, node, value, report, 'a string holding a regexp', `write "${param.name}": "[a-zA-Z]*"`);
       const { error } = compileValidator(value);
       if (error) {
-        report(node, 'error', 'input-validator-invalid', `${where} is not a valid regexp: ${error}`, 'fix the regexp (it is a JavaScript regexp written as a JSON string, so a backslash is written \\\\)');
+        report(node, 'error', 'input-validator-invalid', `${paramWhere(input, param.name)} is not a valid regexp: ${error}`, 'fix the regexp (it is a JavaScript regexp written as a JSON string, so a backslash is written \\\\)');
         return undefined;
       }
       return value;
     }
     case 'any':
       return value;
-    case 'default':
-      return readDefault(input, type, node, report);
   }
+}
+
+/** How messages name a parameter: `input "x": "default"`. */
+function paramWhere(input: string, param: string): string {
+  return `input "${input}": "${param}"`;
+}
+
+function wrongParameter(input: string, param: ParameterInfo, node: JsonNode, value: unknown, report: Report, expected: string, fix: string): undefined {
+  report(node, 'error', 'input-parameter-type', `${paramWhere(input, param.name)} must be ${expected}; got ${describeValue(value)}`, fix);
+  return undefined;
 }
 
 function numberFix(value: unknown): string {
@@ -241,43 +267,47 @@ function readInputNames(where: string, node: JsonNode, report: Report): string[]
   return out;
 }
 
+/** Config keys of option and checkbox inputs: strings, or finite numbers (named by their string form). */
+function isKey(v: unknown): boolean {
+  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
+}
+
 function readDefault(input: string, type: InputType, node: JsonNode, report: Report): unknown {
   const value = nodeValue(node);
-  const where = `input "${input}": "default"`;
-  const wrong = (expected: string, fix: string): undefined => {
-    report(node, 'error', 'input-default-type', `${where} of a ${type} input must be ${expected}; got ${describeValue(value)}`, fix);
-    return undefined;
-  };
-  const isKey = (v: unknown): boolean => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v));
   switch (type) {
     case 'text':
-      return typeof value === 'string' ? value : wrong('a string', `write "default": ${JSON.stringify(String(value))}`);
+      return typeof value === 'string' ? value : wrongDefault(input, type, node, value, report, 'a string', `write "default": ${JSON.stringify(String(value))}`);
     case 'number':
       if (typeof value === 'number') return value;
       if (typeof value === 'string' && isNumericString(value)) {
         // Seed 003's own example does this; IoT Open's UI copes, so it is kept and coerced.
-        report(node, 'warning', 'input-default-type', `${where} of a number input is ${describeValue(value)}, not a number`, `use ${value} (a number)`);
+        report(node, 'warning', 'input-default-type', `${paramWhere(input, 'default')} of a number input is ${describeValue(value)}, not a number`, `use ${value} (a number)`);
         return value;
       }
-      return wrong('a number', numberFix(value));
+      return wrongDefault(input, type, node, value, report, 'a number', numberFix(value));
     case 'option':
-      return isKey(value) ? value : wrong('one of the keys of "values"', 'write "default": "<value>"');
+      return isKey(value) ? value : wrongDefault(input, type, node, value, report, 'one of the keys of "values"', 'write "default": "<value>"');
     case 'checkbox':
       if (isKey(value)) return value;
       if (Array.isArray(value)) {
         const bad = value.findIndex((v) => !isKey(v));
         if (bad < 0) return value;
         const el = node.children?.[bad] ?? node;
-        report(el, 'error', 'input-default-type', `${where}: every default value must be a key of "values"; got ${describeValue(value[bad])}`, 'write the key as a string');
+        report(el, 'error', 'input-default-type', `${paramWhere(input, 'default')}: every default value must be a key of "values"; got ${describeValue(value[bad])}`, 'write the key as a string');
         return undefined;
       }
-      return wrong('an array of keys of "values"', 'write "default": [ "<value>", … ]');
+      return wrongDefault(input, type, node, value, report, 'an array of keys of "values"', 'write "default": [ "<value>", … ]');
     case 'toggle':
       if (typeof value === 'boolean') return value;
-      return wrong('true or false (the position of the toggle)', value === 'true' || value === 'false' ? `use ${value} (a boolean, no quotes)` : 'write "default": false');
+      return wrongDefault(input, type, node, value, report, 'true or false (the position of the toggle)', value === 'true' || value === 'false' ? `use ${value} (a boolean, no quotes)` : 'write "default": false');
     default:
-      return wrong('absent', 'remove it');
+      return wrongDefault(input, type, node, value, report, 'absent', 'remove it');
   }
+}
+
+function wrongDefault(input: string, type: InputType, node: JsonNode, value: unknown, report: Report, expected: string, fix: string): undefined {
+  report(node, 'error', 'input-default-type', `${paramWhere(input, 'default')} of a ${type} input must be ${expected}; got ${describeValue(value)}`, fix);
+  return undefined;
 }
 
 function readGuide(node: JsonNode, appJson: AppJson, locations: AppJsonLocations, report: Report): void {
@@ -294,8 +324,8 @@ function readGuide(node: JsonNode, appJson: AppJson, locations: AppJsonLocations
     const loc: PageLocation = { node: pageNode, label: `guide page ${index + 1}`, fieldNodes: [] };
     let hasFields = false;
     for (const { key, keyNode, valueNode } of properties(pageNode)) {
-      const value = nodeValue(valueNode);
       if (key === 'id' || key === 'title' || key === 'description') {
+        const value = nodeValue(valueNode);
         if (key === 'id') loc.idNode = valueNode;
         if (typeof value === 'string') page[key] = value;
         else report(valueNode, 'error', 'guide-page-type', `guide page ${index + 1}: "${key}" must be a string; got ${describeValue(value)}`, `write "${key}": "${typeof value === 'number' ? value : '…'}"`);

@@ -73,7 +73,8 @@ function runSandboxed(o: TestOptions): Promise<number> {
   const args = [
     '--experimental-permission',
     ...[...reads].map((r) => `--allow-fs-read=${r}`),
-    '--disable-warning=ExperimentalWarning',
+    // Not --disable-warning: the Node inside older VS Code releases (20.9) does not know it.
+    '--no-warnings',
     script,
     ...process.argv.slice(2),
   ];

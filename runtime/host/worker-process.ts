@@ -46,7 +46,7 @@ export class WorkerProcess {
 
   static spawn(options: WorkerProcessOptions, onEvents: (m: EventsMessage) => void, onExit: (code: number | null, signal: string | null, why: string) => void): Promise<WorkerProcess> {
     const workerPath = options.workerPath ?? defaultWorkerPath();
-    const execArgv = [`--max-old-space-size=${options.memoryLimitMb ?? 256}`, '--disable-warning=ExperimentalWarning', ...(options.execArgv ?? [])];
+    const execArgv = [`--max-old-space-size=${options.memoryLimitMb ?? 256}`, '--no-warnings', ...(options.execArgv ?? [])];
     if (options.permissionModel !== false) execArgv.push('--experimental-permission', `--allow-fs-read=${workerPath}`);
     // The worker writes to stderr only when it dies (V8's out-of-memory report, a fatal error):
     // keep the end of it to say why, instead of pouring a native stack trace into the user's output.

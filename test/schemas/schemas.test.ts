@@ -2,7 +2,7 @@
  * The JSON Schemas in schemas/ (app.json, image manifest, load action): they compile under Ajv's
  * strict mode, document every property, agree with runtime/app/app-json-types.ts, report the
  * right error for each kind of mistake, and behave the same in VS Code's JSON language service
- * (which is what reads them through package.json's contributes.jsonValidation).
+ * (so any JSON tool that associates the files with them gets the same checks).
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -784,27 +784,22 @@ describe('schemas', () => {
     assert.deepEqual(errorsOf(validateApp, { $schema: 1 }), ['/$schema type']);
   });
 
-  describe('package.json contributes.jsonValidation', () => {
-    const pkg = readJson('package.json') as { contributes?: { jsonValidation?: { fileMatch: string[]; url: string }[] } };
-
-    it('associates app.json, manifest.json and *.load.json with the schema files', () => {
-      const entries = pkg.contributes?.jsonValidation ?? [];
-      assert.deepEqual(
-        entries.map((e) => [e.fileMatch, e.url]),
-        [
-          [['app.json', '**/app.json'], './schemas/app.schema.json'],
-          [['manifest.json'], './schemas/manifest.schema.json'],
-          [['*.load.json'], './schemas/load-action.schema.json'],
-        ],
-      );
-      for (const e of entries) assert.doesNotThrow(() => readFileSync(path.join(ROOT, e.url)), e.url);
+  describe('package.json', () => {
+    it('does not contribute jsonValidation: the language server serves these files, and VS Code\'s JSON service would report and complete everything a second time', () => {
+      const pkg = readJson('package.json') as { contributes?: { jsonValidation?: unknown } };
+      assert.equal(pkg.contributes?.jsonValidation, undefined);
     });
   });
 
   describe('in VS Code’s JSON language service', () => {
     let service: LanguageService;
     before(() => {
-      const pkg = readJson('package.json') as { contributes: { jsonValidation: { fileMatch: string[]; url: string }[] } };
+      // How any JSON tool associates the files with the schemas (by name, or through "$schema").
+      const associations = [
+        { fileMatch: ['app.json', '**/app.json'], url: './schemas/app.schema.json' },
+        { fileMatch: ['manifest.json'], url: './schemas/manifest.schema.json' },
+        { fileMatch: ['*.load.json'], url: './schemas/load-action.schema.json' },
+      ];
       service = getLanguageService({
         schemaRequestService: (uri) => Promise.resolve(readFileSync(fileURLToPath(uri), 'utf8')),
         workspaceContext: { resolveRelativePath: (relative, resource) => new URL(relative, resource).href },
@@ -812,7 +807,7 @@ describe('schemas', () => {
       service.configure({
         validate: true,
         allowComments: false,
-        schemas: pkg.contributes.jsonValidation.map((e) => ({ uri: pathToFileURL(path.join(ROOT, e.url)).href, fileMatch: e.fileMatch })),
+        schemas: associations.map((e) => ({ uri: pathToFileURL(path.join(ROOT, e.url)).href, fileMatch: e.fileMatch })),
       });
     });
 

@@ -1,0 +1,104 @@
+/**
+ * The extension's state and lifetimes (after rust-analyzer's ctx.ts): the "SmartPlug" output
+ * channel, and the language client, which can be started, restarted and stopped while the
+ * extension lives. Two disposal scopes: the extension's (context.subscriptions) and one client's
+ * (disposed when that client stops or is replaced).
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { State, type LanguageClient } from 'vscode-languageclient/node';
+import { AppTypesWriter } from './intellisense/app-types-writer';
+import { createErrorHandler } from './server/error-handler';
+import { createLanguageClient } from './server/language-client';
+
+export class SmartPlugContext implements vscode.Disposable {
+  readonly log: vscode.LogOutputChannel;
+  private client: LanguageClient | undefined;
+  private clientScope: vscode.Disposable[] = [];
+  /** Start, restart and stop run one at a time, in order. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly extension: vscode.ExtensionContext) {
+    this.log = vscode.window.createOutputChannel('SmartPlug', { log: true });
+    extension.subscriptions.push(this.log, this);
+  }
+
+  /** Lives as long as the extension. */
+  pushExtCleanup(...disposables: vscode.Disposable[]): void {
+    this.extension.subscriptions.push(...disposables);
+  }
+
+  /** Lives as long as the current language client. */
+  pushClientCleanup(...disposables: vscode.Disposable[]): void {
+    this.clientScope.push(...disposables);
+  }
+
+  asAbsolutePath(relative: string): string {
+    return this.extension.asAbsolutePath(relative);
+  }
+
+  /** The running language client; started first when there is none, or when it gave up. */
+  ensureServer(): Promise<LanguageClient> {
+    return this.serialized(async () => {
+      if (this.client && this.client.state !== State.Stopped) return this.client;
+      await this.stopClient();
+      return this.startClient();
+    });
+  }
+
+  /** "SmartPlug: Restart Language Server", and the Restart button after the client gave up. */
+  restartServer(): Promise<LanguageClient> {
+    return this.serialized(async () => {
+      if (this.client) this.log.info('Restarting the SmartPlug language server.');
+      await this.stopClient();
+      return this.startClient();
+    });
+  }
+
+  get languageClient(): LanguageClient | undefined {
+    return this.client;
+  }
+
+  private async startClient(): Promise<LanguageClient> {
+    const client = createLanguageClient({
+      serverModule: this.asAbsolutePath(path.join('dist', 'server', 'main.js')),
+      log: this.log,
+      errorHandler: createErrorHandler({ restart: () => void this.restartServer(), showOutput: () => this.log.show() }),
+    });
+    this.client = client;
+    this.log.info('Starting the SmartPlug language server.');
+    try {
+      await client.start();
+    } catch (e) {
+      // Forget a client that never came up, so the next ensureServer() tries afresh.
+      this.client = undefined;
+      await client.dispose(2000).catch(() => undefined);
+      throw e;
+    }
+    this.pushClientCleanup(new AppTypesWriter(client, this.log));
+    return client;
+  }
+
+  private async stopClient(): Promise<void> {
+    for (const d of this.clientScope.splice(0).reverse()) d.dispose();
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    try {
+      await client.dispose(2000);
+    } catch (e) {
+      // A client that never started or already gave up has nothing left to stop.
+      this.log.debug(`Stopping the language server: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  private serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  dispose(): Promise<void> {
+    return this.serialized(() => this.stopClient());
+  }
+}

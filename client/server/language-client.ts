@@ -1,0 +1,37 @@
+/**
+ * The language client: starts `dist/server/main.js` in its own Node process over IPC (so parsing a
+ * file of many megabytes never blocks the editor) and sends it the JSON files and app.js files of
+ * the workspace; the server decides which are its own.
+ */
+import { LanguageClient, RevealOutputChannelOn, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type * as vscode from 'vscode';
+import { SERVER_NODE_FLAGS } from '../../server/node-flags';
+import { clientOutputChannel } from './client-log';
+import { documentSyncMiddleware } from './document-sync';
+
+export interface ClientSetup {
+  /** Absolute path of the bundled server, `<extension>/dist/server/main.js`. */
+  serverModule: string;
+  log: vscode.LogOutputChannel;
+  errorHandler: ErrorHandler;
+}
+
+export function createLanguageClient(setup: ClientSetup): LanguageClient {
+  const node = { module: setup.serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } };
+  const serverOptions: ServerOptions = { run: node, debug: node };
+  let client: LanguageClient | undefined;
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: [
+      { scheme: 'file', language: 'json' },
+      { scheme: 'file', language: 'jsonc' },
+      { scheme: 'file', pattern: '**/app.js' },
+    ],
+    outputChannel: clientOutputChannel(setup.log),
+    // Problems go to the Problems panel; the output is there for whoever asks (Show Output).
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    errorHandler: setup.errorHandler,
+    middleware: documentSyncMiddleware(() => client),
+  };
+  client = new LanguageClient('smartplug', 'SmartPlug Language Server', serverOptions, clientOptions);
+  return client;
+}

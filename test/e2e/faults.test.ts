@@ -1,0 +1,150 @@
+/**
+ * Faults a user may meet: the language server dies (it is restarted, the output says so, and
+ * diagnostics work again); a file of many megabytes (the editor stays responsive and other files'
+ * diagnostics still update); a workspace without apps (the extension stays inactive).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { NO_APPS_WORKSPACE, poll, sleep, Window } from './harness';
+import { shots, useSession } from './suite';
+
+/** A valid app.json of about `bytes` bytes: many inputs, all on one guide page, one misspelt at the end. */
+export function bigAppJson(bytes: number): string {
+  const inputs: string[] = [];
+  const names: string[] = [];
+  let size = 0;
+  for (let i = 0; size < bytes; i++) {
+    const name = `input_${i}`;
+    const entry = `    "${name}": {\n      "type": "number",\n      "name": "Input ${i}",\n      "description": "Input number ${i} of a generated app: a long description so that the file grows to many megabytes.",\n      "default": ${i}\n    }`;
+    inputs.push(entry);
+    names.push(name);
+    size += entry.length + 20 + name.length;
+  }
+  const fields = names.map((n) => `        "${n}"`);
+  fields[fields.length - 1] = fields[fields.length - 1].replace(/"$/, 'x"'); // "input_N" → "input_Nx": did you mean "input_N"?
+  return `{\n  "name": "Generated app",\n  "version": "1.0.0",\n  "description": "A generated app.json of many megabytes.",\n  "input": {\n${inputs.join(',\n')}\n  },\n  "guide": [\n    {\n      "id": "all",\n      "title": "All inputs",\n      "description": "Every input.",\n      "input_fields": [\n${fields.join(',\n')}\n      ]\n    }\n  ]\n}\n`;
+}
+
+describe('e2e: faults', function () {
+  this.timeout(150_000);
+  const session = useSession();
+  const win = () => session().samples;
+  const shot = shots(win, 'faults');
+
+  afterEach(async () => {
+    await win().revertAndCloseAll();
+  });
+
+  it('restarts a language server that was killed, says so in the SmartPlug output, and diagnostics work again', async () => {
+    const w = win();
+    const e2e = session().e2e;
+    // The server of this window (code-server's only window now), once it has answered.
+    await w.quickOpen('typo-light/app.json');
+    await w.waitForProblem((p) => /"timout", which is not an input/.test(p.message), 'unknown input "timout"');
+    const before = await poll('the language server process', () => {
+      const ls = e2e.languageServers();
+      return ls.length === 1 ? ls[0] : undefined;
+    });
+    process.kill(before.pid, 'SIGKILL');
+    const after = await poll('a new language server process', () => e2e.languageServers().find((p) => p.pid !== before.pid), 60_000);
+    assert.equal(after.ppid, before.ppid, 'restarted by the same extension host');
+
+    await w.runCommand('SmartPlug: Show Output');
+    await poll('the output to say the server is restarted', async () => /stopped unexpectedly; restarting it/.test(await w.outputText()), 30_000);
+    await shot('output-after-kill');
+
+    // Diagnostics work again: a new mistake in an app.json is reported.
+    await w.quickOpen('thermostat/app.json');
+    const at = Window.position(await w.editorText(), '"heater"', 1); // in the guide
+    await w.select(at.line, at.column, '"heater"'.length);
+    await w.page.keyboard.type('"heatr"');
+    const problems = await w.waitForProblem((p) => /"heatr", which is not an input; did you mean "heater"\?/.test(p.message), 'unknown input "heatr"');
+    assert.equal(problems.find((p) => /heatr/.test(p.message))!.line, at.line);
+    await shot('diagnostics-after-restart');
+  });
+
+  it('stays responsive with a 5 MB app.json open: typing shows at once and another file\'s diagnostics still update', async () => {
+    const w = win();
+    const dir = path.join(session().workspace, 'big-app');
+    const text = bigAppJson(5 * 1024 * 1024);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'app.json'), text);
+    try {
+      let t0 = Date.now();
+      await w.quickOpen('big-app/app.json');
+      const openMs = Date.now() - t0;
+      // Its one mistake, at the very end, is found.
+      const last = text.match(/"input_(\d+)x"/)!;
+      const problems = await w.waitForProblem((p) => p.message.includes(`${last[0]}, which is not an input; did you mean "input_${last[1]}"?`), 'the misspelt input at the end', false, 60_000);
+      const diagnosticsMs = Date.now() - t0;
+      assert.equal(problems.find((p) => p.message.includes(last[0]))!.line, Window.position(text, last[0]).line);
+      await shot('big-file-diagnostics');
+
+      // Typing: each character shows in the editor while the server re-checks 5 MB after each one.
+      await w.goTo(4, 19); // "description": "|A generated…
+      const echo: number[] = [];
+      for (const ch of 'Typed ') {
+        t0 = Date.now();
+        await w.page.keyboard.type(ch);
+        await poll('the typed character', async () => (await w.visibleLines()).some((l) => l.includes(`"description": "${'Typed '.slice(0, echo.length + 1)}A generated`)), 10_000, 10);
+        echo.push(Date.now() - t0);
+      }
+      await shot('big-file-typed');
+
+      // Meanwhile another file's diagnostics still update.
+      t0 = Date.now();
+      await w.quickOpen('thermostat/app.json');
+      const at = Window.position(await w.editorText(), '"sensor"', 1);
+      await w.select(at.line, at.column, '"sensor"'.length);
+      await w.page.keyboard.type('"sensr"');
+      t0 = Date.now();
+      await w.waitForProblem((p) => /"sensr", which is not an input/.test(p.message), 'unknown input "sensr"', false, 30_000);
+      const otherMs = Date.now() - t0;
+      await shot('other-file-diagnostics');
+      const figures = { fileMB: +(text.length / 1048576).toFixed(1), openMs, diagnosticsMs, echoMs: echo, maxEchoMs: Math.max(...echo), otherFileDiagnosticsMs: otherMs };
+      session().e2e.log(`5 MB app.json: ${JSON.stringify(figures)}`);
+      assert.ok(figures.maxEchoMs < 3000, `a typed character took ${figures.maxEchoMs} ms to show`);
+      assert.ok(otherMs < 15_000, `another file's diagnostics took ${otherMs} ms`);
+    } finally {
+      await w.revertAndCloseAll();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stays inactive in a workspace without apps', async () => {
+    const e2e = session().e2e;
+    // Control: in the samples window the extension runs.
+    const running = async (w: Window, shotName: string) => {
+      await w.runCommand('Developer: Show Running Extensions');
+      await w.waitFor('.runtime-extensions-editor .monaco-list-row');
+      // The list is virtual: a tall window shows every row at once.
+      await w.page.setViewportSize({ width: 1400, height: 3000 });
+      await sleep(500);
+      const names = await w.page.locator('.runtime-extensions-editor .monaco-list-row .name').allInnerTexts();
+      await w.page.setViewportSize({ width: 1400, height: 900 });
+      await w.screenshot(`faults-${shotName}`);
+      await w.revertAndCloseAll();
+      return names.map((n) => n.trim());
+    };
+    const inSamples = await running(win(), 'running-extensions-samples');
+    assert.ok(inSamples.includes('SmartPlug Apps IDE'), JSON.stringify(inSamples));
+    const servers = e2e.languageServers().length;
+
+    const empty = await e2e.open(e2e.copyWorkspace(NO_APPS_WORKSPACE));
+    try {
+      // Wait for the startup activations to be over: the window's own extensions are running.
+      await sleep(3000);
+      const inEmpty = await running(empty, 'running-extensions-no-apps');
+      assert.ok(inEmpty.length >= 3, `the list looks empty: ${JSON.stringify(inEmpty)}`);
+      assert.ok(!inEmpty.includes('SmartPlug Apps IDE'), JSON.stringify(inEmpty));
+      // Opening a JSON file there starts no language server either.
+      await empty.quickOpen('notes.json');
+      await sleep(3000);
+      assert.equal(e2e.languageServers().length, servers, 'a language server started for a workspace without apps');
+      await empty.screenshot('faults-no-apps-json-open');
+    } finally {
+      await empty.close();
+    }
+  });
+});

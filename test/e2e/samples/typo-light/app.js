@@ -1,0 +1,3 @@
+function installed() {
+  log.info(`lamp on for ${settings.timeout} minutes`);
+}

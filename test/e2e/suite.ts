@@ -1,0 +1,75 @@
+/**
+ * The session the e2e test files share: one code-server, one browser and one window on a copy of
+ * the sample workspace (test/e2e/samples), started by the first `before` that asks for it and
+ * stopped after the whole mocha run (a root-level `after` hook, registered when this module loads).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { E2E, RESULTS, SAMPLE_WORKSPACE, type Window } from './harness';
+
+export interface Session {
+  e2e: E2E;
+  /** The window on the copy of test/e2e/samples. */
+  samples: Window;
+  /** Where that copy is. */
+  workspace: string;
+}
+
+let started: Promise<Session> | undefined;
+
+async function startSession(): Promise<Session> {
+  // This run's artifacts only.
+  fs.rmSync(RESULTS, { recursive: true, force: true });
+  const extensionFolder = process.env.SMARTPLUG_E2E_EXTENSION_FOLDER; // an unpacked extension, for working on the harness
+  const e2e = await E2E.start(extensionFolder ? { extensionFolder } : {});
+  try {
+    const workspace = e2e.copyWorkspace(SAMPLE_WORKSPACE);
+    const samples = await e2e.open(workspace);
+    await samples.screenshot('00-workbench');
+    return { e2e, samples, workspace };
+  } catch (e) {
+    await e2e.stop();
+    throw e;
+  }
+}
+
+/** Registers a `before` that gives the describe block the shared session; returns its getter. */
+export function useSession(): () => Session {
+  let session: Session | undefined;
+  before(async function () {
+    this.timeout(180_000);
+    started ??= startSession();
+    session = await started;
+  });
+  // What the screen showed when a test failed: a screenshot of every window.
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed' || !session) return;
+    const name = this.currentTest.title.slice(0, 60);
+    for (const [i, w] of session.e2e.windows.entries()) await w.screenshot(`FAILED-${name}${i ? `-window${i + 1}` : ''}`).catch(() => {});
+  });
+  return () => {
+    if (!session) throw new Error('the e2e session did not start (see the first failure)');
+    return session;
+  };
+}
+
+after(async function () {
+  this.timeout(60_000);
+  if (!started) return;
+  const s = await started.catch(() => undefined);
+  await s?.e2e.stop();
+});
+
+/** Screenshots named "<NN>-<prefix>-<step>.png" (NN: the order they were taken in). */
+export function shots(win: () => Window, prefix: string): (step: string) => Promise<string> {
+  return (step) => win().screenshot(`${prefix}-${step}`);
+}
+
+/** Removes a file or folder in the workspace copy (a test's leftovers). */
+export function remove(p: string): void {
+  fs.rmSync(p, { recursive: true, force: true });
+}
+
+export function inWorkspace(s: Session, ...parts: string[]): string {
+  return path.join(s.workspace, ...parts);
+}

@@ -1,0 +1,73 @@
+/**
+ * Scenario tests in VS Code's Testing view: the thermostat app of test/e2e/samples has one
+ * scenario that passes and one broken on purpose; running them shows one passed and one failed,
+ * and the failure opens at the failing step with its message and an Expected/Actual diff.
+ */
+import * as assert from 'node:assert/strict';
+import { poll, sleep } from './harness';
+import { shots, useSession } from './suite';
+
+describe('e2e: scenario tests in the Testing view', function () {
+  this.timeout(120_000);
+  const session = useSession();
+  const win = () => session().samples;
+  const shot = shots(win, 'testing');
+
+  after(async () => {
+    await win().revertAndCloseAll();
+  });
+
+  /** The scenarios' rows (the tree's third level: app, file, scenario). */
+  const scenarioRows = () => win().page.locator('.test-explorer .monaco-list-row[aria-level="3"]').evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? ''));
+  const explorerRows = () => win().page.locator('.test-explorer .monaco-list-row').evaluateAll((rs) => rs.map((r) => r.getAttribute('aria-label') ?? ''));
+
+  it('runs an app\'s scenarios: one passes, the broken one fails with expected and actual at its step', async () => {
+    const w = win();
+    const page = w.page;
+    await w.runCommand('Testing: Focus on Test Explorer View');
+    await w.waitFor('.test-explorer .monaco-list-row', /thermostat/);
+    assert.ok((await explorerRows()).some((l) => /^thermostat \(Not yet run\)/.test(l)), JSON.stringify(await explorerRows()));
+    await shot('explorer');
+
+    await w.runCommand('Test: Run All Tests');
+    await poll('the run to end', async () => (await explorerRows()).some((l) => /^thermostat \((Passed|Failed)\)/.test(l)), 60_000);
+    // Open every app and file in the tree to see each scenario.
+    for (let i = 0; i < 20; i++) {
+      const collapsed = page.locator('.test-explorer .monaco-list-row[aria-expanded="false"]');
+      if ((await collapsed.count()) === 0) break;
+      await collapsed.first().locator('.monaco-tl-twistie').click();
+      await sleep(200);
+    }
+    const rows = await poll('the scenarios in the tree', async () => {
+      const r = await explorerRows();
+      return r.some((l) => l.startsWith('cold room')) && r.some((l) => l.startsWith('warm room')) ? r : undefined;
+    });
+    assert.ok(rows.some((l) => /^thermostat \(Failed\)/.test(l)), JSON.stringify(rows));
+    assert.ok(rows.some((l) => /^cold room: the heater goes on \(Passed\)/.test(l)), JSON.stringify(rows));
+    assert.ok(rows.some((l) => /^warm room: the heater stays on \(broken on purpose\) \(Failed\)/.test(l)), JSON.stringify(rows));
+    // The broken one is the only failure (a new app made by "SmartPlug: New App" may be there, and passes).
+    const failed = rows.filter((l) => /\(Failed\)/.test(l) && !/^(thermostat|tests\/thermostat\.scenario\.json) /.test(l));
+    assert.deepEqual(failed.map((l) => l.replace(/\s*\(Failed\).*/, '')), ['warm room: the heater stays on (broken on purpose)']);
+    const summary = (await page.locator('.test-explorer .result-summary').innerText()).replace(/\s+/g, ' ').trim(); // "5/6 641ms"
+    const scenarios = (await scenarioRows()).filter((l) => /\((Passed|Failed)\)/.test(l));
+    assert.match(summary, new RegExp(`^${scenarios.length - 1}\\s*/\\s*${scenarios.length}(\\s|$)`), `summary ${summary}, rows ${JSON.stringify(rows)}`);
+    await w.waitFor('.test-explorer .monaco-list-row .codicon-testing-passed-icon');
+    await w.waitFor('.test-explorer .monaco-list-row .codicon-testing-failed-icon');
+    await shot('ran');
+
+    // The failure: double-click opens the scenario file at the failing step, with the peek.
+    await page.locator('.test-explorer .monaco-list-row').filter({ hasText: 'warm room' }).first().dblclick();
+    const peek = await w.waitFor('.peekview-widget', /heater\.switch/);
+    await w.waitForActiveEditor('thermostat/tests/thermostat.scenario.json');
+    assert.match(await peek.locator('.head').innerText(), /attributes: heater\.switch is "off", expected "on"/);
+    const expected = await peek.locator('.monaco-diff-editor .editor.original .view-lines').innerText();
+    const actual = await peek.locator('.monaco-diff-editor .editor.modified .view-lines').innerText();
+    assert.match(expected.replace(/\u00a0/g, ' '), /"heater\.switch": "on"/);
+    assert.match(actual.replace(/\u00a0/g, ' '), /"heater\.switch": "off"/);
+    assert.match(await peek.innerText(), /Expected[\s\S]*Actual/);
+    // At the failing expect step (line 18 of the scenario file), where the cursor is put.
+    assert.match(await page.locator('.statusbar-item[id="status.editor.selection"]').innerText(), /Ln 18,/);
+    await shot('failure-peek');
+    await w.escape();
+  });
+});
