@@ -17,21 +17,14 @@ export function parseValidJsonTree(text: string): Node | undefined {
   return parseValidJson(text)?.root;
 }
 
-/**
- * The tree, and the key nodes that repeat an earlier key of their object (found while building),
- * in the order a walk of the tree would report them: object by object, each in the order written.
- */
+/** The tree, and the key nodes that repeat an earlier key of their object (found while building). */
 export function parseValidJson(text: string): { root: Node; duplicateKeys: Node[] } | undefined {
   const p = new FastParser(text);
   try {
     p.ws();
     const root = p.value(undefined);
     p.ws();
-    if (p.i !== text.length) return undefined;
-    // Found as each key is read, so an inner object's duplicates come before those of an object
-    // enclosing it; ordered by their object (a stable sort keeps the written order within one).
-    const duplicateKeys = p.duplicates.length > 1 ? p.duplicates.sort((a, b) => a.parent!.parent!.offset - b.parent!.parent!.offset) : p.duplicates;
-    return { root, duplicateKeys };
+    return p.i === text.length ? { root, duplicateKeys: p.duplicates } : undefined;
   } catch (e) {
     if (e === GIVE_UP) return undefined;
     throw e;

@@ -171,7 +171,7 @@ function readInput(name: string, node: JsonNode, location: InputLocation, report
       continue;
     }
     const value = readParameter(name, type, param, valueNode, report);
-    // The table's name is the same text as the key, already interned as a property name.
+    // Stored under the table's name (the same text): a constant, so no lookup of the key read from the text.
     if (value !== undefined) spec[param.name] = value;
   }
   for (const p of known.list) {
