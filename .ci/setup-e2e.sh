@@ -22,6 +22,8 @@ say() { printf '[setup-e2e %3ds] %s\n' "$((SECONDS - start))" "$*"; }
 
 export DEBIAN_FRONTEND=noninteractive
 export npm_config_audit=false npm_config_fund=false npm_config_update_notifier=false
+# Native modules build against the installed Node's headers, never downloaded ones (no internet).
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/common.gypi ]; then export npm_config_nodedir=/usr; fi
 
 # 1. Debian packages: the browser, what kerberos and node-pty build with, and rg for @vscode/ripgrep.
 missing=()

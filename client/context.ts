@@ -67,8 +67,10 @@ export class SmartPlugContext implements vscode.Disposable {
     });
     this.client = client;
     this.log.info('Starting the SmartPlug language server.');
+    const started = Date.now();
     try {
       await client.start();
+      this.log.info(`The SmartPlug language server is ready (${Date.now() - started} ms).`);
     } catch (e) {
       // Forget a client that never came up, so the next ensureServer() tries afresh.
       this.client = undefined;

@@ -38,6 +38,9 @@ import { parseDocument, type ParsedDocument } from './service/parsed-document';
 import { validateDocument } from './service/validation';
 import { toDiagnostic, uriToPath } from './lsp-convert';
 
+/** Characters beyond which a document is checked only after a pause in the typing. */
+const LARGE_DOCUMENT = 256 * 1024;
+
 /**
  * The language server: wires the LSP connection to the protocol-free service in service/ and
  * features/. Handlers only look the document up and translate; the work is done elsewhere.
@@ -46,7 +49,7 @@ export class SmartPlugServer {
   private readonly documents = new TextDocuments(TextDocument);
   /** One parse per document version, shared by every feature. */
   private readonly parsed = new Map<string, ParsedDocument>();
-  private readonly pendingValidation = new Map<string, NodeJS.Immediate>();
+  private readonly pendingValidation = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly connection: Connection) {}
 
@@ -71,7 +74,7 @@ export class SmartPlugServer {
     documents.onDidClose((e) => {
       this.parsed.delete(e.document.uri);
       const pending = this.pendingValidation.get(e.document.uri);
-      if (pending) clearImmediate(pending);
+      if (pending) clearTimeout(pending);
       this.pendingValidation.delete(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
@@ -180,16 +183,21 @@ export class SmartPlugServer {
     return parsed;
   }
 
-  /** Typing fast yields many versions: validate only the newest, once the queue is clear. */
+  /**
+   * Typing fast yields many versions: validate only the newest. A large document (hundreds of ms
+   * to check) waits for a pause in the typing, so every keystroke does not queue a full check and
+   * requests about other files are answered in between.
+   */
   private scheduleValidation(doc: TextDocument): void {
     const previous = this.pendingValidation.get(doc.uri);
-    if (previous) clearImmediate(previous);
+    if (previous) clearTimeout(previous);
+    const delay = doc.getText().length > LARGE_DOCUMENT ? 300 : 0;
     this.pendingValidation.set(
       doc.uri,
-      setImmediate(() => {
+      setTimeout(() => {
         this.pendingValidation.delete(doc.uri);
         this.validate(doc.uri);
-      }),
+      }, delay),
     );
   }
 

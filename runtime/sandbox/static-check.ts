@@ -1,4 +1,5 @@
 import { allCapabilities } from '../devices/capabilities';
+import type { ParamSpec } from '../devices/types';
 import { didYouMean } from '../suggest';
 import type { SourceProblem } from '../errors';
 import { AstNode, parseScript, positionOf, topLevelFunctions, walk } from './script-ast';
@@ -40,18 +41,37 @@ function boundNames(pattern: AstNode | null | undefined, out: AstNode[] = []): A
 const COMMAND_VALUE: Record<string, string> = { on: 'on', off: 'off', lock: 'locked', unlock: 'unlocked', open: 'open', close: 'closed' };
 
 let commandAttributes: Map<string, Set<string>> | undefined;
-/** Which attributes each command may change, from the capability catalogue. */
+
+/** An argument a command accepts, to see what it changes. */
+function sampleArgument(p: ParamSpec): unknown {
+  if (p.kind === 'number') return p.min !== undefined && p.max !== undefined ? Math.round((p.min + p.max) / 2) : 50;
+  if (p.kind === 'enum') return p.values?.[p.values.length - 1];
+  if (p.kind === 'object') return Object.fromEntries((p.fields ?? []).map((f) => [f.name, sampleArgument(f)]));
+  return 'x';
+}
+
+/**
+ * Which attributes each command changes: asked of the catalogue itself, by applying the command to
+ * a device that has every attribute at its initial value (so setLevel's effect on switch shows,
+ * and a thermostat's off() is not taken to change its temperature).
+ */
 function attributesChangedBy(command: string): Set<string> | undefined {
   if (!commandAttributes) {
     commandAttributes = new Map();
-    for (const cap of allCapabilities()) {
+    const caps = allCapabilities();
+    const initial = new Map(caps.flatMap((c) => c.attributes.map((a) => [a.name, a.initial] as const)));
+    const view = { value: (attribute: string) => initial.get(attribute) };
+    for (const cap of caps) {
       for (const cmd of cap.commands) {
         const set = commandAttributes.get(cmd.name) ?? new Set<string>();
-        for (const a of cap.attributes) set.add(a.name);
+        try {
+          for (const change of cap.apply(cmd.name, cmd.params.filter((p) => !p.optional).map(sampleArgument), view)) set.add(change.attribute);
+        } catch {
+          for (const a of cap.attributes) set.add(a.name);
+        }
         commandAttributes.set(cmd.name, set);
       }
     }
-    commandAttributes.get('setLevel')?.add('switch');
   }
   return commandAttributes.get(command);
 }

@@ -13,6 +13,10 @@
  *   SMARTPLUG_E2E_CHROMIUM    the browser (default /usr/bin/chromium)
  *   SMARTPLUG_E2E_VSIX        the package to install (default smartplug-apps-ide.vsix at the repo root)
  *   SMARTPLUG_E2E_KEEP=1      keep the temporary folders (user data, logs, workspace) after the run
+ *   SMARTPLUG_E2E_TIMEOUT     the default wait, in ms (30000)
+ *   SMARTPLUG_E2E_EXTENSION_FOLDER  (suite.ts) an unpacked extension folder instead of the .vsix
+ *
+ * Artifacts go to test-results/e2e/: NN-name.png screenshots, code-server.log, VS Code's logs.
  */
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
@@ -103,6 +107,13 @@ export function ensureVsix(log: (s: string) => void = () => {}): string {
   const r = spawnSync('npm', ['run', 'package'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, npm_config_update_notifier: 'false' } });
   if (r.status !== 0) throw new SetupError(`npm run package failed (exit ${r.status}):\n${r.stdout}\n${r.stderr}`);
   return VSIX;
+}
+
+/** "code-server 4.100.0 (VS Code 1.100.0)". */
+export function editorVersion(): string {
+  const out = spawnSync(CODE_SERVER, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+  const m = /^(\S+) \S+ with Code (\S+)/.exec(out.trim());
+  return m ? `code-server ${m[1]} (VS Code ${m[2]})` : `code-server ${out.trim()}`;
 }
 
 export function freePort(): Promise<number> {
@@ -424,17 +435,23 @@ export class Window {
     await this.focusEditorArea();
     await this.page.keyboard.press('Control+P');
     await this.quickInputType(relPath);
-    // The row for this file: its label is the name, its description the folder it is in.
-    const index = await poll(`Quick Open to list ${relPath}`, async () => {
+    // The row for this file: its label is the name, its description the folder it is in. The list
+    // is redrawn as results come in (recently opened, then file results): find it again and retry
+    // when a row goes away under the click.
+    await poll(`Quick Open to list ${relPath} and take the click`, async () => {
       const rows = await this.quickInputRows().evaluateAll((rs) => rs.map((r) => ({
         name: r.querySelector('.label-name')?.textContent?.trim() ?? '',
         description: r.querySelector('.label-description')?.textContent?.trim() ?? '',
-        index: Number(r.getAttribute('data-index')),
+        index: r.getAttribute('data-index'),
+        label: r.getAttribute('aria-label') ?? '',
       })));
       const hit = rows.find((r) => r.name === base && (dir === '.' || r.description === dir || r.description.endsWith(`/${dir}`) || r.description.endsWith(dir)));
-      return hit ? hit.index + 1 : undefined;
+      if (!hit) return false;
+      await sleep(100);
+      // Both the place and the label: a row redrawn with another file there is not clicked.
+      await this.page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[data-index="${hit.index}"][aria-label=${JSON.stringify(hit.label)}]`).click({ timeout: 2000 });
+      return true;
     });
-    await this.page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[data-index="${index - 1}"]`).click();
     await this.waitForActiveEditor(relPath);
   }
 

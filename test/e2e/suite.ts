@@ -33,8 +33,14 @@ async function startSession(): Promise<Session> {
   }
 }
 
+export interface SessionGetter {
+  (): Session;
+  /** The session, or undefined when it did not start (for cleanup hooks: the first failure says why). */
+  peek(): Session | undefined;
+}
+
 /** Registers a `before` that gives the describe block the shared session; returns its getter. */
-export function useSession(): () => Session {
+export function useSession(): SessionGetter {
   let session: Session | undefined;
   before(async function () {
     this.timeout(180_000);
@@ -47,10 +53,11 @@ export function useSession(): () => Session {
     const name = this.currentTest.title.slice(0, 60);
     for (const [i, w] of session.e2e.windows.entries()) await w.screenshot(`FAILED-${name}${i ? `-window${i + 1}` : ''}`).catch(() => {});
   });
-  return () => {
+  const get = () => {
     if (!session) throw new Error('the e2e session did not start (see the first failure)');
     return session;
   };
+  return Object.assign(get, { peek: () => session });
 }
 
 after(async function () {
@@ -65,11 +72,10 @@ export function shots(win: () => Window, prefix: string): (step: string) => Prom
   return (step) => win().screenshot(`${prefix}-${step}`);
 }
 
-/** Removes a file or folder in the workspace copy (a test's leftovers). */
-export function remove(p: string): void {
-  fs.rmSync(p, { recursive: true, force: true });
-}
-
-export function inWorkspace(s: Session, ...parts: string[]): string {
-  return path.join(s.workspace, ...parts);
+/**
+ * Puts a sample app back as it is in test/e2e/samples (after a test whose edits VS Code saved,
+ * e.g. a rename's changes to files that were not open: files.refactoring.autoSave).
+ */
+export function restoreSample(s: Session, app: string): void {
+  fs.cpSync(path.join(SAMPLE_WORKSPACE, app), path.join(s.workspace, app), { recursive: true, force: true });
 }

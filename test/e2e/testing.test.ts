@@ -14,7 +14,7 @@ describe('e2e: scenario tests in the Testing view', function () {
   const shot = shots(win, 'testing');
 
   after(async () => {
-    await win().revertAndCloseAll();
+    await session.peek()?.samples.revertAndCloseAll();
   });
 
   /** The scenarios' rows (the tree's third level: app, file, scenario). */
