@@ -3,6 +3,7 @@
  * Exit status 1 when a target is missed.
  */
 import { execFileSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../server/node-flags';
@@ -16,8 +17,22 @@ async function main(): Promise<void> {
   // The language server's figures are taken in a process configured as the server is.
   const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, 'language.js')], { encoding: 'utf8', maxBuffer: 1 << 24 });
   rows.push(...(JSON.parse(out) as Row[]));
+  sizes(rows);
+  process.stdout.write('(the figures measured in a real VS Code come from `npm run bench:editor`, which needs .ci/setup-e2e.sh)\n\n');
   printTable(rows, (s) => process.stdout.write(s));
   if (rows.some((r) => r.ok === false)) process.exitCode = 1;
+}
+
+/** What the extension weighs: the .vsix (built by `npm run package`, which this script runs first) and each bundle. */
+function sizes(rows: Row[]): void {
+  const root = path.resolve(__dirname, '..', '..');
+  const kb = (file: string) => `${(statSync(file).size / 1024).toFixed(0)} KB`;
+  const vsix = path.join(root, 'smartplug-apps-ide.vsix');
+  if (existsSync(vsix)) rows.push({ figure: '.vsix size', value: kb(vsix), target: '< 3 MB', ok: statSync(vsix).size < 3 * 1024 * 1024 });
+  for (const [name, file] of [['client', 'client/extension.js'], ['language server', 'server/main.js'], ['runtime CLI', 'runtime/cli.js'], ['runtime worker', 'runtime/worker.js']]) {
+    const full = path.join(root, 'dist', file);
+    if (existsSync(full)) rows.push({ figure: `bundle: ${name} (dist/${file})`, value: kb(full), target: '' });
+  }
 }
 
 void main();
