@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseTree } from 'jsonc-parser';
 import {
   CodeActionKind,
   type Connection,
@@ -7,7 +10,8 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { pathToFileURL } from 'node:url';
+import { parseAppJson } from '../runtime/app/parse-app-json';
+import { indexAppJson } from './features/app-index';
 import { codeActions } from './features/code-actions';
 import { doComplete } from './features/completion';
 import type { FeatureContext } from './features/context';
@@ -25,18 +29,14 @@ import {
   scriptRename,
 } from './features/navigation';
 import { scriptProblems } from './features/script-diagnostics';
+import { documentSymbols } from './features/symbols';
+import { toDiagnostic, uriToPath } from './lsp-convert';
 import { AppTypesRequest, ValidateFilesRequest } from './protocol';
 import { apiDeclaration } from './service/api-declaration';
-import { settingsDeclaration } from './service/settings-types';
-import { parseAppJson } from '../runtime/app/parse-app-json';
-import { indexAppJson } from './features/app-index';
-import { parseTree } from 'jsonc-parser';
-import * as path from 'node:path';
-import { documentSymbols } from './features/symbols';
 import { documentKind } from './service/document-kind';
 import { parseDocument, type ParsedDocument } from './service/parsed-document';
+import { settingsDeclaration } from './service/settings-types';
 import { validateDocument } from './service/validation';
-import { toDiagnostic, uriToPath } from './lsp-convert';
 
 /** Characters beyond which a document is checked only after a pause in the typing. */
 const LARGE_DOCUMENT = 256 * 1024;
