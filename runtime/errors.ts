@@ -41,6 +41,12 @@ export function formatProblem(p: SourceProblem): string {
   return `${where}: ${p.severity}: ${p.message}${fix} [${p.code}]`;
 }
 
+/** A problem's message followed by how to fix it, as editors and `smartplug validate` show it. */
+export function withFix(p: Pick<SourceProblem, 'message' | 'fix'>): string {
+  if (!p.fix) return p.message;
+  return /[.?!:]$/.test(p.message) ? `${p.message} Fix: ${p.fix}` : `${p.message}. Fix: ${p.fix}`;
+}
+
 export function hasErrors(problems: readonly SourceProblem[]): boolean {
   return problems.some((p) => p.severity === 'error');
 }

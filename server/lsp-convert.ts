@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Diagnostic, DiagnosticSeverity, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SourceProblem } from '../runtime/errors';
+import { withFix, type SourceProblem } from '../runtime/errors';
 
 /** Between our problems and LSP's diagnostics; positions come from exact offsets where known. */
 export function uriToPath(uri: string): string {
@@ -56,8 +56,3 @@ export function replacementOf(p: SourceProblem): string | undefined {
   return undefined;
 }
 
-/** The message and, after it, how to fix it: every diagnostic says what to do. */
-export function withFix(p: SourceProblem): string {
-  if (!p.fix) return p.message;
-  return /[.?!:]$/.test(p.message) ? `${p.message} Fix: ${p.fix}` : `${p.message}. Fix: ${p.fix}`;
-}

@@ -121,9 +121,8 @@ export class SmartPlugServer {
       const document = TextDocument.create(uri, 'json', 0, text);
       let problems;
       if (path.basename(filePath) === 'app.js') {
-        const jsonText = this.readFile(path.join(path.dirname(filePath), 'app.json'));
-        if (jsonText === undefined) continue;
-        problems = scriptProblems(filePath, text, indexAppJson(parseTree(jsonText)));
+        problems = this.appScriptProblems(filePath, text);
+        if (!problems) continue;
       } else {
         const kind = documentKind(filePath, text);
         if (!kind) continue;
@@ -220,9 +219,14 @@ export class SmartPlugServer {
     }
   }
 
-  private validateScript(doc: TextDocument, scriptPath: string): void {
+  /** app.js's settings.X checked against the app.json beside it; undefined when there is none. */
+  private appScriptProblems(scriptPath: string, script: string) {
     const jsonText = this.readFile(path.join(path.dirname(scriptPath), 'app.json'));
-    const problems = jsonText === undefined ? [] : scriptProblems(scriptPath, doc.getText(), indexAppJson(parseTree(jsonText)));
+    return jsonText === undefined ? undefined : scriptProblems(scriptPath, script, indexAppJson(parseTree(jsonText)));
+  }
+
+  private validateScript(doc: TextDocument, scriptPath: string): void {
+    const problems = this.appScriptProblems(scriptPath, doc.getText()) ?? [];
     void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: problems.map((p) => toDiagnostic(doc, p)) });
   }
 }

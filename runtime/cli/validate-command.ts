@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
-import { lineColumnAt, type SourceProblem } from '../errors';
+import { lineColumnAt, withFix, type SourceProblem } from '../errors';
 import { documentKind } from '../../server/service/document-kind';
 import { parseDocument } from '../../server/service/parsed-document';
 import { validateDocument } from '../../server/service/validation';
@@ -58,8 +58,7 @@ export function validateCommand(o: ValidateOptions): number {
 function toRecord(text: string, p: SourceProblem): ValidationRecord {
   const start = p.offset !== undefined ? lineColumnAt(text, p.offset) : { line: Math.max(1, p.line), column: Math.max(1, p.column) };
   const end = p.offset !== undefined ? lineColumnAt(text, p.offset + (p.length ?? 0)) : start;
-  const message = p.fix ? (/[.?!:]$/.test(p.message) ? `${p.message} Fix: ${p.fix}` : `${p.message}. Fix: ${p.fix}`) : p.message;
-  return { file: p.file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity: p.severity, code: p.code, message };
+  return { file: p.file, line: start.line, column: start.column, endLine: end.line, endColumn: end.column, severity: p.severity, code: p.code, message: withFix(p) };
 }
 
 const SKIP = new Set(['node_modules', '.git', 'dist']);

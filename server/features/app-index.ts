@@ -1,4 +1,5 @@
 import type { Node } from 'jsonc-parser';
+import { propertyValue } from '../../runtime/app/json-tree';
 
 /** A name as written in app.json: the string node, and the range of the name inside its quotes. */
 export interface NameNode {
@@ -16,10 +17,9 @@ export interface AppJsonIndex {
   readonly references: (NameNode & { readonly owner: 'guide' | 'repeat'; readonly ownerName: string })[];
 }
 
+/** The value of a property of an object node (the last one, as JSON readers take it). */
 function child(node: Node | undefined, key: string): Node | undefined {
-  if (node?.type !== 'object') return undefined;
-  const prop = node.children?.find((p) => p.children?.[0]?.value === key);
-  return prop?.children?.[1];
+  return node ? propertyValue(node, key) : undefined;
 }
 
 function nameNode(node: Node): NameNode | undefined {

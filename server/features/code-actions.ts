@@ -1,4 +1,5 @@
 import type { Node } from 'jsonc-parser';
+import { propertyValue } from '../../runtime/app/json-tree';
 import { CodeAction, CodeActionKind, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument } from '../service/parsed-document';
@@ -50,8 +51,9 @@ function nameInRange(doc: TextDocument, range: Range): string | undefined {
   }
 }
 
+/** The value of a property of an object node (the last one, as JSON readers take it). */
 function child(node: Node | undefined, key: string): Node | undefined {
-  return node?.type === 'object' ? node.children?.find((p) => p.children?.[0]?.value === key)?.children?.[1] : undefined;
+  return node ? propertyValue(node, key) : undefined;
 }
 
 /** Indentation of the line an offset is on, and the unit one level deeper adds. */
