@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { AppTypesWriter } from './intellisense/app-types-writer';
 import { createErrorHandler } from './server/error-handler';
+import { onJsonServiceChange } from './server/json-service';
 import { createLanguageClient } from './server/language-client';
 
 export class SmartPlugContext implements vscode.Disposable {
@@ -77,7 +78,13 @@ export class SmartPlugContext implements vscode.Disposable {
       await client.dispose(2000).catch(() => undefined);
       throw e;
     }
-    this.pushClientCleanup(new AppTypesWriter(client, this.log));
+    this.pushClientCleanup(
+      new AppTypesWriter(client, this.log),
+      onJsonServiceChange(() => {
+        this.log.info("VS Code's JSON validation was switched on or off: restarting the language server to follow it.");
+        void this.restartServer();
+      }),
+    );
     return client;
   }
 

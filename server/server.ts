@@ -5,6 +5,7 @@ import { parseTree } from 'jsonc-parser';
 import {
   CodeActionKind,
   type Connection,
+  type Diagnostic,
   type InitializeResult,
   TextDocuments,
   TextDocumentSyncKind,
@@ -31,12 +32,12 @@ import {
 import { scriptProblems } from './features/script-diagnostics';
 import { documentSymbols } from './features/symbols';
 import { toDiagnostic, uriToPath } from './lsp-convert';
-import { AppTypesRequest, ValidateFilesRequest } from './protocol';
+import { AppTypesRequest, initializationOptionsOf, ValidateFilesRequest } from './protocol';
 import { apiDeclaration } from './service/api-declaration';
 import { documentKind } from './service/document-kind';
 import { parseDocument, type ParsedDocument } from './service/parsed-document';
 import { settingsDeclaration } from './service/settings-types';
-import { validateDocument } from './service/validation';
+import { problemsBehindEditorSchema, type SchemaLayer, validateDocument } from './service/validation';
 
 /** Characters beyond which a document is checked only after a pause in the typing. */
 const LARGE_DOCUMENT = 256 * 1024;
@@ -50,25 +51,33 @@ export class SmartPlugServer {
   /** One parse per document version, shared by every feature. */
   private readonly parsed = new Map<string, ParsedDocument>();
   private readonly pendingValidation = new Map<string, NodeJS.Timeout>();
+  /** Who reports schema errors, and who completes and hovers from the schemas: set by the client at initialize (see SmartPlugInitializationOptions). */
+  private validationLayer: SchemaLayer = 'server';
+  private schemaLayer: SchemaLayer = 'server';
 
   constructor(private readonly connection: Connection) {}
 
   start(): void {
     const { connection, documents } = this;
-    connection.onInitialize((): InitializeResult => ({
-      capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
-        completionProvider: { triggerCharacters: ['"', ':', ' '], resolveProvider: false },
-        hoverProvider: true,
-        definitionProvider: true,
-        referencesProvider: true,
-        renameProvider: { prepareProvider: true },
-        documentSymbolProvider: true,
-        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
-        documentFormattingProvider: true,
-      },
-      serverInfo: { name: 'smartplug-language-server', version: '0.1.0' },
-    }));
+    connection.onInitialize((params): InitializeResult => {
+      const options = initializationOptionsOf(params.initializationOptions);
+      this.validationLayer = options.editorValidatesSchemas ? 'editor' : 'server';
+      this.schemaLayer = options.editorOffersSchemaItems ? 'editor' : 'server';
+      return {
+        capabilities: {
+          textDocumentSync: TextDocumentSyncKind.Incremental,
+          completionProvider: { triggerCharacters: ['"', ':', ' '], resolveProvider: false },
+          hoverProvider: true,
+          definitionProvider: true,
+          referencesProvider: true,
+          renameProvider: { prepareProvider: true },
+          documentSymbolProvider: true,
+          codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+          documentFormattingProvider: true,
+        },
+        serverInfo: { name: 'smartplug-language-server', version: '0.1.0' },
+      };
+    });
     documents.onDidOpen((e) => this.scheduleValidation(e.document));
     documents.onDidChangeContent((e) => this.scheduleValidation(e.document));
     documents.onDidClose((e) => {
@@ -96,7 +105,7 @@ export class SmartPlugServer {
     connection.onDocumentSymbol((p) => this.withDocument(p.textDocument.uri, (parsed) => documentSymbols(parsed)) ?? null);
     connection.onCodeAction((p) =>
       this.withScript(p.textDocument.uri, (_pair, ctx) => codeActions(undefined, p.range, p.context.diagnostics, ctx)) ??
-      this.withDocument(p.textDocument.uri, (parsed, ctx) => codeActions(parsed, p.range, p.context.diagnostics, ctx)) ?? null);
+      this.withDocument(p.textDocument.uri, (parsed, ctx) => codeActions(parsed, p.range, p.context.diagnostics, ctx, this.behindEditor(parsed, ctx))) ?? null);
     connection.onDocumentFormatting((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => formatDocument(parsed, p.options, ctx)) ?? null);
     connection.onRequest(AppTypesRequest.type, (p) => {
       const jsonPath = path.join(path.dirname(uriToPath(p.uri)), 'app.json');
@@ -126,7 +135,8 @@ export class SmartPlugServer {
       } else {
         const kind = documentKind(filePath, text);
         if (!kind) continue;
-        problems = validateDocument(parseDocument(uri, filePath, 0, kind, text));
+        // Published only for files not open, which an editor's JSON service does not check: the whole of it.
+        problems = validateDocument(parseDocument(uri, filePath, 0, kind, text), 'server');
       }
       files++;
       for (const p of problems) {
@@ -139,12 +149,17 @@ export class SmartPlugServer {
     return { files, errors, warnings };
   }
 
+  /** The server's diagnostics left to the editor's schema check: their fixes stay on offer. */
+  private behindEditor(parsed: ParsedDocument, ctx: FeatureContext): Diagnostic[] {
+    return this.validationLayer === 'editor' ? problemsBehindEditorSchema(parsed).map((p) => toDiagnostic(ctx.document, p)) : [];
+  }
+
   /** Runs a feature on the document's current parse; undefined when it is none of our formats. */
   private withDocument<T>(uri: string, feature: (parsed: ParsedDocument, ctx: FeatureContext) => T): T | undefined {
     const document = this.documents.get(uri);
     const parsed = this.parsedOf(uri);
     if (!document || !parsed) return undefined;
-    return feature(parsed, { document, readFile: (path) => this.readFile(path) });
+    return feature(parsed, { document, readFile: (path) => this.readFile(path), schemaLayer: this.schemaLayer });
   }
 
   /** Runs a feature on an app.js that has an app.json beside it. */
@@ -152,7 +167,7 @@ export class SmartPlugServer {
     const document = this.documents.get(uri);
     const scriptPath = uriToPath(uri);
     if (!document || path.basename(scriptPath) !== 'app.js') return undefined;
-    const ctx: FeatureContext = { document, readFile: (p) => this.readFile(p) };
+    const ctx: FeatureContext = { document, readFile: (p) => this.readFile(p), schemaLayer: this.schemaLayer };
     const pair = pairFromScript(uri, scriptPath, ctx);
     return pair ? feature(pair, ctx) : undefined;
   }
@@ -210,7 +225,7 @@ export class SmartPlugServer {
     }
     const parsed = this.parsedOf(uri);
     if (!parsed) return;
-    const diagnostics = validateDocument(parsed).map((p) => toDiagnostic(doc, p));
+    const diagnostics = validateDocument(parsed, this.validationLayer).map((p) => toDiagnostic(doc, p));
     void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     // app.js reads app.json's inputs: its diagnostics follow every change of app.json.
     if (parsed.kind === 'app') {

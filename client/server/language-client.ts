@@ -8,6 +8,7 @@ import type * as vscode from 'vscode';
 import { SERVER_NODE_FLAGS } from '../../server/node-flags';
 import { clientOutputChannel } from './client-log';
 import { documentSyncMiddleware } from './document-sync';
+import { jsonServiceOptions } from './json-service';
 
 export interface ClientSetup {
   /** Absolute path of the bundled server, `<extension>/dist/server/main.js`. */
@@ -31,6 +32,8 @@ export function createLanguageClient(setup: ClientSetup): LanguageClient {
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: setup.errorHandler,
     middleware: documentSyncMiddleware(() => client),
+    // A function: evaluated at every (re)start, so it follows the JSON service's settings.
+    initializationOptions: jsonServiceOptions,
   };
   client = new LanguageClient('smartplug', 'SmartPlug Language Server', serverOptions, clientOptions);
   return client;

@@ -14,7 +14,7 @@ const SCHEMA_IDS: Record<string, DocumentKind> = {
  * Other tools use the same file names: Expo and Heroku (app.json), web apps and browser extensions
  * (manifest.json). A file with one of their top-level keys is theirs, and left alone.
  */
-const FOREIGN_KEYS: Partial<Record<DocumentKind, readonly string[]>> = {
+export const FOREIGN_KEYS: Partial<Record<DocumentKind, readonly string[]>> = {
   app: ['expo', 'scripts', 'env', 'buildpacks', 'addons', 'formation', 'stack', 'environments'],
   manifest: ['manifest_version', 'icons', 'start_url', 'short_name', 'display', 'background_color', 'theme_color'],
 };

@@ -1,6 +1,7 @@
 /**
  * The JSON Schemas of schemas/, bundled into the server (nothing is fetched or read at run time).
- * The same files are contributed to VS Code through `jsonValidation`.
+ * The same files are contributed to VS Code through `jsonValidation` (app.json and manifest.json
+ * through the *-by-name wrappers, which leave other tools' files of those names alone).
  */
 import appSchema from '../../schemas/app.schema.json';
 import loadCommonSchema from '../../schemas/load-common.schema.json';

@@ -5,17 +5,73 @@ import type { ParsedDocument } from './parsed-document';
 import { schemaProblems } from './schema-validation';
 
 /**
- * Every problem of a document: syntax, then the JSON Schema, then the rules a schema cannot say.
- * Where a rule and the schema speak of the same property, the rule's message (which names the fix
- * precisely) is kept and the schema's dropped. Syntax errors never stop the other checks.
+ * Who checks a document against the JSON Schemas: the server (`server`, for any LSP client and
+ * `smartplug validate`), or the editor itself (`editor`: VS Code does, from the extension's
+ * `jsonValidation`), in which case the server must not report the same mistakes again.
  */
-export function validateDocument(parsed: ParsedDocument): SourceProblem[] {
-  const rules = ruleProblems(parsed);
-  const schema = schemaProblems({ kind: parsed.kind, file: parsed.path, text: parsed.text, root: parsed.json.root, value: parsed.value });
-  const root = parsed.json.root;
-  const claimed = new Set(rules.map((p) => anchorOf(root, p.offset)));
-  const merged = rules.concat(schema.filter((p) => !claimed.has(anchorOf(root, p.offset))));
-  return merged.sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0) || a.line - b.line || a.column - b.column);
+export type SchemaLayer = 'server' | 'editor';
+
+/**
+ * Schema errors an editor's JSON service does not report: `"format": "regex"` is our own format
+ * (a validator as the runtime compiles it), unknown to VS Code's JSON service.
+ */
+const UNCHECKED_BY_EDITORS = new Set(['schema-format']);
+
+/** What VS Code's JSON service reports in every JSON file, schema or not. */
+const REPORTED_BY_EDITORS = new Set(['json-syntax', 'json-duplicate-key']);
+
+/**
+ * Every problem of a document: syntax, then the JSON Schema, then the rules a schema cannot say.
+ * Where a rule and the schema speak of the same property, one of them is kept: with the `server`
+ * layer the rule's message (which names the fix precisely); with the `editor` layer the editor's
+ * schema message, since the server cannot take that one back. Syntax errors never stop the other
+ * checks.
+ */
+export function validateDocument(parsed: ParsedDocument, layer: SchemaLayer = 'server'): SourceProblem[] {
+  const { rules, schema, anchorOf } = checkDocument(parsed);
+  if (layer === 'editor') {
+    const claimed = new Set(schema.filter((p) => !UNCHECKED_BY_EDITORS.has(p.code)).map((p) => anchorOf(p.offset)));
+    return sorted(rules.filter((p) => !REPORTED_BY_EDITORS.has(p.code) && !claimed.has(anchorOf(p.offset))));
+  }
+  const claimed = new Set(rules.map((p) => anchorOf(p.offset)));
+  return sorted(rules.concat(schema.filter((p) => !claimed.has(anchorOf(p.offset)))));
+}
+
+/**
+ * The rule problems the `editor` layer leaves to the editor's schema message. Their quick fixes
+ * (a did-you-mean, `10` for `"10"`) still apply: code actions offer them on the editor's diagnostic.
+ */
+export function problemsBehindEditorSchema(parsed: ParsedDocument): SourceProblem[] {
+  const shown = new Set(validateDocument(parsed, 'editor'));
+  return checkDocument(parsed).rules.filter((p) => !shown.has(p));
+}
+
+interface DocumentCheck {
+  readonly rules: SourceProblem[];
+  readonly schema: SourceProblem[];
+  /** The property a problem is about (its key's offset), so key and value problems meet. */
+  readonly anchorOf: (offset: number | undefined) => number;
+}
+
+/** The rules and the schema, each run once per parse (the features ask more than once). */
+const checks = new WeakMap<ParsedDocument, DocumentCheck>();
+
+function checkDocument(parsed: ParsedDocument): DocumentCheck {
+  let check = checks.get(parsed);
+  if (!check) {
+    const root = parsed.json.root;
+    check = {
+      rules: ruleProblems(parsed),
+      schema: schemaProblems({ kind: parsed.kind, file: parsed.path, text: parsed.text, root, value: parsed.value }),
+      anchorOf: (offset) => anchorAt(root, offset),
+    };
+    checks.set(parsed, check);
+  }
+  return check;
+}
+
+function sorted(problems: SourceProblem[]): SourceProblem[] {
+  return problems.sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0) || a.line - b.line || a.column - b.column);
 }
 
 function ruleProblems(parsed: ParsedDocument): SourceProblem[] {
@@ -29,8 +85,7 @@ function ruleProblems(parsed: ParsedDocument): SourceProblem[] {
   }
 }
 
-/** The property a problem is about (its key's offset), so key and value problems meet. */
-function anchorOf(root: Node | undefined, offset: number | undefined): number {
+function anchorAt(root: Node | undefined, offset: number | undefined): number {
   if (offset === undefined || !root) return -1;
   const node = findNodeAtOffset(root, offset, true);
   if (!node) return offset;

@@ -79,8 +79,8 @@ describe('client: structure', () => {
     const registered = tsFiles(path.join(ROOT, 'client', 'commands')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]));
     assert.deepEqual(registered.sort(), titles.map(([id]: string[]) => id).sort());
     assert.deepEqual(pkg.contributes.configuration.properties['smartplug.javascriptIntelliSense'].default, true);
-    // The language server serves app.json, manifests and load actions; VS Code's JSON service must not do it twice.
-    assert.equal(pkg.contributes.jsonValidation, undefined);
+    // VS Code's JSON service applies the schemas (the server is told so and leaves that layer to it).
+    assert.deepEqual(pkg.contributes.jsonValidation.map((v: { url: string }) => v.url), ['./schemas/app-by-name.schema.json', './schemas/manifest-by-name.schema.json', './schemas/load-action.schema.json']);
     // Scenario files are JSON with comments (docs/scenarios.md): editors must not flag the comments.
     assert.deepEqual(pkg.contributes.languages, [{ id: 'jsonc', filenamePatterns: ['*.scenario.json'] }]);
   });

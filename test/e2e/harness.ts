@@ -649,6 +649,20 @@ export class Window {
     })));
   }
 
+  /**
+   * The text of the hover at line:column (1-based), shown with "Show or Focus Hover" (Ctrl+K Ctrl+I)
+   * as a keyboard user does; every provider's part is in it, in order.
+   */
+  async hoverText(line: number, column: number): Promise<string> {
+    await this.goTo(line, column);
+    await this.page.keyboard.press('Control+K');
+    await this.page.keyboard.press('Control+I');
+    const hover = this.page.locator('.monaco-hover:not(.hidden) .monaco-hover-content');
+    await hover.first().waitFor({ timeout: TIMEOUT });
+    await sleep(500); // every provider's part is in once the slowest answered
+    return (await hover.first().innerText()).replace(/\u00a0/g, ' ');
+  }
+
   /** Accepts the suggestion with this label: arrows to it, Enter. */
   async pickSuggestion(label: string): Promise<void> {
     const rows = await this.suggestions();

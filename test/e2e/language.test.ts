@@ -1,10 +1,11 @@
 /**
  * The language server's features in a real VS Code, as a user meets them: problems at their line
- * with a quick fix, completion of input names in a guide, rename across app.json and app.js.
- * Each test saves screenshots to test-results/e2e/language-*.png.
+ * with a quick fix, completion of input names in a guide, rename across app.json and app.js; and
+ * VS Code's own JSON service applying the contributed schemas beside the server, each problem,
+ * completion and hover shown once. Each test saves screenshots to test-results/e2e/language-*.png.
  */
 import * as assert from 'node:assert/strict';
-import { poll, Window } from './harness';
+import { poll, type Problem, Window } from './harness';
 import { restoreSample, shots, useSession } from './suite';
 
 describe('e2e: app.json and app.js in VS Code', function () {
@@ -17,6 +18,17 @@ describe('e2e: app.json and app.js in VS Code', function () {
     await session.peek()?.samples.revertAndCloseAll();
   });
 
+  /** No place is flagged by two sources (VS Code's JSON service and the server saying the same thing). */
+  function assertNoPlaceTwice(problems: Problem[]): void {
+    const seen = new Map<string, Problem>();
+    for (const p of problems) {
+      const at = `${p.line}:${p.column}`;
+      const other = seen.get(at);
+      assert.ok(!other || other.source === p.source, `flagged twice at ${at}: "${other?.label}" and "${p.label}"`);
+      seen.set(at, p);
+    }
+  }
+
   it('shows a guide naming an input that does not exist in Problems at its line, and "Change to" fixes it', async () => {
     const w = win();
     await w.quickOpen('typo-light/app.json');
@@ -28,6 +40,8 @@ describe('e2e: app.json and app.js in VS Code', function () {
     assert.deepEqual({ line: p.line, column: p.column }, at, p.label);
     // The unused "timeout" is flagged too (it is on no page), and the squiggle is in the editor.
     assert.ok(problems.some((x) => x.severity === 'Warning' && /input "timeout" is on no guide page/.test(x.message)), JSON.stringify(problems));
+    assert.equal(problems.filter((x) => /timout/.test(x.message)).length, 1, JSON.stringify(problems));
+    assertNoPlaceTwice(problems);
     await w.goTo(at.line, at.column + 2);
     await poll('an error squiggle', async () => (await w.squiggles('error')) > 0);
     await shot('unknown-input-in-problems');
@@ -59,8 +73,8 @@ describe('e2e: app.json and app.js in VS Code', function () {
     const offered = rows.filter((r) => r.kind === 'reference').map((r) => r.label.replace(/"/g, ''));
     assert.deepEqual(offered, inputs, `the server's items (reference icon), the input on no page first: ${JSON.stringify(rows)}`);
     assert.match(rows.find((r) => r.label.replace(/"/g, '') === 'on_minutes')!.description, /not placed yet/);
-    // VS Code's own JSON completion also offers values it saw elsewhere in the document (plain
-    // "value" items). They are VS Code's, not ours: the server's inputs are what this test checks.
+    // Nothing else: VS Code's JSON service has the schema here, which offers no made-up names.
+    assert.deepEqual(rows.map((r) => r.label.replace(/"/g, '')), inputs, JSON.stringify(rows));
     // Accepting it writes it, and the page is whole again.
     await w.pickSuggestion('on_minutes');
     await w.waitForLine(/^\s*"on_minutes"\s*$/);
@@ -101,5 +115,70 @@ describe('e2e: app.json and app.js in VS Code', function () {
       await w.revertAndCloseAll();
       restoreSample(session(), 'porch-light');
     }
+  });
+
+  it('VS Code applies the contributed schemas beside the server: a type mistake once, its quick fix, completion and hover once', async () => {
+    const w = win();
+    await w.quickOpen('porch-light/app.json');
+    const text = await w.editorText();
+    const at = Window.position(text, '"default": 3');
+    const value = { line: at.line, column: at.column + '"default": '.length };
+    // Seed 003's mistake: a number input's default written as a string.
+    await w.select(value.line, value.column, 1);
+    await w.page.keyboard.press('Delete');
+    await w.page.keyboard.type('"3', { delay: 30 });
+    await w.waitForLine(/"default": "3"$/);
+    const problems = await w.waitForProblem((p) => /JSON number/.test(p.message), 'a default that is not a number');
+    const here = problems.filter((p) => p.line === value.line);
+    assert.equal(here.length, 1, `one problem at the default: ${JSON.stringify(problems)}`);
+    // VS Code's JSON service names no source, and reports schema problems as warnings.
+    assert.notEqual(here[0].source, 'smartplug');
+    assert.match(here[0].message, /write it without quotes \(10, not "10"\)/);
+    assertNoPlaceTwice(problems);
+    await shot('schema-problem-once');
+    // The server's fix, offered on VS Code's problem.
+    await w.goTo(value.line, value.column + 1);
+    await w.page.keyboard.press('Control+.');
+    await w.pickCodeAction('Change to 3');
+    await w.waitForLine(/"default": 3$/);
+    await w.waitForProblem((p) => /JSON number/.test(p.message), 'about the default', true);
+    await shot('schema-problem-fixed');
+
+    // A new parameter of the number input: every key once.
+    const description = Window.position(text, '"description": "How long');
+    await w.goTo(description.line, 1);
+    await w.page.keyboard.press('End');
+    await w.page.keyboard.press('Enter');
+    await w.page.keyboard.type('"', { delay: 30 });
+    await w.page.keyboard.press('Control+Space');
+    const rows = await w.suggestions();
+    await shot('parameter-keys');
+    const labels = rows.map((r) => r.label.replace(/"/g, ''));
+    assert.deepEqual(labels.filter((l, i) => labels.indexOf(l) !== i), [], `offered twice: ${JSON.stringify(rows)}`);
+    assert.ok(labels.includes('required'), JSON.stringify(rows));
+    assert.ok(!labels.includes('default') && !labels.includes('filter'), `only the number input's missing parameters: ${JSON.stringify(rows)}`);
+    await w.escape();
+    await w.page.keyboard.press('Control+Z');
+
+    // The schema's documentation of a key, once.
+    const hover = await w.hoverText(description.line, description.column + 3);
+    await shot('hover-once');
+    const said = 'Help text to describe what the variable is used for.';
+    assert.equal(hover.split(said).length - 1, 1, `the schema's description once: ${hover}`);
+  });
+
+  it('leaves an Expo app.json alone (no SmartPlug schema on another tool\'s file)', async () => {
+    const w = win();
+    await w.quickOpen('expo-app/app.json');
+    // Control: in the same window VS Code's JSON service does apply our schema to our files.
+    await w.quickOpen('porch-light/app.json');
+    const at = Window.position(await w.editorText(), '"licence"');
+    await w.typeAt(at.line, at.column + 1, 'x');
+    await w.waitForProblem((p) => p.source !== 'smartplug' && /xlicence/.test(p.message), 'about "xlicence"');
+    await w.quickOpen('expo-app/app.json');
+    await new Promise((r) => setTimeout(r, 1500));
+    const problems = await w.problems();
+    await shot('expo-app');
+    assert.deepEqual(problems.filter((p) => /expo|slug|orientation|platforms/.test(p.message)), [], JSON.stringify(problems));
   });
 });

@@ -7,9 +7,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
-import { getLanguageService, TextDocument, type LanguageService } from 'vscode-json-languageservice';
+import { TextDocument, type LanguageService } from 'vscode-json-languageservice';
 import {
   APP_JSON_KEYS,
   COMMON_PARAMETERS,
@@ -21,6 +20,8 @@ import {
   type ParameterInfo,
 } from '../../runtime/app/app-json-types';
 import { compileValidator } from '../../runtime/app/input-rules';
+import { FOREIGN_KEYS } from '../../server/service/document-kind';
+import { contributedJsonValidation, vscodeJsonService } from '../support/vscode-json-service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -48,11 +49,12 @@ interface Schema {
   anyOf?: Schema[];
   if?: Schema;
   then?: Schema;
+  else?: Schema;
   not?: Schema;
   [key: string]: unknown;
 }
 
-const FILES = ['app', 'manifest', 'load-action', 'load-common'] as const;
+const FILES = ['app', 'manifest', 'load-action', 'load-common', 'app-by-name', 'manifest-by-name'] as const;
 type SchemaFile = (typeof FILES)[number];
 const SCHEMAS = Object.fromEntries(
   FILES.map((f) => [f, JSON.parse(readFileSync(path.join(ROOT, 'schemas', `${f}.schema.json`), 'utf8')) as Schema]),
@@ -60,7 +62,7 @@ const SCHEMAS = Object.fromEntries(
 const ID = (f: SchemaFile): string => `https://smartplug.dev/schemas/${f}.schema.json`;
 
 /** The keywords of VS Code's JSON service the schemas use; Ajv's strict mode must be told of them. */
-const VSCODE_KEYWORDS = ['markdownDescription', 'markdownEnumDescriptions', 'defaultSnippets', 'errorMessage', 'patternErrorMessage'];
+const VSCODE_KEYWORDS = ['markdownDescription', 'markdownEnumDescriptions', 'defaultSnippets', 'errorMessage', 'patternErrorMessage', 'doNotSuggest'];
 
 function makeAjv(files: readonly SchemaFile[] = FILES): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, allErrors: true });
@@ -209,7 +211,7 @@ describe('schemas', () => {
         assert.equal(s.$schema, 'https://json-schema.org/draft/2020-12/schema');
         assert.equal(s.$id, ID(f));
         // A fresh instance with only what the file needs: the common definitions for the two load files.
-        const needs: SchemaFile[] = f === 'manifest' || f === 'load-action' ? ['load-common', f] : [f];
+        const needs: SchemaFile[] = f === 'manifest' || f === 'load-action' ? ['load-common', f] : f === 'app-by-name' ? ['app', f] : f === 'manifest-by-name' ? ['load-common', 'manifest', f] : [f];
         const fresh = makeAjv(needs);
         assert.equal(typeof fresh.getSchema(ID(f)), 'function');
       });
@@ -239,17 +241,36 @@ describe('schemas', () => {
   describe('documentation', () => {
     const propertySchemas = WALK.visits.filter((v) => v.role !== 'other' && !v.inCondition);
 
-    it('every property (nested ones too) has a title, a description and examples', () => {
+    /**
+     * Values that must name something of the same document (an input, a key of "values") have no
+     * examples: editors offer examples as completions (VS Code does), and these would name inputs
+     * and values the document does not have. The language server offers the document's own there.
+     */
+    const NAMES_OF_THE_DOCUMENT = [
+      'app#/properties/guide/items',
+      'app#/$defs/guidePage/properties/input_fields/items',
+      'app#/$defs/repeatParameters/properties/input_fields/items',
+      'app#/$defs/optionParameters/properties/default',
+      'app#/$defs/checkboxParameters/properties/default',
+      'app#/$defs/checkboxParameters/properties/default/anyOf/0/items',
+    ];
+
+    it('every property (nested ones too) has a title, a description and examples, unless it names what the document defines', () => {
       const missing: string[] = [];
+      const unwanted: string[] = [];
       for (const v of propertySchemas) {
         const r = resolve(v);
         const where = `${v.file}#${v.pointer}`;
         if (typeof r.schema.title !== 'string' || !r.schema.title) missing.push(`${where}: title`);
         if (typeof r.schema.description !== 'string' || r.schema.description.length < 15) missing.push(`${where}: description`);
         if (isRejection(r.schema)) continue;
-        if (!Array.isArray(r.schema.examples) || r.schema.examples.length === 0) missing.push(`${where}: examples`);
+        const hasExamples = Array.isArray(r.schema.examples) && r.schema.examples.length > 0;
+        if (NAMES_OF_THE_DOCUMENT.includes(where)) {
+          if (hasExamples) unwanted.push(`${where} (resolved to ${r.file}#${r.pointer}): examples`);
+        } else if (!hasExamples) missing.push(`${where}: examples`);
       }
       assert.deepEqual(missing, []);
+      assert.deepEqual(unwanted, []);
       assert.ok(propertySchemas.length > 60, `only ${propertySchemas.length} property schemas walked`);
     });
 
@@ -274,7 +295,7 @@ describe('schemas', () => {
           assert.ok(validate(example), `${v.file}#${v.pointer} example ${JSON.stringify(example)}: ${JSON.stringify(validate.errors)}`);
         }
       }
-      assert.ok(count > 80, `only ${count} examples`);
+      assert.ok(count > 70, `only ${count} examples`);
     });
 
     it('every default validates against the schema it is written on', () => {
@@ -678,7 +699,9 @@ describe('schemas', () => {
 
     it('integrity: null, MD5, SHA256, SHA512 and the toolkit’s md5, sha256, sha512, none; nothing else', () => {
       for (const i of [null, 'MD5', 'SHA256', 'SHA512', 'md5', 'sha256', 'sha512', 'none']) assert.deepEqual(errorsOf(validateManifest, { ...minimal, integrity: i }), [], String(i));
-      for (const i of ['sha1', 'Sha256', 'NONE', 'null', '', 256]) assert.deepEqual(errorsOf(validateManifest, { ...minimal, integrity: i }), ['/integrity enum'], String(i));
+      // The toolkit's spellings are a pattern, not enum values, so editors offer only the seed's.
+      for (const i of ['sha1', 'Sha256', 'NONE', 'null', '']) assert.deepEqual(errorsOf(validateManifest, { ...minimal, integrity: i }), ['/integrity anyOf', '/integrity enum', '/integrity pattern'], String(i));
+      assert.deepEqual(errorsOf(validateManifest, { ...minimal, integrity: 256 }), ['/integrity anyOf', '/integrity enum', '/integrity type']);
     });
 
     it('checksum: hex digits, in the integrity algorithm’s length', () => {
@@ -772,7 +795,7 @@ describe('schemas', () => {
 
     it('method, integrity and checksum are checked as in the manifest', () => {
       assert.deepEqual(errorsOf(validateLoad, { ...minimal, method: 'install' }), ['/method anyOf', '/method enum', '/method pattern']);
-      assert.deepEqual(errorsOf(validateLoad, { ...minimal, integrity: 'crc32' }), ['/integrity enum']);
+      assert.deepEqual(errorsOf(validateLoad, { ...minimal, integrity: 'crc32' }), ['/integrity anyOf', '/integrity enum', '/integrity pattern']);
       assert.deepEqual(errorsOf(validateLoad, { ...minimal, integrity: 'md5', checksum: 'abcd' }), [' if', '/checksum pattern']);
     });
   });
@@ -784,31 +807,40 @@ describe('schemas', () => {
     assert.deepEqual(errorsOf(validateApp, { $schema: 1 }), ['/$schema type']);
   });
 
-  describe('package.json', () => {
-    it('does not contribute jsonValidation: the language server serves these files, and VS Code\'s JSON service would report and complete everything a second time', () => {
-      const pkg = readJson('package.json') as { contributes?: { jsonValidation?: unknown } };
-      assert.equal(pkg.contributes?.jsonValidation, undefined);
+  describe('by file name (package.json jsonValidation)', () => {
+    const contributed = contributedJsonValidation();
+
+    it('contributes app.json, manifest.json and *.load.json, in any folder', () => {
+      assert.deepEqual(contributed, [
+        { fileMatch: ['app.json', '**/app.json'], url: './schemas/app-by-name.schema.json' },
+        { fileMatch: ['manifest.json', '**/manifest.json'], url: './schemas/manifest-by-name.schema.json' },
+        { fileMatch: ['*.load.json', '**/*.load.json'], url: './schemas/load-action.schema.json' },
+      ]);
+    });
+
+    it('leaves the app.json and manifest.json of other tools alone, recognised by the keys the language server uses', () => {
+      for (const [wrapper, kind] of [['app-by-name', 'app'], ['manifest-by-name', 'manifest']] as const) {
+        const keys = ((SCHEMAS[wrapper].if!.not!.propertyNames as Schema).not as Schema).enum;
+        assert.deepEqual(keys, FOREIGN_KEYS[kind], wrapper);
+        assert.equal(SCHEMAS[wrapper].else!.$ref, `${kind}.schema.json`);
+      }
+      const byName = validatorOf('app-by-name');
+      assert.deepEqual(errorsOf(byName, { expo: { name: 'x', slug: 'x' } }), []);
+      assert.deepEqual(errorsOf(byName, { name: 'x', scripts: { postdeploy: 'x' }, env: {} }), []);
+      assert.deepEqual(errorsOf(byName, { name: 'x', colour: 'red' }), [' additionalProperties', ' if']);
+      assert.deepEqual(errorsOf(byName, []), [' if', ' type']);
+      const manifest = validatorOf('manifest-by-name');
+      assert.deepEqual(errorsOf(manifest, { name: 'App', short_name: 'A', start_url: '/', icons: [] }), []);
+      assert.deepEqual(errorsOf(manifest, { image: 'a.bin' }), [' if', ' required']);
+      assert.deepEqual(errorsOf(manifest, { image: 'a.bin', method: 'native' }), []);
     });
   });
 
   describe('in VS Code’s JSON language service', () => {
     let service: LanguageService;
     before(() => {
-      // How any JSON tool associates the files with the schemas (by name, or through "$schema").
-      const associations = [
-        { fileMatch: ['app.json', '**/app.json'], url: './schemas/app.schema.json' },
-        { fileMatch: ['manifest.json'], url: './schemas/manifest.schema.json' },
-        { fileMatch: ['*.load.json'], url: './schemas/load-action.schema.json' },
-      ];
-      service = getLanguageService({
-        schemaRequestService: (uri) => Promise.resolve(readFileSync(fileURLToPath(uri), 'utf8')),
-        workspaceContext: { resolveRelativePath: (relative, resource) => new URL(relative, resource).href },
-      });
-      service.configure({
-        validate: true,
-        allowComments: false,
-        schemas: associations.map((e) => ({ uri: pathToFileURL(path.join(ROOT, e.url)).href, fileMatch: e.fileMatch })),
-      });
+      // Associated as VS Code does it: package.json's jsonValidation, urls relative to the extension.
+      service = vscodeJsonService();
     });
 
     async function diagnostics(file: string, text: string): Promise<{ line: number; character: number; message: string }[]> {
@@ -824,10 +856,30 @@ describe('schemas', () => {
       return { line: before.length - 1, character: before[before.length - 1].length };
     }
 
-    it('reports seed 003’s "10" as the only problem, at the string', async () => {
+    it('reports seed 003’s "10" as the only problem, at the string, saying what to write', async () => {
       const text = readFileSync(path.join(ROOT, 'test/fixtures/seed003/app.json'), 'utf8');
       const at10 = positionAfter(text, '"default": ');
-      assert.deepEqual(await diagnostics('app.json', text), [{ ...at10, message: 'Incorrect type. Expected "number".' }]);
+      assert.deepEqual(await diagnostics('app.json', text), [{ ...at10, message: 'The default of a number input is a JSON number: write it without quotes (10, not "10").' }]);
+    });
+
+    it('leaves an Expo or Heroku app.json and a web app manifest alone', async () => {
+      assert.deepEqual(await diagnostics('app.json', JSON.stringify({ expo: { name: 'My app', slug: 'my-app', version: '1.0.0' } })), []);
+      assert.deepEqual(await diagnostics('app.json', JSON.stringify({ name: 'Small Sharp Tool', scripts: { postdeploy: 'bundle exec rake bootstrap' }, env: { SECRET_TOKEN: { generator: 'secret' } } })), []);
+      assert.deepEqual(await diagnostics('manifest.json', JSON.stringify({ name: 'App', short_name: 'A', start_url: '/', display: 'standalone', icons: [] })), []);
+      assert.deepEqual(await diagnostics('manifest.json', JSON.stringify({ manifest_version: 3, name: 'Ext', version: '1.0' })), []);
+      // …and still checks ours, in any folder.
+      const found = await diagnostics('apps/door/app.json', JSON.stringify({ name: 'Door', input: { t: { type: 'txt' } } }));
+      assert.equal(found.length, 1, JSON.stringify(found));
+    });
+
+    it('does not offer a property that belongs to the other file (they are declared only to be flagged)', async () => {
+      for (const [file, misplaced] of [['manifest.json', ['url', 'switchover', 'response']], ['x.load.json', ['version', 'issuer', 'description', 'readme', 'image']]] as const) {
+        const text = '{  }';
+        const doc = TextDocument.create(`file:///work/demo/${file}`, 'json', 1, text);
+        const labels = ((await service.doComplete(doc, { line: 0, character: 2 }, service.parseJSONDocument(doc)))?.items ?? []).map((i) => i.label);
+        assert.ok(labels.includes('method'), `${file}: ${labels}`);
+        for (const m of misplaced) assert.ok(!labels.includes(m), `${file} offers ${m}`);
+      }
     });
 
     it('resolves the relative $ref into load-common and shows the misplaced-property message', async () => {

@@ -410,7 +410,7 @@ describe('completion (LSP)', function () {
       const { list, text } = await complete('{"image": "a.bin", "method": "native", "integrity": |}', 'manifest.json');
       assert.deepEqual(labels(list), ['null', 'MD5', 'SHA256', 'SHA512']);
       assert.equal((item(list, 'null').textEdit as TextEdit).newText, 'null');
-      assert.equal(doc(item(list, 'SHA256')), loadCommon.$defs.integrity.markdownEnumDescriptions[2]);
+      assert.equal(doc(item(list, 'SHA256')), loadCommon.$defs.integrity.anyOf[0].markdownEnumDescriptions![2]);
       assert.equal(JSON.parse(accept(text, item(list, 'SHA512'))).integrity, 'SHA512');
     });
 

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient } from './lsp-client';
+import { covered as coveredRange } from './text-ranges';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SEED = readFileSync(path.join(ROOT, 'test/fixtures/seed003/app.json'), 'utf8');
@@ -15,11 +16,7 @@ function find(ds: Diagnostic[], code: string, index = 0): Diagnostic {
 }
 
 /** The text a diagnostic's range covers. */
-function covered(text: string, d: Diagnostic): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  return text.slice(offset(d.range.start), offset(d.range.end));
-}
+const covered = (text: string, d: Diagnostic): string => coveredRange(text, d.range);
 
 const app = (obj: unknown) => JSON.stringify(obj, null, 2);
 const page = (fields: string[], id = 'p1') => ({ id, title: 'Page', input_fields: fields });

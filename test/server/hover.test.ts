@@ -175,9 +175,9 @@ describe('hover (LSP)', function () {
 
     it('shows an integrity value\'s description, null included', async () => {
       const sha = await hover('{"integrity": "SHA2|56"}', 'manifest.json');
-      assert.equal(markdownOf(sha.hover), `**${loadCommon.$defs.integrity.title}** \`"SHA256"\`\n\n${loadCommon.$defs.integrity.markdownEnumDescriptions[2]}`);
+      assert.equal(markdownOf(sha.hover), `**${loadCommon.$defs.integrity.title}** \`"SHA256"\`\n\n${loadCommon.$defs.integrity.anyOf[0].markdownEnumDescriptions![2]}`);
       const none = await hover('{"integrity": nu|ll}', 'manifest.json');
-      assert.equal(markdownOf(none.hover), `**${loadCommon.$defs.integrity.title}** \`null\`\n\n${loadCommon.$defs.integrity.markdownEnumDescriptions[0]}`);
+      assert.equal(markdownOf(none.hover), `**${loadCommon.$defs.integrity.title}** \`null\`\n\n${loadCommon.$defs.integrity.anyOf[0].markdownEnumDescriptions![0]}`);
     });
 
     it('says where a property of the other kind belongs', async () => {

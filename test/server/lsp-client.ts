@@ -23,6 +23,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 import { SERVER_NODE_FLAGS } from '../../server/node-flags';
+import type { SmartPlugInitializationOptions } from '../../server/protocol';
 
 export const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'server', 'main.js');
 
@@ -48,7 +49,8 @@ export class LspClient {
     this.connection.listen();
   }
 
-  static async start(rootDir = process.cwd()): Promise<LspClient> {
+  /** `initializationOptions`: what the client says of its editor (server/protocol.ts SmartPlugInitializationOptions). */
+  static async start(rootDir = process.cwd(), initializationOptions?: SmartPlugInitializationOptions): Promise<LspClient> {
     const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const client = new LspClient(child);
     client.initializeResult = await client.connection.sendRequest(InitializeRequest.type, {
@@ -56,6 +58,7 @@ export class LspClient {
       rootUri: pathToFileURL(rootDir).href,
       capabilities: {},
       workspaceFolders: [{ uri: pathToFileURL(rootDir).href, name: 'root' }],
+      ...(initializationOptions ? { initializationOptions } : {}),
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
     return client;
