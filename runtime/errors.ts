@@ -27,6 +27,22 @@ export interface SourceProblem {
   replacement?: string;
 }
 
+/**
+ * A fix that is a literal: the words for the user, and the JSON text that replaces the problem's
+ * range (what an editor's quick fix writes): `10` for "10", `"timeout"` for a misspelt name.
+ */
+export interface LiteralFix {
+  readonly text: string;
+  readonly replacement: string;
+}
+
+/** What a checker says to do: words, or words with the literal that does it. */
+export type Fix = string | LiteralFix;
+
+export function literalFix(text: string, replacement: string): LiteralFix {
+  return { text, replacement };
+}
+
 /** Thrown when a file cannot be used at all; carries every problem found, not only the first. */
 export class SourceError extends Error {
   constructor(readonly problems: SourceProblem[]) {

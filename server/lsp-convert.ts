@@ -35,24 +35,6 @@ export function toDiagnostic(doc: TextDocument, p: SourceProblem): Diagnostic {
     code: p.code,
     source: 'smartplug',
     message: withFix(p),
-    ...(replacementOf(p) !== undefined ? { data: { replacement: replacementOf(p) } } : {}),
+    ...(p.replacement !== undefined ? { data: { replacement: p.replacement } } : {}),
   };
 }
-
-/**
- * The text that fixes a problem by replacing its range, read from its fix where the fix is a
- * literal to write: `write "x"`, `write "type": "x"` (the range is the value), `use 10 (a number)`,
- * `use true (a boolean, no quotes)`, `rename it to "x"`.
- */
-export function replacementOf(p: SourceProblem): string | undefined {
-  if (p.replacement !== undefined) return p.replacement;
-  if (p.offset === undefined || !p.fix) return undefined;
-  const str = '"(?:[^"\\\\]|\\\\.)*"';
-  const patterns = [new RegExp(`^write (${str})$`), new RegExp(`^write ${str}: (${str})$`), /^use (-?\d+(?:\.\d+)?|true|false) \(a (?:number|boolean)/, new RegExp(`^rename it to (${str})$`)];
-  for (const re of patterns) {
-    const m = re.exec(p.fix);
-    if (m) return m[1];
-  }
-  return undefined;
-}
-

@@ -3,7 +3,7 @@
  * inputs, repeats must not contain themselves, every input must be reachable, min ≤ max, and
  * defaults must be acceptable to their own input.
  */
-import { SourceProblem } from '../errors';
+import { type Fix, literalFix, SourceProblem } from '../errors';
 import type { AppJson, RepeatInput } from './app-json-types';
 import { isValueOf, keyOf, validatorRegExp } from './input-rules';
 import { JsonDocument, JsonNode, problemAt, propertyValue } from './json-tree';
@@ -44,7 +44,7 @@ export interface AppJsonLocations {
 
 export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: AppJsonLocations): SourceProblem[] {
   const problems: SourceProblem[] = [];
-  const report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix?: string): void => {
+  const report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix?: Fix): void => {
     problems.push(problemAt(doc, at, severity, code, message, fix));
   };
   // Listed only when a name is unknown (for did-you-mean): most files have no such mistake.
@@ -52,7 +52,7 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
   const unknownName = (name: string, where: string, at: JsonNode): void => {
     declared ??= [...loc.inputs.keys()];
     const s = suggestName(name, declared);
-    report(at, 'error', 'unknown-input', `${where} lists "${name}", which is not an input;${s ? ` did you mean "${s}"?` : ' no input has that name'}`, s ? `write "${s}"` : `add an input "${name}" to "input" or remove it from the list`);
+    report(at, 'error', 'unknown-input', `${where} lists "${name}", which is not an input;${s ? ` did you mean "${s}"?` : ' no input has that name'}`, s ? literalFix(`write "${s}"`, JSON.stringify(s)) : `add an input "${name}" to "input" or remove it from the list`);
   };
 
   // Guide pages: ids identify pages, so two pages may not share one.
@@ -151,7 +151,7 @@ export function checkAppJsonSemantics(doc: JsonDocument, appJson: AppJson, loc: 
           const node = defaultNode?.type === 'array' ? (defaultNode.children?.[i] ?? defaultNode) : paramOrName(l, 'default');
           const s = suggestName(keyOf(d) ?? '', keys);
           const hint = s ? `; did you mean "${s}"?` : '';
-          report(node, 'error', 'input-default-invalid', `input "${name}": default ${JSON.stringify(d)} is not one of its values (${keys.map((k) => JSON.stringify(k)).join(', ')})${hint}`, s ? `write "${s}"` : 'use a key of "values"');
+          report(node, 'error', 'input-default-invalid', `input "${name}": default ${JSON.stringify(d)} is not one of its values (${keys.map((k) => JSON.stringify(k)).join(', ')})${hint}`, s ? literalFix(`write "${s}"`, JSON.stringify(s)) : 'use a key of "values"');
         });
         break;
       }

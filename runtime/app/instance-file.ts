@@ -7,7 +7,7 @@
  * value may be an object too), the root must also have "app_id" or "installation_id".
  */
 import { findNodeAtLocation } from 'jsonc-parser';
-import type { SourceProblem } from '../errors';
+import { type Fix, literalFix, type SourceProblem } from '../errors';
 import type { AppJson } from './app-json-types';
 import { checkConfig } from './check-config';
 import type { ConfigPath, ConfigProblem, SelectorCatalogue } from './config-types';
@@ -40,7 +40,7 @@ export function parseInstanceFile(text: string, file: string, appJson: AppJson, 
   const configNode = propertyValue(root, 'config');
   const hasApiIds = propertyValue(root, 'app_id') !== undefined || propertyValue(root, 'installation_id') !== undefined;
   const isApi = configNode?.type === 'object' && (!('config' in appJson.input) || hasApiIds);
-  const report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix: string): void => {
+  const report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix: Fix): void => {
     problems.push(problemAt(doc, at, severity, code, message, fix));
   };
 
@@ -49,14 +49,14 @@ export function parseInstanceFile(text: string, file: string, appJson: AppJson, 
     for (const { key, keyNode, valueNode } of properties(root)) {
       const v = nodeValue(valueNode);
       if (key === 'app_id' || key === 'installation_id') {
-        if (typeof v !== 'number' || !Number.isInteger(v)) report(valueNode, 'error', 'instance-type', `"${key}" must be a whole number; got ${describeValue(v)}`, typeof v === 'string' && /^\d+$/.test(v) ? `use ${v} (a number)` : `write "${key}": 1`);
+        if (typeof v !== 'number' || !Number.isInteger(v)) report(valueNode, 'error', 'instance-type', `"${key}" must be a whole number; got ${describeValue(v)}`, typeof v === 'string' && /^\d+$/.test(v) ? literalFix(`use ${v} (a number)`, String(Number(v))) : `write "${key}": 1`);
       } else if (key === 'version' || key === 'name') {
-        if (typeof v !== 'string') report(valueNode, 'error', 'instance-type', `"${key}" must be a string; got ${describeValue(v)}`, `write "${key}": "${typeof v === 'number' ? v : '…'}"`);
+        if (typeof v !== 'string') report(valueNode, 'error', 'instance-type', `"${key}" must be a string; got ${describeValue(v)}`, typeof v === 'number' ? literalFix(`write "${key}": "${v}"`, JSON.stringify(String(v))) : `write "${key}": "…"`);
         else if (key === 'name') name = v;
-        else if (appJson.version !== undefined && v !== appJson.version) report(valueNode, 'warning', 'instance-version', `the instance is for version ${v} but app.json is version ${appJson.version}`, `write "version": "${appJson.version}"`);
+        else if (appJson.version !== undefined && v !== appJson.version) report(valueNode, 'warning', 'instance-version', `the instance is for version ${v} but app.json is version ${appJson.version}`, literalFix(`write "version": "${appJson.version}"`, JSON.stringify(appJson.version)));
       } else if (key !== 'config') {
         const s = suggestName(key, API_KEYS);
-        report(keyNode, 'warning', 'instance-unknown-key', `unknown key "${key}" in the instance file;${s ? ` did you mean "${s}"?` : ` its keys are ${API_KEYS.join(', ')}`}`, s ? `rename it to "${s}"` : 'remove it, or move it into "config"');
+        report(keyNode, 'warning', 'instance-unknown-key', `unknown key "${key}" in the instance file;${s ? ` did you mean "${s}"?` : ` its keys are ${API_KEYS.join(', ')}`}`, s ? literalFix(`rename it to "${s}"`, JSON.stringify(s)) : 'remove it, or move it into "config"');
       }
     }
   }

@@ -3,7 +3,7 @@
  * app.json, manifest.json and instance files all go through here so their positions agree.
  */
 import { Node, ParseError, parseTree, printParseErrorCode } from 'jsonc-parser';
-import { lineColumnAt, Severity, SourceProblem } from '../errors';
+import { type Fix, lineColumnAt, Severity, SourceProblem } from '../errors';
 import { parseValidJson } from './fast-json-tree';
 
 export type { Node as JsonNode } from 'jsonc-parser';
@@ -204,11 +204,17 @@ export function problemAt(
   severity: Severity,
   code: string,
   message: string,
-  fix?: string,
+  fix?: Fix,
 ): SourceProblem {
   const offset = typeof at === 'number' ? at : at.offset;
   const length = typeof at === 'number' ? 0 : at.length;
-  return { file: doc.file, ...lineColumnAt(doc.text, offset), severity, code, message, ...(fix !== undefined ? { fix } : {}), offset, length };
+  const problem: SourceProblem = { file: doc.file, ...lineColumnAt(doc.text, offset), severity, code, message, offset, length };
+  if (typeof fix === 'string') problem.fix = fix;
+  else if (fix) {
+    problem.fix = fix.text;
+    problem.replacement = fix.replacement;
+  }
+  return problem;
 }
 
 /** A short readable form of a JSON value for messages: `the string "10"`, `an array`, … */

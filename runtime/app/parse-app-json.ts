@@ -3,7 +3,7 @@
  * structure (JSON types of each key, per the parameter table); app-json-checks.ts checks meaning
  * (references between inputs and pages, defaults against validators and values).
  */
-import { SourceProblem } from '../errors';
+import { type Fix, literalFix, SourceProblem } from '../errors';
 import { checkAppJsonSemantics, AppJsonLocations, InputLocation, PageLocation, paramNode } from './app-json-checks';
 import {
   AppJson,
@@ -43,7 +43,7 @@ export interface ParseAppJsonOptions {
   tolerant?: boolean;
 }
 
-type Report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix?: string) => void;
+type Report = (at: JsonNode, severity: 'error' | 'warning', code: string, message: string, fix?: Fix) => void;
 
 export function parseAppJson(text: string, file: string, options: ParseAppJsonOptions = {}): AppJsonParse {
   // IoT Open reads app.json with a strict JSON parser, so comments are errors here.
@@ -73,7 +73,7 @@ export function parseAppJson(text: string, file: string, options: ParseAppJsonOp
       case 'licence':
       case 'license':
         if (typeof value !== 'string') {
-          report(valueNode, 'error', 'app-json-type', `"${key}" must be a string; got ${describeValue(value)}`, `write "${key}": "${typeof value === 'number' ? value : '…'}"`);
+          report(valueNode, 'error', 'app-json-type', `"${key}" must be a string; got ${describeValue(value)}`, stringFix(key, value));
           break;
         }
         if (key === 'licence' || key === 'license') {
@@ -84,7 +84,7 @@ export function parseAppJson(text: string, file: string, options: ParseAppJsonOp
         break;
       case '$schema':
         // Names our schema so editors (and this checker) know the file; nothing else reads it.
-        if (typeof value !== 'string') report(valueNode, 'error', 'app-json-type', `"$schema" must be a string; got ${describeValue(value)}`, 'write "$schema": "https://smartplug.dev/schemas/app.schema.json"');
+        if (typeof value !== 'string') report(valueNode, 'error', 'app-json-type', `"$schema" must be a string; got ${describeValue(value)}`, literalFix('write "$schema": "https://smartplug.dev/schemas/app.schema.json"', '"https://smartplug.dev/schemas/app.schema.json"'));
         break;
       case 'input':
         locations.inputNode = valueNode;
@@ -102,9 +102,19 @@ export function parseAppJson(text: string, file: string, options: ParseAppJsonOp
   return { appJson, problems: sortByPosition(problems), doc, locations };
 }
 
-function fixForUnknown(key: string, known: readonly string[]): string {
+function fixForUnknown(key: string, known: readonly string[]): Fix {
   const s = suggestName(key, known);
-  return s ? `rename it to "${s}"` : 'remove it';
+  return s ? literalFix(`rename it to "${s}"`, JSON.stringify(s)) : 'remove it';
+}
+
+/** For a value that must be a string: a number is written in quotes; anything else is rewritten. */
+function stringFix(key: string, value: unknown): Fix {
+  return typeof value === 'number' ? literalFix(`write "${key}": "${value}"`, JSON.stringify(String(value))) : `write "${key}": "…"`;
+}
+
+/** For a value that must be true or false: "true" loses its quotes. */
+function booleanFix(value: unknown, otherwise: string): Fix {
+  return value === 'true' || value === 'false' ? literalFix(`use ${value} (a boolean, no quotes)`, value) : otherwise;
 }
 
 function readInputs(node: JsonNode, appJson: AppJson, locations: AppJsonLocations, report: Report): void {
@@ -199,9 +209,9 @@ function readParameter(input: string, type: InputType, param: ParameterInfo, nod
   switch (param.kind) {
     case 'boolean':
       if (typeof value === 'boolean') return value;
-      return wrongParameter(input, param, node, value, report, 'true or false', value === 'true' || value === 'false' ? `use ${value} (a boolean, no quotes)` : `write "${param.name}": ${param.default ?? true}`);
+      return wrongParameter(input, param, node, value, report, 'true or false', booleanFix(value, `write "${param.name}": ${param.default ?? true}`));
     case 'string':
-      return typeof value === 'string' ? value : wrongParameter(input, param, node, value, report, 'a string', `write "${param.name}": "${typeof value === 'number' ? value : '…'}"`);
+      return typeof value === 'string' ? value : wrongParameter(input, param, node, value, report, 'a string', stringFix(param.name, value));
     case 'number':
       return typeof value === 'number' ? value : wrongParameter(input, param, node, value, report, 'a number', numberFix(value));
     case 'count':
@@ -229,13 +239,13 @@ function paramWhere(input: string, param: string): string {
   return `input "${input}": "${param}"`;
 }
 
-function wrongParameter(input: string, param: ParameterInfo, node: JsonNode, value: unknown, report: Report, expected: string, fix: string): undefined {
+function wrongParameter(input: string, param: ParameterInfo, node: JsonNode, value: unknown, report: Report, expected: string, fix: Fix): undefined {
   report(node, 'error', 'input-parameter-type', `${paramWhere(input, param.name)} must be ${expected}; got ${describeValue(value)}`, fix);
   return undefined;
 }
 
-function numberFix(value: unknown): string {
-  return typeof value === 'string' && isNumericString(value) ? `use ${value} (a number)` : 'write a number without quotes';
+function numberFix(value: unknown): Fix {
+  return typeof value === 'string' && isNumericString(value) ? literalFix(`use ${value} (a number)`, String(Number(value))) : 'write a number without quotes';
 }
 
 function readValueMap(where: string, param: ParameterInfo, node: JsonNode, report: Report): Record<string, string> | undefined {
@@ -276,12 +286,12 @@ function readDefault(input: string, type: InputType, node: JsonNode, report: Rep
   const value = nodeValue(node);
   switch (type) {
     case 'text':
-      return typeof value === 'string' ? value : wrongDefault(input, type, node, value, report, 'a string', `write "default": ${JSON.stringify(String(value))}`);
+      return typeof value === 'string' ? value : wrongDefault(input, type, node, value, report, 'a string', stringFix('default', value));
     case 'number':
       if (typeof value === 'number') return value;
       if (typeof value === 'string' && isNumericString(value)) {
         // Seed 003's own example does this; IoT Open's UI copes, so it is kept and coerced.
-        report(node, 'warning', 'input-default-type', `${paramWhere(input, 'default')} of a number input is ${describeValue(value)}, not a number`, `use ${value} (a number)`);
+        report(node, 'warning', 'input-default-type', `${paramWhere(input, 'default')} of a number input is ${describeValue(value)}, not a number`, numberFix(value));
         return value;
       }
       return wrongDefault(input, type, node, value, report, 'a number', numberFix(value));
@@ -299,13 +309,13 @@ function readDefault(input: string, type: InputType, node: JsonNode, report: Rep
       return wrongDefault(input, type, node, value, report, 'an array of keys of "values"', 'write "default": [ "<value>", … ]');
     case 'toggle':
       if (typeof value === 'boolean') return value;
-      return wrongDefault(input, type, node, value, report, 'true or false (the position of the toggle)', value === 'true' || value === 'false' ? `use ${value} (a boolean, no quotes)` : 'write "default": false');
+      return wrongDefault(input, type, node, value, report, 'true or false (the position of the toggle)', booleanFix(value, 'write "default": false'));
     default:
       return wrongDefault(input, type, node, value, report, 'absent', 'remove it');
   }
 }
 
-function wrongDefault(input: string, type: InputType, node: JsonNode, value: unknown, report: Report, expected: string, fix: string): undefined {
+function wrongDefault(input: string, type: InputType, node: JsonNode, value: unknown, report: Report, expected: string, fix: Fix): undefined {
   report(node, 'error', 'input-default-type', `${paramWhere(input, 'default')} of a ${type} input must be ${expected}; got ${describeValue(value)}`, fix);
   return undefined;
 }

@@ -115,6 +115,20 @@ describe('parseAppJson', () => {
     assert.equal(problems[0].fix, 'use 2 (a number)');
     assert.equal(problems[2].fix, 'write ["x"]');
     assert.equal(problems[4].fix, 'use true (a boolean, no quotes)');
+    // A literal fix carries the text that replaces the range (an editor's quick fix); words do not.
+    assert.deepEqual(problems.map((p) => p.replacement), ['2', undefined, undefined, undefined, 'true', undefined, undefined, undefined, '"3"']);
+  });
+
+  it('offers a replacement only where the fix is a literal', () => {
+    const text = JSON.stringify({ name: 5, version: {}, input: { t: { type: 'text', default: 12 }, u: { type: 'text', default: ['a'] }, n: { type: 'number', default: '1.50' } }, guide: [{ id: 'p', input_fields: ['t', 'u', 'n'] }] }, null, 2);
+    const byCode = problemsOf(text).map((p) => [p.code, text.slice(p.offset, p.offset! + p.length!), p.replacement]);
+    assert.deepEqual(byCode, [
+      ['app-json-type', '5', '"5"'],
+      ['app-json-type', '{}', undefined],
+      ['input-default-type', '12', '"12"'],
+      ['input-default-type', '[\n        "a"\n      ]', undefined],
+      ['input-default-type', '"1.50"', '1.5'],
+    ]);
   });
 
   it('warns about unknown parameters with a suggestion', () => {
@@ -123,6 +137,8 @@ describe('parseAppJson', () => {
     assert.deepEqual(problems.map(where), [at(text, '"on_eror"', 'warning', 'input-unknown-parameter'), at(text, '"allow_add"', 'warning', 'input-unknown-parameter')]);
     assert.equal(problems[0].message, 'input "t" (text) has no parameter "on_eror"; did you mean "on_error"?');
     assert.equal(problems[0].fix, 'rename it to "on_error"');
+    assert.equal(problems[0].replacement, '"on_error"');
+    assert.equal(problems[1].replacement, undefined);
   });
 
   it('requires input_fields on a repeat', () => {
