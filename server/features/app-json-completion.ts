@@ -21,7 +21,8 @@ import {
   stringValue,
   type SelectorKind,
 } from './app-vocabulary';
-import { docsOf, schemasAt, type SchemaDocs } from './schema-walk';
+import { docsOf, type SchemaDocs } from './schema-docs';
+import { schemasAt } from './schema-walk';
 
 import {
   escapeSnippet,

@@ -9,7 +9,9 @@ import { CONFIG_SHAPES, isInputType, type InputType } from '../../runtime/app/ap
 import { allCapabilities } from '../../runtime/devices/capabilities';
 import { SCHEMAS } from '../service/schemas';
 import type { FeatureContext } from './context';
-import { expand, resolveRef, valueDescription } from './schema-walk';
+import { valueDescription } from './schema-docs';
+import { resolveRef } from './schema-refs';
+import { expand } from './schema-walk';
 
 /** The markdown of an input type: the schema's description of the value, and its config shape. */
 export function inputTypeMarkdown(type: InputType): string {

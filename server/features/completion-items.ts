@@ -1,7 +1,7 @@
 /** Completion items as this server writes them: each replaces the token under the cursor. */
 import { type CompletionItem, CompletionItemKind, InsertTextFormat } from 'vscode-languageserver';
 import { SCHEMAS } from '../service/schemas';
-import type { SchemaDocs } from './schema-walk';
+import type { SchemaDocs } from './schema-docs';
 
 import type { Place } from './completion-place';
 

@@ -11,7 +11,8 @@ import { isInputType } from '../../runtime/app/app-json-types';
 import type { ParsedDocument } from '../service/parsed-document';
 import { inputSummaryMarkdown, inputTypeMarkdown, objectEntries, pathOfNode } from './app-vocabulary';
 import type { FeatureContext } from './context';
-import { docsOf, schemasAt, type SchemaDocs, valueDescription } from './schema-walk';
+import { docsOf, type SchemaDocs, valueDescription } from './schema-docs';
+import { schemasAt } from './schema-walk';
 
 /** Examples longer than this (as JSON) are left out: a hover is not the place for a whole document. */
 const MAX_EXAMPLE_LENGTH = 80;

@@ -2,17 +2,10 @@
 import { getNodeValue } from 'jsonc-parser';
 import { type CompletionItem, CompletionItemKind } from 'vscode-languageserver';
 import { objectEntries } from './app-vocabulary';
-import {
-  deepEqual,
-  docsOf,
-  expand,
-  forbids,
-  propertiesOf,
-  schemasAt,
-  type SchemaRef,
-  valuesOf,
-  isSchemaObject,
-} from './schema-walk';
+import { docsOf, valuesOf } from './schema-docs';
+import { deepEqual } from './schema-match';
+import { isSchemaObject, type SchemaRef } from './schema-refs';
+import { expand, forbids, propertiesOf, schemasAt } from './schema-walk';
 
 import {
   escapeSnippet,
