@@ -1,7 +1,8 @@
 /**
  * The Testing view's tree: app → scenario file → scenario, kept current as files are added,
- * changed (on disk or in an editor, unsaved) and deleted. A file that stops parsing (the user is
- * typing) keeps the scenarios it had, with the problem shown on the file.
+ * changed (on disk or in an editor, unsaved) and deleted — a folder too: deleting or renaming an
+ * app's folder takes its scenarios along. A file that stops parsing (the user is typing) keeps the
+ * scenarios it had, with the problem shown on the file.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -27,9 +28,22 @@ export class ScenarioTree implements vscode.Disposable {
   constructor(readonly controller: vscode.TestController) {
     const scenarios = vscode.workspace.createFileSystemWatcher(SCENARIO_GLOB);
     const apps = vscode.workspace.createFileSystemWatcher('**/app.json', false, true, false);
+    // A deleted folder is one event for the folder, which neither glob above matches.
+    const deletions = vscode.workspace.createFileSystemWatcher('**/*', true, true, false);
     this.disposables.push(
       scenarios,
       apps,
+      deletions,
+      deletions.onDidDelete((uri) => this.forgetUnder(uri.fsPath)),
+      // What the user does in VS Code (Explorer, refactorings), whether or not the disk watcher reports it.
+      vscode.workspace.onDidDeleteFiles((e) => e.files.forEach((uri) => this.forgetUnder(uri.fsPath))),
+      vscode.workspace.onDidRenameFiles((e) => {
+        for (const { oldUri, newUri } of e.files) {
+          this.forgetUnder(oldUri.fsPath);
+          void this.discoverUnder(newUri);
+        }
+      }),
+      vscode.workspace.onDidCreateFiles((e) => e.files.forEach((uri) => void this.discoverUnder(uri))),
       scenarios.onDidCreate((uri) => void this.readFromDisk(uri)),
       scenarios.onDidChange((uri) => void this.readFromDisk(uri)),
       scenarios.onDidDelete((uri) => this.forget(uri.fsPath)),
@@ -54,6 +68,29 @@ export class ScenarioTree implements vscode.Disposable {
     for (const a of apps) this.appFolders.add(path.dirname(a.fsPath));
     this.files.clear();
     await Promise.all(scenarioFiles.map((uri) => this.readFromDisk(uri, false)));
+    this.render();
+  }
+
+  /** Adds the apps and scenario files at or under a new or renamed file or folder. */
+  private async discoverUnder(uri: vscode.Uri): Promise<void> {
+    if (uri.scheme !== 'file' || isInNodeModules(uri.fsPath)) return;
+    let isFolder = false;
+    try {
+      isFolder = ((await vscode.workspace.fs.stat(uri)).type & vscode.FileType.Directory) !== 0;
+    } catch {
+      return; // gone again
+    }
+    if (!isFolder) {
+      if (path.basename(uri.fsPath) === 'app.json') this.setApp(uri.fsPath, true);
+      else await this.readFromDisk(uri);
+      return;
+    }
+    const [apps, scenarioFiles] = await Promise.all([
+      vscode.workspace.findFiles(new vscode.RelativePattern(uri, '**/app.json'), EXCLUDE_GLOB),
+      vscode.workspace.findFiles(new vscode.RelativePattern(uri, SCENARIO_GLOB), EXCLUDE_GLOB),
+    ]);
+    for (const a of apps) this.appFolders.add(path.dirname(a.fsPath));
+    await Promise.all(scenarioFiles.map((f) => this.readFromDisk(f, false)));
     this.render();
   }
 
@@ -108,6 +145,16 @@ export class ScenarioTree implements vscode.Disposable {
 
   private forget(file: string): void {
     if (this.files.delete(file)) this.render();
+  }
+
+  /** Forgets a deleted file, or everything under a deleted folder. */
+  private forgetUnder(deleted: string): void {
+    const within = (p: string) => p === deleted || p.startsWith(deleted + path.sep);
+    let changed = false;
+    for (const file of [...this.files.keys()]) if (within(file)) changed = this.files.delete(file) || changed;
+    for (const folder of [...this.appFolders]) if (within(folder)) changed = this.appFolders.delete(folder) || changed;
+    if (path.basename(deleted) === 'app.json') changed = this.appFolders.delete(path.dirname(deleted)) || changed;
+    if (changed) this.render();
   }
 
   private setApp(appJson: string, present: boolean): void {

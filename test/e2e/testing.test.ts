@@ -4,7 +4,9 @@
  * and the failure opens at the failing step with its message and an Expected/Actual diff.
  */
 import * as assert from 'node:assert/strict';
-import { poll, sleep } from './harness';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { poll, SAMPLE_WORKSPACE, sleep } from './harness';
 import { shots, useSession } from './suite';
 
 describe('e2e: scenario tests in the Testing view', function () {
@@ -69,5 +71,31 @@ describe('e2e: scenario tests in the Testing view', function () {
     assert.match(await page.locator('.statusbar-item[id="status.editor.selection"]').innerText(), /Ln 18,/);
     await shot('failure-peek');
     await w.escape();
+  });
+
+  it('an app folder deleted in the Explorer leaves the Testing view with its scenarios', async () => {
+    const w = win();
+    const page = w.page;
+    // A copy of the thermostat app, found by Refresh (this code-server's disk watcher reports nothing).
+    fs.cpSync(path.join(SAMPLE_WORKSPACE, 'thermostat'), path.join(session().workspace, 'short-lived'), { recursive: true });
+    await w.runCommand('Testing: Focus on Test Explorer View');
+    await w.runCommand('Test: Refresh Tests');
+    await poll('the copy in the Testing view', async () => (await explorerRows()).some((l) => /^short-lived /.test(l)));
+    await shot('copy-listed');
+
+    await w.runCommand('File: Focus on Files Explorer');
+    await w.runCommand('Refresh Explorer');
+    const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^short-lived$/ }) });
+    await row.first().click();
+    await page.keyboard.press('Delete');
+    const dialog = await w.waitFor('.monaco-dialog-box', /short-lived/);
+    await shot('delete-dialog');
+    await dialog.locator('.monaco-button').filter({ hasText: /Move to Trash|Delete/ }).first().click();
+    await poll('the folder to be gone from disk', async () => !fs.existsSync(path.join(session().workspace, 'short-lived')));
+
+    await w.runCommand('Testing: Focus on Test Explorer View');
+    await poll('the copy to leave the Testing view', async () => !(await explorerRows()).some((l) => /^short-lived /.test(l)));
+    assert.ok((await explorerRows()).some((l) => /^thermostat /.test(l)), JSON.stringify(await explorerRows()));
+    await shot('copy-gone');
   });
 });
