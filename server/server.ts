@@ -37,7 +37,7 @@ import { apiDeclaration } from './service/api-declaration';
 import { documentKind } from './service/document-kind';
 import { parseDocument, type ParsedDocument } from './service/parsed-document';
 import { settingsDeclaration } from './service/settings-types';
-import { problemsBehindEditorSchema, type SchemaLayer, validateDocument } from './service/validation';
+import { layerFor, problemsBehindEditorSchema, type SchemaLayer, validateDocument } from './service/validation';
 
 /** Characters beyond which a document is checked only after a pause in the typing. */
 const LARGE_DOCUMENT = 256 * 1024;
@@ -151,7 +151,7 @@ export class SmartPlugServer {
 
   /** The server's diagnostics left to the editor's schema check: their fixes stay on offer. */
   private behindEditor(parsed: ParsedDocument, ctx: FeatureContext): Diagnostic[] {
-    return this.validationLayer === 'editor' ? problemsBehindEditorSchema(parsed).map((p) => toDiagnostic(ctx.document, p)) : [];
+    return layerFor(parsed, this.validationLayer) === 'editor' ? problemsBehindEditorSchema(parsed).map((p) => toDiagnostic(ctx.document, p)) : [];
   }
 
   /** Runs a feature on the document's current parse; undefined when it is none of our formats. */
@@ -159,7 +159,7 @@ export class SmartPlugServer {
     const document = this.documents.get(uri);
     const parsed = this.parsedOf(uri);
     if (!document || !parsed) return undefined;
-    return feature(parsed, { document, readFile: (path) => this.readFile(path), schemaLayer: this.schemaLayer });
+    return feature(parsed, { document, readFile: (path) => this.readFile(path), schemaLayer: layerFor(parsed, this.schemaLayer) });
   }
 
   /** Runs a feature on an app.js that has an app.json beside it. */
@@ -225,7 +225,7 @@ export class SmartPlugServer {
     }
     const parsed = this.parsedOf(uri);
     if (!parsed) return;
-    const diagnostics = validateDocument(parsed, this.validationLayer).map((p) => toDiagnostic(doc, p));
+    const diagnostics = validateDocument(parsed, layerFor(parsed, this.validationLayer)).map((p) => toDiagnostic(doc, p));
     void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
     // app.js reads app.json's inputs: its diagnostics follow every change of app.json.
     if (parsed.kind === 'app') {

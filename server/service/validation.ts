@@ -12,6 +12,19 @@ import { schemaProblems } from './schema-validation';
 export type SchemaLayer = 'server' | 'editor';
 
 /**
+ * The layer for one document, given the client's. An editor applies our schema by the file's name
+ * only when the document names no `$schema` of its own: VS Code's JSON service then follows the
+ * `$schema` URL instead (and cannot fetch ours), so for such a document the server keeps the
+ * whole schema layer.
+ */
+export function layerFor(parsed: ParsedDocument, editorLayer: SchemaLayer): SchemaLayer {
+  if (editorLayer === 'server') return 'server';
+  const value = parsed.value;
+  const namesSchema = value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as Record<string, unknown>).$schema === 'string';
+  return namesSchema ? 'server' : 'editor';
+}
+
+/**
  * Schema errors an editor's JSON service does not report: `"format": "regex"` is our own format
  * (a validator as the runtime compiles it), unknown to VS Code's JSON service.
  */

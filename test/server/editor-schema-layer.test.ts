@@ -151,6 +151,14 @@ describe('language server beside VS Code’s JSON service (jsonValidation)', fun
       assert.ok(documents.length > 300, `${documents.length} documents`);
     });
 
+    it('a document naming its "$schema" keeps the whole schema layer: VS Code follows that URL instead of the file name', async () => {
+      const text = JSON.stringify({ $schema: 'https://smartplug.dev/schemas/app.schema.json', name: 5, input: { t: { type: 'text' } }, guide: [{ id: 'p', input_fields: ['t'] }] }, null, 2);
+      const s = await shown('app.json', text);
+      assert.ok(s.vscode.every((d) => /Unable to load schema|cannot be downloaded/.test(d.message)), show(s.vscode));
+      assert.deepEqual(s.server.map((d) => d.code), s.alone.map((d) => d.code));
+      assert.ok(s.server.some((d) => d.code === 'app-json-type'), show(s.server));
+    });
+
     it('the quick fix of a problem VS Code reports is offered on VS Code’s diagnostic (seed 003’s "10")', async () => {
       const text = readFileSync(path.join(ROOT, 'test/fixtures/seed003/app.json'), 'utf8');
       const s = await shown('app.json', text);
@@ -228,6 +236,8 @@ describe('language server beside VS Code’s JSON service (jsonValidation)', fun
       assert.ok((await offered('app.json', '{ "input": { "s": { "type": "single_function_selector", "filter": { "type": | } } } }')).server.includes('temperature'));
       assert.equal((await offered('app.json', '{ "input": { | } }')).server.length, 12);
       assert.deepEqual((await offered('app.json', '{ "input": { "a": {"type":"text"} }, "guide": [ | ] }')).server, ['new guide page with the inputs on no page']);
+      // A document naming its own $schema gets everything from the server (VS Code follows the URL).
+      assert.ok((await offered('app.json', '{ "$schema": "https://smartplug.dev/schemas/app.schema.json", "input": { "t": { "type": "text", | } } }')).server.includes('validator'));
       // …and what the schema says comes from VS Code.
       const keys = await offered('app.json', '{ "input": { "t": { "type": "text", | } } }');
       assert.deepEqual(keys.server, []);

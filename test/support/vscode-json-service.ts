@@ -2,7 +2,8 @@
  * VS Code's own JSON language service (vscode-json-languageservice, the library inside VS Code's
  * JSON extension), set up as VS Code sets it up for users of this extension: the schemas associated
  * through package.json's `jsonValidation`, their URLs relative to the extension, relative `$ref`s
- * read from disk. Tests use it to see what the editor shows beside the language server.
+ * read from disk, and nothing downloaded (our schemas' https ids are not served anywhere yet, and
+ * this machine is offline). Tests use it to see what the editor shows beside the language server.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -23,7 +24,8 @@ export function contributedJsonValidation(): JsonValidation[] {
 
 export function vscodeJsonService(): LanguageService {
   const service = getLanguageService({
-    schemaRequestService: (uri) => Promise.resolve(readFileSync(fileURLToPath(uri), 'utf8')),
+    schemaRequestService: (uri) =>
+      uri.startsWith('file:') ? Promise.resolve(readFileSync(fileURLToPath(uri), 'utf8')) : Promise.reject(new Error(`${uri} cannot be downloaded here`)),
     workspaceContext: { resolveRelativePath: (relative, resource) => new URL(relative, resource).href },
   });
   service.configure({
