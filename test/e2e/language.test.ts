@@ -181,4 +181,54 @@ describe('e2e: app.json and app.js in VS Code', function () {
     await shot('expo-app');
     assert.deepEqual(problems.filter((p) => /expo|slug|orientation|platforms/.test(p.message)), [], JSON.stringify(problems));
   });
+
+  it('follows VS Code\'s JSON validation setting: switched off, the server restarts and reports the schema layer itself', async () => {
+    const w = win();
+    const page = w.page;
+    /** Sets json.validate.enable in the Settings editor, as a user does: search it, click its checkbox. */
+    const setJsonValidation = async (on: boolean): Promise<void> => {
+      await w.runCommand('Preferences: Open Settings (UI)');
+      const search = await w.waitFor('.settings-editor .settings-header .suggest-input-container');
+      await search.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type('json.validate.enable', { delay: 20 });
+      const checkbox = page.locator('.settings-editor .setting-item-bool .setting-value-checkbox').first();
+      await checkbox.waitFor({ timeout: 20_000 });
+      await poll('the setting to be the only one listed', async () => (await page.locator('.settings-editor .setting-item-bool').count()) === 1);
+      if ((await checkbox.getAttribute('aria-checked')) !== String(on)) await checkbox.click();
+      await poll(`json.validate.enable to be ${on}`, async () => (await checkbox.getAttribute('aria-checked')) === String(on));
+      await shot(`json-validation-${on ? 'on' : 'off'}`);
+      await page.keyboard.press('Control+W');
+    };
+    try {
+      await w.quickOpen('porch-light/app.json');
+      const text = await w.editorText();
+      const at = Window.position(text, '"default": 3');
+      const value = { line: at.line, column: at.column + '"default": '.length };
+      await w.select(value.line, value.column, 1);
+      await page.keyboard.press('Delete');
+      await page.keyboard.type('"3', { delay: 30 });
+      await w.waitForLine(/"default": "3"$/);
+      await w.waitForProblem((p) => p.line === value.line && p.source !== 'smartplug', "VS Code's schema problem at the default");
+
+      await setJsonValidation(false);
+      // The server now says it (a rule's message, with its code), and VS Code no longer does.
+      const problems = await w.waitForProblem((p) => p.line === value.line && p.source.startsWith('smartplug'), "the server's problem at the default");
+      await w.waitForProblem((p) => p.line === value.line && !p.source.startsWith('smartplug'), "VS Code's problem at the default", true);
+      assert.equal(problems.filter((p) => p.line === value.line).length, 1, JSON.stringify(problems));
+      assert.match(problems.find((p) => p.line === value.line)!.message, /"default" of a number input is the string "3", not a number/);
+      await w.quickOpen('porch-light/app.json');
+      await shot('server-reports-schema-layer');
+      await w.runCommand('SmartPlug: Show Output');
+      await poll('the output to say why the server restarted', async () => /JSON validation was switched on or off: restarting the language server/.test(await w.outputText()));
+    } finally {
+      await setJsonValidation(true).catch(() => undefined);
+    }
+    // And back: VS Code's problem once more, the server's gone.
+    await w.quickOpen('porch-light/app.json');
+    await w.waitForProblem((p) => p.line > 0 && p.source !== 'smartplug' && /JSON number/.test(p.message), "VS Code's problem again");
+    const after = await w.problems();
+    assertNoPlaceTwice(after);
+    assert.deepEqual(after.filter((p) => p.source.startsWith('smartplug') && /"default"/.test(p.message)), [], JSON.stringify(after));
+  });
 });
