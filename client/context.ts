@@ -60,6 +60,11 @@ export class SmartPlugContext implements vscode.Disposable {
     return this.client;
   }
 
+  /**
+   * Starts a client. A server that fails to start is the client's to restart (its error handler
+   * does, within its budget, then gives up with a notification): the client is kept, not disposed,
+   * and what needs a running server is attached when it first runs, whichever start that is.
+   */
   private async startClient(): Promise<LanguageClient> {
     const client = createLanguageClient({
       serverModule: this.asAbsolutePath(path.join('dist', 'server', 'main.js')),
@@ -67,24 +72,22 @@ export class SmartPlugContext implements vscode.Disposable {
       errorHandler: createErrorHandler({ restart: () => void this.restartServer(), showOutput: () => this.log.show() }),
     });
     this.client = client;
-    this.log.info('Starting the SmartPlug language server.');
-    const started = Date.now();
-    try {
-      await client.start();
-      this.log.info(`The SmartPlug language server is ready (${Date.now() - started} ms).`);
-    } catch (e) {
-      // Forget a client that never came up, so the next ensureServer() tries afresh.
-      this.client = undefined;
-      await client.dispose(2000).catch(() => undefined);
-      throw e;
-    }
+    let attached = false;
     this.pushClientCleanup(
-      new AppTypesWriter(client, this.log),
+      client.onDidChangeState((e) => {
+        if (e.newState !== State.Running || attached) return;
+        attached = true;
+        this.pushClientCleanup(new AppTypesWriter(client, this.log));
+      }),
       onJsonServiceChange(() => {
         this.log.info("VS Code's JSON validation was switched on or off: restarting the language server to follow it.");
         void this.restartServer();
       }),
     );
+    this.log.info('Starting the SmartPlug language server.');
+    const started = Date.now();
+    await client.start();
+    this.log.info(`The SmartPlug language server is ready (${Date.now() - started} ms).`);
     return client;
   }
 

@@ -17,6 +17,18 @@ export interface ClientSetup {
   errorHandler: ErrorHandler;
 }
 
+/**
+ * The library's own error notifications (a start or restart that failed, a failed initialize) go
+ * to the output only. The error handler restarts a server that stops and, when it gives up, shows
+ * the one notification, with Restart and Show Output; without this a server that cannot start
+ * shows three cryptic notifications ("Pending response rejected since connection got disposed").
+ */
+class SmartPlugLanguageClient extends LanguageClient {
+  override error(message: string, data?: unknown, _showNotification?: boolean | 'force'): void {
+    super.error(message, data, false);
+  }
+}
+
 export function createLanguageClient(setup: ClientSetup): LanguageClient {
   const node = { module: setup.serverModule, transport: TransportKind.ipc, options: { execArgv: [...SERVER_NODE_FLAGS] } };
   const serverOptions: ServerOptions = { run: node, debug: node };
@@ -31,10 +43,15 @@ export function createLanguageClient(setup: ClientSetup): LanguageClient {
     // Problems go to the Problems panel; the output is there for whoever asks (Show Output).
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     errorHandler: setup.errorHandler,
+    // A server that dies while starting is restarted by the error handler (closed()); nothing to ask here.
+    initializationFailedHandler: (error: unknown) => {
+      setup.log.error(`The SmartPlug language server failed to initialize: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    },
     middleware: documentSyncMiddleware(() => client),
     // A function: evaluated at every (re)start, so it follows the JSON service's settings.
     initializationOptions: jsonServiceOptions,
   };
-  client = new LanguageClient('smartplug', 'SmartPlug Language Server', serverOptions, clientOptions);
+  client = new SmartPlugLanguageClient('smartplug', 'SmartPlug Language Server', serverOptions, clientOptions);
   return client;
 }

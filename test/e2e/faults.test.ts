@@ -1,12 +1,14 @@
 /**
  * Faults a user may meet: the language server dies (it is restarted, the output says so, and
- * diagnostics work again); a file of many megabytes (the editor stays responsive and other files'
+ * diagnostics work again); a server that cannot start at all (restarted within its budget, then
+ * one notification); a file of many megabytes (the editor stays responsive and other files'
  * diagnostics still update); a workspace without apps (the extension stays inactive).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { NO_APPS_WORKSPACE, poll, sleep, Window } from './harness';
+import { E2E, ensureVsix, NO_APPS_WORKSPACE, poll, ROOT, SAMPLE_WORKSPACE, sleep, Window } from './harness';
 import { bigAppJson } from './big-app';
 import { shots, useSession } from './suite';
 
@@ -47,6 +49,39 @@ describe('e2e: faults', function () {
     assert.equal(problems.find((p) => /heatr/.test(p.message))!.line, at.line);
     assert.deepEqual(problems.filter((p) => p.source !== 'smartplug' && p.severity === 'Error'), [], 'the edit left the JSON whole');
     await shot('diagnostics-after-restart');
+  });
+
+  it('a language server that cannot start is restarted within its budget, then one notification says so, with Restart and Show Output', async () => {
+    // The extension as installed, with a server bundle that fails as it loads (a broken install).
+    ensureVsix();
+    const ext = fs.mkdtempSync(path.join(os.tmpdir(), 'smartplug-broken-'));
+    for (const part of ['package.json', 'dist', 'schemas']) fs.cpSync(path.join(ROOT, part), path.join(ext, part), { recursive: true });
+    fs.writeFileSync(path.join(ext, 'dist', 'server', 'main.js'), "throw new Error('the server bundle is broken');\n");
+    const e2e = await E2E.start({ extensionFolder: ext });
+    try {
+      const w = await e2e.open(e2e.copyWorkspace(SAMPLE_WORKSPACE));
+      await w.quickOpen('typo-light/app.json');
+      await w.runCommand('SmartPlug: Show Output');
+      await poll('the output to say the client gave up', async () => /stopped 5 times in 3 minutes and will not be restarted/.test(await w.outputText()), 60_000);
+      // The whole channel, from its log file (the panel shows only the lines in view).
+      const logs = (fs.readdirSync(path.join(e2e.tmp, 'user-data', 'logs'), { recursive: true }) as string[]).filter((f) => f.endsWith(`${path.sep}SmartPlug.log`));
+      assert.equal(logs.length, 1, JSON.stringify(logs));
+      const output = fs.readFileSync(path.join(e2e.tmp, 'user-data', 'logs', logs[0]), 'utf8');
+      assert.match(output, /the server bundle is broken/, 'the cause is in the output');
+      assert.match(output, /restarting it \(restart 4 of at most 4/);
+      await sleep(1000);
+      await w.runCommand('Notifications: Show Notifications');
+      const center = w.page.locator('.notifications-center .notification-list-item');
+      await center.first().waitFor();
+      await w.screenshot('faults-server-cannot-start');
+      const messages = await w.page.locator('.notifications-center .notification-list-item-message').allInnerTexts();
+      assert.deepEqual(messages, ['The SmartPlug language server stopped 5 times in 3 minutes and will not be restarted.']);
+      const buttons = await center.first().locator('.monaco-button').allInnerTexts();
+      assert.deepEqual(buttons.map((b) => b.trim()), ['Restart', 'Show Output']);
+    } finally {
+      await e2e.stop();
+      fs.rmSync(ext, { recursive: true, force: true });
+    }
   });
 
   it('stays responsive with a 5 MB app.json open: typing shows at once and another file\'s diagnostics still update', async () => {
