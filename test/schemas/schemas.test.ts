@@ -21,6 +21,7 @@ import {
 } from '../../runtime/app/app-json-types';
 import { compileValidator } from '../../runtime/app/input-rules';
 import { FOREIGN_KEYS } from '../../server/service/document-kind';
+import { positionAfter } from '../support/text-ranges';
 import { contributedJsonValidation, vscodeJsonService } from '../support/vscode-json-service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -847,13 +848,6 @@ describe('schemas', () => {
       const doc = TextDocument.create(`file:///work/demo/${file}`, 'json', 1, text);
       const result = await service.doValidation(doc, service.parseJSONDocument(doc));
       return result.map((d) => ({ line: d.range.start.line, character: d.range.start.character, message: d.message }));
-    }
-
-    function positionAfter(text: string, needle: string): { line: number; character: number } {
-      const offset = text.indexOf(needle);
-      assert.ok(offset >= 0, needle);
-      const before = text.slice(0, offset + needle.length).split('\n');
-      return { line: before.length - 1, character: before[before.length - 1].length };
     }
 
     it('reports seed 003’s "10" as the only problem, at the string, saying what to write', async () => {

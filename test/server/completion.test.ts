@@ -21,6 +21,7 @@ import { allCapabilities } from '../../runtime/devices/capabilities';
 import { propertiesFor } from '../../runtime/load/properties';
 import appSchema from '../../schemas/app.schema.json';
 import loadCommon from '../../schemas/load-common.schema.json';
+import { offsetAt } from '../support/text-ranges';
 import { LspClient } from './lsp-client';
 
 /** Text with one `|` marking the cursor → the text without it and the cursor's position. */
@@ -32,12 +33,6 @@ function cursor(marked: string): { text: string; offset: number; position: Posit
   return { text, offset, position: { line: before.length - 1, character: before[before.length - 1].length } };
 }
 
-function offsetAt(text: string, p: Position): number {
-  const lines = text.split('\n');
-  let offset = 0;
-  for (let i = 0; i < p.line; i++) offset += lines[i].length + 1;
-  return offset + p.character;
-}
 
 /** What a snippet inserts when each placeholder keeps its default. */
 function expandSnippet(s: string): string {

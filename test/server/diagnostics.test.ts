@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import { LspClient } from './lsp-client';
-import { covered as coveredRange } from './text-ranges';
+import { covered as coveredRange } from '../support/text-ranges';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SEED = readFileSync(path.join(ROOT, 'test/fixtures/seed003/app.json'), 'utf8');

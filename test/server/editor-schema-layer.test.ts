@@ -13,7 +13,7 @@ import { CodeActionRequest, CompletionRequest, type Diagnostic, HoverRequest } f
 import { vscodeJsonService } from '../support/vscode-json-service';
 import { LspClient } from './lsp-client';
 import { CASES } from './rule-cases';
-import { offsetAt, positionAfter } from './text-ranges';
+import { offsetAt, positionAfter } from '../support/text-ranges';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const EDITOR = { editorValidatesSchemas: true, editorOffersSchemaItems: true };

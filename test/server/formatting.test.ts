@@ -4,24 +4,11 @@
  */
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { DocumentFormattingRequest, type FormattingOptions, type Position, type TextEdit } from 'vscode-languageserver-protocol';
+import { DocumentFormattingRequest, type FormattingOptions, type TextEdit } from 'vscode-languageserver-protocol';
+import { applyEdits } from '../support/text-ranges';
 import { LspClient } from './lsp-client';
 
-function offsetAt(text: string, p: Position): number {
-  let offset = 0;
-  for (let line = 0; line < p.line; line++) {
-    const next = text.indexOf('\n', offset);
-    offset = next < 0 ? text.length : next + 1;
-  }
-  return offset + p.character;
-}
-
-function apply(text: string, edits: TextEdit[]): string {
-  const sorted = edits.map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), text: e.newText })).sort((a, b) => b.start - a.start);
-  let out = text;
-  for (const e of sorted) out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  return out;
-}
+const apply = applyEdits;
 
 describe('formatting (LSP)', function () {
   let client: LspClient;

@@ -10,9 +10,9 @@ import {
   PrepareRenameRequest,
   ReferencesRequest,
   RenameRequest,
-  type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-protocol';
+import { applyEdits } from '../support/text-ranges';
 import { LspClient } from './lsp-client';
 
 const APP_JSON = `{
@@ -50,11 +50,7 @@ function pos(text: string, needle: string, occurrence = 1, delta = 1): { line: n
   return { line, character: before.length - before.lastIndexOf('\n') - 1 };
 }
 
-function apply(text: string, edits: TextEdit[]): string {
-  const lines = text.split('\n');
-  const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((n, l) => n + l.length + 1, 0) + p.character;
-  return [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start)).reduce((t, e) => t.slice(0, offset(e.range.start)) + e.newText + t.slice(offset(e.range.end)), text);
-}
+const apply = applyEdits;
 
 describe('language server: navigation, rename and quick fixes over LSP', function () {
   this.timeout(30_000);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { LspClient } from './lsp-client';
 import { CASES } from './rule-cases';
-import { covered } from './text-ranges';
+import { covered } from '../support/text-ranges';
 
 /**
  * Every rule the issue names, over the wire: a document that breaks it gets the diagnostic (with

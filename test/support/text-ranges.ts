@@ -30,3 +30,11 @@ export function positionAfter(text: string, needle: string): LspPosition {
   if (at < 0) throw new Error(`${JSON.stringify(needle)} is not in the text`);
   return positionAt(text, at + needle.length);
 }
+
+/** The text with LSP edits applied (ranges refer to the original text; applied from the end). */
+export function applyEdits(text: string, edits: readonly { range: LspRange; newText: string }[]): string {
+  const placed = edits.map((e) => ({ start: offsetAt(text, e.range.start), end: offsetAt(text, e.range.end), text: e.newText })).sort((a, b) => b.start - a.start);
+  let out = text;
+  for (const e of placed) out = out.slice(0, e.start) + e.text + out.slice(e.end);
+  return out;
+}
