@@ -19,6 +19,7 @@ import type { Failure, FileResult, RunEvent, ScenarioResult, StepResult } from '
 import { describeStep, runStep, type RunState } from './run-steps';
 import { setupScenario, type ScenarioSetup } from './setup';
 import { loadScenarioApp } from './sources';
+import { seededRandom } from './seeded-random';
 import type { Scenario, ScenarioFile, Step } from './types';
 
 export interface RunOptions {
@@ -256,17 +257,4 @@ async function installApp(engine: ThingEngine, app: AppPackage, setup: ScenarioS
 
 function logsOf(recorder: Recorder): ScenarioResult['logs'] {
   return recorder.all.logs.slice(-MAX_LOG_LINES).map((l) => ({ time: l.time, level: l.level, message: l.message, source: l.source }));
-}
-
-/** mulberry32 seeded from the scenario's name: deterministic, and different per scenario. */
-function seededRandom(seedText: string): () => number {
-  let seed = 0;
-  for (let i = 0; i < seedText.length; i++) seed = (Math.imul(seed, 31) + seedText.charCodeAt(i)) | 0;
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -11,6 +11,7 @@ import { findNodeAtOffset, parseTree } from 'jsonc-parser';
 import { TextDocument } from 'vscode-json-languageservice';
 import { CodeActionRequest, CompletionRequest, type Diagnostic, HoverRequest } from 'vscode-languageserver-protocol';
 import { vscodeJsonService } from '../support/vscode-json-service';
+import { mulberry32 } from '../../runtime/scenario/seeded-random';
 import { LspClient } from './lsp-client';
 import { CASES } from './rule-cases';
 import { offsetAt, positionAfter } from '../support/text-ranges';
@@ -29,16 +30,8 @@ function anchorOf(text: string, offset: number): number {
 const anchors = (text: string, ds: readonly Diagnostic[]): number[] => ds.map((d) => anchorOf(text, offsetAt(text, d.range.start)));
 const show = (ds: readonly Diagnostic[]): string => ds.map((d) => `${d.range.start.line}:${d.range.start.character} ${d.source ?? ''} ${d.message}`).join('\n');
 
-/** mulberry32: the same documents on every run. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same mutations on every run, so a failure can be replayed. */
+const rng = mulberry32;
 
 /** Well-formed variations of a document: values replaced, properties dropped or misplaced, types changed. */
 function variations(value: unknown, count: number, seed: number): unknown[] {

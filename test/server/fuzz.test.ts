@@ -9,22 +9,15 @@ import {
   HoverRequest,
   ReferencesRequest,
 } from 'vscode-languageserver-protocol';
+import { mulberry32 } from '../../runtime/scenario/seeded-random';
 import { LspClient } from './lsp-client';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ITERATIONS = 10_000;
 const LIMIT_MS = 100;
 
-/** mulberry32: the same mutations on every run, so a failure can be replayed. */
-function rng(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The same mutations on every run, so a failure can be replayed. */
+const rng = mulberry32;
 
 const TOKENS = ['{', '}', '[', ']', '"', ',', ':', 'null', 'true', '-1e999', '"input_fields"', '"type"', '"repeat"', '"text_example"', '"method"', '"hybrid"', '\\', '\\u12', '"\u0000"', '😀', '/* c */', '\n', '    ', '"$schema": "app.schema.json",', '0x10', '"min": 5, "max": 1', '"validator": "[a-"'];
 
