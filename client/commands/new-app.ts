@@ -5,6 +5,7 @@
 import * as vscode from 'vscode';
 import type { SmartPlugContext } from '../context';
 import { newAppFiles, validateAppName } from '../new-app/templates';
+import { exists } from '../workspace-files';
 
 export function registerNewApp(ctx: SmartPlugContext): vscode.Disposable {
   return vscode.commands.registerCommand('smartplug.newApp', async () => {
@@ -44,13 +45,4 @@ export function registerNewApp(ctx: SmartPlugContext): vscode.Disposable {
     ctx.log.info(`Created the app ${dir.fsPath}.`);
     await vscode.window.showTextDocument(vscode.Uri.joinPath(dir, 'app.js'));
   });
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
-  }
 }

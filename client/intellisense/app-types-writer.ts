@@ -12,6 +12,7 @@ import { isOwnFile } from '../activation/app-detection';
 import { headOf } from '../activation/read-head';
 import { javascriptIntelliSense, JS_INTELLISENSE } from '../config';
 import { appFolderOfDocument, declarationFiles, jsconfigFile, type GeneratedFile } from './declarations';
+import { exists } from '../workspace-files';
 
 export class AppTypesWriter implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
@@ -74,15 +75,6 @@ export class AppTypesWriter implements vscode.Disposable {
 
   dispose(): void {
     for (const d of this.disposables.splice(0)) d.dispose();
-  }
-}
-
-async function exists(uri: vscode.Uri): Promise<boolean> {
-  try {
-    await vscode.workspace.fs.stat(uri);
-    return true;
-  } catch {
-    return false;
   }
 }
 
