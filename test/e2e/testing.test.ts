@@ -76,6 +76,8 @@ describe('e2e: scenario tests in the Testing view', function () {
   it('an app folder deleted in the Explorer leaves the Testing view with its scenarios', async () => {
     const w = win();
     const page = w.page;
+    // The previous test leaves the failure's peek and its file selected in the Explorer.
+    await w.revertAndCloseAll();
     // A copy of the thermostat app, found by Refresh (this code-server's disk watcher reports nothing).
     fs.cpSync(path.join(SAMPLE_WORKSPACE, 'thermostat'), path.join(session().workspace, 'short-lived'), { recursive: true });
     await w.runCommand('Testing: Focus on Test Explorer View');
@@ -85,11 +87,21 @@ describe('e2e: scenario tests in the Testing view', function () {
 
     await w.runCommand('File: Focus on Files Explorer');
     await w.runCommand('Refresh Explorer');
-    const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^short-lived$/ }) });
-    await row.first().click();
+    const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^short-lived$/ }) }).first();
+    // Delete acts on the selection: select the copy (the list may re-render under the first click).
+    await poll('the copy to be selected in the Explorer', async () => {
+      if ((await row.getAttribute('aria-selected').catch(() => null)) === 'true') return true;
+      await row.click().catch(() => undefined);
+      return false;
+    });
     await page.keyboard.press('Delete');
-    const dialog = await w.waitFor('.monaco-dialog-box', /short-lived/);
+    const dialog = await w.waitFor('.monaco-dialog-box');
     await shot('delete-dialog');
+    // Never confirm the deletion of anything else.
+    if (!/short-lived/.test(await dialog.innerText())) {
+      await dialog.locator('.monaco-button').filter({ hasText: 'Cancel' }).first().click();
+      assert.fail(`the delete dialog is not about the copy: ${await dialog.innerText().catch(() => '')}`);
+    }
     await dialog.locator('.monaco-button').filter({ hasText: /Move to Trash|Delete/ }).first().click();
     await poll('the folder to be gone from disk', async () => !fs.existsSync(path.join(session().workspace, 'short-lived')));
 
