@@ -35,10 +35,29 @@ export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appIn
 
   // ---------------------------------------------------------------- bridge and errors
   // The host encodes failures as a string starting with NUL, so no host Error object crosses over.
+  // The two host functions this context holds (bridge, hostNow) can still *throw* when the stack
+  // runs out at their entry or in their error path: V8 then makes the RangeError in the host's
+  // realm, and its constructor.constructor is the host's Function. Every call to them is wrapped
+  // here, in this realm: whatever they throw is dropped unread and an error of this realm is thrown.
+  const hostFailed = (op: string): Error => new RangeError(`Maximum call stack size exceeded (in the runtime's ${op})`);
   const call = (op: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): unknown => {
-    const r = bridge(op, a, b, c, d, e);
+    let r: unknown;
+    try {
+      r = bridge(op, a, b, c, d, e);
+    } catch {
+      throw hostFailed(op);
+    }
     if (typeof r === 'string' && r.charCodeAt(0) === 0) throw new Error(r.slice(1));
+    // Only primitives cross: a host object would carry the host's prototypes.
+    if (r !== null && (typeof r === 'object' || typeof r === 'function')) throw new TypeError(`the runtime's ${op} returned an object`);
     return r;
+  };
+  const readClock = (): number => {
+    try {
+      return hostNow();
+    } catch {
+      throw hostFailed('clock');
+    }
   };
   const callJson = (op: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown => {
     const r = call(op, a, b, c, d);
@@ -66,7 +85,7 @@ export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appIn
   const guard = () => {
     if (++ticks < 1024 && !tripped) return;
     ticks = 0;
-    if (tripped || hostNow() > deadline) {
+    if (tripped || readClock() > deadline) {
       tripped = true;
       trips++;
       throw new Error(`SmartPlug: execution time limit exceeded (${appInfo.cpuLimitMs} ms); the execution was stopped`);
