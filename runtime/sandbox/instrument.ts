@@ -65,6 +65,18 @@ export function instrument(script: ParsedScript): InstrumentedScript {
         },
       ]);
     }
+    if (node.type === 'WithStatement') {
+      // Inside `with (obj)`, the inserted guard calls would look their name up on obj first, so
+      // an object with a property of that name would switch the CPU limit off.
+      const loc = node.loc!.start;
+      throw new SourceError([
+        {
+          file: script.file, line: loc.line, column: loc.column + 1, severity: 'error', code: 'script-with',
+          message: 'with statements are not allowed in SmartPlug apps (they are forbidden in strict JavaScript, and they would hide the runtime\'s execution guard)',
+          fix: 'name the object instead: replace with (o) { a = b } by o.a = o.b',
+        },
+      ]);
+    }
     if (LOOPS.has(node.type)) guardBody(node.body as AstNode);
     if (node.type === 'FunctionDeclaration' || node.type === 'FunctionExpression') {
       guardFunctionBody(node.body as AstNode);

@@ -139,3 +139,19 @@ ${HARNESS}`;
     assert.ok(s.calls >= API_CALLS.length * 250 * 8, `only ${s.calls} calls`);
   });
 });
+
+describe('sandbox: the CPU guard cannot be shadowed', () => {
+  it('an app using with (the guard\'s name looked up on an object first) is refused at install, and nothing half-installs', () => {
+    const t = makeThing({ cpuLimitMs: 50 });
+    const err = (() => {
+      try {
+        t.engine.install({ source: src('function installed() {\n  var o = {};\n  o["__sp" + "g_"] = function () {};\n  with (o) { for (;;) {} }\n}'), config: {} });
+      } catch (e) {
+        return e as { problems?: { line: number; code: string }[] };
+      }
+      return undefined;
+    })();
+    assert.deepEqual(err?.problems?.map((p) => [p.line, p.code]), [[4, 'script-with']]);
+    assert.deepEqual(t.engine.listApps(), []);
+  });
+});

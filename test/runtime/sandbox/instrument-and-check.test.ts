@@ -56,6 +56,12 @@ describe('instrument', () => {
       assert.deepEqual(e.problems.map((p) => [p.line, p.column, p.code, p.message]), [[2, 5, 'script-reserved-name', `the name ${name} is reserved by the SmartPlug runtime`]]);
     }
   });
+
+  it('refuses with statements, which would let an object shadow the guard and switch the CPU limit off', () => {
+    const e = thrown(() => instrument(parseScript('function installed() {\n  with ({ __spg_x: 1 }) { while (true) {} }\n}', FILE))) as SourceError;
+    assert.deepEqual(e.problems.map((p) => [p.line, p.column, p.code]), [[2, 3, 'script-with']]);
+    assert.match(e.problems[0].fix ?? '', /replace with/);
+  });
 });
 
 describe('checkScript', () => {
