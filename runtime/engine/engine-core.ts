@@ -21,6 +21,19 @@ export interface EngineOptions {
   historySize?: number;
   /** Random numbers in [0, 1) for runEvery* start times; default Math.random (tests pass a seeded one). */
   random?: () => number;
+  /** Told when each execution starts and ends, for a watchdog that can stop what the guard cannot. */
+  monitor?: ExecutionMonitor;
+}
+
+/**
+ * Sees every execution begin and end. A watchdog outside the thread that runs the apps (which the
+ * in-script guard cannot help when a native built-in or a regular expression runs away) reads what
+ * it is told to name the app and stop the thread once the deadline has passed.
+ */
+export interface ExecutionMonitor {
+  /** An execution of appId starts; `deadline` is epoch ms. Returns what `leave` restores (executions nest: invoke). */
+  enter(appId: string, kind: ExecutionKind, deadline: number): number;
+  leave(previous: number): void;
 }
 
 const GUARD_MESSAGE = 'SmartPlug: execution time limit exceeded';
@@ -45,6 +58,9 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
   private queueHead = 0;
   private draining = false;
   private execSeq = 0;
+  private readonly monitor: ExecutionMonitor | undefined;
+  /** Apps that ran since their promise jobs were last drained. */
+  private readonly ranApps = new Set<InstalledApp>();
 
   constructor(options: EngineOptions) {
     super();
@@ -54,6 +70,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     this.cpuLimitMs = options.cpuLimitMs ?? 2000;
     this.historySize = options.historySize ?? 100;
     this.random = options.random ?? Math.random;
+    this.monitor = options.monitor;
   }
 
   // ------------------------------------------------------------------ queue
@@ -84,13 +101,17 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
   private drain(): void {
     this.draining = true;
     try {
-      while (this.queueHead < this.queue.length) {
-        const work = this.queue[this.queueHead++];
-        try {
-          work();
-        } catch (e) {
-          this.runtimeLog(undefined, 'error', `internal error: ${e instanceof Error ? e.stack : String(e)}`);
+      // The queue, then the promise jobs of the apps that ran (which may queue more work), until both are empty.
+      while (this.queueHead < this.queue.length || this.ranApps.size > 0) {
+        while (this.queueHead < this.queue.length) {
+          const work = this.queue[this.queueHead++];
+          try {
+            work();
+          } catch (e) {
+            this.runtimeLog(undefined, 'error', `internal error: ${e instanceof Error ? e.stack : String(e)}`);
+          }
         }
+        if (this.ranApps.size > 0) this.drainMicrotasks();
       }
     } finally {
       this.queue.length = 0;
@@ -98,6 +119,45 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
       this.draining = false;
       this.flushPersist();
     }
+  }
+
+  /**
+   * Each app's promise jobs run in its own context (microtaskMode afterEvaluate), here, inside a CPU
+   * window of their own: an async loop is stopped like a synchronous one, and is the app's.
+   */
+  private drainMicrotasks(): void {
+    const apps = [...this.ranApps];
+    this.ranApps.clear();
+    for (const app of apps) {
+      if (this.apps.get(app.id) !== app) continue;
+      const deadline = performance.now() + this.cpuLimitMs;
+      app.sandbox.controls.setDeadline(deadline);
+      const token = this.monitor?.enter(app.id, 'microtasks', performance.timeOrigin + deadline);
+      const previous = app.current;
+      app.current = { execId: 0, handler: 'a promise callback', kind: 'microtasks' };
+      try {
+        app.sandbox.drainMicrotasks();
+      } catch (e) {
+        this.runtimeLog(app, 'error', `internal error draining promise jobs: ${e instanceof Error ? e.message : String(e)}`);
+      } finally {
+        app.current = previous;
+        if (token !== undefined) this.monitor?.leave(token);
+      }
+    }
+  }
+
+  /**
+   * A promise of the app was rejected and not handled: the app's error, named like its synchronous
+   * ones. The reason is read inside the app's realm, within a CPU window (it may have getters).
+   */
+  reportRejection(app: InstalledApp, reason: unknown): void {
+    this.enqueue(() => {
+      if (this.apps.get(app.id) !== app) return;
+      this.execute(app, 'rejection', 'unhandled promise rejection', (id) => {
+        app.sandbox.controls.reportRejection(id, reason);
+        return 0;
+      }, false);
+    });
   }
 
   // ------------------------------------------------------------------ executions
@@ -127,14 +187,17 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     const controls = app.sandbox.controls;
     // Trips counted from this execution's start: the asynchronous rest of an earlier handler may trip in between.
     const tripsBefore = controls.guardTrips();
-    controls.setDeadline(performance.now() + this.cpuLimitMs);
-    const errorsBefore = this.errorCount;
     const t0 = performance.now();
+    controls.setDeadline(t0 + this.cpuLimitMs);
+    const token = this.monitor?.enter(app.id, kind, performance.timeOrigin + t0 + this.cpuLimitMs);
+    const errorsBefore = this.errorCount;
     let outcome: 0 | 1 | string = 0;
     try {
       outcome = run(execId);
     } finally {
       app.current = previous;
+      if (token !== undefined) this.monitor?.leave(token);
+      this.ranApps.add(app);
     }
     const durationMs = performance.now() - t0;
     if (outcome === 1) app.pendingAsync.set(execId, { execId, handler, kind });

@@ -45,6 +45,7 @@ export class InstalledApp {
     readonly rate: RateLimiter,
     cpuLimitMs: number,
     bridge: BridgeFunction,
+    onRejection: (reason: unknown) => void,
   ) {
     this.sandbox = new AppSandbox({
       appId: id,
@@ -54,6 +55,7 @@ export class InstalledApp {
       source: source.script,
       cpuLimitMs,
       bridge,
+      onRejection,
     });
   }
 }

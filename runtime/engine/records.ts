@@ -57,7 +57,11 @@ export interface NotificationRecord {
   message: string;
 }
 
-export type ExecutionKind = 'installed' | 'updated' | 'uninstalled' | 'childUninstalled' | 'event' | 'location' | 'touch' | 'schedule' | 'endpoint' | 'invoke';
+export type ExecutionKind = 'installed' | 'updated' | 'uninstalled' | 'childUninstalled' | 'event' | 'location' | 'touch' | 'schedule' | 'endpoint' | 'invoke'
+  /** The app's promise jobs, drained after its executions. */
+  | 'microtasks'
+  /** Reporting a promise the app rejected and never handled. */
+  | 'rejection';
 
 export interface ExecutionRecord {
   id: number;

@@ -42,7 +42,8 @@ export class ScriptServices implements BridgeHost {
   }
 
   scriptError(app: InstalledApp, message: string, stack: string, execId: string): void {
-    const ctx = app.current ?? app.pendingAsync.get(Number(execId));
+    // The rest of an async handler runs while its promise jobs are drained: it is that handler's.
+    const ctx = app.pendingAsync.get(Number(execId)) ?? app.current;
     this.core.reportScriptError(app, message, stack, ctx?.handler ?? (execId === 'state' ? 'state' : 'app'));
   }
 

@@ -127,10 +127,15 @@ export class ThingEngine extends EngineCore {
     let app: InstalledApp | undefined;
     const jobs = new AppJobs(this.clock, () => this.location.timeZone, (job) => this.runJob(app!, job), this.random);
     app = new InstalledApp(id, label, req.source, prepared.config, req.parentId, jobs, new RateLimiter(this.rateLimit), this.cpuLimitMs,
-      createBridge(this.services, () => app!));
-    app.sandbox.load();
-    app.sandbox.controls.setSettings(JSON.stringify(prepared.settings), JSON.stringify(prepared.config));
-    if (req.restore) this.restoreInto(app, req.restore);
+      createBridge(this.services, () => app!), (reason) => this.reportRejection(app!, reason));
+    try {
+      app.sandbox.load();
+      app.sandbox.controls.setSettings(JSON.stringify(prepared.settings), JSON.stringify(prepared.config));
+      if (req.restore) this.restoreInto(app, req.restore);
+    } catch (e) {
+      app.sandbox.dispose();
+      throw e;
+    }
     this.registerPackage(req.source);
     this.apps.set(id, app);
     if (req.parentId) this.apps.get(req.parentId)?.children.add(id);
@@ -172,6 +177,7 @@ export class ThingEngine extends EngineCore {
         this.devices.remove(d);
       }
       this.apps.delete(appId);
+      app.sandbox.dispose();
       this.sun.refresh();
       this.publish('app', { time: this.clock.now(), appId, appLabel: app.label, change: 'uninstalled' });
       const parent = app.parentId ? this.apps.get(app.parentId) : undefined;
@@ -254,7 +260,10 @@ export class ThingEngine extends EngineCore {
 
   dispose(): void {
     this.sun.dispose();
-    for (const app of this.apps.values()) app.jobs.clear();
+    for (const app of this.apps.values()) {
+      app.jobs.clear();
+      app.sandbox.dispose();
+    }
     this.apps.clear();
   }
 

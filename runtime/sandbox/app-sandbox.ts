@@ -7,6 +7,7 @@ import { preludeControls } from './prelude/controls';
 import { preludeCore } from './prelude/core';
 import { preludeHandles } from './prelude/handles';
 import type { BridgeFunction, SandboxControls } from './prelude/types';
+import { routeRejections } from './rejections';
 import { ParsedScript, parseScript, topLevelFunctions } from './script-ast';
 
 export interface SandboxOptions {
@@ -19,6 +20,8 @@ export interface SandboxOptions {
   cpuLimitMs: number;
   /** Host side of the bridge. May throw: errors are turned into text before they reach the script. */
   bridge: BridgeFunction;
+  /** A promise of this app was rejected and nothing handled it. */
+  onRejection(reason: unknown): void;
 }
 
 export interface ScriptLocation {
@@ -43,6 +46,9 @@ var controls = (${preludeControls.toString()});
 return function (bridge, hostNow, appInfoJson) { return controls(api(handles(core(bridge, hostNow, appInfoJson)))); };
 })()`;
 let preludeScript: vm.Script | undefined;
+// Evaluating any script in a context runs the microtasks queued in it (microtaskMode afterEvaluate).
+let drainScript: vm.Script | undefined;
+let promisePrototypeScript: vm.Script | undefined;
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -56,16 +62,22 @@ export class AppSandbox {
   private readonly context: vm.Context;
   private readonly instrumented: InstrumentedScript;
   private readonly parsed: ParsedScript;
+  private readonly unrouteRejections: () => void;
 
   constructor(private readonly options: SandboxOptions) {
     this.parsed = parseScript(options.source, options.file);
     this.instrumented = instrument(this.parsed);
     this.functionNames = [...topLevelFunctions(this.parsed).keys()].filter((n) => IDENTIFIER.test(n));
 
+    // The app's promise jobs queue in the context, not in the process: they run only when the
+    // engine drains them, inside an execution's CPU window (see drainMicrotasks).
     this.context = vm.createContext(Object.create(null), {
       name: `app ${options.label}`,
       codeGeneration: { strings: false, wasm: false },
+      microtaskMode: 'afterEvaluate',
     });
+    promisePrototypeScript ??= new vm.Script('Promise.prototype', { filename: 'smartplug:promise' });
+    this.unrouteRejections = routeRejections(promisePrototypeScript.runInContext(this.context) as object, (reason) => options.onRejection(reason));
     preludeScript ??= new vm.Script(PRELUDE_SOURCE, { filename: 'smartplug:prelude' });
     const install = preludeScript.runInContext(this.context) as InstallPrelude;
     const safeBridge: BridgeFunction = (op, a, b, c, d, e) => {
@@ -80,6 +92,17 @@ export class AppSandbox {
     };
     const appInfo = JSON.stringify({ id: options.appId, label: options.label, name: options.name, cpuLimitMs: options.cpuLimitMs });
     this.controls = install(safeBridge, () => performance.now(), appInfo);
+  }
+
+  /** Runs the promise jobs (async continuations, then-callbacks) the app has queued. */
+  drainMicrotasks(): void {
+    drainScript ??= new vm.Script('undefined', { filename: 'smartplug:microtasks' });
+    drainScript.runInContext(this.context);
+  }
+
+  /** The app is gone: stop routing its promise rejections here (and let its context be collected). */
+  dispose(): void {
+    this.unrouteRejections();
   }
 
   /** Runs the script's top level (defining its functions). Throws SourceError on a failure. */

@@ -82,6 +82,7 @@ export function preludeControls(kit: ApiKit): SandboxControls {
       return outcome;
     },
     invoke: kit.invoke,
+    reportRejection: kit.reportRejection,
     takeState: kit.takeState,
     hasFunction: kit.hasFunction,
     guardTrips: kit.guardTrips,

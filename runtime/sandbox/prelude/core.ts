@@ -223,6 +223,17 @@ export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appIn
     setNamedFunctions: (table) => { named = table; },
     setState: (json) => { stateText = json; stateObj = JSON.parse(json); },
     setPhase: (p) => { phase = p; },
+    // Read here, in the app's realm and inside an execution's CPU window: the reason may be any
+    // object of the script's, with getters of its own.
+    reportRejection: (execId, reason) => {
+      ticks = 0;
+      tripped = false;
+      try {
+        report(execId, reason);
+      } catch {
+        call('error', 'a promise was rejected and not handled (its reason could not be read)', '', String(execId));
+      }
+    },
     takeState: () => finish(),
     hasFunction: (name) => typeof named[name] === 'function',
     guardTrips: () => trips,

@@ -19,6 +19,8 @@ export interface SandboxControls {
   runLifecycle(execId: number, name: string, argJson: string): 0 | 1 | string;
   runEndpoint(execId: number, handler: string, requestJson: string): 0 | 1 | string;
   invoke(execId: number, name: string, argsJson: string): string;
+  /** Reports a promise of this app that was rejected with no handler, as an error of execution execId. */
+  reportRejection(execId: number, reason: unknown): void;
   /** New state JSON if the state changed since it was last saved, else 0 (for invoke(), which has no run()). */
   takeState(): 0 | string;
   hasFunction(name: string): boolean;
@@ -37,7 +39,7 @@ export interface AppInfo {
 
 /** What core.ts puts in the kit: the bridge, globals, time, phases, handlers, state and executions. */
 export interface CoreKit
-  extends Pick<SandboxControls, 'setDeadline' | 'setNamedFunctions' | 'setState' | 'setPhase' | 'invoke' | 'takeState' | 'hasFunction' | 'guardTrips'> {
+  extends Pick<SandboxControls, 'setDeadline' | 'setNamedFunctions' | 'setState' | 'setPhase' | 'invoke' | 'takeState' | 'hasFunction' | 'guardTrips' | 'reportRejection'> {
   appInfo: AppInfo;
   /** Calls the host; a failure (text starting with NUL) is thrown as an Error of the script's realm. */
   call(op: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): unknown;
