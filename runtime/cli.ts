@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { runCommand } from './cli/run-command';
+import { terminalLines } from './cli/terminal-text';
 import { testCommand } from './cli/test-command';
 import { validateCommand } from './cli/validate-command';
 
@@ -13,10 +14,14 @@ commands:
   run APPDIR [--config instance.json] [--devices devices.json] [--location location.json]
              [--virtual] [--start ISO-TIME] [--json] [--no-color] [--inline] [--no-rate-limit]
       Runs the app against simulated devices; prints events, commands and logs as they happen;
-      reads injected events from standard input (type "help" there).
+      reads injected events from standard input (type "help" there). Control characters in
+      what the app says are printed as escapes (\\n, \\x1b, \\u202e), one record a line.
+      --inline runs the app in this process, without the worker and without Node's permission
+      model (full file, network and process access): for debugging the runtime only; it warns.
   test [FILE|DIR ...] [--format text|json] [--scenario NAME ...] [--allow-read DIR ...]
       Runs scenario tests (*.scenario.json; default: every one under the current folder) in a
-      process under Node's permission model; --allow-read lets it read apps kept elsewhere.
+      process under Node's permission model, always; --allow-read lets it read apps kept
+      elsewhere.
   validate FILE|DIR ... [--format text|json]
       Checks app.json, manifest.json and *.load.json files (folders are searched) with the
       language server's rules; exit status 1 on any error.
@@ -106,7 +111,8 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`smartplug: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    // The error may quote an app (a message it threw through the runtime): escaped, line by line.
+    process.stderr.write(`smartplug: ${terminalLines(e instanceof Error ? (e.stack ?? e.message) : String(e)).join('\n')}\n`);
     process.exitCode = 1;
   },
 );

@@ -1,7 +1,12 @@
 import type { HostEventMap } from '../host/runtime';
 import type { RateBudget } from '../engine/records';
+import { jsonText, terminalText } from './terminal-text';
 
-/** Turns runtime records into the lines `smartplug run` prints, one per thing that happened. */
+/**
+ * Turns runtime records into the lines `smartplug run` prints, one per thing that happened. Records
+ * carry app-controlled text (messages, labels, values), so each line is escaped (terminal-text.ts)
+ * before the colour codes are added: an app cannot forge a line or drive the terminal.
+ */
 export interface PrintOptions {
   json: boolean;
   color: boolean;
@@ -19,7 +24,14 @@ function time(t: number): string {
   return new Date(t).toISOString().slice(11, 23);
 }
 
+/** The line for a record, escaped; undefined for records `smartplug run` does not show. */
 export function formatRecord<K extends keyof HostEventMap>(name: K, r: HostEventMap[K]): { text: string; color: keyof typeof COLORS } | undefined {
+  const f = rawRecordLine(name, r);
+  return f && { text: terminalText(f.text), color: f.color };
+}
+
+// Built from raw record fields: only ever returned through formatRecord, which escapes the line.
+function rawRecordLine<K extends keyof HostEventMap>(name: K, r: HostEventMap[K]): { text: string; color: keyof typeof COLORS } | undefined {
   switch (name) {
     case 'deviceEvent': {
       const e = r as HostEventMap['deviceEvent'];
@@ -64,7 +76,7 @@ export function formatRecord<K extends keyof HostEventMap>(name: K, r: HostEvent
 export function printer(options: PrintOptions) {
   return <K extends keyof HostEventMap>(name: K, r: HostEventMap[K]) => {
     if (options.json) {
-      if (name !== 'persist' && name !== 'execution' && name !== 'appError' && name !== 'job') options.write(JSON.stringify({ type: name, ...r }));
+      if (name !== 'persist' && name !== 'execution' && name !== 'appError' && name !== 'job') options.write(jsonText({ type: name, ...r }));
       return;
     }
     const f = formatRecord(name, r);

@@ -12,6 +12,7 @@ import { formatProblem, hasErrors, SourceError, type SourceProblem } from '../er
 import { SmartPlugRuntime, type HostEventMap } from '../host/runtime';
 import { budgetText, printer } from './event-printer';
 import { parseStdinLine, STDIN_HELP, StdinCommand } from './stdin-commands';
+import { terminalText } from './terminal-text';
 
 export interface RunOptions {
   appDir: string;
@@ -22,6 +23,7 @@ export interface RunOptions {
   start?: string;
   json: boolean;
   color: boolean;
+  /** App code in this process: no worker, no permission model. For debugging the runtime; warned about on stderr. */
   inline: boolean;
   rateLimit: boolean;
   input: NodeJS.ReadableStream;
@@ -31,11 +33,22 @@ export interface RunOptions {
 
 const EVENTS: (keyof HostEventMap)[] = ['worker', 'app', 'deviceEvent', 'command', 'log', 'notification', 'locationEvent'];
 
+/** Said once, on stderr, whenever --inline is used: nothing else would show that the sandbox is off. */
+export const INLINE_WARNING =
+  "smartplug run: warning: --inline runs the app's code inside this process, without the worker process and without " +
+  "Node's permission model: the app gets this process's full file, network and process access. --inline is meant " +
+  "for debugging the runtime only; do not use it to run an app you have not read.";
+
 /** `smartplug run`: the app against simulated devices, events printed as they happen, input from stdin. */
 export async function runCommand(o: RunOptions): Promise<number> {
+  // Every line below may quote the app (its name, labels, messages, state, a response body) or the
+  // user's input: escaped, one line each. Only STDIN_HELP, our own text, goes to o.out as it is.
+  const out = (line: string) => o.out(terminalText(line));
+  const err = (line: string) => o.err(terminalText(line));
+  if (o.inline) err(INLINE_WARNING);
   const problems: SourceProblem[] = [];
   const fail = (ps: SourceProblem[]) => {
-    for (const p of ps) o.err(formatProblem(p));
+    for (const p of ps) err(formatProblem(p));
     return 1;
   };
 
@@ -71,11 +84,11 @@ export async function runCommand(o: RunOptions): Promise<number> {
   }
   let location: Partial<LocationSpec> | undefined;
   if (o.location) location = JSON.parse(readText(o.location)) as Partial<LocationSpec>;
-  for (const p of problems) o.err(formatProblem(p));
+  for (const p of problems) err(formatProblem(p));
 
   const start = o.start ? Date.parse(o.start) : undefined;
   if (o.start && Number.isNaN(start)) {
-    o.err(`--start: "${o.start}" is not a date; use an ISO time like 2024-06-21T18:00:00Z`);
+    err(`--start: "${o.start}" is not a date; use an ISO time like 2024-06-21T18:00:00Z`);
     return 2;
   }
   const runtime = await SmartPlugRuntime.start({
@@ -84,7 +97,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
   });
   const print = printer({ json: o.json, color: o.color, write: o.out });
   if (!o.json && runtime.workerPid !== undefined) {
-    o.out(`worker started (pid ${runtime.workerPid}, permission model ${runtime.permissionModel ? 'on' : 'OFF'})`);
+    out(`worker started (pid ${runtime.workerPid}, permission model ${runtime.permissionModel ? 'on' : 'OFF'})`);
   }
   for (const name of EVENTS) runtime.on(name, (r) => print(name, r as never));
 
@@ -98,12 +111,12 @@ export async function runCommand(o: RunOptions): Promise<number> {
     await runtime.close();
     if (e instanceof SourceError) return fail(e.problems);
     if (e instanceof ConfigError) {
-      o.err(e.message);
+      err(e.message);
       return 1;
     }
     throw e;
   }
-  if (!o.json) o.out(`running ${pkg.name} ${pkg.version} as ${appId} with ${devices.length} device(s) on a ${o.virtual ? 'virtual' : 'real'} clock; type help for commands`);
+  if (!o.json) out(`running ${pkg.name} ${pkg.version} as ${appId} with ${devices.length} device(s) on a ${o.virtual ? 'virtual' : 'real'} clock; type help for commands`);
 
   return new Promise<number>((resolve) => {
     const rl = readline.createInterface({ input: o.input, terminal: false });
@@ -115,7 +128,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
       });
     };
     rl.on('line', (line) => {
-      chain = chain.then(() => execute(parseStdinLine(line)).catch((e: unknown) => o.err(`error: ${(e as Error).message}`)));
+      chain = chain.then(() => execute(parseStdinLine(line)).catch((e: unknown) => err(`error: ${(e as Error).message}`)));
     });
     rl.on('close', finish);
     process.once('SIGINT', () => rl.close());
@@ -124,7 +137,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
       if (!cmd) return;
       switch (cmd.kind) {
         case 'error':
-          o.err(cmd.message);
+          err(cmd.message);
           return;
         case 'help':
           o.out(STDIN_HELP);
@@ -147,18 +160,18 @@ export async function runCommand(o: RunOptions): Promise<number> {
           return runtime.restartWorker('requested from the command line');
         case 'call': {
           const r = await runtime.callEndpoint(cmd.app ?? appId, cmd.method, cmd.path, cmd.body);
-          o.out(`${r.status} ${JSON.stringify(r.body)}`);
+          out(`${r.status} ${JSON.stringify(r.body)}`);
           return;
         }
         case 'devices':
-          for (const d of await runtime.devicesNow()) o.out(`${d.id} (${d.label}): ${Object.entries(d.attributes).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
+          for (const d of await runtime.devicesNow()) out(`${d.id} (${d.label}): ${Object.entries(d.attributes).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
           return;
         case 'status':
           for (const a of await runtime.listApps()) {
-            o.out(`${a.id} (${a.label}) ${budgetText(a.budget)}, window ends ${Number.isFinite(a.budget.windowEndsAt) && a.budget.windowEndsAt ? new Date(a.budget.windowEndsAt).toISOString() : '-'}`);
-            for (const s of a.subscriptions) o.out(`  subscription ${s.kind} ${s.target} ${s.attribute}${s.value ? '.' + s.value : ''} → ${s.handler}`);
-            for (const j of a.jobs) o.out(`  job ${j.kind} ${j.handler} at ${new Date(j.at).toISOString()}`);
-            o.out(`  state ${JSON.stringify(a.state)}`);
+            out(`${a.id} (${a.label}) ${budgetText(a.budget)}, window ends ${Number.isFinite(a.budget.windowEndsAt) && a.budget.windowEndsAt ? new Date(a.budget.windowEndsAt).toISOString() : '-'}`);
+            for (const s of a.subscriptions) out(`  subscription ${s.kind} ${s.target} ${s.attribute}${s.value ? '.' + s.value : ''} → ${s.handler}`);
+            for (const j of a.jobs) out(`  job ${j.kind} ${j.handler} at ${new Date(j.at).toISOString()}`);
+            out(`  state ${JSON.stringify(a.state)}`);
           }
           return;
       }

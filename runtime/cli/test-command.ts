@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createHumanReporter, createJsonLinesReporter, findScenarioFiles, runScenarioFiles, summarize } from '../scenario';
+import { terminalText } from './terminal-text';
 
 export interface TestOptions {
   paths: string[];
@@ -18,14 +19,17 @@ export interface TestOptions {
 /**
  * `smartplug test`: runs scenario files and reports each step. The run itself happens in a child
  * process under Node's permission model (it may read the scenarios, the apps and this package, and
- * nothing else; it may not write, spawn or load addons), because scenarios run app code.
+ * nothing else; it may not write, spawn or load addons), because scenarios run app code. There is
+ * no way to turn that off: the only process that runs scenarios itself is one that is already under
+ * the permission model (the child). An environment variable once could; the environment is not a
+ * place a security decision may come from.
  */
 export async function testCommand(o: TestOptions): Promise<number> {
-  if (!permissionModelOn() && process.env.SMARTPLUG_TEST_UNSANDBOXED !== '1') return runSandboxed(o);
+  if (!runsScenariosHere(process)) return runSandboxed(o);
   const roots = o.paths.length ? o.paths : [process.cwd()];
   const files = findScenarioFiles(roots);
   if (files.length === 0) {
-    o.err(`smartplug test: no *.scenario.json files in ${roots.join(', ')}; write one (see docs/scenarios.md) or pass its path`);
+    o.err(terminalText(`smartplug test: no *.scenario.json files in ${roots.join(', ')}; write one (see docs/scenarios.md) or pass its path`));
     return 1;
   }
   const write = (text: string) => process.stdout.write(text);
@@ -35,15 +39,20 @@ export async function testCommand(o: TestOptions): Promise<number> {
   const reporter = human ?? createJsonLinesReporter(write);
   const results = await runScenarioFiles(files, { onEvent: (e) => reporter.onEvent(e), select });
   if (select && results.every((f) => f.scenarios.length === 0 && f.problems.length === 0)) {
-    o.err(`smartplug test: no scenario named ${[...wanted].map((n) => JSON.stringify(n)).join(' or ')} in ${files.join(', ')}`);
+    o.err(terminalText(`smartplug test: no scenario named ${[...wanted].map((n) => JSON.stringify(n)).join(' or ')} in ${files.join(', ')}`));
     return 1;
   }
   if (human) write(human.summary(results) + '\n');
   return summarize(results).failed > 0 ? 1 : 0;
 }
 
-function permissionModelOn(): boolean {
-  return typeof (process as { permission?: unknown }).permission === 'object';
+/**
+ * Whether this process may run the scenarios itself: only when Node's permission model is on in
+ * it, which is so in the child runSandboxed starts (and nowhere else, unless someone started Node
+ * with --experimental-permission on purpose). Nothing else, the environment included, is asked.
+ */
+export function runsScenariosHere(proc: { permission?: unknown }): boolean {
+  return typeof proc.permission === 'object' && proc.permission !== null;
 }
 
 /** The package's own folder (bundles and package.json), found from this bundle's location. */
@@ -60,6 +69,18 @@ function packageRoot(): string {
   return path.resolve(__dirname, '..', '..');
 }
 
+/**
+ * The paths none of the others contains. Allowing a folder allows everything in it, so the rest
+ * add nothing; and Node 20 gets the pair wrong: with both APP and APP/tests/x.scenario.json
+ * allowed, listing APP itself is denied (so `smartplug test /elsewhere/APP/tests/x.scenario.json`
+ * could not load its app).
+ */
+export function outermostPaths(paths: readonly string[]): string[] {
+  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
+  const unique = [...new Set(paths)];
+  return unique.filter((p) => !unique.some((q) => q !== p && within(p, q)));
+}
+
 function runSandboxed(o: TestOptions): Promise<number> {
   const reads = new Set<string>([packageRoot(), process.cwd(), ...o.allowRead.map((p) => path.resolve(p))]);
   for (const p of o.paths) {
@@ -72,7 +93,7 @@ function runSandboxed(o: TestOptions): Promise<number> {
   const script = process.argv[1];
   const args = [
     '--experimental-permission',
-    ...[...reads].map((r) => `--allow-fs-read=${r}`),
+    ...outermostPaths([...reads]).map((r) => `--allow-fs-read=${r}`),
     // Not --disable-warning: the Node inside older VS Code releases (20.9) does not know it.
     '--no-warnings',
     script,

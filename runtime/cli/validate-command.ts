@@ -4,6 +4,7 @@ import { lineColumnAt, withFix, type SourceProblem } from '../errors';
 import { documentKind } from '../../server/service/document-kind';
 import { parseDocument } from '../../server/service/parsed-document';
 import { validateDocument } from '../../server/service/validation';
+import { jsonText, terminalText } from './terminal-text';
 
 export interface ValidateOptions {
   paths: string[];
@@ -50,8 +51,9 @@ export function validateCommand(o: ValidateOptions): number {
     const parsed = parseDocument(file, file, 0, kind, text);
     for (const p of validateDocument(parsed)) records.push(toRecord(text, p));
   }
-  if (o.format === 'json') o.out(JSON.stringify(records, null, 2));
-  else for (const r of records) o.out(`${r.file}:${r.line}:${r.column}: ${r.severity}: ${r.message} [${r.code}]`);
+  // Messages quote the files (property names, values), which may come from someone else's app.
+  if (o.format === 'json') o.out(jsonText(records, 2));
+  else for (const r of records) o.out(terminalText(`${r.file}:${r.line}:${r.column}: ${r.severity}: ${r.message} [${r.code}]`));
   return records.some((r) => r.severity === 'error') ? 1 : 0;
 }
 
@@ -78,7 +80,7 @@ function expand(paths: string[], err: (line: string) => void): string[] {
       if (statSync(p).isDirectory()) walk(p);
       else out.push(p);
     } catch {
-      err(`smartplug validate: ${p} does not exist`);
+      err(terminalText(`smartplug validate: ${p} does not exist`));
       out.push(p);
     }
   }

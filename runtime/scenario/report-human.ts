@@ -1,8 +1,16 @@
 /**
  * The human reporter: one line per step with ✓ or ✗, and for a failure what was expected and what
  * there was (a diff when both are JSON structures), where in the file, and the app's log.
+ *
+ * Much of what it prints comes from the app (log lines, error messages, values) or from files
+ * (names, descriptions, problems), so every piece is escaped (runtime/cli/terminal-text.ts) before
+ * the colour codes go round it: one-line pieces with terminalText, so an app's line break shows as
+ * `\n`; blocks whose breaks are layout (failure messages, multi-line values, diffs) line by line
+ * with terminalLines, every line indented under the step or scenario it belongs to. App text that a
+ * failure quotes keeps its own breaks as `\n` there too (quotedAppText).
  */
 import { relative } from 'path';
+import { terminalLines, terminalText } from '../cli/terminal-text';
 import { formatProblem } from '../errors';
 import { unifiedDiff } from './line-diff';
 import { summarize, type Failure, type FileResult, type RunEvent, type ScenarioResult } from './results';
@@ -31,18 +39,18 @@ export function createHumanReporter(options: HumanReporterOptions): Reporter & {
     onEvent(e) {
       switch (e.type) {
         case 'file-start':
-          out(paint('bold', show(e.file)));
+          out(paint('bold', terminalText(show(e.file))));
           break;
         case 'file-problem':
-          out(`  ${paint(e.problem.severity === 'error' ? 'red' : 'dim', formatProblem({ ...e.problem, file: show(e.problem.file) }))}`);
+          out(`  ${paint(e.problem.severity === 'error' ? 'red' : 'dim', terminalText(formatProblem({ ...e.problem, file: show(e.problem.file) })))}`);
           break;
         case 'scenario-start':
-          out(`  ${e.name} ${paint('dim', `(line ${e.line})`)}`);
+          out(`  ${terminalText(e.name)} ${paint('dim', `(line ${e.line})`)}`);
           break;
         case 'step': {
           const s = e.step;
           const mark = s.ok ? paint('green', '✓') : paint('red', '✗');
-          out(`    ${mark} ${s.description} ${paint('dim', `[line ${s.line} · ${clockText(s.time)}]`)}`);
+          out(`    ${mark} ${terminalText(s.description)} ${paint('dim', `[line ${s.line} · ${clockText(s.time)}]`)}`);
           if (s.failure) out(formatFailure(s.failure, e.file, show, '        '));
           break;
         }
@@ -72,7 +80,8 @@ function scenarioEnd(r: ScenarioResult, show: (f: string) => string, paint: (c: 
   if (!r.ok && r.logs.length > 0 && logLines > 0) {
     const shown = r.logs.slice(-logLines);
     lines.push(`      app log${shown.length < r.logs.length ? ` (last ${shown.length} of ${r.logs.length} lines)` : ''}:`);
-    for (const l of shown) lines.push(`        ${clockText(l.time)} ${l.level.padEnd(5)} ${l.message}`);
+    // One record, one line: a log message's own line breaks show as \n.
+    for (const l of shown) lines.push(`        ${clockText(l.time)} ${l.level.padEnd(5)} ${terminalText(l.message)}`);
   }
   const notRun = r.notRun ? `; ${r.notRun} step${r.notRun === 1 ? '' : 's'} not run` : '';
   const time = `${Math.round(r.durationMs)} ms`;
@@ -84,30 +93,47 @@ function isStructure(v: unknown): boolean {
   return v !== null && typeof v === 'object';
 }
 
-/** JSON, pretty; a text with line breaks as the text itself. */
-function valueText(v: unknown): string {
-  if (typeof v === 'string' && v.includes('\n')) return v;
+/** JSON, pretty; a text with line breaks as the text itself, unless it is the app's (quoted). */
+function valueText(v: unknown, quoted: readonly string[]): string {
+  if (typeof v === 'string' && v.includes('\n') && !quoted.includes(v)) return v;
   return JSON.stringify(v, null, 2) ?? String(v);
 }
 
+/** Each line escaped and indented: nothing in the block can start a line of its own. */
 function indentBlock(text: string, indent: string): string {
-  return text.split('\n').map((l) => indent + l).join('\n');
+  return terminalLines(text).map((l) => indent + l).join('\n');
+}
+
+/**
+ * The app's text with line breaks in it that the failure's message quotes, longest first. The
+ * runner joins its findings with line breaks and quotes app text (an error message, log lines)
+ * among them, so a break in the message may be either. But app text a message quotes is also the
+ * failure's `actual` (a string, or a list of strings): inside those, a break is the app's, and is
+ * shown as \n, in the message and in `actual`. Any other break starts an indented line of the
+ * failure block (indentBlock).
+ */
+function quotedAppText(f: Failure): string[] {
+  const actual: unknown[] = typeof f.actual === 'string' ? [f.actual] : Array.isArray(f.actual) ? f.actual : [];
+  return actual.filter((a): a is string => typeof a === 'string' && /[\r\n]/.test(a) && f.message.includes(a)).sort((a, b) => b.length - a.length);
 }
 
 /** Message, expected and actual (or their diff), and where. */
 export function formatFailure(f: Failure, scenarioFile: string, show: (file: string) => string, indent: string): string {
-  const lines = [indentBlock(f.message, indent)];
+  const quoted = quotedAppText(f);
+  let message = f.message;
+  for (const q of quoted) message = message.split(q).join(terminalText(q));
+  const lines = [indentBlock(message, indent)];
   const hasExpected = 'expected' in f && f.expected !== undefined;
   const hasActual = 'actual' in f && f.actual !== undefined;
   if (hasExpected && hasActual && isStructure(f.expected) && isStructure(f.actual)) {
-    lines.push(indentBlock(unifiedDiff(valueText(f.expected), valueText(f.actual)), indent));
+    lines.push(indentBlock(unifiedDiff(valueText(f.expected, quoted), valueText(f.actual, quoted)), indent));
   } else {
     for (const [label, has, v] of [['expected', hasExpected, f.expected], ['actual', hasActual, f.actual]] as const) {
       if (!has) continue;
-      const text = valueText(v);
-      lines.push(text.includes('\n') ? `${indent}${label}:\n${indentBlock(text, indent + '  ')}` : `${indent}${label}: ${text}`);
+      const text = valueText(v, quoted);
+      lines.push(text.includes('\n') ? `${indent}${label}:\n${indentBlock(text, indent + '  ')}` : `${indent}${label}: ${terminalText(text)}`);
     }
   }
-  lines.push(`${indent}at ${show(f.file ?? scenarioFile)}:${f.line}:${f.column}`);
+  lines.push(`${indent}at ${terminalText(show(f.file ?? scenarioFile))}:${f.line}:${f.column}`);
   return lines.join('\n');
 }

@@ -3,6 +3,7 @@
  * to map straight onto test items (file, scenario name and line, step line, ok, duration, message,
  * expected, actual). The format is documented in docs/scenarios.md; keep the two in step.
  */
+import { jsonText } from '../cli/terminal-text';
 import type { Failure, RunEvent } from './results';
 import type { Reporter } from './report-human';
 
@@ -58,5 +59,7 @@ function round(ms: number): number {
 }
 
 export function createJsonLinesReporter(write: (text: string) => void): Reporter {
-  return { onEvent: (e) => write(JSON.stringify(jsonLineOf(e)) + '\n') };
+  // jsonText, not JSON.stringify: app text in messages and logs may hold C1 or bidi characters,
+  // which JSON.stringify leaves raw; the stream is often read on a terminal too.
+  return { onEvent: (e) => write(jsonText(jsonLineOf(e)) + '\n') };
 }

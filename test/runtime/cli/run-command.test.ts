@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { BIDI, BIDI_SHOWN, ESCAPES_SHOWN, EVIL, FORGED, FORGED_LINE, FORGED_SHOWN, RAW_CONTROL } from './hostile-text';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'smartplug.js');
@@ -119,5 +120,85 @@ describe('smartplug run', function () {
     assert.equal(r.status, 0);
     assert.match(r.stderr, /"nonsense" is not a command; type help/);
     assert.match(r.stdout, /Porch light\.on\(\)/);
+  });
+
+  it('says in its usage text what --inline gives up', () => {
+    const r = smartplug(['help']);
+    assert.equal(r.status, 0);
+    assert.match(r.stdout, /--inline runs the app in this process, without the worker and without Node's permission\s+model/);
+    assert.match(r.stdout, /printed as escapes \(\\n, \\x1b, \\u202e\)/);
+    assert.doesNotMatch(r.stdout, RAW_CONTROL);
+  });
+
+  it('warns on stderr, once, that --inline runs the app without the worker and the permission model', () => {
+    const dir = appDir(GOOD);
+    const r = smartplug(args(dir, '--inline'), 'pir motion active\n');
+    assert.equal(r.status, 0, r.stderr);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('--inline'));
+    assert.equal(warnings.length, 1, r.stderr);
+    assert.match(warnings[0], /^smartplug run: warning: .*without the worker process and without Node's permission model.*file, network and process access.*debugging the runtime only/);
+    assert.match(r.stdout, /Porch light\.on\(\)/);
+    assert.doesNotMatch(r.stdout, /worker started/);
+
+    const sandboxed = smartplug(args(dir), 'pir motion active\n');
+    assert.equal(sandboxed.status, 0, sandboxed.stderr);
+    assert.doesNotMatch(sandboxed.stderr, /warning/);
+  });
+});
+
+describe('smartplug run: what the app says cannot forge a line or drive the terminal', function () {
+  this.timeout(30_000);
+
+  // The app's label (app.json "name"), a device's label, its log and notification messages and
+  // the error its handler throws all carry a forged line, escape sequences and a bidi override.
+  const label = `Porch ${EVIL.join(' ')}`;
+  const script = `const EVIL = ${JSON.stringify(EVIL)};
+function installed() { subscribe(settings.sensor, "motion.active", onMotion) }
+function onMotion(evt) {
+  for (const t of EVIL) { log.info(t); sendNotification(settings.notify, t) }
+  throw new Error(EVIL.join(" | "))
+}
+`;
+  function hostileApp(): string {
+    const dir = appDir(script, {
+      ...APP_JSON,
+      name: label,
+      input: { ...APP_JSON.input, notify: { type: 'single_notification_output_selector', name: 'Notify' } },
+      guide: [{ id: 'p1', title: 'Devices', input_fields: ['sensor', 'light', 'minutes', 'notify'] }],
+    });
+    writeFileSync(path.join(dir, 'devices.json'), JSON.stringify([{ ...DEVICES[0], label: `Motion ${FORGED} ${BIDI}` }, DEVICES[1]]));
+    writeFileSync(path.join(dir, 'instance.json'), JSON.stringify({ config: { sensor: 'pir', light: 'porch', notify: 1 } }));
+    return dir;
+  }
+
+  it('prints every piece escaped, one record a line', () => {
+    const r = smartplug(args(hostileApp()), 'pir motion active\nstatus\ndevices\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, RAW_CONTROL);
+    assert.doesNotMatch(r.stderr, RAW_CONTROL);
+    const lines = r.stdout.split('\n').filter((l) => l !== '');
+    for (const l of lines) {
+      assert.ok(!l.startsWith(FORGED_LINE), `a forged line: ${l}`);
+      assert.match(l, /^(\d\d:\d\d:\d\d\.\d{3} |worker started |running |pir |porch |\S+ \(Porch |  )/, `a line the CLI did not start: ${l}`);
+    }
+    const shownLabel = `Porch ${FORGED_SHOWN} ${ESCAPES_SHOWN} ${BIDI_SHOWN}`;
+    assert.ok(lines.some((l) => /^12:00:00\.000 app +/.test(l) && l.includes(shownLabel)), 'the app label');
+    assert.ok(lines.some((l) => /^12:00:00\.000 event +/.test(l) && l.includes(`Motion ${FORGED_SHOWN} ${BIDI_SHOWN} motion = "active"`)), 'the device label');
+    for (const shown of [FORGED_SHOWN, ESCAPES_SHOWN, BIDI_SHOWN]) {
+      assert.ok(lines.some((l) => l.startsWith('12:00:00.000 log      INFO  ') && l.includes(`${shownLabel}: ${shown}  [budget`)), `the log line ${shown}`);
+      assert.ok(lines.some((l) => l.startsWith('12:00:00.000 notify   ') && l.endsWith(`output 1: ${shown}`)), `the notification ${shown}`);
+    }
+    assert.ok(lines.some((l) => l.startsWith('12:00:00.000 runtime  ERROR ') && l.includes(`onMotion: ${FORGED_SHOWN} | ${ESCAPES_SHOWN} | ${BIDI_SHOWN} (`)), 'the thrown error');
+  });
+
+  it('--json: the same text, intact once parsed, with nothing raw on the line', () => {
+    const r = smartplug(args(hostileApp(), '--json'), 'pir motion active\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.doesNotMatch(r.stdout, RAW_CONTROL);
+    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { type: string; message?: string; appLabel?: string; source?: string });
+    assert.deepEqual(records.filter((x) => x.type === 'log' && x.source === 'app').map((x) => x.message), EVIL);
+    assert.deepEqual(records.filter((x) => x.type === 'notification').map((x) => x.message), EVIL);
+    assert.ok(records.some((x) => x.type === 'log' && x.source === 'runtime' && x.message === `onMotion: ${EVIL.join(' | ')}`));
+    assert.ok(records.every((x) => x.appLabel === undefined || x.appLabel === label));
   });
 });

@@ -3,12 +3,14 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { outermostPaths, runsScenariosHere } from '../../../runtime/cli/test-command';
+import { EVIL, FORGED_LINE, RAW_CONTROL, writeHostileScenarioApp } from './hostile-text';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'smartplug.js');
 
-function smartplug(args: string[], cwd = ROOT): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, cwd });
+function smartplug(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.env): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', timeout: 60_000, cwd, env });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -42,7 +44,8 @@ describe('smartplug test', function () {
     assert.ok(steps.every((e) => e.ok === true && typeof e.line === 'number'));
   });
 
-  it('runs under the permission model: an app outside the allowed folders cannot be read until allowed', () => {
+  /** A scenario in a fresh folder whose app lies outside it: only --allow-read lets the run read it. */
+  function outsideAppScenario(): { outside: string; work: string } {
     const outside = mkdtempSync(path.join(tmpdir(), 'smartplug-outside-'));
     cpSync(path.join(ROOT, 'examples', 'motion-light'), path.join(outside, 'motion-light'), { recursive: true });
     const work = mkdtempSync(path.join(tmpdir(), 'smartplug-work-'));
@@ -54,7 +57,11 @@ describe('smartplug test', function () {
       scenarios: [{ name: 'installs', steps: [{ expect: { subscriptions: 1 } }] }],
     };
     writeFileSync(path.join(work, 'tests', 'outside.scenario.json'), JSON.stringify(scenario, null, 2));
+    return { outside, work };
+  }
 
+  it('runs under the permission model: an app outside the allowed folders cannot be read until allowed', () => {
+    const { outside, work } = outsideAppScenario();
     const denied = smartplug(['test', 'tests'], work);
     assert.equal(denied.status, 1);
     assert.match(denied.stdout, /outside what this test run may read .*Fix: run smartplug test with --allow-read /);
@@ -62,6 +69,50 @@ describe('smartplug test', function () {
     const allowed = smartplug(['test', 'tests', '--allow-read', outside], work);
     assert.equal(allowed.status, 0, allowed.stdout + allowed.stderr);
     assert.match(allowed.stdout, /^1 passed, 0 failed$/m);
+  });
+
+  it('runs under the permission model even with SMARTPLUG_TEST_UNSANDBOXED=1 in the environment', () => {
+    const { work } = outsideAppScenario();
+    const r = smartplug(['test', 'tests'], work, { ...process.env, SMARTPLUG_TEST_UNSANDBOXED: '1' });
+    assert.equal(r.status, 1, r.stdout + r.stderr);
+    assert.match(r.stdout, /outside what this test run may read/);
+  });
+
+  it('runs the scenarios itself only in a process under the permission model, whatever the environment', () => {
+    const saved = process.env.SMARTPLUG_TEST_UNSANDBOXED;
+    process.env.SMARTPLUG_TEST_UNSANDBOXED = '1';
+    try {
+      assert.equal(runsScenariosHere(process), typeof (process as { permission?: unknown }).permission === 'object');
+      assert.equal(runsScenariosHere({}), false);
+      assert.equal(runsScenariosHere({ permission: null }), false);
+      assert.equal(runsScenariosHere({ permission: { has: () => true } }), true);
+    } finally {
+      if (saved === undefined) delete process.env.SMARTPLUG_TEST_UNSANDBOXED;
+      else process.env.SMARTPLUG_TEST_UNSANDBOXED = saved;
+    }
+  });
+
+  it('allows reading only the outermost folders (Node 20 denies listing a folder when a path inside it is allowed too)', () => {
+    assert.deepEqual(outermostPaths(['/a/app', '/w', '/a/app/tests/x.scenario.json', '/a/apple', '/w', '/w/sub']), ['/a/app', '/w', '/a/apple']);
+    assert.deepEqual(outermostPaths(['/', '/x']), ['/']);
+    // The case that needs it: APP/tests/x.scenario.json given by path, APP outside the current folder.
+    const r = smartplug(['test', writeHostileScenarioApp()]);
+    assert.doesNotMatch(r.stdout, /outside what this test run may read/);
+    assert.match(r.stdout, /^0 passed, 3 failed$/m);
+  });
+
+  it('prints what the app says escaped, in text and in JSON lines', () => {
+    const file = writeHostileScenarioApp();
+    const project = path.dirname(path.dirname(path.dirname(file)));
+    const text = smartplug(['test', path.relative(project, file)], project);
+    assert.equal(text.status, 1, text.stderr);
+    assert.match(text.stdout, /^0 passed, 3 failed$/m);
+    assert.doesNotMatch(text.stdout + text.stderr, RAW_CONTROL);
+    for (const l of text.stdout.split('\n')) assert.ok(!l.trimStart().startsWith(FORGED_LINE), `a forged line: ${l}`);
+    const json = smartplug(['test', '--format', 'json', path.relative(project, file)], project);
+    assert.doesNotMatch(json.stdout + json.stderr, RAW_CONTROL);
+    const events = json.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; logs?: { message: string }[] });
+    assert.deepEqual(events.find((e) => e.event === 'scenario-end')?.logs?.map((l) => l.message), EVIL);
   });
 
   it('runs only the scenarios named with --scenario', () => {

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { RAW_CONTROL } from './hostile-text';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'smartplug.js');
@@ -72,5 +73,17 @@ describe('smartplug validate', function () {
   it('works as npx smartplug validate in a checkout', () => {
     const r = spawnSync('npx', ['--no-install', 'smartplug', 'validate', 'examples/door-light'], { encoding: 'utf8', cwd: ROOT, timeout: 30_000 });
     assert.equal(r.status, 0, r.stderr);
+  });
+
+  it('prints what the file says escaped: no bidi or C1 character reaches the terminal, in text or JSON', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'smartplug-validate-'));
+    const key = '\u202Ebad\u009b[2J';
+    writeFileSync(path.join(dir, 'app.json'), JSON.stringify({ name: 'x', version: '1.0.0', author: 'a', licence: 'MIT', [key]: 1 }));
+    const text = smartplug(['validate', path.join(dir, 'app.json')]);
+    assert.match(text.stdout, /unknown key "\\u202ebad\\x9b\[2J"/);
+    assert.doesNotMatch(text.stdout, RAW_CONTROL);
+    const json = smartplug(['validate', '--format', 'json', path.join(dir, 'app.json')]);
+    assert.doesNotMatch(json.stdout, RAW_CONTROL);
+    assert.ok((JSON.parse(json.stdout) as Record[]).some((r) => r.message.includes(`"${key}"`)));
   });
 });

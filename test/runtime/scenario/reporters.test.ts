@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'path';
 import { createHumanReporter, createJsonLinesReporter, formatFailure, runScenarioFile } from '../../../runtime/scenario';
 import type { FileResult } from '../../../runtime/scenario';
+import { BIDI_SHOWN, ESCAPES_SHOWN, EVIL, FORGED_LINE, FORGED_SHOWN, RAW_CONTROL, writeHostileScenarioApp } from '../cli/hostile-text';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FAILING = join(ROOT, 'test', 'fixtures', 'scenario', 'failing.scenario.json');
@@ -123,5 +124,44 @@ describe('scenario/reporters', () => {
     const last = lines[12];
     delete last.durationMs;
     assert.deepEqual(last, { event: 'file-end', file: FAILING, ok: false, passed: 1, failed: 2, problems: 0 });
+  });
+
+  describe('what the app says cannot forge a line or drive the terminal', () => {
+    const file = writeHostileScenarioApp();
+
+    for (const color of [false, true]) {
+      it(`human${color ? ', in colour' : ''}: app logs, notifications and errors escaped, one record a line`, async () => {
+        let out = '';
+        const rep = createHumanReporter({ write: (s) => (out += s), color });
+        const result = await runScenarioFile(file, { onEvent: (e) => rep.onEvent(e) });
+        assert.equal(result.scenarios.filter((x) => !x.ok).length, 3);
+        // The reporter's own colours are the only escape sequences left.
+        const text = color ? out.replace(/\x1b\[(?:0|1|2|31|32)m/g, '') : out;
+        assert.doesNotMatch(text, RAW_CONTROL);
+        const lines = text.split('\n');
+        for (const l of lines) assert.ok(!l.trimStart().startsWith(FORGED_LINE), `a forged line: ${l}`);
+        // The app log under each failure: one line per record, its line breaks shown as \n.
+        for (const shown of [FORGED_SHOWN, ESCAPES_SHOWN, BIDI_SHOWN]) {
+          assert.equal(lines.filter((l) => l === `        2024-01-01 12:00:00Z info  ${shown}`).length, 3, shown);
+        }
+        // The error the handler threw, in the step's failure and in the log.
+        const thrown = `touched: ${FORGED_SHOWN} | ${ESCAPES_SHOWN} | ${BIDI_SHOWN} (`;
+        assert.ok(lines.some((l) => l.startsWith(`        the app failed: ${thrown}`)));
+        assert.ok(lines.some((l) => l.startsWith(`        actual: "touched: ok\\n12:00:00.000 runtime  ERROR fake | \\u001b[2J`)));
+        assert.ok(lines.some((l) => l.startsWith(`        2024-01-01 12:00:00Z error ${thrown.slice(0, -2)}`)));
+        // Log lines a noLogs expectation quotes.
+        assert.ok(lines.some((l) => l.startsWith(`        noLogs: 3 log lines at level info or above: [info] ${FORGED_SHOWN} | [info] ${ESCAPES_SHOWN}`)));
+      });
+    }
+
+    it('JSON lines: the same text, intact once parsed, with nothing raw on the line', async () => {
+      let text = '';
+      const rep = createJsonLinesReporter((s) => (text += s));
+      await runScenarioFile(file, { onEvent: (e) => rep.onEvent(e) });
+      assert.doesNotMatch(text, RAW_CONTROL);
+      const events = text.trimEnd().split('\n').map((l) => JSON.parse(l) as { event: string; logs?: { message: string }[]; message?: string });
+      assert.deepEqual(events.find((e) => e.event === 'scenario-end')?.logs?.map((l) => l.message), EVIL);
+      assert.ok(events.some((e) => e.event === 'step' && e.message?.startsWith(`the app failed: touched: ${EVIL.join(' | ')} (`)));
+    });
   });
 });
