@@ -5,7 +5,7 @@ import type { AttrValue } from '../devices/types';
 import type { InstalledApp } from './installed-app';
 import { DEFAULT_LOCATION, LocationSpec } from './location';
 import { DEFAULT_RATE_LIMIT, RateLimit } from './rate-limiter';
-import type { DeviceEventRecord, EventSource, ExecutionKind, LogLevel, RuntimeEventMap } from './records';
+import type { DeviceEventRecord, EventSource, ExecutionKind, LogLevel, RateBudget, RuntimeEventMap } from './records';
 import type { AppSnapshot } from './snapshot';
 import { SubscriptionIndex } from './subscriptions';
 import { TypedEmitter } from './typed-emitter';
@@ -37,6 +37,29 @@ export interface ExecutionMonitor {
 }
 
 const GUARD_MESSAGE = 'SmartPlug: execution time limit exceeded';
+
+/** Seed 001: an app's state is at most this many characters of JSON. */
+export const STATE_LIMIT = 100_000;
+
+/** What is wrong with state text that arrived from an app's context, or undefined when it can be saved. */
+export function stateProblem(text: unknown): string | undefined {
+  if (typeof text !== 'string') return `state has no JSON text (the runtime received ${kindOf(text)}); it was not saved`;
+  if (text.length > STATE_LIMIT) return `state is ${text.length} characters of JSON; the limit is ${STATE_LIMIT}. It was not saved`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'state is not valid JSON; it was not saved';
+  }
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return undefined;
+  return `state must be saved as JSON of an object, but its JSON is ${kindOf(value)} (does it have a toJSON method?); it was not saved`;
+}
+
+function kindOf(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
 
 /**
  * The state of one Thing and the machinery every operation shares: executing a handler inside an
@@ -168,19 +191,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
    */
   execute(app: InstalledApp, kind: ExecutionKind, handler: string, run: (execId: number) => 0 | 1 | string, limited = true): boolean {
     const now = this.clock.now();
-    if (limited) {
-      const dropped = app.rate.droppedInEndedWindow(now);
-      if (dropped > 0) this.runtimeLog(app, 'warn', `rate limit: ${dropped} execution(s) were dropped in the last window`);
-      const verdict = app.rate.take(now);
-      if (verdict !== 'ok') {
-        if (verdict === 'first-drop') {
-          const b = app.rate.budget(now);
-          this.runtimeLog(app, 'error', `rate limited: ${b.limit} executions in ${(this.rateLimit?.windowMs ?? 0) / 1000} s reached; executions are dropped until ${new Date(b.windowEndsAt).toISOString()}`);
-        }
-        this.emit('execution', { id: 0, time: now, appId: app.id, kind, handler, durationMs: 0, outcome: 'rate-limited', budget: app.rate.budget(now) });
-        return false;
-      }
-    }
+    if (limited && !this.takeRate(app, kind, handler, now)) return false;
     const execId = ++this.execSeq;
     const previous = app.current;
     app.current = { execId, handler, kind };
@@ -201,7 +212,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     }
     const durationMs = performance.now() - t0;
     if (outcome === 1) app.pendingAsync.set(execId, { execId, handler, kind });
-    else if (outcome !== 0) this.persistState(app, outcome);
+    else if (outcome !== 0) this.persistState(app, outcome, handler);
     const trips = controls.guardTrips();
     const timedOut = trips !== tripsBefore;
     app.trips = trips;
@@ -213,6 +224,36 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
       });
     }
     return true;
+  }
+
+  /**
+   * Seed 001's rate limit, for every execution (lifecycle callbacks too: issue 13). The window is
+   * part of the app's snapshot, so each execution makes the app dirty: a re-spawned worker restores
+   * the budget instead of handing out a fresh one.
+   */
+  private takeRate(app: InstalledApp, kind: ExecutionKind, handler: string, now: number): boolean {
+    const dropped = app.rate.droppedInEndedWindow(now);
+    if (dropped > 0) this.runtimeLog(app, 'warn', `rate limit: ${dropped} execution(s) were dropped in the last window`);
+    const verdict = app.rate.take(now);
+    if (this.rateLimit) this.markDirty(app);
+    if (verdict === 'ok') return true;
+    if (verdict === 'first-drop') {
+      const b = app.rate.budget(now);
+      this.runtimeLog(app, 'error', `rate limited: ${this.rateLimitText(b)} reached; executions are dropped until ${new Date(b.windowEndsAt).toISOString()}`);
+    }
+    this.emit('execution', { id: 0, time: now, appId: app.id, kind, handler, durationMs: 0, outcome: 'rate-limited', budget: app.rate.budget(now) });
+    return false;
+  }
+
+  /** Why the app is not running now and until when; undefined when it is not rate limited. */
+  rateLimitedText(app: InstalledApp): string | undefined {
+    const b = app.rate.budget(this.clock.now());
+    if (b.used < b.limit) return undefined;
+    return `this app is rate limited (${this.rateLimitText(b)}) until ${new Date(b.windowEndsAt).toISOString()}`;
+  }
+
+  private rateLimitText(b: RateBudget): string {
+    return `${b.limit} executions in ${(this.rateLimit?.windowMs ?? 0) / 1000} s`;
   }
 
   private errorCount = 0;
@@ -240,9 +281,20 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
 
   private readonly dirtyApps = new Set<InstalledApp>();
 
-  persistState(app: InstalledApp, stateJson: string): void {
-    app.stateJson = stateJson;
-    this.markDirty(app);
+  /**
+   * The state text an execution ended with, as it arrived from the app's context. It is measured
+   * and checked here, never trusted: a script can replace anything in its own context. Refused
+   * text is reported as the handler's error and the context gets the last saved state back.
+   */
+  persistState(app: InstalledApp, stateJson: unknown, handler: string): void {
+    const problem = stateProblem(stateJson);
+    if (problem === undefined) {
+      app.stateJson = stateJson as string;
+      this.markDirty(app);
+      return;
+    }
+    this.reportScriptError(app, problem, '', handler);
+    app.sandbox.controls.setState(app.stateJson);
   }
 
   markDirty(app: InstalledApp): void {
@@ -251,6 +303,8 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
   }
 
   private flushPersist(): void {
+    // The end of a turn: what was cut from the apps' output is said, once, with the snapshots.
+    if (this.outputCut.size > 0) this.reportOutputCuts();
     if (this.dirtyApps.size === 0) return;
     for (const app of this.dirtyApps) {
       if (this.apps.get(app.id) === app) this.emit('persist', { appId: app.id, snapshot: this.snapshotOf(app) });
@@ -268,7 +322,32 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
         const d = this.devices.require(id);
         return { id: d.id, label: d.label, capabilities: d.capabilities.map((c) => c.id), attributes: d.snapshot(), type: d.type };
       }),
+      rate: app.rate.window(),
     };
+  }
+
+  // ------------------------------------------------------------------ output limits
+
+  /** Apps whose log records or notifications were dropped and not yet said (see OutputLimiter). */
+  private readonly outputCut = new Set<InstalledApp>();
+
+  /** Said at the end of the turn (flushPersist), so a flood of drops is one warning. */
+  noteOutputCut(app: InstalledApp): void {
+    this.outputCut.add(app);
+  }
+
+  private reportOutputCuts(): void {
+    const now = this.clock.now();
+    for (const app of this.outputCut) {
+      if (this.apps.get(app.id) !== app) {
+        this.outputCut.delete(app); // uninstalled since
+        continue;
+      }
+      const warning = app.output.report(now);
+      if (warning) this.runtimeLog(app, 'warn', warning);
+      // A window's later drops wait for its end: the app stays here until they are said.
+      if (!app.output.hasUnsaid()) this.outputCut.delete(app);
+    }
   }
 
   // ------------------------------------------------------------------ device events

@@ -2,6 +2,7 @@ import type { AppJson } from '../app/app-json-types';
 import { AppSandbox } from '../sandbox/app-sandbox';
 import type { BridgeFunction } from '../sandbox/prelude/types';
 import { AppJobs } from './app-jobs';
+import { OutputLimiter, type ExecutionOutput } from './output-limiter';
 import { RateLimiter } from './rate-limiter';
 import type { Route } from './routes';
 
@@ -14,7 +15,7 @@ export interface AppSource {
   script: string;
 }
 
-export interface ExecutionContext {
+export interface ExecutionContext extends ExecutionOutput {
   execId: number;
   handler: string;
   kind: string;
@@ -26,6 +27,8 @@ export class InstalledApp {
   readonly children = new Set<string>();
   readonly childDevices = new Set<string>();
   readonly pendingAsync = new Map<number, ExecutionContext>();
+  /** What the app may still log and notify (issue 13: output floods). */
+  readonly output = new OutputLimiter();
   routes: Route[] = [];
   stateJson = '{}';
   dirty = false;

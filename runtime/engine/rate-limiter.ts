@@ -9,6 +9,17 @@ export interface RateLimit {
 export const DEFAULT_RATE_LIMIT: RateLimit = { executions: 250, windowMs: 60_000 };
 
 /**
+ * The open window, as the app's snapshot keeps it: a worker re-spawned mid-window restores it, so
+ * crashing the worker does not hand an app a fresh budget.
+ */
+export interface RateWindowSnapshot {
+  /** Epoch ms (runtime clock) when the window opened. */
+  start: number;
+  used: number;
+  dropped: number;
+}
+
+/**
  * A fixed window per installed app that opens with the first execution after the previous window
  * ended. When the window is full, executions are dropped (and counted) until it ends.
  */
@@ -41,6 +52,21 @@ export class RateLimiter {
     const n = this.dropped;
     this.dropped = 0;
     return n;
+  }
+
+  /** The window to keep in the snapshot; undefined before the first execution (or with no limit). */
+  window(): RateWindowSnapshot | undefined {
+    if (!this.limit || !Number.isFinite(this.windowStart)) return undefined;
+    return { start: this.windowStart, used: this.used, dropped: this.dropped };
+  }
+
+  /** Takes up a window kept in a snapshot (one that has ended since is rolled over by the next take). */
+  restore(w: RateWindowSnapshot): void {
+    const count = (n: unknown) => (typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : 0);
+    if (typeof w.start !== 'number' || !Number.isFinite(w.start)) return;
+    this.windowStart = w.start;
+    this.used = count(w.used);
+    this.dropped = count(w.dropped);
   }
 
   budget(now: number): RateBudget {

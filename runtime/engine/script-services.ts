@@ -6,6 +6,7 @@ import type { DeviceSpec } from '../devices/types';
 import type { BridgeHost } from './app-bridge';
 import type { EngineCore } from './engine-core';
 import type { InstalledApp } from './installed-app';
+import { clipMessage, OutputKind } from './output-limiter';
 import type { LogLevel } from './records';
 import { parseRoute } from './routes';
 
@@ -25,6 +26,9 @@ function allCommandNames(): string[] {
 
 const LOCATION_EVENTS = ['mode', 'sunrise', 'sunset', 'sunriseTime', 'sunsetTime', 'position'];
 
+/** Child devices per app (issue 13). */
+export const MAX_CHILD_DEVICES = 100;
+
 /** The engine side of every script API call. Each method validates and explains what is wrong. */
 export class ScriptServices implements BridgeHost {
   constructor(
@@ -37,8 +41,16 @@ export class ScriptServices implements BridgeHost {
   }
 
   log(app: InstalledApp, level: LogLevel, message: string): void {
+    if (!this.admitOutput(app, 'log')) return;
     // A logged Error carries its stack: show app.js frames (with app.js columns), not the runtime's.
-    this.core.appLog(app, level, message.includes('\n    at ') ? app.sandbox.cleanStack(message) : message);
+    this.core.appLog(app, level, clipMessage(message, (m) => (m.includes('\n    at ') ? app.sandbox.cleanStack(m) : m)));
+  }
+
+  /** The output caps (issue 13), kept here on the host side: a script can change anything in its own context. */
+  private admitOutput(app: InstalledApp, kind: OutputKind): boolean {
+    if (app.output.admit(kind, this.core.clock.now(), app.current)) return true;
+    this.core.noteOutputCut(app);
+    return false;
   }
 
   scriptError(app: InstalledApp, message: string, stack: string, execId: string): void {
@@ -233,7 +245,8 @@ export class ScriptServices implements BridgeHost {
   }
 
   notify(app: InstalledApp, outputId: string | number, message: string): void {
-    this.core.publish('notification', { time: this.core.clock.now(), appId: app.id, appLabel: app.label, outputId, message });
+    if (!this.admitOutput(app, 'notification')) return;
+    this.core.publish('notification', { time: this.core.clock.now(), appId: app.id, appLabel: app.label, outputId, message: clipMessage(message) });
   }
 
   mappings(app: InstalledApp, routes: { route: string; handler: string }[]): void {
@@ -248,6 +261,8 @@ export class ScriptServices implements BridgeHost {
   addChildDevice(app: InstalledApp, id: string, spec: unknown): string {
     const s = (spec ?? {}) as { label?: string; capabilities?: string[]; attributes?: Record<string, string | number | boolean | null>; type?: string };
     if (!Array.isArray(s.capabilities) || s.capabilities.length === 0) throw new Error('addChildDevice: give the device its capabilities, e.g. addChildDevice("lamp-1", { label: "Lamp", capabilities: ["switch"] })');
+    // Child devices are re-created at every restore, and each is a device every app can see: a wall against a runaway loop.
+    if (app.childDevices.size >= MAX_CHILD_DEVICES) throw new Error(`addChildDevice: this app already has ${MAX_CHILD_DEVICES} child devices; the limit is ${MAX_CHILD_DEVICES}. Delete one with deleteChildDevice(id) first`);
     const deviceSpec: DeviceSpec = { id, label: s.label ?? id, capabilities: s.capabilities.map(String), attributes: s.attributes, type: s.type, meta: { app_id: app.id } };
     this.core.devices.add(deviceSpec, this.core.clock.now());
     app.childDevices.add(id);
@@ -306,8 +321,9 @@ export class ScriptServices implements BridgeHost {
   }
 
   asyncDone(app: InstalledApp, execId: number, result: 0 | string): void {
+    const ctx = app.pendingAsync.get(execId);
     app.pendingAsync.delete(execId);
-    if (result !== 0) this.core.persistState(app, result);
+    if (result !== 0) this.core.persistState(app, result, ctx?.handler ?? 'app');
   }
 }
 

@@ -1,8 +1,10 @@
 import type { DeviceSpec } from '../devices/types';
+import type { RateWindowSnapshot } from './rate-limiter';
 
 /**
  * What must survive a worker re-spawn for one installed app: its state, and what the platform (not
- * the script) keeps for it — subscriptions, scheduled jobs, web-service routes and child devices.
+ * the script) keeps for it — subscriptions, scheduled jobs, web-service routes and child devices —
+ * and its rate-limit window.
  * Handlers are kept by name; a handler given as an anonymous function cannot be restored.
  */
 export interface SubscriptionSnapshot {
@@ -40,6 +42,8 @@ export interface AppSnapshot {
   jobs: JobSnapshot[];
   routes: RouteSnapshot[];
   childDevices: DeviceSpec[];
+  /** The rate limit's open window (absent before the app first ran, and in snapshots of older runtimes). */
+  rate?: RateWindowSnapshot;
 }
 
 export interface PersistRecord {

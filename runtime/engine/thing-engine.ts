@@ -139,7 +139,8 @@ export class ThingEngine extends EngineCore {
     this.registerPackage(req.source);
     this.apps.set(id, app);
     if (req.parentId) this.apps.get(req.parentId)?.children.add(id);
-    for (const w of [...prepared.warnings, ...scriptProblems.map(formatProblem)]) this.runtimeLog(app, 'warn', w);
+    // Said once, at the install: a restore (worker re-spawn) is the same app, already warned about.
+    if (!req.restore) for (const w of [...prepared.warnings, ...scriptProblems.map(formatProblem)]) this.runtimeLog(app, 'warn', w);
     this.publish('app', {
       time: this.clock.now(), appId: id, appLabel: label, change: req.restore ? 'restored' : 'installed',
       install: { name: req.source.name, config: prepared.config, parentId: req.parentId },
@@ -184,7 +185,8 @@ export class ThingEngine extends EngineCore {
       if (parent) {
         parent.children.delete(appId);
         const arg = JSON.stringify({ id: app.id, label: app.label, name: app.source.name });
-        this.execute(parent, 'childUninstalled', 'childUninstalled', (id) => parent.sandbox.controls.runLifecycle(id, 'childUninstalled', arg), false);
+        const ran = this.execute(parent, 'childUninstalled', 'childUninstalled', (id) => parent.sandbox.controls.runLifecycle(id, 'childUninstalled', arg));
+        if (!ran) this.lifecycleDropped(parent, 'childUninstalled', `childUninstalled() was not run for "${app.label}"`, 'the child app was removed anyway');
       }
     });
   }
@@ -229,10 +231,10 @@ export class ThingEngine extends EngineCore {
     if (!ran) return { ...json(429, { error: true, type: 'RateLimit', message: 'Please try again later' }), headers: { 'content-type': 'application/json', ...rateHeaders } };
     const raw = this.endpointResults.get(execId);
     this.endpointResults.delete(execId);
-    if (!raw) return { ...json(500, { error: true, type: 'SmartAppException', message: 'the handler failed; see the app log' }), headers: { 'content-type': 'application/json', ...rateHeaders } };
-    const r = JSON.parse(raw) as { data?: unknown; status?: number; contentType?: string; error?: string; __smartplugRender?: boolean };
+    const r = raw ? readResponse(raw) : undefined;
+    if (!r) return { ...json(500, { error: true, type: 'SmartAppException', message: raw ? 'the handler\'s response could not be read (does its data, or Object.prototype, have a toJSON method?)' : 'the handler failed; see the app log' }), headers: { 'content-type': 'application/json', ...rateHeaders } };
     if (r.error !== undefined) return { ...json(r.status ?? 500, { error: true, type: 'SmartAppException', message: r.error }), headers: { 'content-type': 'application/json', ...rateHeaders } };
-    const status = r.__smartplugRender ? (r.status ?? 200) : defaultStatus(method);
+    const status = r.rendered ? (r.status ?? 200) : defaultStatus(method);
     const noBody = status === 204;
     return { status, headers: { 'content-type': r.contentType ?? 'application/json', ...rateHeaders }, body: noBody ? null : (r.data ?? null) };
   }
@@ -283,8 +285,16 @@ export class ThingEngine extends EngineCore {
     return id;
   }
 
+  /** Lifecycle callbacks count against the rate limit like any execution (seed 001; issue 13). */
   private lifecycle(app: InstalledApp, name: 'installed' | 'updated' | 'uninstalled'): void {
-    this.execute(app, name, name, (id) => app.sandbox.controls.runLifecycle(id, name, ''), false);
+    const ran = this.execute(app, name, name, (id) => app.sandbox.controls.runLifecycle(id, name, ''));
+    if (!ran) this.lifecycleDropped(app, name, `${name}() was not run`, LIFECYCLE_LEFT_UNDONE[name]);
+  }
+
+  /** A lifecycle callback the rate limit dropped: the change goes on without it, and the log says what was left undone. */
+  private lifecycleDropped(app: InstalledApp, name: string, what: string, consequence: string): void {
+    const why = this.rateLimitedText(app);
+    if (why && app.sandbox.controls.hasFunction(name)) this.runtimeLog(app, 'warn', `${what}: ${why}; ${consequence}`);
   }
 
   private runJob(app: InstalledApp, job: JobSnapshot): void {
@@ -301,13 +311,37 @@ export class ThingEngine extends EngineCore {
   private installChild(parent: InstalledApp, appName: string, label: string, config: Record<string, unknown>): InstalledApp {
     const source = this.packages.get(appName);
     if (!source) throw new Error(`addChildApp: no app named "${appName}" is available; known apps: ${[...this.packages.keys()].join(', ')}`);
+    // Each child app is a context re-created (top level and all) at every restore: a wall against a runaway loop.
+    const root = this.rootOf(parent);
+    if (this.descendantCount(root) >= MAX_CHILD_APPS) {
+      const who = root === parent ? 'this app already has' : `"${root.label}", the app this one belongs to, already has`;
+      throw new Error(`addChildApp: ${who} ${MAX_CHILD_APPS} child apps (their own children count too); the limit is ${MAX_CHILD_APPS}. Delete one with deleteChildApp(id) first, or reuse one (getChildAppByLabel)`);
+    }
     const info = this.install({ source, config, label, parentId: parent.id });
     return this.apps.get(info.id)!;
+  }
+
+  /** The app the user installed, at the top of this app's family. */
+  private rootOf(app: InstalledApp): InstalledApp {
+    let root = app;
+    for (let p = this.apps.get(root.parentId ?? ''); p; p = this.apps.get(p.parentId ?? '')) root = p;
+    return root;
+  }
+
+  private descendantCount(app: InstalledApp): number {
+    let n = 0;
+    for (const id of app.children) {
+      const child = this.apps.get(id);
+      if (child) n += 1 + this.descendantCount(child);
+    }
+    return n;
   }
 
   private restoreInto(app: InstalledApp, snap: AppSnapshot): void {
     app.stateJson = snap.state;
     app.sandbox.controls.setState(snap.state);
+    // The window goes on: a worker re-spawn does not hand the app a fresh budget.
+    if (snap.rate) app.rate.restore(snap.rate);
     const added: string[] = [];
     try {
       for (const d of snap.childDevices) {
@@ -335,6 +369,36 @@ export class ThingEngine extends EngineCore {
     if (lost.length) this.runtimeLog(app, 'warn', `after the restart these could not be restored because their handler was an anonymous function: ${lost.join('; ')}. Pass named functions (or their names) as handlers`);
     this.sun.refresh();
   }
+}
+
+/** Child apps per app the user installed, children of children included (issue 13). */
+export const MAX_CHILD_APPS = 20;
+
+/** What a lifecycle callback that the rate limit dropped leaves undone. */
+const LIFECYCLE_LEFT_UNDONE = {
+  installed: 'the app is installed, but what installed() sets up was not done. Install the app again after that',
+  updated: 'the new config is in place, but what updated() sets up from it was not done. Update the app again after that',
+  uninstalled: 'the app was removed anyway, with its subscriptions, jobs and child devices',
+} as const;
+
+/**
+ * A handler's response as the app's context wrote it, checked rather than trusted (a script can
+ * give its data a toJSON method that turns it into anything): undefined when it is not a response.
+ */
+function readResponse(raw: string): { data: unknown; status?: number; contentType?: string; error?: string; rendered: boolean } | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
+  const r = v as Record<string, unknown>;
+  const status = typeof r.status === 'number' && Number.isInteger(r.status) && r.status >= 100 && r.status <= 599 ? r.status : undefined;
+  return {
+    data: r.data, status, contentType: typeof r.contentType === 'string' ? r.contentType : undefined,
+    error: r.error === undefined ? undefined : String(r.error), rendered: r.__smartplugRender === true,
+  };
 }
 
 function json(status: number, body: unknown): EndpointResponse {

@@ -8,7 +8,7 @@ import type { ApiKit, HandlesKit } from './types';
 export function preludeApi(kit: HandlesKit): ApiKit {
   'use strict';
   const G = globalThis as unknown as Record<string, unknown>;
-  const { call, callJson, fmt, define, RealDate, requireRun, handlerRef, handleInfo, deviceHandle, dropDeviceHandle } = kit;
+  const { call, callJson, fmt, define, stringify, parse, RealDate, requireRun, handlerRef, handleInfo, deviceHandle, dropDeviceHandle } = kit;
 
   // ---------------------------------------------------------------- subscriptions
   const targetsOf = (t: unknown): { kind: string; id: string | number }[] => {
@@ -43,7 +43,7 @@ export function preludeApi(kit: HandlesKit): ApiKit {
   // ---------------------------------------------------------------- scheduling
   const dataJson = (opts: { data?: unknown } | undefined) => {
     if (!opts || opts.data === undefined) return '';
-    const s = JSON.stringify(opts.data);
+    const s = stringify(opts.data);
     if (s.length > 2500) throw new RangeError(`schedule data is ${s.length} characters; the limit is 2500`);
     return s;
   };
@@ -103,7 +103,7 @@ export function preludeApi(kit: HandlesKit): ApiKit {
     if (routes === null || typeof routes !== 'object') throw new TypeError('mappings: pass an object like { "GET /status": statusHandler }');
     const list: { route: string; handler: string }[] = [];
     for (const route of Object.keys(routes)) list.push({ route, handler: handlerRef(routes[route], 'mappings') });
-    call('mappings', JSON.stringify(list));
+    call('mappings', stringify(list));
   });
   const RENDER = '__smartplugRender';
   define('render', (opts: { status?: number; contentType?: string; data?: unknown }) => {
@@ -120,7 +120,7 @@ export function preludeApi(kit: HandlesKit): ApiKit {
   // ---------------------------------------------------------------- child devices and apps
   define('addChildDevice', (id: string, spec: { label?: string; capabilities: string[]; attributes?: Record<string, unknown> }) => {
     requireRun('addChildDevice()');
-    const newId = call('addChildDevice', String(id), JSON.stringify(spec || {})) as string;
+    const newId = call('addChildDevice', String(id), stringify(spec || {})) as string;
     return deviceHandle(newId);
   });
   define('getChildDevices', () => (callJson('childDevices') as string[]).map(deviceHandle));
@@ -130,14 +130,14 @@ export function preludeApi(kit: HandlesKit): ApiKit {
   const appRef = (info: { id: string; label: string; name: string }) => Object.freeze(Object.assign(Object.create(null), {
     id: info.id, label: info.label, name: info.name,
     invoke: (method: string, ...args: unknown[]) => {
-      const r = call('invoke', info.id, String(method), JSON.stringify(args)) as string;
-      return r === '' ? undefined : JSON.parse(r);
+      const r = call('invoke', info.id, String(method), stringify(args)) as string;
+      return r === '' ? undefined : parse(r);
     },
     toString: () => info.label,
   }));
   define('addChildApp', (appName: string, label: string, childConfig?: Record<string, unknown>) => {
     requireRun('addChildApp()');
-    return appRef(callJson('addChildApp', String(appName), String(label), JSON.stringify(childConfig || {})) as { id: string; label: string; name: string });
+    return appRef(callJson('addChildApp', String(appName), String(label), stringify(childConfig || {})) as { id: string; label: string; name: string });
   });
   define('getChildApps', () => (callJson('childApps') as { id: string; label: string; name: string }[]).map(appRef));
   define('getChildAppByLabel', (label: string) => {

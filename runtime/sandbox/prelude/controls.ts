@@ -6,7 +6,7 @@ import type { ApiKit, SandboxControls } from './types';
 
 export function preludeControls(kit: ApiKit): SandboxControls {
   'use strict';
-  const { appInfo, call, fmt, RealDate, resolveHandler, namedFunction, run, deviceHandle, resolveTagged, location, appHandle, RENDER } = kit;
+  const { appInfo, call, fmt, stringify, parse, RealDate, resolveHandler, namedFunction, run, deviceHandle, resolveTagged, location, appHandle, RENDER } = kit;
 
   // ---------------------------------------------------------------- events
   // Typed accessors live on one shared prototype; each event is a frozen own-properties object.
@@ -23,7 +23,7 @@ export function preludeControls(kit: ApiKit): SandboxControls {
     floatValue: { get() { return num((this as { value: unknown }).value); } },
     integerValue: { get() { return Math.trunc(num((this as { value: unknown }).value)); } },
     longValue: { get() { return Math.trunc(num((this as { value: unknown }).value)); } },
-    jsonValue: { get() { const v = (this as { value: unknown }).value; return typeof v === 'string' ? JSON.parse(v) : v; } },
+    jsonValue: { get() { const v = (this as { value: unknown }).value; return typeof v === 'string' ? parse(v) : v; } },
     dateValue: { get() { const d = new RealDate(String((this as { value: unknown }).value)); return Number.isNaN(d.getTime()) ? null : d; } },
     isPhysical: { value() { return (this as { source: unknown }).source === 'DEVICE'; } },
     isDigital: { value() { return (this as { source: unknown }).source !== 'DEVICE'; } },
@@ -57,23 +57,23 @@ export function preludeControls(kit: ApiKit): SandboxControls {
         name: 'touch', value: 'touched', date: new RealDate(date), isoDate: new RealDate(date).toISOString(), app: appHandle,
         displayName: appInfo.label, descriptionText: `${appInfo.label} was touched`, isStateChange: true, source: 'USER',
       }))),
-    runScheduled: (execId, handler, dJson) => run(execId, () => resolveHandler(handler)(dJson === '' ? undefined : JSON.parse(dJson))),
+    runScheduled: (execId, handler, dJson) => run(execId, () => resolveHandler(handler)(dJson === '' ? undefined : parse(dJson))),
     runLifecycle: (execId, name, argJson) => run(execId, () => {
       const f = namedFunction(name);
       if (typeof f !== 'function') return undefined;
-      return argJson === '' ? f() : f(resolveTagged(JSON.parse(argJson)));
+      return argJson === '' ? f() : f(resolveTagged(parse(argJson)));
     }),
     runEndpoint: (execId, handler, requestJson) => {
       let response = '';
       const outcome = run(execId, () => {
         try {
-          const r = resolveHandler(handler)(JSON.parse(requestJson));
+          const r = resolveHandler(handler)(parse(requestJson));
           if (r !== null && typeof r === 'object' && typeof (r as { then?: unknown }).then === 'function') throw new TypeError('web-service handlers must return a value, not a Promise');
           const rendered = r !== null && typeof r === 'object' && (r as Record<string, unknown>)[RENDER] === true;
-          response = JSON.stringify(rendered ? r : { data: r === undefined ? null : r });
+          response = stringify(rendered ? r : { data: r === undefined ? null : r });
         } catch (e) {
           const status = e !== null && typeof e === 'object' && typeof (e as { httpStatus?: unknown }).httpStatus === 'number' ? (e as { httpStatus: number }).httpStatus : 0;
-          if (status) response = JSON.stringify({ error: String((e as Error).message), status });
+          if (status) response = stringify({ error: String((e as Error).message), status });
           else throw e;
         }
         return undefined;

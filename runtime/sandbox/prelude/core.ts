@@ -23,7 +23,12 @@ import type { AppInfo, BridgeFunction, CoreKit, Outcome } from './types';
 export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appInfoJson: string): CoreKit {
   'use strict';
   const G = globalThis as unknown as Record<string, unknown>;
-  const appInfo = JSON.parse(appInfoJson) as AppInfo;
+  // A script can replace JSON.stringify and JSON.parse in its context. What the runtime writes and
+  // reads (state, arguments, results) goes through the originals, taken here before app.js runs, so
+  // a replacement cannot make the runtime produce text that is not JSON (or lie about its size).
+  const stringify = JSON.stringify;
+  const parse = JSON.parse;
+  const appInfo = parse(appInfoJson) as AppInfo;
   const define = (name: string, value: unknown) =>
     Object.defineProperty(G, name, { value, writable: false, enumerable: false, configurable: false });
 
@@ -61,14 +66,14 @@ export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appIn
   };
   const callJson = (op: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown => {
     const r = call(op, a, b, c, d);
-    return typeof r === 'string' ? JSON.parse(r) : r;
+    return typeof r === 'string' ? parse(r) : r;
   };
   const fmt = (v: unknown): string => {
     if (typeof v === 'string') return v;
     if (v instanceof Error) return v.stack || String(v);
     if (v === undefined) return 'undefined';
     try {
-      const s = JSON.stringify(v);
+      const s = stringify(v);
       return s === undefined ? String(v) : s;
     } catch {
       return String(v);
@@ -123,7 +128,7 @@ export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appIn
     if (typeof h === 'string') {
       if (typeof named[h] !== 'function') {
         const known = Object.keys(named).filter((k) => typeof named[k] === 'function');
-        call('unknownHandler', h, JSON.stringify(known), what);
+        call('unknownHandler', h, stringify(known), what);
       }
       return h;
     }
@@ -147,25 +152,22 @@ export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appIn
     set: () => { throw new TypeError('state cannot be replaced; set its properties instead (state.count = 1)'); },
     configurable: false,
   });
-  const STATE_LIMIT = 100000;
-  // Persisted only when the execution ends and only if it changed, as SmartThings does.
+  // Persisted only when the execution ends and only if it changed, as SmartThings does. The host
+  // measures and checks the text it receives (the size limit, JSON of an object: engine-core
+  // stateProblem); when it refuses it, it sets the last saved state back here (setState).
   const finish = (): 0 | string => {
     let s: string;
     try {
-      s = JSON.stringify(stateObj);
+      s = stringify(stateObj);
     } catch (e) {
       call('error', 'state could not be saved: ' + fmt(e), '', 'state');
       return 0;
     }
     if (s === stateText) return 0;
-    if (s.length > STATE_LIMIT) {
-      call('error', `state is ${s.length} characters of JSON; the limit is ${STATE_LIMIT}. It was not saved`, '', 'state');
-      stateObj = JSON.parse(stateText);
-      return 0;
-    }
     stateText = s;
     // The next execution sees what was saved, as it would after a restart: a Date becomes its text now.
-    stateObj = JSON.parse(s);
+    // (No text at all, from a toJSON returning undefined, goes to the host, which refuses it.)
+    if (typeof s === 'string') stateObj = parse(s);
     return s;
   };
 
@@ -209,19 +211,19 @@ export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appIn
     ticks = 0;
     tripped = false;
     try {
-      const r = f(...(JSON.parse(argsJson) as unknown[]));
-      return r === undefined ? '' : JSON.stringify(r);
+      const r = f(...(parse(argsJson) as unknown[]));
+      return r === undefined ? '' : stringify(r);
     } finally {
       tripped = tripped || wasTripped;
     }
   };
 
   return {
-    appInfo, call, callJson, fmt, define, RealDate, requireRun, handlerRef, resolveHandler, run, invoke,
+    appInfo, call, callJson, fmt, define, stringify, parse, RealDate, requireRun, handlerRef, resolveHandler, run, invoke,
     namedFunction: (name) => named[name],
     setDeadline: (d) => { deadline = d; },
     setNamedFunctions: (table) => { named = table; },
-    setState: (json) => { stateText = json; stateObj = JSON.parse(json); },
+    setState: (json) => { stateText = json; stateObj = parse(json); },
     setPhase: (p) => { phase = p; },
     // Read here, in the app's realm and inside an execution's CPU window: the reason may be any
     // object of the script's, with getters of its own.

@@ -7,7 +7,7 @@ import type { CoreKit, HandlesKit } from './types';
 export function preludeHandles(kit: CoreKit): HandlesKit {
   'use strict';
   const G = globalThis as unknown as Record<string, unknown>;
-  const { appInfo, call, callJson, define, RealDate, requireRun } = kit;
+  const { appInfo, call, callJson, define, stringify, parse, RealDate, requireRun } = kit;
 
   // ---------------------------------------------------------------- handles
   const handleInfo = new WeakMap<object, { kind: string; id: string | number }>();
@@ -53,7 +53,7 @@ export function preludeHandles(kit: CoreKit): HandlesKit {
     for (const c of d.commands) {
       h[c.name] = (...args: unknown[]) => {
         requireRun(`${d.label}.${c.name}()`);
-        call('command', d.id, c.name, JSON.stringify(args));
+        call('command', d.id, c.name, stringify(args));
       };
     }
     const commandList = d.commands.map((c) => c.name).join(', ') || 'none (it is a sensor)';
@@ -80,7 +80,7 @@ export function preludeHandles(kit: CoreKit): HandlesKit {
       currentState: () => stateOf(f.deviceId, f.attribute),
       set: (v: unknown) => {
         requireRun(`function ${f.id}.set()`);
-        call('setFunction', String(f.id), JSON.stringify(v === undefined ? null : v));
+        call('setFunction', String(f.id), stringify(v === undefined ? null : v));
       },
       toString: () => `${f.type} ${f.id}`,
       toJSON: () => (hasValue ? { id: f.id, value } : { id: f.id }),
@@ -153,7 +153,7 @@ export function preludeHandles(kit: CoreKit): HandlesKit {
   define('location', location);
   define('setLocationMode', (m: string) => (location.setMode as Function)(m));
   define('getSunriseAndSunset', (opts?: { sunriseOffset?: string | number; sunsetOffset?: string | number; date?: Date }) => {
-    const r = callJson('sun', JSON.stringify(opts || {})) as { sunrise: number | null; sunset: number | null };
+    const r = callJson('sun', stringify(opts || {})) as { sunrise: number | null; sunset: number | null };
     return { sunrise: r.sunrise === null ? null : new RealDate(r.sunrise), sunset: r.sunset === null ? null : new RealDate(r.sunset) };
   });
 
@@ -168,8 +168,8 @@ export function preludeHandles(kit: CoreKit): HandlesKit {
     dropDeviceHandle: (id: string) => { deviceHandles.delete(id); },
     setSettings: (settingsJson: string, cfgJson: string) => {
       deviceHandles.clear();
-      settingsObj = resolveTagged(JSON.parse(settingsJson));
-      configObj = Object.freeze(JSON.parse(cfgJson));
+      settingsObj = resolveTagged(parse(settingsJson));
+      configObj = Object.freeze(parse(cfgJson));
     },
   });
 }

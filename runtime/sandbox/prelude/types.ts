@@ -47,6 +47,9 @@ export interface CoreKit
   callJson(op: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown): unknown;
   /** A value as log text. */
   fmt(v: unknown): string;
+  /** JSON.stringify and JSON.parse as they were before app.js ran (a script may replace the globals). */
+  stringify: typeof JSON.stringify;
+  parse: typeof JSON.parse;
   /** Defines a pinned (non-writable, non-configurable, non-enumerable) global. */
   define(name: string, value: unknown): void;
   /** The context's own Date, from before `Date` became the runtime's clock. */

@@ -136,7 +136,7 @@ try { l.currentValue("temperature") } catch (e) { state.err = e.message }`);
 
   describe('logs', () => {
     it('log.* and console.* map to levels; values are formatted; the rate budget is attached', () => {
-      // Lifecycle executions are not counted against the rate limit; a touch is.
+      // Every execution counts against the rate limit: installed() and the touch.
       const id = install('subscribe(app, onTouch)', `function onTouch() {
 log.trace("t"); log.debug("d", 1); log.info("i", { a: 1 }, [1, 2]); log.warn("w", null, undefined); log.error("e", true);
 console.log("cl"); console.info("ci"); console.debug("cd"); console.warn("cw"); console.error("ce"); console.trace("ct"); }`);
@@ -149,7 +149,7 @@ console.log("cl"); console.info("ci"); console.debug("cd"); console.warn("cw"); 
       for (const l of logs) {
         assert.equal(l.appId, id);
         assert.equal(l.appLabel, 'test-app');
-        assert.deepEqual(l.budget, { used: 1, limit: 250, windowEndsAt: T0 + 60_000 });
+        assert.deepEqual(l.budget, { used: 2, limit: 250, windowEndsAt: T0 + 60_000 });
       }
     });
 

@@ -230,10 +230,18 @@ attempt("callers", function () { return callers.length + " " + callers.filter(fu
   });
 
   it('a script that pollutes its built-ins does not reach the host', () => {
-    run(`Object.prototype.toJSON = function () { return "polluted" };
+    const polluter = t.engine.install({
+      source: src(`function installed() {
+Object.prototype.toJSON = function () { return "polluted" };
 Array.prototype.push = function () { throw new Error("no push") };
 JSON.parse = function () { return { hacked: true } };
-String.prototype.slice = function () { return "hacked" };`);
+String.prototype.slice = function () { return "hacked" };
+state.n = 1 }`),
+      config: {},
+    }).id;
+    // The polluted toJSON makes the state's JSON a string: the host refuses it rather than saving it.
+    assert.deepEqual(t.rec.errors.map((e) => e.message), ['state must be saved as JSON of an object, but its JSON is a string (does it have a toJSON method?); it was not saved']);
+    assert.deepEqual(t.engine.appInfo(polluter).state, {});
     assert.equal(JSON.stringify({ a: 1 }), '{"a":1}');
     assert.deepEqual([1].concat([2]), [1, 2]);
     // The runtime's own work inside the sandbox keeps working after the pollution.
