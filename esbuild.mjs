@@ -10,6 +10,7 @@ const watch = process.argv.includes('--watch');
 const entries = [
   ['runtime/cli.ts', 'runtime/cli'],
   ['runtime/worker/worker-main.ts', 'runtime/worker'],
+  ['runtime/worker/engine-thread.ts', 'runtime/engine-thread'],
   ['server/main.ts', 'server/main'],
   ['client/extension.ts', 'client/extension'],
   ['runtime/debug/debug-adapter.ts', 'debug/adapter'],

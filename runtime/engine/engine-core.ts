@@ -32,7 +32,7 @@ export interface EngineOptions {
  */
 export interface ExecutionMonitor {
   /** An execution of appId starts; `deadline` is epoch ms. Returns what `leave` restores (executions nest: invoke). */
-  enter(appId: string, kind: ExecutionKind, deadline: number): number;
+  enter(appId: string, kind: ExecutionKind, handler: string, deadline: number): number;
   leave(previous: number): void;
 }
 
@@ -82,6 +82,8 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
   private draining = false;
   private execSeq = 0;
   private readonly monitor: ExecutionMonitor | undefined;
+  /** Apps that do not run while set (a call delivered again: these already stopped the thread with it). */
+  skipApps: ReadonlySet<string> | undefined;
   /** Apps that ran since their promise jobs were last drained. */
   private readonly ranApps = new Set<InstalledApp>();
 
@@ -155,7 +157,9 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
       if (this.apps.get(app.id) !== app) continue;
       const deadline = performance.now() + this.cpuLimitMs;
       app.sandbox.controls.setDeadline(deadline);
-      const token = this.monitor?.enter(app.id, 'microtasks', performance.timeOrigin + deadline);
+      // The rest of one async handler is most of what runs here: name it when there is just one.
+      const handler = app.pendingAsync.size === 1 ? app.pendingAsync.values().next().value!.handler : 'a promise callback';
+      const token = this.monitor?.enter(app.id, 'microtasks', handler, performance.timeOrigin + deadline);
       const previous = app.current;
       app.current = { execId: 0, handler: 'a promise callback', kind: 'microtasks' };
       try {
@@ -191,6 +195,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
    */
   execute(app: InstalledApp, kind: ExecutionKind, handler: string, run: (execId: number) => 0 | 1 | string, limited = true): boolean {
     const now = this.clock.now();
+    if (this.skipApps?.has(app.id)) return false;
     if (limited && !this.takeRate(app, kind, handler, now)) return false;
     const execId = ++this.execSeq;
     const previous = app.current;
@@ -200,7 +205,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     const tripsBefore = controls.guardTrips();
     const t0 = performance.now();
     controls.setDeadline(t0 + this.cpuLimitMs);
-    const token = this.monitor?.enter(app.id, kind, performance.timeOrigin + t0 + this.cpuLimitMs);
+    const token = this.monitor?.enter(app.id, kind, handler, performance.timeOrigin + t0 + this.cpuLimitMs);
     const errorsBefore = this.errorCount;
     let outcome: 0 | 1 | string = 0;
     try {

@@ -97,7 +97,9 @@ export interface AppLifecycleRecord {
   time: number;
   appId: string;
   appLabel: string;
-  change: 'installed' | 'updated' | 'uninstalled' | 'restored';
+  change: 'installed' | 'updated' | 'uninstalled' | 'restored' | 'quarantined';
+  /** For quarantined: why. */
+  reason?: string;
   /** For installs: what re-creates the app after a worker re-spawn (child apps are installed by their parent). */
   install?: { name: string; config: Record<string, unknown>; parentId?: string };
 }

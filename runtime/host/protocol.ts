@@ -50,6 +50,11 @@ export interface CallMessage {
   kind: 'call';
   id: number;
   call: WorkerCall;
+  /**
+   * Apps that must not run for this call: it is being delivered again after the engine thread was
+   * lost while one of them ran it (that app stopped the thread; the others get it exactly once).
+   */
+  skip?: string[];
 }
 
 export interface ReplyMessage {
@@ -85,11 +90,50 @@ export interface BeatMessage {
   kind: 'beat';
 }
 
-export type WorkerMessage = ReplyMessage | EventsMessage | ReadyMessage | BeatMessage;
+/** The app execution that was running when the engine thread was stopped or died. */
+export interface Culprit {
+  appId: string;
+  handler: string;
+  kind: string;
+  /** The host call being handled (0: none, e.g. a real-clock timer). */
+  callId: number;
+}
+
+/**
+ * The worker's engine thread was stopped (an execution ran past its deadline where the in-script
+ * guard could not stop it) or died (out of memory, a crash). The worker process lives on and has
+ * started a new, empty engine thread: the host restores its apps and delivers the calls in flight
+ * again. Calls listed in `inFlight` got no reply and never will.
+ */
+export interface EngineLostMessage {
+  kind: 'engine-lost';
+  cause: 'runaway' | 'out-of-memory' | 'crash';
+  reason: string;
+  culprit?: Culprit;
+  inFlight: number[];
+  /** For a runaway: ms from the execution's deadline to the stop. */
+  lateByMs?: number;
+  /**
+   * The thread could not be stopped (a native loop that ignores interrupts): the worker process is
+   * ending itself instead, and the host re-spawns it. The calls in flight are delivered again then.
+   */
+  processEnding?: boolean;
+}
+
+export type WorkerMessage = ReplyMessage | EventsMessage | ReadyMessage | BeatMessage | EngineLostMessage;
+
+/** Engine thread → worker process: an interned name of the execution slot (see worker/execution-slot.ts). */
+export interface SlotNameMessage {
+  kind: 'slot-name';
+  id: number;
+  name: string;
+}
 
 /** What selfCheck reports: the worker tries what a context escape would try. */
 export interface SelfCheckResult {
   readFile: string;
   spawn: string;
   writeFile: string;
+  /** Names of the environment variables the worker process was given. */
+  env: string[];
 }

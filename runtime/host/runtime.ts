@@ -8,7 +8,7 @@ import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-
 import { TypedEmitter } from '../engine/typed-emitter';
 import { SourceError, type SourceProblem } from '../errors';
 import { CallHandler } from '../worker/call-handler';
-import { OPTIONAL_EVENTS, type EngineSettings, type OptionalEvent, type SelfCheckResult, type WorkerCall } from './protocol';
+import { OPTIONAL_EVENTS, type Culprit, type EngineLostMessage, type EngineSettings, type OptionalEvent, type SelfCheckResult, type WorkerCall } from './protocol';
 import { WorkerCallError, WorkerProcess, WorkerProcessOptions } from './worker-process';
 
 export interface RuntimeOptions extends EngineSettings, WorkerProcessOptions {
@@ -18,11 +18,23 @@ export interface RuntimeOptions extends EngineSettings, WorkerProcessOptions {
   hangTimeoutMs?: number;
   /** Re-spawns allowed within a minute before the runtime gives up (default 5). */
   maxRestartsPerMinute?: number;
+  /** An app that stops its worker's engine thread this many times within 10 minutes is quarantined (default 3). */
+  quarantineAfter?: number;
+}
+
+/** An app taken out of the Thing because it kept stopping the worker: still listed, not running. */
+export interface QuarantinedApp {
+  id: string;
+  label: string;
+  name: string;
+  reason: string;
+  time: number;
 }
 
 export interface WorkerRecord {
   time: number;
-  change: 'started' | 'restarted' | 'exited' | 'unresponsive' | 'gave-up';
+  /** engine-restarted: the worker process lived on, its engine thread was replaced (see EngineLostMessage). */
+  change: 'started' | 'restarted' | 'exited' | 'unresponsive' | 'gave-up' | 'engine-restarted';
   pid?: number;
   reason?: string;
   /** For started/restarted: ms from spawn to the worker running its apps again. */
@@ -59,6 +71,13 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
   private readonly forwarded = new Set<OptionalEvent>();
   /** The scheduled job running in the worker, if any: the culprit when the worker hangs or dies. */
   private runningJob: RuntimeEventMap['job'] | undefined;
+  /** When each app stopped the engine thread, for quarantine. */
+  private readonly strikes = new Map<string, number[]>();
+  private readonly quarantine = new Map<string, QuarantinedApp>();
+  /** Apps that do not get the calls delivered again after the next re-spawn (they ended the last process). */
+  private skipOnReplay: string[] = [];
+  /** The worker process that was lost, whose unanswered calls the next one receives. */
+  private lostWorker: WorkerProcess | undefined;
 
   private constructor(private readonly options: RuntimeOptions) {
     super();
@@ -194,6 +213,7 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
     if (this.inline) throw new Error('restartWorker needs process isolation');
     const old = this.worker;
     this.worker = undefined;
+    this.lostWorker = old;
     old?.kill();
     await this.respawn(reason);
   }
@@ -268,14 +288,36 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
       (_code, _signal, why) => {
         if (this.worker !== worker || this.closed) return;
         this.worker = undefined;
+        this.lostWorker = worker;
         this.emit('worker', { time: Date.now(), change: 'exited', pid: worker.pid, reason: why });
         this.dropRunningJob(why);
         void this.respawn(`the worker exited: ${why}`);
       },
+      (lost) => {
+        if (this.worker !== worker || this.closed) return;
+        if (!lost.processEnding) {
+          void this.recoverEngine(worker, lost);
+          return;
+        }
+        // The process is ending itself (its engine thread could not be stopped): name the app
+        // now; the re-spawn that follows delivers the calls again, without it.
+        const culprit = lost.culprit && this.apps.has(lost.culprit.appId) ? lost.culprit : undefined;
+        if (culprit) this.blame(culprit, lost);
+        this.skipOnReplay = culprit ? [culprit.appId] : [];
+        if (lost.culprit?.kind === 'schedule') this.dropRunningJob(lost.reason);
+      },
     );
+    const previous = this.lostWorker;
+    this.lostWorker = undefined;
     this.worker = worker;
     await worker.call({ op: 'init', settings: this.settings(this.options.clock === 'virtual' ? this.lastTime : undefined) });
-    if (change === 'restarted') await this.restoreAll(worker);
+    if (change === 'restarted') {
+      await this.restoreAll(worker);
+      // What the lost process never answered goes to the new one, in order.
+      if (previous) worker.adopt(previous.takeHeld());
+      worker.replayHeld(this.skipOnReplay);
+      this.skipOnReplay = [];
+    }
     this.emit('worker', { time: Date.now(), change, pid: worker.pid, reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
   }
 
@@ -286,6 +328,8 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
     this.restarts = this.restarts.filter((t) => now - t < 60_000);
     if (this.restarts.length >= (this.options.maxRestartsPerMinute ?? 5)) {
       this.emit('worker', { time: now, change: 'gave-up', reason: `${this.restarts.length} restarts within a minute; last: ${reason}` });
+      this.lostWorker?.failPending(new Error(`the runtime worker stopped and was not restarted: ${reason}`));
+      this.lostWorker = undefined;
       return Promise.resolve();
     }
     this.restarts.push(now);
@@ -293,6 +337,64 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
       this.restarting = undefined;
     });
     return this.restarting;
+  }
+
+  /**
+   * The worker's engine thread was stopped or died: the process lives on with a new, empty engine
+   * thread. The app that was running is named and counted (and quarantined when it keeps doing
+   * it); every other app is restored from its snapshot and gets the calls in flight again, so no
+   * event is lost. Until that is done, new calls wait.
+   */
+  private recoverEngine(worker: WorkerProcess, lost: EngineLostMessage): Promise<void> {
+    const t0 = performance.now();
+    const run = async () => {
+      const culprit = lost.culprit && this.apps.has(lost.culprit.appId) ? lost.culprit : undefined;
+      if (culprit) this.blame(culprit, lost);
+      else this.emit('log', { time: this.lastTime ?? Date.now(), appId: '', appLabel: 'runtime', level: 'error', source: 'runtime', message: `the worker's engine thread was lost: ${lost.reason}; every app was restored` });
+      if (lost.culprit?.kind === 'schedule') this.dropRunningJob(lost.reason);
+      else this.runningJob = undefined;
+      await worker.call({ op: 'init', settings: this.settings(this.options.clock === 'virtual' ? this.lastTime : undefined) });
+      await this.restoreAll(worker);
+      worker.replayHeld(culprit ? [culprit.appId] : []);
+      this.emit('worker', { time: Date.now(), change: 'engine-restarted', pid: worker.pid, reason: lost.reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
+    };
+    const previous = this.restarting ?? Promise.resolve();
+    this.restarting = previous.then(run, run).finally(() => {
+      this.restarting = undefined;
+    });
+    return this.restarting;
+  }
+
+  /** The app stopped the engine thread: its error, a strike, and after enough strikes, quarantine. */
+  private blame(culprit: Culprit, lost: EngineLostMessage): void {
+    const stored = this.apps.get(culprit.appId);
+    if (!stored) return;
+    const label = stored.request.label ?? stored.request.source.appJson.name ?? stored.request.source.name;
+    const time = this.lastTime ?? Date.now();
+    const what = lost.cause === 'runaway' ? `stopped after ${this.options.cpuLimitMs ?? 2000} ms of CPU time: ${lost.reason}` : `stopped: ${lost.reason}`;
+    const message = `${culprit.handler}: ${what}. The other apps were restored and lost no event; this ${culprit.kind === 'schedule' ? 'job' : 'event'} is not delivered to this app again`;
+    this.emit('appError', { time, appId: culprit.appId, appLabel: label, handler: culprit.handler, message, file: stored.request.source.scriptFile });
+    this.emit('log', { time, appId: culprit.appId, appLabel: label, level: 'error', source: 'runtime', message, file: stored.request.source.scriptFile });
+    const now = Date.now();
+    const strikes = (this.strikes.get(culprit.appId) ?? []).filter((t) => now - t < 10 * 60_000);
+    strikes.push(now);
+    this.strikes.set(culprit.appId, strikes);
+    if (strikes.length < (this.options.quarantineAfter ?? 3)) return;
+    // Quarantined with its children: they are not restored, and stay listed with the reason.
+    const reason = `quarantined: it stopped the worker ${strikes.length} times within 10 minutes (last: ${lost.reason}). Fix the app and install it again`;
+    for (const [id, app] of [...this.apps]) {
+      if (id !== culprit.appId && app.request.parentId !== culprit.appId) continue;
+      this.apps.delete(id);
+      const appLabel = app.request.label ?? app.request.source.appJson.name ?? app.request.source.name;
+      this.quarantine.set(id, { id, label: appLabel, name: app.request.source.name, reason, time });
+      this.emit('app', { time, appId: id, appLabel, change: 'quarantined', reason });
+      this.emit('log', { time, appId: id, appLabel, level: 'error', source: 'runtime', message: reason });
+    }
+  }
+
+  /** Apps taken out of the Thing because they kept stopping the worker. */
+  quarantined(): QuarantinedApp[] {
+    return [...this.quarantine.values()];
   }
 
   private async restoreAll(worker: WorkerProcess): Promise<void> {
@@ -318,9 +420,10 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
     const silentMs = Date.now() - w.lastBeat;
     if (silentMs <= (this.options.hangTimeoutMs ?? 5000)) return;
     this.worker = undefined;
+    this.lostWorker = w;
     const reason = `the worker sent no sign of life for ${silentMs} ms (a script the execution guard could not stop, e.g. a catastrophic regular expression)`;
     this.emit('worker', { time: Date.now(), change: 'unresponsive', pid: w.pid, reason });
-    w.failPending(new Error(`${reason}; the worker was restarted`));
+    w.holdPending();
     w.kill();
     this.dropRunningJob('it stopped the worker from responding');
     void this.respawn(reason);

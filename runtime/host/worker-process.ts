@@ -1,7 +1,13 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { CallMessage, EventsMessage, ReplyMessage, SerializedError, WorkerCall, WorkerMessage } from './protocol';
+import type { CallMessage, EngineLostMessage, EventsMessage, ReplyMessage, SerializedError, WorkerCall, WorkerMessage } from './protocol';
+
+export interface PendingCall {
+  call: WorkerCall;
+  resolve: (v: unknown) => void;
+  reject: (e: Error) => void;
+}
 
 export interface WorkerProcessOptions {
   workerPath?: string;
@@ -33,7 +39,9 @@ export class WorkerCallError extends Error {
  * exit; deciding to restart it is the runtime's job.
  */
 export class WorkerProcess {
-  private readonly pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  private readonly pending = new Map<number, PendingCall>();
+  /** Calls the lost engine thread never answered, kept to be sent again once the apps are restored. */
+  private held: PendingCall[] = [];
   private seq = 0;
   lastBeat = Date.now();
   exited = false;
@@ -44,13 +52,23 @@ export class WorkerProcess {
     readonly permissionModel: boolean,
   ) {}
 
-  static spawn(options: WorkerProcessOptions, onEvents: (m: EventsMessage) => void, onExit: (code: number | null, signal: string | null, why: string) => void): Promise<WorkerProcess> {
+  static spawn(
+    options: WorkerProcessOptions,
+    onEvents: (m: EventsMessage) => void,
+    onExit: (code: number | null, signal: string | null, why: string) => void,
+    onEngineLost: (m: EngineLostMessage) => void,
+  ): Promise<WorkerProcess> {
     const workerPath = options.workerPath ?? defaultWorkerPath();
-    const execArgv = [`--max-old-space-size=${options.memoryLimitMb ?? 256}`, '--no-warnings', ...(options.execArgv ?? [])];
-    if (options.permissionModel !== false) execArgv.push('--experimental-permission', `--allow-fs-read=${workerPath}`);
+    const threadPath = path.join(path.dirname(workerPath), 'engine-thread.js');
+    // The process's own heap holds only the warden; the apps' heap is the engine thread's, limited there.
+    const execArgv = ['--max-old-space-size=128', '--no-warnings', ...(options.execArgv ?? [])];
+    if (options.permissionModel !== false) execArgv.push('--experimental-permission', `--allow-fs-read=${workerPath}`, `--allow-fs-read=${threadPath}`, '--allow-worker');
     // The worker writes to stderr only when it dies (V8's out-of-memory report, a fatal error):
     // keep the end of it to say why, instead of pouring a native stack trace into the user's output.
-    const child = fork(workerPath, [], { execArgv, serialization: 'json', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    // Its environment is nearly empty: past an escape there is nothing to read in it (TZ stays,
+    // because apps' local dates follow it).
+    const env: NodeJS.ProcessEnv = process.env.TZ ? { TZ: process.env.TZ } : {};
+    const child = fork(workerPath, [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`], { execArgv, env, serialization: 'json', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     let stderrTail = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderrTail = (stderrTail + chunk).slice(-8192);
@@ -66,7 +84,7 @@ export class WorkerProcess {
         if (m.kind === 'ready') {
           worker = new WorkerProcess(child, m.pid, m.permissionModel);
           resolve(worker);
-        } else if (worker) worker.onMessage(m, onEvents);
+        } else if (worker) worker.onMessage(m, onEvents, onEngineLost);
       });
       child.on('exit', (code, signal) => {
         if (!worker) {
@@ -75,7 +93,8 @@ export class WorkerProcess {
         }
         worker.exited = true;
         const reason = why(code, signal);
-        worker.failPending(new Error(`the runtime worker exited: ${reason}`));
+        // Unanswered calls are kept: the runtime delivers them to the re-spawned worker (or fails them).
+        worker.holdPending();
         onExit(code, signal, reason);
       });
       child.on('error', (e) => {
@@ -86,12 +105,46 @@ export class WorkerProcess {
 
   call(call: WorkerCall): Promise<unknown> {
     if (this.exited) return Promise.reject(new Error('the runtime worker is not running'));
+    return new Promise((resolve, reject) => this.send({ call, resolve, reject }));
+  }
+
+  /**
+   * Sends the calls the lost engine thread never answered again, in their order, to the restored
+   * apps; the apps in `skip` (the one that stopped the thread) do not run for them again.
+   */
+  replayHeld(skip: readonly string[]): void {
+    const held = this.held;
+    this.held = [];
+    for (const p of held) this.send(p, skip);
+  }
+
+  /** Calls waiting to be sent again. */
+  heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Every unanswered call becomes a held one (the worker is gone or being replaced). */
+  holdPending(): void {
+    this.held.push(...this.pending.values());
+    this.pending.clear();
+  }
+
+  /** Hands the held calls over, to a re-spawned worker. */
+  takeHeld(): PendingCall[] {
+    const held = this.held;
+    this.held = [];
+    return held;
+  }
+
+  adopt(calls: readonly PendingCall[]): void {
+    this.held.push(...calls);
+  }
+
+  private send(p: PendingCall, skip?: readonly string[]): void {
     const id = ++this.seq;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      const msg: CallMessage = { kind: 'call', id, call };
-      this.child.send(msg);
-    });
+    this.pending.set(id, p);
+    const msg: CallMessage = { kind: 'call', id, call: p.call, ...(skip?.length ? { skip: [...skip] } : {}) };
+    this.child.send(msg);
   }
 
   /** Calls still waiting for a reply. */
@@ -117,14 +170,24 @@ export class WorkerProcess {
   }
 
   failPending(error: Error): void {
-    for (const p of this.pending.values()) p.reject(error);
+    for (const p of [...this.pending.values(), ...this.held]) p.reject(error);
     this.pending.clear();
+    this.held = [];
   }
 
-  private onMessage(m: WorkerMessage, onEvents: (m: EventsMessage) => void): void {
+  private onMessage(m: WorkerMessage, onEvents: (m: EventsMessage) => void, onEngineLost: (m: EngineLostMessage) => void): void {
     this.lastBeat = Date.now();
     if (m.kind === 'events') onEvents(m);
     else if (m.kind === 'reply') this.onReply(m);
+    else if (m.kind === 'engine-lost') {
+      for (const id of m.inFlight) {
+        const p = this.pending.get(id);
+        if (!p) continue;
+        this.pending.delete(id);
+        this.held.push(p);
+      }
+      onEngineLost(m);
+    }
   }
 
   private onReply(m: ReplyMessage): void {

@@ -2,6 +2,7 @@ import { RealClock } from '../clock/real-clock';
 import { VirtualClock } from '../clock/virtual-clock';
 import { ConfigError } from '../engine/config-gate';
 import { ThingEngine } from '../engine/thing-engine';
+import type { ExecutionMonitor } from '../engine/engine-core';
 import type { RuntimeEventMap } from '../engine/records';
 import { SourceError } from '../errors';
 import { OPTIONAL_EVENTS, type EngineSettings, type SerializedError, type WorkerCall } from '../host/protocol';
@@ -17,9 +18,23 @@ export class CallHandler {
   private virtualClock: VirtualClock | undefined;
   private forwarded = new Set<string>();
 
-  constructor(private readonly onEvent: <K extends keyof RuntimeEventMap>(name: K, payload: RuntimeEventMap[K]) => void) {}
+  constructor(
+    private readonly onEvent: <K extends keyof RuntimeEventMap>(name: K, payload: RuntimeEventMap[K]) => void,
+    private readonly monitor?: ExecutionMonitor,
+  ) {}
 
-  handle(call: WorkerCall): unknown {
+  /** Handles a call; the apps in `skip` do not run for it (see CallMessage.skip). */
+  handle(call: WorkerCall, skip?: readonly string[]): unknown {
+    if (!skip?.length || !this.engine) return this.dispatch(call);
+    this.engine.skipApps = new Set(skip);
+    try {
+      return this.dispatch(call);
+    } finally {
+      this.engine.skipApps = undefined;
+    }
+  }
+
+  private dispatch(call: WorkerCall): unknown {
     if (call.op === 'init') return this.init(call.settings);
     if (call.op === 'forward') {
       this.forwarded = new Set(call.events);
@@ -74,7 +89,7 @@ export class CallHandler {
     this.engine?.dispose();
     const clock = settings.clock === 'virtual' ? (this.virtualClock = new VirtualClock(settings.start ?? Date.now())) : new RealClock();
     if (settings.clock !== 'virtual') this.virtualClock = undefined;
-    const engine = new ThingEngine({ clock, location: settings.location, rateLimit: settings.rateLimit, cpuLimitMs: settings.cpuLimitMs });
+    const engine = new ThingEngine({ clock, location: settings.location, rateLimit: settings.rateLimit, cpuLimitMs: settings.cpuLimitMs, monitor: this.monitor });
     this.forwarded = new Set(settings.forward ?? []);
     const optional = new Set<string>(OPTIONAL_EVENTS);
     for (const name of EVENT_NAMES) {
@@ -83,6 +98,11 @@ export class CallHandler {
       });
     }
     this.engine = engine;
+  }
+
+  /** Something went wrong that no app can be named for: a runtime error in the log. */
+  runtimeError(message: string): void {
+    this.engine?.runtimeLog(undefined, 'error', message);
   }
 
   dispose(): void {

@@ -1,43 +1,114 @@
 /**
- * The worker process: runs one Thing's apps, each in its own vm context, and is started by the host
- * under Node's permission model (it may read only its own bundle; no writes, no child processes,
- * no workers, no addons). Everything it knows arrives over IPC; everything it does leaves as events.
+ * The worker process. The host starts it under Node's permission model (it may read only the two
+ * runtime bundles; no writes, no child processes, no addons) with an almost empty environment.
+ * Its main thread is a warden: the apps run in an engine thread (engine-thread.ts), and the warden
+ *   - relays the host's calls to the engine thread, and its records and replies back;
+ *   - watches the execution slot, and terminates the engine thread when an execution is still
+ *     running past its deadline (a catastrophic regular expression, a native built-in over a huge
+ *     array: code the in-script guard cannot interrupt), which V8 stops even inside native code;
+ *   - on any loss of the engine thread (that stop, out of memory, a crash) names the app that was
+ *     running, tells the host which calls got no reply, and starts a new engine thread, so the
+ *     host can restore the apps and deliver those calls again.
+ * Apps never run on this thread, so it keeps beating and answering whatever they do.
  */
 import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
-import type { CallMessage, EventsMessage, ReplyMessage, SelfCheckResult, WorkerMessage } from '../host/protocol';
-import { CallHandler, serializeError } from './call-handler';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { CallMessage, EngineLostMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, WorkerMessage } from '../host/protocol';
+import { SLOT_BYTES, SlotReader, type RunningExecution } from './execution-slot';
+
+/** How long past its deadline an execution may run before the thread is stopped (the guard's own stop comes first). */
+const GRACE_MS = 20;
+const WATCH_EVERY_MS = 10;
+/**
+ * Some native loops never look at V8's interrupts (indexOf over an array-like of length 2e15):
+ * terminate() cannot end them. If the thread has not ended this long after being told to, the
+ * process ends itself, after telling the host who was running; the host re-spawns it.
+ */
+const TERMINATE_WAIT_MS = 100;
 
 const send = (m: WorkerMessage) => process.send?.(m);
+const memoryLimitMb = Number(/^--memory-limit-mb=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--memory-limit-mb=')) ?? '')?.[1] ?? 256);
+const threadPath = path.join(__dirname, 'engine-thread.js');
 
-let batch: EventsMessage['batch'] = [];
-// Only an app's newest snapshot matters: a busy app changes state on every event, and sending each
-// snapshot would cost more than running the handlers.
-const snapshots = new Map<string, EventsMessage['batch'][number]>();
-let flushScheduled = false;
-function flushEvents(): void {
-  flushScheduled = false;
-  if (batch.length === 0 && snapshots.size === 0) return;
-  const out = batch;
-  for (const s of snapshots.values()) out.push(s);
-  batch = [];
-  snapshots.clear();
-  send({ kind: 'events', batch: out });
+const slotBuffer = new SharedArrayBuffer(SLOT_BYTES);
+const slot = new SlotReader(slotBuffer);
+const inFlight = new Set<number>();
+let thread: Worker;
+/** Why the current thread is being stopped, when the warden stopped it. */
+let stopping: { culprit: RunningExecution; lateByMs: number } | undefined;
+let lastError: (Error & { code?: string }) | undefined;
+let closing = false;
+
+function startThread(): void {
+  stopping = undefined;
+  lastError = undefined;
+  slot.reset();
+  thread = new Worker(threadPath, {
+    workerData: { slot: slotBuffer },
+    env: {},
+    resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb },
+    stdout: false,
+    stderr: false,
+  });
+  thread.on('message', (m: WorkerMessage | SlotNameMessage) => {
+    if (m.kind === 'slot-name') {
+      slot.learn(m.id, m.name);
+      return;
+    }
+    if (m.kind === 'reply') inFlight.delete(m.id);
+    send(m);
+  });
+  thread.on('error', (e: Error & { code?: string }) => {
+    lastError = e;
+  });
+  const current = thread;
+  thread.on('exit', (code) => {
+    if (closing || current !== thread) return;
+    onThreadLost(code);
+  });
 }
 
-const handler = new CallHandler((name, payload) => {
-  if (name === 'persist') snapshots.set((payload as { appId: string }).appId, [name, payload] as EventsMessage['batch'][number]);
-  else batch.push([name, payload] as EventsMessage['batch'][number]);
-  // A job that hangs or kills this process must already be known to the host: send its start now.
-  if (name === 'job' && (payload as { phase: string }).phase === 'start') {
-    flushEvents();
-    return;
+const RUNAWAY_REASON = 'it ran past its CPU limit in code the execution guard cannot interrupt (a regular expression or a built-in working on a huge array)';
+
+function culpritOf(running: RunningExecution | undefined) {
+  return running ? { appId: running.appId, handler: running.handler, kind: running.kind, callId: running.callId } : undefined;
+}
+
+function onThreadLost(code: number): void {
+  const running = stopping?.culprit ?? slot.running();
+  const culprit = culpritOf(running);
+  let message: EngineLostMessage;
+  // Near its heap limit a thread can also run late (collecting garbage): out of memory comes first.
+  if (lastError?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    message = { kind: 'engine-lost', cause: 'out-of-memory', culprit, inFlight: [...inFlight], reason: `it ran out of memory (the limit is ${memoryLimitMb} MB)` };
+  } else if (stopping) {
+    message = { kind: 'engine-lost', cause: 'runaway', culprit, inFlight: [...inFlight], lateByMs: stopping.lateByMs, reason: RUNAWAY_REASON };
+  } else {
+    message = { kind: 'engine-lost', cause: 'crash', culprit, inFlight: [...inFlight], reason: `the engine thread ended (code ${code}${lastError ? `: ${lastError.message}` : ''})` };
   }
-  if (!flushScheduled) {
-    flushScheduled = true;
-    setImmediate(flushEvents);
-  }
-});
+  inFlight.clear();
+  startThread();
+  send(message);
+}
+
+function watch(): void {
+  if (stopping) return;
+  const running = slot.running();
+  if (!running) return;
+  const late = performance.timeOrigin + performance.now() - running.deadline;
+  if (late <= GRACE_MS) return;
+  stopping = { culprit: running, lateByMs: late };
+  const stuck = thread;
+  void stuck.terminate();
+  setTimeout(() => {
+    if (stuck !== thread || closing) return;
+    // The thread did not end: say who was running, then end the whole process (the host re-spawns it).
+    send({ kind: 'engine-lost', cause: 'runaway', culprit: culpritOf(running), inFlight: [...inFlight], lateByMs: late, reason: RUNAWAY_REASON, processEnding: true });
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), 20);
+  }, TERMINATE_WAIT_MS).unref();
+}
 
 function attempt(what: () => unknown): string {
   try {
@@ -56,29 +127,30 @@ function selfCheck(): SelfCheckResult {
       if (r.error) throw r.error;
     }),
     writeFile: attempt(() => fs.writeFileSync('/tmp/smartplug-worker-write-check', 'x')),
+    env: Object.keys(process.env).sort(),
   };
 }
 
 process.on('message', (m: CallMessage) => {
   if (m?.kind !== 'call') return;
-  let reply: ReplyMessage;
-  try {
-    const result = m.call.op === 'selfCheck' ? selfCheck() : handler.handle(m.call);
-    reply = { kind: 'reply', id: m.id, ok: true, result };
-  } catch (e) {
-    reply = { kind: 'reply', id: m.id, ok: false, error: serializeError(e) };
+  if (m.call.op === 'selfCheck') {
+    const reply: ReplyMessage = { kind: 'reply', id: m.id, ok: true, result: selfCheck() };
+    send(reply);
+    return;
   }
-  flushEvents();
-  send(reply);
+  inFlight.add(m.id);
+  thread.postMessage(m);
 });
 
 process.on('disconnect', () => {
-  handler.dispose();
-  process.exit(0);
+  closing = true;
+  void thread.terminate().finally(() => process.exit(0));
 });
 
-// The host restarts a worker whose beats stop: a script the in-context guard cannot interrupt
-// (a catastrophic regular expression, say) blocks this loop, and so the beats.
+startThread();
+setInterval(watch, WATCH_EVERY_MS).unref();
+// The host restarts a worker process whose beats stop. Apps never run on this thread: a silence
+// means the process itself is in trouble.
 setInterval(() => send({ kind: 'beat' }), 200).unref();
 
 const permissionModel = typeof (process as { permission?: unknown }).permission === 'object';

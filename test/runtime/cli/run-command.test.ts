@@ -62,7 +62,7 @@ describe('smartplug run', function () {
     assert.match(r.stdout, /worker started \(pid \d+, permission model on\)/);
     assert.match(r.stdout, /12:00:00\.000 event +Porch motion motion = "active"/);
     assert.match(r.stdout, /12:00:00\.000 command +\S+ → Porch light\.on\(\)/);
-    assert.match(r.stdout, /INFO +Porch light: motion 1 +\[budget 1\/250\]/);
+    assert.match(r.stdout, /INFO +Porch light: motion 1 +\[budget 2\/250\]/);
     assert.match(r.stdout, /12:05:00\.000 command +\S+ → Porch light\.off\(\)/);
     assert.match(r.stdout, /subscription device pir motion\.active → onMotion/);
     assert.match(r.stdout, /state \{"count":1\}/);

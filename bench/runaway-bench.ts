@@ -1,0 +1,76 @@
+/**
+ * How soon a runaway execution is stopped, for each way past the in-script guard the security
+ * review found (target: the CPU limit + 50 ms), and the floor of a worker spawn: a bare fork until
+ * its first IPC message, measured in the same run.
+ */
+import { fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { AppSource } from '../runtime/engine/installed-app';
+import { SmartPlugRuntime } from '../runtime/host/runtime';
+import { fmt, percentile, type Row } from './table';
+
+const CPU_LIMIT_MS = 200;
+
+const RUNAWAYS: [string, string][] = [
+  ['a loop (the guard)', 'for (;;) {}'],
+  ['a microtask loop (the guard, in its CPU window)', 'function again() { Promise.resolve().then(again) } again()'],
+  ['sort over 3,000,000 numbers (thread stopped)', 'var a = new Array(3e6).fill(0).map(Math.random); a.sort()'],
+  ['a catastrophic regular expression (thread stopped)', '/(a+)+$/.test("a".repeat(40) + "!")'],
+  ['indexOf over { length: 2e15 } (process ended)', 'Array.prototype.indexOf.call({ length: 2e15 }, 1)'],
+];
+
+function attacker(body: string): AppSource {
+  return { name: 'attacker', scriptFile: '/bench/attacker.js', appJson: { input: {}, guide: [] } as unknown as AppSource['appJson'], script: `function installed() { subscribe(app, onTouch) }\nfunction onTouch() { ${body} }` };
+}
+
+async function stopTime(body: string): Promise<number> {
+  const rt = await SmartPlugRuntime.start({ clock: 'virtual', start: Date.UTC(2024, 0, 1), cpuLimitMs: CPU_LIMIT_MS });
+  try {
+    const { id } = await rt.install({ source: attacker(body), config: {} });
+    const stopped = new Promise<number>((resolve) => rt.on('appError', () => resolve(performance.now())));
+    const t0 = performance.now();
+    void rt.touch(id).catch(() => undefined);
+    return (await stopped) - t0;
+  } finally {
+    await rt.close();
+  }
+}
+
+/** A bare fork until its first IPC message: the floor of any worker spawn on this machine. */
+async function bareFork(): Promise<number> {
+  const file = path.join(tmpdir(), 'smartplug-bench-bare-fork.js');
+  writeFileSync(file, 'process.send({ ready: true }); process.on("disconnect", () => process.exit(0));');
+  const t0 = performance.now();
+  const child = fork(file, [], { stdio: 'ignore', serialization: 'json' });
+  await new Promise<void>((resolve) => child.once('message', () => resolve()));
+  const ms = performance.now() - t0;
+  child.disconnect();
+  return ms;
+}
+
+export async function runawayBench(rows: Row[]): Promise<void> {
+  for (const [name, body] of RUNAWAYS) {
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) times.push(await stopTime(body));
+    times.sort((a, b) => a - b);
+    const ms = percentile(times, 50);
+    rows.push({ figure: `runaway → stopped and reported: ${name}`, value: `${fmt(ms, 0)} ms (median of 3; limit ${CPU_LIMIT_MS} ms)`, target: `≤ ${CPU_LIMIT_MS + 50} ms`, ok: ms <= CPU_LIMIT_MS + 50 });
+  }
+  const forks: number[] = [];
+  const spawns: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    forks.push(await bareFork());
+    const t0 = performance.now();
+    const rt = await SmartPlugRuntime.start({ clock: 'virtual', start: Date.UTC(2024, 0, 1) });
+    spawns.push(performance.now() - t0);
+    await rt.close();
+  }
+  forks.sort((a, b) => a - b);
+  spawns.sort((a, b) => a - b);
+  const ratio = percentile(spawns, 50) / percentile(forks, 50);
+  rows.push({ figure: 'floor: bare fork → first message (this run)', value: `${fmt(percentile(forks, 50), 1)} ms (median of 5)`, target: '' });
+  rows.push({ figure: 'worker spawn → engine thread ready, ÷ bare fork', value: `${fmt(percentile(spawns, 50), 1)} ms = ${fmt(ratio, 2)}×`, target: '≤ 1.2×', ok: ratio <= 1.2 });
+}

@@ -1,0 +1,79 @@
+/**
+ * The engine thread: runs the Thing's apps, each in its own vm context. It is a worker_threads
+ * thread of the worker process (see worker-main.ts), so the process can terminate it when an
+ * execution runs past its deadline inside code the in-script guard cannot interrupt, and its heap
+ * has a limit of its own. Calls arrive from the process; records and replies go back to it.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { CallMessage, EventsMessage, ReplyMessage, SlotNameMessage } from '../host/protocol';
+import { onUnroutedRejection } from '../sandbox/rejections';
+import { CallHandler, serializeError } from './call-handler';
+import { SlotWriter } from './execution-slot';
+
+if (!parentPort) throw new Error('engine-thread.js runs only as a worker thread of the runtime worker');
+const port: MessagePort = parentPort;
+
+// Past an escape from a sandbox, these are what is left to try: take them away.
+for (const name of ['kill', '_kill', 'dlopen', 'binding', '_linkedBinding', 'chdir', 'setuid', 'setgid'] as const) {
+  try {
+    Object.defineProperty(process, name, { value: undefined, writable: false, configurable: false });
+  } catch {
+    /* not present in this Node */
+  }
+}
+
+const slot = new SlotWriter((workerData as { slot: SharedArrayBuffer }).slot, (id, name) => {
+  const m: SlotNameMessage = { kind: 'slot-name', id, name };
+  port.postMessage(m);
+});
+
+let batch: EventsMessage['batch'] = [];
+// Only an app's newest snapshot matters: a busy app changes state on every event, and sending each
+// snapshot would cost more than running the handlers.
+const snapshots = new Map<string, EventsMessage['batch'][number]>();
+let flushScheduled = false;
+function flushEvents(): void {
+  flushScheduled = false;
+  if (batch.length === 0 && snapshots.size === 0) return;
+  const out = batch;
+  for (const s of snapshots.values()) out.push(s);
+  batch = [];
+  snapshots.clear();
+  const m: EventsMessage = { kind: 'events', batch: out };
+  port.postMessage(m);
+}
+
+const handler = new CallHandler((name, payload) => {
+  if (name === 'persist') snapshots.set((payload as { appId: string }).appId, [name, payload] as EventsMessage['batch'][number]);
+  else batch.push([name, payload] as EventsMessage['batch'][number]);
+  // A job that hangs or kills this thread must already be known to the host: send its start now.
+  if (name === 'job' && (payload as { phase: string }).phase === 'start') {
+    flushEvents();
+    return;
+  }
+  if (!flushScheduled) {
+    flushScheduled = true;
+    setImmediate(flushEvents);
+  }
+}, slot);
+
+// Only app code runs here, and each app's rejections are routed to it; one that cannot be traced
+// (a promise given another prototype) is still logged, never the end of the thread.
+onUnroutedRejection(() => {
+  handler.runtimeError('a promise of an app was rejected and not handled, and could not be traced to its app');
+});
+
+port.on('message', (m: CallMessage) => {
+  if (m?.kind !== 'call') return;
+  let reply: ReplyMessage;
+  slot.setCall(m.id);
+  try {
+    reply = { kind: 'reply', id: m.id, ok: true, result: handler.handle(m.call, m.skip) };
+  } catch (e) {
+    reply = { kind: 'reply', id: m.id, ok: false, error: serializeError(e) };
+  } finally {
+    slot.setCall(0);
+  }
+  flushEvents();
+  port.postMessage(reply);
+});

@@ -1,0 +1,115 @@
+/**
+ * What the engine thread is running right now, in memory its warden (the worker process's main
+ * thread) can read while the engine thread is stuck: which app, which handler, which host call,
+ * and the execution's deadline. The in-script guard stops ordinary runaway loops; what it cannot
+ * reach (a catastrophic regular expression, a native built-in over a huge array) the warden stops
+ * by terminating the thread, and this slot names the app that was running.
+ *
+ * Writing costs a few stores per execution. Names (app ids, handlers, kinds) are interned: the
+ * writer announces each new one once, through `onName`, so the slot holds only numbers.
+ */
+import type { ExecutionMonitor } from '../engine/engine-core';
+import type { ExecutionKind } from '../engine/records';
+
+export const SLOT_BYTES = 64;
+// Int32 indexes.
+const ACTIVE = 0;
+const APP = 1;
+const HANDLER = 2;
+const KIND = 3;
+const CALL = 4;
+// The deadline is one Float64 at bytes 32..39.
+
+/** What the warden reads: the execution in progress, if any. */
+export interface RunningExecution {
+  appId: string;
+  handler: string;
+  kind: string;
+  /** The host call whose handling started it (0: none, e.g. a real-clock timer). */
+  callId: number;
+  /** Epoch ms. */
+  deadline: number;
+}
+
+/** The engine thread's side: an ExecutionMonitor that writes the slot. */
+export class SlotWriter implements ExecutionMonitor {
+  private readonly ints: Int32Array;
+  private readonly floats: Float64Array;
+  private readonly ids = new Map<string, number>();
+  private readonly stack: number[] = [];
+
+  constructor(buffer: SharedArrayBuffer, private readonly onName: (id: number, name: string) => void) {
+    this.ints = new Int32Array(buffer, 0, 8);
+    this.floats = new Float64Array(buffer, 32, 1);
+  }
+
+  /** The host call now being handled (0 when none). */
+  setCall(callId: number): void {
+    this.ints[CALL] = callId;
+  }
+
+  enter(appId: string, kind: ExecutionKind, handler: string, deadline: number): number {
+    const depth = this.stack.length;
+    const i = this.ints;
+    this.stack.push(i[ACTIVE], i[APP], i[HANDLER], i[KIND], this.floats[0]);
+    i[APP] = this.idOf(appId);
+    i[HANDLER] = this.idOf(handler);
+    i[KIND] = this.idOf(kind);
+    this.floats[0] = deadline;
+    Atomics.store(i, ACTIVE, 1);
+    return depth;
+  }
+
+  leave(depth: number): void {
+    const s = this.stack;
+    const i = this.ints;
+    if (s.length < depth + 5) return;
+    Atomics.store(i, ACTIVE, 0);
+    this.floats[0] = s[depth + 4];
+    i[KIND] = s[depth + 3];
+    i[HANDLER] = s[depth + 2];
+    i[APP] = s[depth + 1];
+    const active = s[depth];
+    s.length = depth;
+    Atomics.store(i, ACTIVE, active);
+  }
+
+  private idOf(name: string): number {
+    let id = this.ids.get(name);
+    if (id === undefined) {
+      id = this.ids.size + 1;
+      this.ids.set(name, id);
+      this.onName(id, name);
+    }
+    return id;
+  }
+}
+
+/** The warden's side. */
+export class SlotReader {
+  private readonly ints: Int32Array;
+  private readonly floats: Float64Array;
+  private readonly names = new Map<number, string>();
+
+  constructor(buffer: SharedArrayBuffer) {
+    this.ints = new Int32Array(buffer, 0, 8);
+    this.floats = new Float64Array(buffer, 32, 1);
+  }
+
+  learn(id: number, name: string): void {
+    this.names.set(id, name);
+  }
+
+  /** A new engine thread interns names afresh. */
+  reset(): void {
+    this.names.clear();
+    this.ints.fill(0);
+    this.floats[0] = 0;
+  }
+
+  running(): RunningExecution | undefined {
+    if (Atomics.load(this.ints, ACTIVE) !== 1) return undefined;
+    const name = (i: number) => this.names.get(this.ints[i]) ?? '?';
+    return { appId: name(APP), handler: name(HANDLER), kind: name(KIND), callId: this.ints[CALL], deadline: this.floats[0] };
+  }
+}

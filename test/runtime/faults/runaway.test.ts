@@ -1,0 +1,91 @@
+/**
+ * Runaway executions the in-script guard cannot interrupt (native built-ins over huge arrays or
+ * array-likes, catastrophic regular expressions) and an app that exhausts the memory limit: the
+ * worker stops the engine thread, names the app, restores every app and delivers the calls in
+ * flight again, so a well-behaved companion app beside the attacker loses no event. An app that
+ * keeps doing it is quarantined: stopped, listed with the reason, and the others go on.
+ */
+import assert from 'node:assert/strict';
+import type { InputSpec } from '../../../runtime/app';
+import { DOOR, src } from '../engine/engine-helpers';
+import { startRuntime, type TestRuntime } from '../host/host-helpers';
+
+const DOOR_INPUT: Record<string, InputSpec> = { door: { type: 'single_device_selector', name: 'Door' } };
+const COMPANION = src(`function installed() { subscribe(settings.door, "contact", onContact) }
+function onContact(evt) { state.seen = (state.seen || 0) + 1; state.last = evt.value }`, DOOR_INPUT, 'companion');
+
+/**
+ * [name, handler body, what is replaced]: the engine thread, or (for native loops that ignore V8's
+ * interrupts, which even terminate() cannot end) the whole worker process, re-spawned by the host.
+ */
+const RUNAWAYS: [string, string, 'thread' | 'process'][] = [
+  ['sort over a huge array', 'var a = new Array(3e6).fill(0).map(Math.random); a.sort()', 'thread'],
+  ['indexOf over an array-like of length 2e15', 'Array.prototype.indexOf.call({ length: 2e15 }, 1)', 'process'],
+  ['includes over an array-like of length 2e15', 'Array.prototype.includes.call({ length: 2e15 }, 1)', 'process'],
+  ['a catastrophic regular expression', '/(a+)+$/.test("a".repeat(40) + "!")', 'thread'],
+];
+
+describe('runaway executions the guard cannot interrupt', function () {
+  this.timeout(60_000);
+  let t: TestRuntime | undefined;
+  afterEach(async () => {
+    await t?.rt.close();
+    t = undefined;
+  });
+
+  async function setup(options: Parameters<typeof startRuntime>[0], attackBody: string) {
+    t = await startRuntime({ cpuLimitMs: 200, ...options });
+    await t.rt.addDevice(DOOR);
+    const companion = (await t.rt.install({ source: COMPANION, config: { door: 'door' } })).id;
+    const attacker = (await t.rt.install({ source: src(`function installed() { subscribe(app, onTouch) }\nfunction onTouch() { ${attackBody} }`, {}, 'attacker'), config: {} })).id;
+    return { t, companion, attacker };
+  }
+
+  for (const [name, body, replaced] of RUNAWAYS) {
+    it(`${name}: stopped, the app named, and the companion loses no event`, async () => {
+      const { t, companion, attacker } = await setup({}, body);
+      const pid = t.rt.workerPid;
+      await t.rt.deviceEvent('door', 'contact', 'open');
+      // The touch and the next door event are both in flight when the engine thread is stopped.
+      await Promise.all([t.rt.touch(attacker), t.rt.deviceEvent('door', 'contact', 'closed')]);
+      await t.rt.deviceEvent('door', 'contact', 'open');
+      assert.deepEqual((await t.rt.appInfo(companion)).state, { seen: 3, last: 'open' });
+      assert.deepEqual(t.rec.errors.map((e) => [e.appId, e.handler]), [[attacker, 'onTouch']]);
+      assert.match(t.rec.errors[0].message, /^onTouch: stopped after 200 ms of CPU time/);
+      if (replaced === 'thread') {
+        assert.deepEqual(t.workers.map((w) => w.change), ['engine-restarted']);
+        assert.equal(t.rt.workerPid, pid, 'the worker process lived on');
+      } else {
+        assert.deepEqual(t.workers.map((w) => w.change), ['exited', 'restarted']);
+      }
+      // The attacker is still installed and runs again (its runaway event is not replayed to it).
+      assert.ok((await t.rt.listApps()).some((a) => a.id === attacker));
+    });
+  }
+
+  it('an app that exhausts the memory limit is named; the companion loses no event', async () => {
+    const { t, companion, attacker } = await setup({ memoryLimitMb: 64, cpuLimitMs: 5000 }, 'var keep = []; for (;;) keep.push(new Array(1000000).fill(keep.length))');
+    await t.rt.deviceEvent('door', 'contact', 'open');
+    await Promise.all([t.rt.touch(attacker), t.rt.deviceEvent('door', 'contact', 'closed')]);
+    assert.deepEqual((await t.rt.appInfo(companion)).state, { seen: 2, last: 'closed' });
+    assert.deepEqual(t.rec.errors.map((e) => [e.appId, e.handler]), [[attacker, 'onTouch']]);
+    assert.match(t.rec.errors[0].message, /^onTouch: stopped: it ran out of memory \(the limit is 64 MB\)/);
+  });
+
+  it('an app that keeps stopping the worker is quarantined: listed with the reason, and the others go on', async () => {
+    const { t, companion, attacker } = await setup({ quarantineAfter: 3 }, '/(a+)+$/.test("a".repeat(40) + "!")');
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 3; i++) outcomes.push(await t.rt.touch(attacker).catch((e: Error) => e.message));
+    // The third touch, delivered again after the restart, finds the app quarantined.
+    assert.deepEqual(outcomes.slice(0, 2), [undefined, undefined]);
+    assert.match(String(outcomes[2]), /no installed app with id "attacker-2"/);
+    await t.rt.deviceEvent('door', 'contact', 'open');
+    assert.deepEqual((await t.rt.appInfo(companion)).state, { seen: 1, last: 'open' });
+    assert.deepEqual((await t.rt.listApps()).map((a) => a.id), [companion]);
+    const q = t.rt.quarantined();
+    assert.deepEqual(q.map((a) => [a.id, a.label]), [[attacker, 'attacker']]);
+    assert.match(q[0].reason, /^quarantined: it stopped the worker 3 times within 10 minutes/);
+    assert.ok(t.rec.apps.some((a) => a.appId === attacker && a.change === 'quarantined'));
+    assert.deepEqual(t.workers.map((w) => w.change), ['engine-restarted', 'engine-restarted', 'engine-restarted']);
+  });
+});
