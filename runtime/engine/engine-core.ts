@@ -213,7 +213,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     } finally {
       app.current = previous;
       if (token !== undefined) this.monitor?.leave(token);
-      this.ranApps.add(app);
+      if (app.sandbox.mayQueueMicrotasks) this.ranApps.add(app);
     }
     const durationMs = performance.now() - t0;
     if (outcome === 1) app.pendingAsync.set(execId, { execId, handler, kind });

@@ -7,7 +7,7 @@ import type { InstallRequest } from '../engine/thing-engine';
 import type { LocationSpec } from '../engine/location';
 import type { RateLimit } from '../engine/rate-limiter';
 import type { RuntimeEventMap } from '../engine/records';
-import type { DeviceSpec } from '../devices/types';
+import type { AttrValue, DeviceSpec } from '../devices/types';
 
 export interface EngineSettings {
   clock: 'real' | 'virtual';
@@ -20,7 +20,12 @@ export interface EngineSettings {
   forward?: OptionalEvent[];
 }
 
-export const OPTIONAL_EVENTS = ['execution'] as const;
+/**
+ * Records the worker sends only while the host has a listener for them: one per execution, or one
+ * per device event, is more traffic than running the handlers. (The host's copy of the devices
+ * comes from EventsMessage.deviceValues instead.)
+ */
+export const OPTIONAL_EVENTS = ['execution', 'deviceEvent'] as const;
 export type OptionalEvent = (typeof OPTIONAL_EVENTS)[number];
 
 /** Calls the host makes; each gets one reply. */
@@ -77,7 +82,11 @@ export interface SerializedError {
 export interface EventsMessage {
   kind: 'events';
   batch: { [K in keyof RuntimeEventMap]: [K, RuntimeEventMap[K]] }[keyof RuntimeEventMap][];
+  /** The newest value of every device attribute that changed since the last message (deviceId → attribute → value). */
+  deviceValues?: DeviceValues;
 }
+
+export type DeviceValues = Record<string, Record<string, AttrValue>>;
 
 export interface ReadyMessage {
   kind: 'ready';

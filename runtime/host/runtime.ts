@@ -8,7 +8,7 @@ import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-
 import { TypedEmitter } from '../engine/typed-emitter';
 import { SourceError, type SourceProblem } from '../errors';
 import { CallHandler } from '../worker/call-handler';
-import { OPTIONAL_EVENTS, type Culprit, type EngineLostMessage, type EngineSettings, type OptionalEvent, type SelfCheckResult, type WorkerCall } from './protocol';
+import { OPTIONAL_EVENTS, type Culprit, type DeviceValues, type EngineLostMessage, type EngineSettings, type OptionalEvent, type SelfCheckResult, type WorkerCall } from './protocol';
 import { WorkerCallError, WorkerProcess, WorkerProcessOptions } from './worker-process';
 
 export interface RuntimeOptions extends EngineSettings, WorkerProcessOptions {
@@ -257,10 +257,10 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
       const r = payload as RuntimeEventMap['persist'];
       const stored = this.apps.get(r.appId);
       if (stored) stored.snapshot = r.snapshot;
-    } else if (name === 'deviceEvent') {
+    } else if (name === 'deviceEvent' && this.inline) {
+      // (Through a worker, the host's copy of the devices follows EventsMessage.deviceValues.)
       const r = payload as RuntimeEventMap['deviceEvent'];
-      const spec = this.devices.get(r.deviceId);
-      if (spec) (spec.attributes as Record<string, AttrValue>)[r.name] = r.value;
+      this.noteDeviceValues({ [r.deviceId]: { [r.name]: r.value } });
     } else if (name === 'job') {
       const r = payload as RuntimeEventMap['job'];
       this.runningJob = r.phase === 'start' ? r : undefined;
@@ -278,12 +278,21 @@ export class SmartPlugRuntime extends TypedEmitter<HostEventMap> {
     this.emit(name, payload as HostEventMap[K]);
   }
 
+  /** Keeps the newest device values, so a re-spawned worker's devices agree with what the apps saw. */
+  private noteDeviceValues(values: DeviceValues): void {
+    for (const deviceId of Object.keys(values)) {
+      const spec = this.devices.get(deviceId);
+      if (spec) Object.assign(spec.attributes as Record<string, AttrValue>, values[deviceId]);
+    }
+  }
+
   private async spawn(change: 'started' | 'restarted', reason?: string): Promise<void> {
     const t0 = performance.now();
     const worker = await WorkerProcess.spawn(
       this.options,
       (m) => {
         for (const [name, payload] of m.batch) this.onEngineEvent(name, payload);
+        if (m.deviceValues) this.noteDeviceValues(m.deviceValues);
       },
       (_code, _signal, why) => {
         if (this.worker !== worker || this.closed) return;

@@ -68,6 +68,7 @@ export class AppSandbox {
     this.parsed = parseScript(options.source, options.file);
     this.instrumented = instrument(this.parsed);
     this.functionNames = [...topLevelFunctions(this.parsed).keys()].filter((n) => IDENTIFIER.test(n));
+    this.mayQueueMicrotasks = /\b(?:async|await|Promise|then|catch|finally|import|Atomics|WebAssembly)\b/.test(options.source);
 
     // The app's promise jobs queue in the context, not in the process: they run only when the
     // engine drains them, inside an execution's CPU window (see drainMicrotasks).
@@ -93,6 +94,13 @@ export class AppSandbox {
     const appInfo = JSON.stringify({ id: options.appId, label: options.label, name: options.name, cpuLimitMs: options.cpuLimitMs });
     this.controls = install(safeBridge, () => performance.now(), appInfo);
   }
+
+  /**
+   * Whether the script may queue promise jobs at all. Draining costs a script evaluation (~1 µs),
+   * so apps that never name a promise, async or await are not drained. Safe either way: a job left
+   * in the context's queue runs only when the engine drains it, never outside a CPU window.
+   */
+  readonly mayQueueMicrotasks: boolean;
 
   /** Runs the promise jobs (async continuations, then-callbacks) the app has queued. */
   drainMicrotasks(): void {

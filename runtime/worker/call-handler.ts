@@ -5,7 +5,8 @@ import { ThingEngine } from '../engine/thing-engine';
 import type { ExecutionMonitor } from '../engine/engine-core';
 import type { RuntimeEventMap } from '../engine/records';
 import { SourceError } from '../errors';
-import { OPTIONAL_EVENTS, type EngineSettings, type SerializedError, type WorkerCall } from '../host/protocol';
+import { OPTIONAL_EVENTS, type DeviceValues, type EngineSettings, type SerializedError, type WorkerCall } from '../host/protocol';
+import type { AttrValue } from '../devices/types';
 
 const EVENT_NAMES: (keyof RuntimeEventMap)[] = ['log', 'deviceEvent', 'command', 'notification', 'execution', 'appError', 'locationEvent', 'app', 'persist', 'job'];
 
@@ -17,6 +18,7 @@ export class CallHandler {
   private engine: ThingEngine | undefined;
   private virtualClock: VirtualClock | undefined;
   private forwarded = new Set<string>();
+  private readonly changedValues = new Map<string, Record<string, AttrValue>>();
 
   constructor(
     private readonly onEvent: <K extends keyof RuntimeEventMap>(name: K, payload: RuntimeEventMap[K]) => void,
@@ -97,7 +99,20 @@ export class CallHandler {
         if (!optional.has(name) || this.forwarded.has(name)) this.onEvent(name, payload as never);
       });
     }
+    engine.on('deviceEvent', (r) => {
+      let values = this.changedValues.get(r.deviceId);
+      if (!values) this.changedValues.set(r.deviceId, (values = {}));
+      values[r.name] = r.value;
+    });
     this.engine = engine;
+  }
+
+  /** The newest value of each device attribute that changed since the last call, for the host's copy. */
+  takeDeviceValues(): DeviceValues | undefined {
+    if (this.changedValues.size === 0) return undefined;
+    const out: DeviceValues = Object.fromEntries(this.changedValues);
+    this.changedValues.clear();
+    return out;
   }
 
   /** Something went wrong that no app can be named for: a runtime error in the log. */

@@ -34,12 +34,13 @@ const snapshots = new Map<string, EventsMessage['batch'][number]>();
 let flushScheduled = false;
 function flushEvents(): void {
   flushScheduled = false;
-  if (batch.length === 0 && snapshots.size === 0) return;
+  const deviceValues = handler.takeDeviceValues();
+  if (batch.length === 0 && snapshots.size === 0 && !deviceValues) return;
   const out = batch;
   for (const s of snapshots.values()) out.push(s);
   batch = [];
   snapshots.clear();
-  const m: EventsMessage = { kind: 'events', batch: out };
+  const m: EventsMessage = deviceValues ? { kind: 'events', batch: out, deviceValues } : { kind: 'events', batch: out };
   port.postMessage(m);
 }
 

@@ -18,6 +18,8 @@ const APP = 1;
 const HANDLER = 2;
 const KIND = 3;
 const CALL = 4;
+// A seqlock: odd while the writer is changing the slot, so the reader never mixes two executions.
+const SEQ = 5;
 // The deadline is one Float64 at bytes 32..39.
 
 /** What the warden reads: the execution in progress, if any. */
@@ -52,11 +54,16 @@ export class SlotWriter implements ExecutionMonitor {
     const depth = this.stack.length;
     const i = this.ints;
     this.stack.push(i[ACTIVE], i[APP], i[HANDLER], i[KIND], this.floats[0]);
-    i[APP] = this.idOf(appId);
-    i[HANDLER] = this.idOf(handler);
-    i[KIND] = this.idOf(kind);
+    const app = this.idOf(appId);
+    const h = this.idOf(handler);
+    const k = this.idOf(kind);
+    Atomics.add(i, SEQ, 1);
+    i[APP] = app;
+    i[HANDLER] = h;
+    i[KIND] = k;
     this.floats[0] = deadline;
-    Atomics.store(i, ACTIVE, 1);
+    i[ACTIVE] = 1;
+    Atomics.add(i, SEQ, 1);
     return depth;
   }
 
@@ -64,14 +71,14 @@ export class SlotWriter implements ExecutionMonitor {
     const s = this.stack;
     const i = this.ints;
     if (s.length < depth + 5) return;
-    Atomics.store(i, ACTIVE, 0);
+    Atomics.add(i, SEQ, 1);
     this.floats[0] = s[depth + 4];
     i[KIND] = s[depth + 3];
     i[HANDLER] = s[depth + 2];
     i[APP] = s[depth + 1];
-    const active = s[depth];
+    i[ACTIVE] = s[depth];
+    Atomics.add(i, SEQ, 1);
     s.length = depth;
-    Atomics.store(i, ACTIVE, active);
   }
 
   private idOf(name: string): number {
@@ -107,9 +114,18 @@ export class SlotReader {
     this.floats[0] = 0;
   }
 
+  /** The execution in progress, read consistently; undefined when none (or while the writer is changing it). */
   running(): RunningExecution | undefined {
-    if (Atomics.load(this.ints, ACTIVE) !== 1) return undefined;
-    const name = (i: number) => this.names.get(this.ints[i]) ?? '?';
-    return { appId: name(APP), handler: name(HANDLER), kind: name(KIND), callId: this.ints[CALL], deadline: this.floats[0] };
+    const i = this.ints;
+    const before = Atomics.load(i, SEQ);
+    if (before % 2 === 1 || i[ACTIVE] !== 1) return undefined;
+    const app = i[APP];
+    const handler = i[HANDLER];
+    const kind = i[KIND];
+    const callId = i[CALL];
+    const deadline = this.floats[0];
+    if (Atomics.load(i, SEQ) !== before) return undefined;
+    const name = (id: number) => this.names.get(id) ?? '?';
+    return { appId: name(app), handler: name(handler), kind: name(kind), callId, deadline };
   }
 }

@@ -48,7 +48,7 @@ function startThread(): void {
   thread = new Worker(threadPath, {
     workerData: { slot: slotBuffer },
     env: {},
-    resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb },
+    resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: 48 },
     stdout: false,
     stderr: false,
   });

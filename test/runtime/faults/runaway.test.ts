@@ -72,6 +72,31 @@ describe('runaway executions the guard cannot interrupt', function () {
     assert.match(t.rec.errors[0].message, /^onTouch: stopped: it ran out of memory \(the limit is 64 MB\)/);
   });
 
+  it('a busy worker running many short executions is never stopped by mistake', async () => {
+    const { t, companion } = await setup({ rateLimit: false }, 'state.n = 1');
+    // Tens of thousands of executions starting and ending while the warden watches the slot.
+    for (let b = 0; b < 25; b++) {
+      const events: [string, string, unknown][] = [];
+      for (let i = 0; i < 2000; i++) events.push(['door', 'contact', i % 2 ? 'closed' : 'open']);
+      await t.rt.deviceEvents(events);
+    }
+    assert.deepEqual(t.workers.map((w) => w.change), []);
+    assert.equal(((await t.rt.appInfo(companion)).state as { seen: number }).seen, 50_000);
+  });
+
+  it('after the engine thread is replaced, the devices are as the apps last saw them (no change is dropped)', async () => {
+    const { t, attacker } = await setup({}, '/(a+)+$/.test("a".repeat(40) + "!")');
+    await t.rt.addDevice({ id: 'lamp', label: 'Lamp', capabilities: ['switch'] });
+    const watcher = (await t.rt.install({ source: src('function installed() { subscribe(settings.lamp, "switch", onSwitch) }\nfunction onSwitch(evt) { state.seen = (state.seen || []).concat([evt.value]) }', { lamp: { type: 'single_device_selector', name: 'Lamp' } }, 'watcher'), config: { lamp: 'lamp' } })).id;
+    await t.rt.sendCommand('lamp', 'on');
+    await t.rt.touch(attacker);
+    assert.deepEqual(t.workers.map((w) => w.change), ['engine-restarted']);
+    // The lamp is still on after the restore: off is a change, and on again is one too.
+    await t.rt.deviceEvent('lamp', 'switch', 'off');
+    await t.rt.deviceEvent('lamp', 'switch', 'on');
+    assert.deepEqual((await t.rt.appInfo(watcher)).state, { seen: ['on', 'off', 'on'] });
+  });
+
   it('an app that keeps stopping the worker is quarantined: listed with the reason, and the others go on', async () => {
     const { t, companion, attacker } = await setup({ quarantineAfter: 3 }, '/(a+)+$/.test("a".repeat(40) + "!")');
     const outcomes: unknown[] = [];
