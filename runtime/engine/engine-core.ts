@@ -23,6 +23,11 @@ export interface EngineOptions {
   random?: () => number;
   /** Told when each execution starts and ends, for a watchdog that can stop what the guard cannot. */
   monitor?: ExecutionMonitor;
+  /**
+   * Child apps get ids under their parent's ("room-rule-1.room-rule-1"), unique wherever the
+   * parent's is: a worker hosts many Things, whose top-level app ids the host makes unique.
+   */
+  scopedChildIds?: boolean;
 }
 
 /**

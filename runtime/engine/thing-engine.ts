@@ -58,8 +58,11 @@ export class ThingEngine extends EngineCore {
   private readonly endpointResults = new Map<number, string>();
   private idSeq = 0;
 
+  private readonly scopedChildIds: boolean;
+
   constructor(options: EngineOptions) {
     super(options);
+    this.scopedChildIds = options.scopedChildIds === true;
     this.sun = new SunEvents(this);
     this.services = new ScriptServices(this, {
       installChild: (parent, name, label, config) => this.installChild(parent, name, label, config),
@@ -118,7 +121,7 @@ export class ThingEngine extends EngineCore {
    * before the app joins the Thing, so a bad app never half-installs and never disturbs the others.
    */
   install(req: InstallRequest): AppInfo {
-    const id = req.id ?? this.newId(req.source.name);
+    const id = req.id ?? this.newId(req.source.name, this.scopedChildIds ? req.parentId : undefined);
     if (this.apps.has(id)) throw new Error(`an app with id "${id}" is already installed`);
     const label = req.label ?? req.source.appJson.name ?? req.source.name;
     const scriptProblems = checkScript(req.source);
@@ -277,10 +280,10 @@ export class ThingEngine extends EngineCore {
     return app;
   }
 
-  private newId(name: string): string {
+  private newId(name: string, under?: string): string {
     const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app';
     let id: string;
-    do id = `${slug}-${++this.idSeq}`;
+    do id = `${under ? `${under}.` : ''}${slug}-${++this.idSeq}`;
     while (this.apps.has(id));
     return id;
   }

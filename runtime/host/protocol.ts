@@ -1,9 +1,9 @@
 /**
- * The messages between a runtime host and its worker process (Node IPC, JSON). Declared once here;
- * both sides import these types.
+ * The messages between a runtime host and its worker processes (Node IPC, JSON), and the table of
+ * calls on a Thing. Declared once here; both sides import these types.
  */
 import type { AppSource } from '../engine/installed-app';
-import type { InstallRequest } from '../engine/thing-engine';
+import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-engine';
 import type { LocationSpec } from '../engine/location';
 import type { RateLimit } from '../engine/rate-limiter';
 import type { RuntimeEventMap } from '../engine/records';
@@ -28,39 +28,72 @@ export interface EngineSettings {
 export const OPTIONAL_EVENTS = ['execution', 'deviceEvent'] as const;
 export type OptionalEvent = (typeof OPTIONAL_EVENTS)[number];
 
-/** Calls the host makes; each gets one reply. */
-export type WorkerCall =
-  | { op: 'init'; settings: EngineSettings }
-  | { op: 'addDevice'; spec: DeviceSpec }
-  | { op: 'registerPackage'; source: AppSource }
-  | { op: 'install'; request: InstallRequest }
-  | { op: 'update'; appId: string; config: Record<string, unknown> }
-  | { op: 'uninstall'; appId: string }
-  | { op: 'deviceEvent'; deviceId: string; attribute: string; value: unknown }
-  | { op: 'deviceEvents'; events: [deviceId: string, attribute: string, value: unknown][] }
-  | { op: 'sendCommand'; deviceId: string; command: string; args: unknown[] }
-  | { op: 'setMode'; mode: string }
-  | { op: 'setPosition'; latitude: number; longitude: number }
-  | { op: 'touch'; appId: string }
-  | { op: 'callEndpoint'; appId: string; method: string; url: string; body?: unknown }
-  | { op: 'advance'; ms: number }
-  | { op: 'now' }
-  | { op: 'appInfo'; appId: string }
-  | { op: 'listApps' }
-  | { op: 'devices' }
-  | { op: 'selfCheck' }
-  | { op: 'forward'; events: OptionalEvent[] };
+/**
+ * Every call the host makes on a Thing in a worker, declared once: its parameters and its result.
+ * The host's API (host/thing.ts) and the worker's dispatcher (worker/thing-host.ts) are both derived
+ * from this interface, so neither can add, drop or retype a call without the other failing to build.
+ */
+export interface ThingCalls {
+  /** Creates the Thing in the worker, or creates it again after the worker lost it. */
+  createThing(settings: EngineSettings): void;
+  disposeThing(): void;
+  /** Which optional records this Thing's host listens to. */
+  forward(events: OptionalEvent[]): void;
+  addDevice(spec: DeviceSpec): void;
+  registerPackage(source: AppSource): void;
+  install(request: InstallRequest): AppInfo;
+  update(appId: string, config: Record<string, unknown>): AppInfo;
+  uninstall(appId: string): void;
+  deviceEvent(deviceId: string, attribute: string, value: unknown): void;
+  /** Many device reports as one turn; returns how many. */
+  deviceEvents(events: [deviceId: string, attribute: string, value: unknown][]): number;
+  sendCommand(deviceId: string, command: string, args: unknown[]): void;
+  setMode(mode: string): void;
+  setPosition(latitude: number, longitude: number): void;
+  touch(appId: string): void;
+  callEndpoint(appId: string, method: string, url: string, body?: unknown): EndpointResponse;
+  /** Virtual clock only: moves time forward; returns the new time. */
+  advance(ms: number): number;
+  now(): number;
+  appInfo(appId: string): AppInfo;
+  listApps(): AppInfo[];
+  devices(): DeviceView[];
+}
 
-export interface CallMessage {
+export type CallName = keyof ThingCalls;
+export type CallArgs<K extends CallName> = Parameters<ThingCalls[K]>;
+export type CallResult<K extends CallName> = ReturnType<ThingCalls[K]>;
+
+/** A device as `devices()` reports it. */
+export interface DeviceView {
+  id: string;
+  label: string;
+  type: string;
+  capabilities: string[];
+  attributes: Record<string, AttrValue>;
+}
+
+export interface CallMessage<K extends CallName = CallName> {
   kind: 'call';
   id: number;
-  call: WorkerCall;
+  /** The Thing the call concerns: a worker hosts many. */
+  thing: string;
+  op: K;
+  args: CallArgs<K>;
   /**
    * Apps that must not run for this call: it is being delivered again after the engine thread was
    * lost while one of them ran it (that app stopped the thread; the others get it exactly once).
    */
   skip?: string[];
 }
+
+/** The host asks the worker process what it may do (answered by the process, not by a Thing). */
+export interface SelfCheckMessage {
+  kind: 'selfCheck';
+  id: number;
+}
+
+export type HostMessage = CallMessage | SelfCheckMessage;
 
 export interface ReplyMessage {
   kind: 'reply';
@@ -78,9 +111,10 @@ export interface SerializedError {
   appName?: string;
 }
 
-/** Runtime events, batched per event-loop turn so a busy worker sends few messages. */
+/** One Thing's records, batched per event-loop turn so a busy worker sends few messages. */
 export interface EventsMessage {
   kind: 'events';
+  thing: string;
   batch: { [K in keyof RuntimeEventMap]: [K, RuntimeEventMap[K]] }[keyof RuntimeEventMap][];
   /** The newest value of every device attribute that changed since the last message (deviceId → attribute → value). */
   deviceValues?: DeviceValues;
@@ -101,6 +135,7 @@ export interface BeatMessage {
 
 /** The app execution that was running when the engine thread was stopped or died. */
 export interface Culprit {
+  thing: string;
   appId: string;
   handler: string;
   kind: string;

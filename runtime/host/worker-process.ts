@@ -1,10 +1,12 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import type { CallMessage, EngineLostMessage, EventsMessage, ReplyMessage, SerializedError, WorkerCall, WorkerMessage } from './protocol';
+import type { CallArgs, CallMessage, CallName, CallResult, EngineLostMessage, EventsMessage, ReplyMessage, SelfCheckMessage, SelfCheckResult, SerializedError, WorkerMessage } from './protocol';
 
 export interface PendingCall {
-  call: WorkerCall;
+  thing: string;
+  op: CallName;
+  args: readonly unknown[];
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
@@ -40,6 +42,8 @@ export class WorkerCallError extends Error {
  */
 export class WorkerProcess {
   private readonly pending = new Map<number, PendingCall>();
+  /** selfCheck questions to the process itself: never held or sent again. */
+  private readonly checks = new Map<number, Pick<PendingCall, 'resolve' | 'reject'>>();
   /** Calls the lost engine thread never answered, kept to be sent again once the apps are restored. */
   private held: PendingCall[] = [];
   private seq = 0;
@@ -103,9 +107,21 @@ export class WorkerProcess {
     });
   }
 
-  call(call: WorkerCall): Promise<unknown> {
+  /** A call of the table on one of this worker's Things; resolves with the worker's answer. */
+  call<K extends CallName>(thing: string, op: K, args: CallArgs<K>): Promise<CallResult<K>> {
     if (this.exited) return Promise.reject(new Error('the runtime worker is not running'));
-    return new Promise((resolve, reject) => this.send({ call, resolve, reject }));
+    // The one place a result crosses from the wire into the table's type.
+    return new Promise((resolve, reject) => this.send({ thing, op, args, resolve: resolve as (v: unknown) => void, reject }));
+  }
+
+  /** What the worker process is allowed to do (reads, writes, spawns, its environment). */
+  selfCheck(): Promise<SelfCheckResult> {
+    const id = ++this.seq;
+    return new Promise((resolve, reject) => {
+      this.checks.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      const m: SelfCheckMessage = { kind: 'selfCheck', id };
+      this.child.send(m);
+    });
   }
 
   /**
@@ -143,7 +159,7 @@ export class WorkerProcess {
   private send(p: PendingCall, skip?: readonly string[]): void {
     const id = ++this.seq;
     this.pending.set(id, p);
-    const msg: CallMessage = { kind: 'call', id, call: p.call, ...(skip?.length ? { skip: [...skip] } : {}) };
+    const msg: CallMessage = { kind: 'call', id, thing: p.thing, op: p.op, args: p.args as CallArgs<CallName>, ...(skip?.length ? { skip: [...skip] } : {}) };
     this.child.send(msg);
   }
 
@@ -170,8 +186,9 @@ export class WorkerProcess {
   }
 
   failPending(error: Error): void {
-    for (const p of [...this.pending.values(), ...this.held]) p.reject(error);
+    for (const p of [...this.pending.values(), ...this.held, ...this.checks.values()]) p.reject(error);
     this.pending.clear();
+    this.checks.clear();
     this.held = [];
   }
 
@@ -191,9 +208,10 @@ export class WorkerProcess {
   }
 
   private onReply(m: ReplyMessage): void {
-    const p = this.pending.get(m.id);
+    const p = this.pending.get(m.id) ?? this.checks.get(m.id);
     if (!p) return;
     this.pending.delete(m.id);
+    this.checks.delete(m.id);
     if (m.ok) p.resolve(m.result);
     else p.reject(new WorkerCallError(m.error ?? { name: 'Error', message: 'unknown error' }));
   }

@@ -7,7 +7,7 @@
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CallMessage, EventsMessage, ReplyMessage, SlotNameMessage } from '../host/protocol';
 import { onUnroutedRejection } from '../sandbox/rejections';
-import { CallHandler, serializeError } from './call-handler';
+import { serializeError, WorkerDispatcher } from './dispatcher';
 import { SlotWriter } from './execution-slot';
 
 if (!parentPort) throw new Error('engine-thread.js runs only as a worker thread of the runtime worker');
@@ -27,26 +27,33 @@ const slot = new SlotWriter((workerData as { slot: SharedArrayBuffer }).slot, (i
   port.postMessage(m);
 });
 
-let batch: EventsMessage['batch'] = [];
-// Only an app's newest snapshot matters: a busy app changes state on every event, and sending each
-// snapshot would cost more than running the handlers.
-const snapshots = new Map<string, EventsMessage['batch'][number]>();
+type Batch = EventsMessage['batch'];
+
+/**
+ * Records per Thing until the end of this event-loop turn. Only an app's newest snapshot matters:
+ * a busy app changes state on every event, and sending each would cost more than running it.
+ */
+const pending = new Map<string, { batch: Batch; snapshots: Map<string, Batch[number]> }>();
 let flushScheduled = false;
 function flushEvents(): void {
   flushScheduled = false;
-  const deviceValues = handler.takeDeviceValues();
-  if (batch.length === 0 && snapshots.size === 0 && !deviceValues) return;
-  const out = batch;
-  for (const s of snapshots.values()) out.push(s);
-  batch = [];
-  snapshots.clear();
-  const m: EventsMessage = deviceValues ? { kind: 'events', batch: out, deviceValues } : { kind: 'events', batch: out };
-  port.postMessage(m);
+  const values = new Map(dispatcher.takeDeviceValues());
+  for (const thing of values.keys()) if (!pending.has(thing)) pending.set(thing, { batch: [], snapshots: new Map() });
+  for (const [thing, p] of pending) {
+    const batch = p.batch;
+    for (const s of p.snapshots.values()) batch.push(s);
+    const deviceValues = values.get(thing);
+    const m: EventsMessage = deviceValues ? { kind: 'events', thing, batch, deviceValues } : { kind: 'events', thing, batch };
+    port.postMessage(m);
+  }
+  pending.clear();
 }
 
-const handler = new CallHandler((name, payload) => {
-  if (name === 'persist') snapshots.set((payload as { appId: string }).appId, [name, payload] as EventsMessage['batch'][number]);
-  else batch.push([name, payload] as EventsMessage['batch'][number]);
+const dispatcher = new WorkerDispatcher((thing, name, payload) => {
+  let p = pending.get(thing);
+  if (!p) pending.set(thing, (p = { batch: [], snapshots: new Map() }));
+  if (name === 'persist') p.snapshots.set((payload as { appId: string }).appId, [name, payload] as Batch[number]);
+  else p.batch.push([name, payload] as Batch[number]);
   // A job that hangs or kills this thread must already be known to the host: send its start now.
   if (name === 'job' && (payload as { phase: string }).phase === 'start') {
     flushEvents();
@@ -56,12 +63,12 @@ const handler = new CallHandler((name, payload) => {
     flushScheduled = true;
     setImmediate(flushEvents);
   }
-}, slot);
+}, (thing) => slot.forThing(thing));
 
 // Only app code runs here, and each app's rejections are routed to it; one that cannot be traced
 // (a promise given another prototype) is still logged, never the end of the thread.
 onUnroutedRejection(() => {
-  handler.runtimeError('a promise of an app was rejected and not handled, and could not be traced to its app');
+  dispatcher.runtimeError('a promise of an app was rejected and not handled, and could not be traced to its app');
 });
 
 port.on('message', (m: CallMessage) => {
@@ -69,7 +76,7 @@ port.on('message', (m: CallMessage) => {
   let reply: ReplyMessage;
   slot.setCall(m.id);
   try {
-    reply = { kind: 'reply', id: m.id, ok: true, result: handler.handle(m.call, m.skip) };
+    reply = { kind: 'reply', id: m.id, ok: true, result: dispatcher.handle(m) };
   } catch (e) {
     reply = { kind: 'reply', id: m.id, ok: false, error: serializeError(e) };
   } finally {

@@ -20,10 +20,12 @@ const KIND = 3;
 const CALL = 4;
 // A seqlock: odd while the writer is changing the slot, so the reader never mixes two executions.
 const SEQ = 5;
+const THING = 6;
 // The deadline is one Float64 at bytes 32..39.
 
 /** What the warden reads: the execution in progress, if any. */
 export interface RunningExecution {
+  thing: string;
   appId: string;
   handler: string;
   kind: string;
@@ -33,8 +35,8 @@ export interface RunningExecution {
   deadline: number;
 }
 
-/** The engine thread's side: an ExecutionMonitor that writes the slot. */
-export class SlotWriter implements ExecutionMonitor {
+/** The engine thread's side: writes the slot; `forThing` gives each Thing's engine its monitor. */
+export class SlotWriter {
   private readonly ints: Int32Array;
   private readonly floats: Float64Array;
   private readonly ids = new Map<string, number>();
@@ -50,14 +52,24 @@ export class SlotWriter implements ExecutionMonitor {
     this.ints[CALL] = callId;
   }
 
-  enter(appId: string, kind: ExecutionKind, handler: string, deadline: number): number {
+  /** The monitor of one Thing's engine: what it writes names the Thing too. */
+  forThing(thing: string): ExecutionMonitor {
+    const thingId = this.idOf(thing);
+    return {
+      enter: (appId, kind, handler, deadline) => this.enter(thingId, appId, kind, handler, deadline),
+      leave: (depth) => this.leave(depth),
+    };
+  }
+
+  private enter(thing: number, appId: string, kind: ExecutionKind, handler: string, deadline: number): number {
     const depth = this.stack.length;
     const i = this.ints;
-    this.stack.push(i[ACTIVE], i[APP], i[HANDLER], i[KIND], this.floats[0]);
+    this.stack.push(i[ACTIVE], i[APP], i[HANDLER], i[KIND], this.floats[0], i[THING]);
     const app = this.idOf(appId);
     const h = this.idOf(handler);
     const k = this.idOf(kind);
     Atomics.add(i, SEQ, 1);
+    i[THING] = thing;
     i[APP] = app;
     i[HANDLER] = h;
     i[KIND] = k;
@@ -67,11 +79,12 @@ export class SlotWriter implements ExecutionMonitor {
     return depth;
   }
 
-  leave(depth: number): void {
+  private leave(depth: number): void {
     const s = this.stack;
     const i = this.ints;
-    if (s.length < depth + 5) return;
+    if (s.length < depth + 6) return;
     Atomics.add(i, SEQ, 1);
+    i[THING] = s[depth + 5];
     this.floats[0] = s[depth + 4];
     i[KIND] = s[depth + 3];
     i[HANDLER] = s[depth + 2];
@@ -119,6 +132,7 @@ export class SlotReader {
     const i = this.ints;
     const before = Atomics.load(i, SEQ);
     if (before % 2 === 1 || i[ACTIVE] !== 1) return undefined;
+    const thing = i[THING];
     const app = i[APP];
     const handler = i[HANDLER];
     const kind = i[KIND];
@@ -126,6 +140,6 @@ export class SlotReader {
     const deadline = this.floats[0];
     if (Atomics.load(i, SEQ) !== before) return undefined;
     const name = (id: number) => this.names.get(id) ?? '?';
-    return { appId: name(app), handler: name(handler), kind: name(kind), callId, deadline };
+    return { thing: name(thing), appId: name(app), handler: name(handler), kind: name(kind), callId, deadline };
   }
 }

@@ -15,7 +15,7 @@ import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { CallMessage, EngineLostMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, WorkerMessage } from '../host/protocol';
+import type { EngineLostMessage, HostMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, WorkerMessage } from '../host/protocol';
 import { SLOT_BYTES, SlotReader, type RunningExecution } from './execution-slot';
 
 /** How long past its deadline an execution may run before the thread is stopped (the guard's own stop comes first). */
@@ -73,7 +73,7 @@ function startThread(): void {
 const RUNAWAY_REASON = 'it ran past its CPU limit in code the execution guard cannot interrupt (a regular expression or a built-in working on a huge array)';
 
 function culpritOf(running: RunningExecution | undefined) {
-  return running ? { appId: running.appId, handler: running.handler, kind: running.kind, callId: running.callId } : undefined;
+  return running ? { thing: running.thing, appId: running.appId, handler: running.handler, kind: running.kind, callId: running.callId } : undefined;
 }
 
 function onThreadLost(code: number): void {
@@ -131,13 +131,13 @@ function selfCheck(): SelfCheckResult {
   };
 }
 
-process.on('message', (m: CallMessage) => {
-  if (m?.kind !== 'call') return;
-  if (m.call.op === 'selfCheck') {
+process.on('message', (m: HostMessage) => {
+  if (m?.kind === 'selfCheck') {
     const reply: ReplyMessage = { kind: 'reply', id: m.id, ok: true, result: selfCheck() };
     send(reply);
     return;
   }
+  if (m?.kind !== 'call') return;
   inFlight.add(m.id);
   thread.postMessage(m);
 });

@@ -113,8 +113,8 @@ describe('SmartPlugRuntime (process isolation)', function () {
     const apps = (await rt.listApps()).sort((a, b) => a.id.localeCompare(b.id));
     assert.deepEqual(apps.map((a) => [a.id, a.parentId, a.children]), [
       [kid.id, undefined, []],
-      [parent.id, undefined, ['room-rule-2']],
-      ['room-rule-2', parent.id, []],
+      [parent.id, undefined, ['room-manager-1.room-rule-1']],
+      ['room-manager-1.room-rule-1', parent.id, []],
     ]);
     const asked = await rt.callEndpoint(parent.id, 'GET', '/rooms');
     assert.deepEqual(asked.body, ['Kitchen controls Hall lamp (asked by room-manager)']);
@@ -167,7 +167,7 @@ function onPush(evt) {
     assert.deepEqual(workers.map((w) => w.change), ['restarted', 'exited', 'gave-up']);
     assert.equal(workers[2].reason, '1 restarts within a minute; last: the worker exited: code null, signal SIGKILL');
     const e = await rejected(rt.listApps());
-    assert.equal(e.message, 'the runtime worker is not running');
+    assert.equal(e.message, 'the runtime worker stopped and was not restarted');
   });
 
   it('keeps the sandbox walls in the bundled worker: no host caller, no stack frames, no code generation', async () => {

@@ -1,0 +1,275 @@
+/**
+ * The worker processes and the Things placed on them: supervision in one object. A pool spawns
+ * workers as Things are added (up to `thingsPerWorker` each), watches their beats, and when a
+ * worker's engine thread or the whole process is lost, names the app that was running, creates
+ * every Thing it hosted again from its journal, and sends the calls it never answered again (without
+ * the culprit), so no event is lost. It never gives up on Things because of one app: an app that
+ * keeps stopping its worker is quarantined instead.
+ */
+import type { EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
+import { Thing, type ThingTransport } from './thing';
+import { WorkerProcess, type WorkerProcessOptions } from './worker-process';
+
+export interface PoolOptions extends WorkerProcessOptions {
+  /** A worker that sends no beat for this long is killed and re-spawned (default 5000 ms). */
+  hangTimeoutMs?: number;
+  /** Process re-spawns a worker gets within a minute before its Things wait (default 5). */
+  maxRestartsPerMinute?: number;
+  /** An app that stops its worker this many times within 10 minutes is quarantined (default 3). */
+  quarantineAfter?: number;
+  /** Things placed on one worker before another is spawned (default 100). */
+  thingsPerWorker?: number;
+  /** The CPU limit the Things run with, for the messages that name a runaway. */
+  cpuLimitMs?: number;
+}
+
+/** One worker process and its Things. */
+class WorkerSlot {
+  process: WorkerProcess | undefined;
+  readonly things = new Map<string, Thing>();
+  /** Set while the worker is being (re)created and its Things restored: calls wait for it. */
+  restarting: Promise<void> | undefined;
+  restarts: number[] = [];
+  /** The process that was lost, whose unanswered calls the next one receives. */
+  lost: WorkerProcess | undefined;
+  /** Apps that do not get the held calls again (they ended the last process). */
+  skipOnReplay: string[] = [];
+  gaveUp = false;
+}
+
+export class WorkerPool implements ThingTransport {
+  private readonly slots: WorkerSlot[] = [];
+  private readonly slotOf = new Map<string, WorkerSlot>();
+  private appCount = 0;
+  private readonly watchdog: NodeJS.Timeout;
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions = {}) {
+    this.watchdog = setInterval(() => this.checkBeats(), 250);
+    this.watchdog.unref();
+  }
+
+  /** Creates a Thing on a worker with room for it (spawning one if needed). */
+  async addThing<T extends Thing>(id: string, settings: EngineSettings, make: (id: string, settings: EngineSettings, transport: ThingTransport, newAppId: (name: string) => string) => T): Promise<T> {
+    if (this.slotOf.has(id)) throw new Error(`a Thing with id "${id}" already exists`);
+    const thing = make(id, settings, this, (name) => this.newAppId(name));
+    let slot = this.slots.find((s) => s.things.size < (this.options.thingsPerWorker ?? 100) && !s.gaveUp);
+    if (!slot) {
+      slot = new WorkerSlot();
+      this.slots.push(slot);
+      slot.things.set(id, thing);
+      this.slotOf.set(id, slot);
+      await this.spawn(slot, 'started');
+    } else {
+      if (slot.restarting) await slot.restarting;
+      slot.things.set(id, thing);
+      this.slotOf.set(id, slot);
+      await this.requireProcess(slot).call(id, 'createThing', [thing.journal.settings(thing.forwardedEvents())]);
+    }
+    return thing;
+  }
+
+  async removeThing(id: string): Promise<void> {
+    const slot = this.slotOf.get(id);
+    if (!slot) return;
+    await this.call(id, 'disposeThing', []).catch(() => undefined);
+    slot.things.delete(id);
+    this.slotOf.delete(id);
+  }
+
+  /** App ids unique across every Thing of the pool: "door-light-1", "door-light-2", … */
+  newAppId(name: string): string {
+    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app';
+    return `${slug}-${++this.appCount}`;
+  }
+
+  async call<K extends CallName>(thing: string, op: K, args: CallArgs<K>): Promise<CallResult<K>> {
+    if (this.closed) throw new Error('the runtime is closed');
+    const slot = this.slotOf.get(thing);
+    if (!slot) throw new Error(`no Thing "${thing}" in this runtime`);
+    if (slot.restarting) await slot.restarting;
+    return this.requireProcess(slot).call(thing, op, args);
+  }
+
+  pidOf(thing: string): number | undefined {
+    return this.slotOf.get(thing)?.process?.pid;
+  }
+
+  permissionModelOf(thing: string): boolean | undefined {
+    return this.slotOf.get(thing)?.process?.permissionModel;
+  }
+
+  async selfCheck(thing: string): Promise<SelfCheckResult> {
+    const slot = this.slotOf.get(thing);
+    if (!slot) throw new Error(`no Thing "${thing}" in this runtime`);
+    if (slot.restarting) await slot.restarting;
+    return this.requireProcess(slot).selfCheck();
+  }
+
+  /** Re-spawns the worker of this Thing (as a Bundle Sync does); resolves when its Things run again. */
+  async restartWorker(thing: string, reason = 'requested'): Promise<void> {
+    const slot = this.slotOf.get(thing);
+    if (!slot) throw new Error(`no Thing "${thing}" in this runtime`);
+    if (slot.restarting) await slot.restarting;
+    const old = slot.process;
+    slot.process = undefined;
+    slot.lost = old;
+    old?.kill();
+    await this.respawn(slot, reason);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearInterval(this.watchdog);
+    await Promise.all(this.slots.map((s) => s.process?.close()));
+  }
+
+  // ------------------------------------------------------------------ supervision
+
+  private requireProcess(slot: WorkerSlot): WorkerProcess {
+    if (!slot.process) throw new Error(slot.gaveUp ? 'the runtime worker stopped and was not restarted' : 'the runtime worker is not running');
+    return slot.process;
+  }
+
+  private async spawn(slot: WorkerSlot, change: 'started' | 'restarted', reason?: string): Promise<void> {
+    const t0 = performance.now();
+    const worker = await WorkerProcess.spawn(
+      this.options,
+      (m) => this.onEvents(slot, worker, m),
+      (_code, _signal, why) => {
+        if (slot.process !== worker || this.closed) return;
+        slot.process = undefined;
+        slot.lost = worker;
+        for (const thing of slot.things.values()) {
+          thing.report('worker', { time: Date.now(), change: 'exited', pid: worker.pid, reason: why });
+          thing.dropRunningJob(why);
+        }
+        void this.respawn(slot, `the worker exited: ${why}`);
+      },
+      (lost) => {
+        if (slot.process !== worker || this.closed) return;
+        if (lost.processEnding) {
+          // The process is ending itself (its engine thread could not be stopped): name the app
+          // now; the re-spawn that follows delivers the calls again, without it.
+          slot.skipOnReplay = this.blame(slot, lost);
+          return;
+        }
+        void this.recoverEngine(slot, worker, lost);
+      },
+    );
+    slot.process = worker;
+    const previous = slot.lost;
+    slot.lost = undefined;
+    await this.restoreThings(slot, worker);
+    if (previous) worker.adopt(previous.takeHeld());
+    worker.replayHeld(slot.skipOnReplay);
+    slot.skipOnReplay = [];
+    for (const thing of slot.things.values()) {
+      thing.report('worker', { time: Date.now(), change, pid: worker.pid, reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
+    }
+  }
+
+  private respawn(slot: WorkerSlot, reason: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    if (slot.restarting) return slot.restarting;
+    const now = Date.now();
+    slot.restarts = slot.restarts.filter((t) => now - t < 60_000);
+    if (slot.restarts.length >= (this.options.maxRestartsPerMinute ?? 5)) {
+      slot.gaveUp = true;
+      for (const thing of slot.things.values()) thing.report('worker', { time: now, change: 'gave-up', reason: `${slot.restarts.length} restarts within a minute; last: ${reason}` });
+      slot.lost?.failPending(new Error(`the runtime worker stopped and was not restarted: ${reason}`));
+      slot.lost = undefined;
+      return Promise.resolve();
+    }
+    slot.restarts.push(now);
+    slot.restarting = this.spawn(slot, 'restarted', reason).finally(() => {
+      slot.restarting = undefined;
+    });
+    return slot.restarting;
+  }
+
+  /**
+   * The worker's engine thread was stopped or died; the process lives on with a new, empty engine
+   * thread. The app that was running is named; every Thing of the worker is created again and
+   * gets the calls in flight again. Until that is done, new calls wait.
+   */
+  private recoverEngine(slot: WorkerSlot, worker: WorkerProcess, lost: EngineLostMessage): Promise<void> {
+    const t0 = performance.now();
+    const run = async () => {
+      const skip = this.blame(slot, lost);
+      if (!lost.culprit) {
+        for (const thing of slot.things.values()) thing.report('log', { time: thing.journal.lastTime ?? Date.now(), appId: '', appLabel: 'runtime', level: 'error', source: 'runtime', message: `the worker's engine thread was lost: ${lost.reason}; every app was restored` });
+      }
+      await this.restoreThings(slot, worker);
+      worker.replayHeld(skip);
+      for (const thing of slot.things.values()) thing.report('worker', { time: Date.now(), change: 'engine-restarted', pid: worker.pid, reason: lost.reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
+    };
+    const previous = slot.restarting ?? Promise.resolve();
+    slot.restarting = previous.then(run, run).finally(() => {
+      slot.restarting = undefined;
+    });
+    return slot.restarting;
+  }
+
+  /** Names the culprit of a lost engine on its Thing; returns the apps not to run the held calls again. */
+  private blame(slot: WorkerSlot, lost: EngineLostMessage): string[] {
+    const culprit = lost.culprit;
+    const thing = culprit ? slot.things.get(culprit.thing) : undefined;
+    for (const t of slot.things.values()) {
+      if (t === thing && culprit?.kind === 'schedule') t.dropRunningJob(lost.reason);
+      else t.journal.runningJob = undefined;
+    }
+    if (!culprit || !thing || !thing.journal.apps.has(culprit.appId)) return [];
+    thing.blame(culprit, lost, { cpuLimitMs: this.options.cpuLimitMs ?? 2000, quarantineAfter: this.options.quarantineAfter ?? 3 });
+    return [culprit.appId];
+  }
+
+  /** Creates the slot's Things in the worker from their journals (all calls at once: IPC keeps their order). */
+  private async restoreThings(slot: WorkerSlot, worker: WorkerProcess): Promise<void> {
+    const all: Promise<void>[] = [];
+    for (const thing of slot.things.values()) {
+      for (const [op, args] of thing.journal.restoreCalls(thing.forwardedEvents())) {
+        all.push(
+          worker.call(thing.id, op, args as CallArgs<typeof op>).then(
+            () => undefined,
+            (e: Error) => {
+              if (op !== 'install') return;
+              const request = (args as CallArgs<'install'>)[0];
+              thing.report('log', { time: thing.journal.lastTime ?? Date.now(), appId: request.id ?? '', appLabel: request.label ?? request.source.name, level: 'error', source: 'runtime', message: `could not be restored after the worker restart: ${e.message}` });
+            },
+          ),
+        );
+      }
+    }
+    await Promise.all(all);
+  }
+
+  private onEvents(slot: WorkerSlot, worker: WorkerProcess, m: EventsMessage): void {
+    const thing = slot.things.get(m.thing);
+    if (!thing) {
+      // A worker speaks only for the Things it hosts.
+      for (const t of slot.things.values()) t.report('log', { time: Date.now(), appId: '', appLabel: 'runtime', level: 'error', source: 'runtime', message: `worker ${worker.pid} sent records for a Thing it does not host ("${m.thing}"); they were dropped` });
+      return;
+    }
+    thing.receive(m);
+  }
+
+  private checkBeats(): void {
+    for (const slot of this.slots) {
+      const w = slot.process;
+      if (!w || slot.restarting || this.closed) continue;
+      const silentMs = Date.now() - w.lastBeat;
+      if (silentMs <= (this.options.hangTimeoutMs ?? 5000)) continue;
+      slot.process = undefined;
+      slot.lost = w;
+      const reason = `the worker sent no sign of life for ${silentMs} ms`;
+      for (const thing of slot.things.values()) {
+        thing.report('worker', { time: Date.now(), change: 'unresponsive', pid: w.pid, reason });
+        thing.dropRunningJob('it stopped the worker from responding');
+      }
+      w.holdPending();
+      w.kill();
+      void this.respawn(slot, reason);
+    }
+  }
+}

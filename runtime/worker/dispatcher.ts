@@ -1,0 +1,67 @@
+/**
+ * A worker's Things, and the routing of each call to the Thing it names. Used by the engine thread
+ * and, in-process, by the inline runtime.
+ */
+import { ConfigError } from '../engine/config-gate';
+import type { ExecutionMonitor } from '../engine/engine-core';
+import type { RuntimeEventMap } from '../engine/records';
+import { SourceError } from '../errors';
+import type { CallMessage, DeviceValues, EngineSettings, SerializedError } from '../host/protocol';
+import { ThingHost } from './thing-host';
+
+export type ThingRecordSink = <K extends keyof RuntimeEventMap>(thing: string, name: K, payload: RuntimeEventMap[K]) => void;
+
+export class WorkerDispatcher {
+  private readonly things = new Map<string, ThingHost>();
+
+  constructor(
+    private readonly onRecord: ThingRecordSink,
+    /** Each Thing's execution monitor (the warden's slot), if any. */
+    private readonly monitorOf?: (thing: string) => ExecutionMonitor,
+  ) {}
+
+  handle(m: Pick<CallMessage, 'thing' | 'op' | 'args' | 'skip'>): unknown {
+    if (m.op === 'createThing') return this.createThing(m.thing, m.args[0] as EngineSettings);
+    if (m.op === 'disposeThing') {
+      this.things.get(m.thing)?.dispose();
+      this.things.delete(m.thing);
+      return undefined;
+    }
+    const host = this.things.get(m.thing);
+    if (!host) throw new Error(`this worker hosts no Thing "${m.thing}"`);
+    return host.call(m.op, m.args, m.skip);
+  }
+
+  /** Each Thing's device values changed since the last call. */
+  takeDeviceValues(): [thing: string, values: DeviceValues][] {
+    const out: [string, DeviceValues][] = [];
+    for (const [thing, host] of this.things) {
+      const v = host.takeDeviceValues();
+      if (v) out.push([thing, v]);
+    }
+    return out;
+  }
+
+  /** A runtime error no app can be named for: logged on every Thing (it cannot be placed). */
+  runtimeError(message: string): void {
+    for (const host of this.things.values()) host.runtimeError(message);
+  }
+
+  dispose(): void {
+    for (const host of this.things.values()) host.dispose();
+    this.things.clear();
+  }
+
+  private createThing(thing: string, settings: EngineSettings): void {
+    this.things.get(thing)?.dispose();
+    const host = new ThingHost(settings, (name, payload) => this.onRecord(thing, name, payload), { monitor: this.monitorOf?.(thing) });
+    this.things.set(thing, host);
+  }
+}
+
+export function serializeError(e: unknown): SerializedError {
+  if (e instanceof SourceError) return { name: 'SourceError', message: e.message, problems: e.problems };
+  if (e instanceof ConfigError) return { name: 'ConfigError', message: e.message, problems: e.problems, appName: e.appName };
+  if (e instanceof Error) return { name: e.name, message: e.message };
+  return { name: 'Error', message: String(e) };
+}
