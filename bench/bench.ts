@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../server/node-flags';
+import { fleetBench } from './fleet-bench';
 import { runawayBench } from './runaway-bench';
 import { runtimeBench } from './runtime-bench';
 import { printTable, type Row } from './table';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   await runtimeBench(rows);
   await runawayBench(rows);
+  await fleetBench(rows);
   // The language server's figures are taken in a process configured as the server is.
   const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, 'language.js')], { encoding: 'utf8', maxBuffer: 1 << 24 });
   rows.push(...(JSON.parse(out) as Row[]));

@@ -114,21 +114,27 @@ async function workerBench(): Promise<void> {
   rtt.sort((a, b) => a - b);
   rows.push({ figure: 'host → worker → handler → host, one event', value: `p50 ${fmt(percentile(rtt, 50) * 1000, 0)} / p99 ${fmt(percentile(rtt, 99) * 1000, 0)} µs`, target: '' });
 
-  // Batches of events: the throughput the platform gets from one worker.
-  const batches = 50;
+  // Batches of events, two in flight as a platform streaming events keeps them: the throughput
+  // one worker gives. Each batch is answered only once every handler ran (the worker's reply).
+  const batches = 100;
   const size = 2000;
   const t0 = performance.now();
+  let inFlight: Promise<void> | undefined;
   for (let b = 0; b < batches; b++) {
     const events: [string, string, unknown][] = [];
     for (let i = 0; i < size; i++) events.push([`t${i % 10}`, 'temperature', (b * size + i + 0.25) % 100]);
-    await rt.deviceEvents(events);
+    const sent = rt.deviceEvents(events);
+    if (inFlight) await inFlight;
+    inFlight = sent;
   }
+  await inFlight;
   const elapsed = (performance.now() - t0) / 1000;
   // Every event ran its handler: the last one's value is in that app's state.
   const apps = await rt.listApps();
   const last = (batches * size - 1 + 0.25) % 100;
   if (!apps.some((a) => (a.state as { last?: number }).last === last)) throw new Error('the worker bench did not run the handlers');
-  rows.push({ figure: 'through the worker, 10 apps, batches of 2,000: events/s', value: fmt((batches * size) / elapsed, 0), target: '' });
+  const through = (batches * size) / elapsed;
+  rows.push({ figure: 'through the worker, 10 apps, batches of 2,000 (2 in flight): events/s', value: fmt(through, 0), target: '≥ 150,000', ok: through >= 150_000 });
   await rt.close();
 }
 

@@ -27,6 +27,8 @@ export interface PoolOptions extends WorkerProcessOptions {
 class WorkerSlot {
   process: WorkerProcess | undefined;
   readonly things = new Map<string, Thing>();
+  /** Things placed here that wait for the worker to be ready. */
+  joining = 0;
   /** Set while the worker is being (re)created and its Things restored: calls wait for it. */
   restarting: Promise<void> | undefined;
   restarts: number[] = [];
@@ -53,15 +55,25 @@ export class WorkerPool implements ThingTransport {
   async addThing<T extends Thing>(id: string, settings: EngineSettings, make: (id: string, settings: EngineSettings, transport: ThingTransport, newAppId: (name: string) => string) => T): Promise<T> {
     if (this.slotOf.has(id)) throw new Error(`a Thing with id "${id}" already exists`);
     const thing = make(id, settings, this, (name) => this.newAppId(name));
-    let slot = this.slots.find((s) => s.things.size < (this.options.thingsPerWorker ?? 100) && !s.gaveUp);
+    let slot = this.slots.find((s) => s.things.size + s.joining < (this.options.thingsPerWorker ?? 100) && !s.gaveUp);
     if (!slot) {
-      slot = new WorkerSlot();
-      this.slots.push(slot);
-      slot.things.set(id, thing);
-      this.slotOf.set(id, slot);
-      await this.spawn(slot, 'started');
+      const fresh = (slot = new WorkerSlot());
+      this.slots.push(fresh);
+      fresh.things.set(id, thing);
+      this.slotOf.set(id, fresh);
+      // Things added while it starts wait for it, as calls do.
+      fresh.restarting = this.spawn(fresh, 'started').finally(() => {
+        fresh.restarting = undefined;
+      });
+      await fresh.restarting;
     } else {
-      if (slot.restarting) await slot.restarting;
+      // Its place is taken now, though it joins once the worker is ready.
+      slot.joining++;
+      try {
+        if (slot.restarting) await slot.restarting;
+      } finally {
+        slot.joining--;
+      }
       slot.things.set(id, thing);
       this.slotOf.set(id, slot);
       await this.requireProcess(slot).call(id, 'createThing', [thing.journal.settings(thing.forwardedEvents())]);
@@ -157,6 +169,10 @@ export class WorkerPool implements ThingTransport {
         void this.recoverEngine(slot, worker, lost);
       },
     );
+    if (this.closed) {
+      await worker.close();
+      return;
+    }
     slot.process = worker;
     const previous = slot.lost;
     slot.lost = undefined;
