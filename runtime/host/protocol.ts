@@ -18,6 +18,8 @@ export interface EngineSettings {
   cpuLimitMs?: number;
   /** Events sent only when the host asks for them (one per execution is a lot of traffic). */
   forward?: OptionalEvent[];
+  /** Seeds the random start times of runEvery* jobs (scenario tests: the same on every run). */
+  seed?: string;
 }
 
 /**
@@ -58,6 +60,10 @@ export interface ThingCalls {
   appInfo(appId: string): AppInfo;
   listApps(): AppInfo[];
   devices(): DeviceView[];
+  /** The Thing's location now (mode, position, time zone). */
+  location(): LocationSpec;
+  /** Which device attribute a function id names. */
+  functionOf(functionId: string | number): { deviceId: string; attribute: string; type: string };
 }
 
 export type CallName = keyof ThingCalls;

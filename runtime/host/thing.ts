@@ -8,6 +8,7 @@ import type { DeviceSpec } from '../devices/types';
 import { ConfigError } from '../engine/config-gate';
 import type { ConfigProblem } from '../app/config-types';
 import type { AppSource } from '../engine/installed-app';
+import type { LocationSpec } from '../engine/location';
 import type { RuntimeEventMap } from '../engine/records';
 import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-engine';
 import { TypedEmitter } from '../engine/typed-emitter';
@@ -159,6 +160,15 @@ export class Thing extends TypedEmitter<HostEventMap> {
 
   async devicesNow(): Promise<DeviceView[]> {
     return this.call('devices', []);
+  }
+
+  async location(): Promise<LocationSpec> {
+    return this.call('location', []);
+  }
+
+  /** Which device attribute a function id names. */
+  async functionOf(functionId: string | number): Promise<{ deviceId: string; attribute: string; type: string }> {
+    return this.call('functionOf', [functionId]);
   }
 
   /** Apps taken out of the Thing because they kept stopping the worker. */

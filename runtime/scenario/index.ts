@@ -13,4 +13,4 @@ export { createJsonLinesReporter, jsonLineOf, JSONL_VERSION } from './report-jso
 export { unifiedDiff, diffLines } from './line-diff';
 export type { DiffLine } from './line-diff';
 export { partialMatch, deepEqual } from './match';
-export { GuardedClock, MAX_TIMERS_PER_INSTANT } from './guarded-clock';
+export { GuardedClock, MAX_TIMERS_PER_INSTANT } from '../clock/guarded-clock';

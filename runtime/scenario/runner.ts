@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve } from 'path';
 import { performance } from 'node:perf_hooks';
 import type { AppPackage } from '../app/load-app';
-import { GuardedClock } from './guarded-clock';
+import { GuardedClock } from '../clock/guarded-clock';
 import type { AppErrorRecord } from '../engine/records';
 import { ThingEngine } from '../engine/thing-engine';
 import { formatProblem, hasErrors, SourceError, type SourceProblem } from '../errors';
@@ -19,7 +19,7 @@ import type { Failure, FileResult, RunEvent, ScenarioResult, StepResult } from '
 import { describeStep, runStep, type RunState } from './run-steps';
 import { setupScenario, type ScenarioSetup } from './setup';
 import { loadScenarioApp } from './sources';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../engine/seeded-random';
 import type { Scenario, ScenarioFile, Step } from './types';
 
 export interface RunOptions {

@@ -5,7 +5,10 @@
  */
 import type { AttrValue } from '../devices/types';
 import { RealClock } from '../clock/real-clock';
-import { VirtualClock } from '../clock/virtual-clock';
+import { GuardedClock } from '../clock/guarded-clock';
+import type { VirtualClock } from '../clock/virtual-clock';
+import type { LocationSpec } from '../engine/location';
+import { seededRandom } from '../engine/seeded-random';
 import type { ExecutionMonitor } from '../engine/engine-core';
 import type { RuntimeEventMap } from '../engine/records';
 import { ThingEngine, type AppInfo, type EndpointResponse, type InstallRequest } from '../engine/thing-engine';
@@ -33,8 +36,12 @@ export class ThingHost implements ThingCallsOfHost {
   private readonly changedValues = new Map<string, Record<string, AttrValue>>();
 
   constructor(settings: EngineSettings, onRecord: RecordSink, options: ThingHostOptions = {}) {
-    const clock = settings.clock === 'virtual' ? (this.virtualClock = new VirtualClock(settings.start ?? Date.now())) : new RealClock();
-    this.engine = new ThingEngine({ clock, location: settings.location, rateLimit: settings.rateLimit, cpuLimitMs: settings.cpuLimitMs, monitor: options.monitor, scopedChildIds: true });
+    // A virtual clock that refuses endless re-arming at one instant (runIn(0) in its own handler).
+    const clock = settings.clock === 'virtual' ? (this.virtualClock = new GuardedClock(settings.start ?? Date.now())) : new RealClock();
+    this.engine = new ThingEngine({
+      clock, location: settings.location, rateLimit: settings.rateLimit, cpuLimitMs: settings.cpuLimitMs, monitor: options.monitor, scopedChildIds: true,
+      ...(settings.seed !== undefined ? { random: seededRandom(settings.seed) } : {}),
+    });
     this.forwarded = new Set(settings.forward ?? []);
     for (const name of EVENT_NAMES) {
       this.engine.on(name, (payload) => {
@@ -149,6 +156,15 @@ export class ThingHost implements ThingCallsOfHost {
 
   listApps(): AppInfo[] {
     return this.engine.listApps();
+  }
+
+  location(): LocationSpec {
+    return { ...this.engine.location, modes: [...this.engine.location.modes] };
+  }
+
+  functionOf(functionId: string | number): { deviceId: string; attribute: string; type: string } {
+    const f = this.engine.devices.requireFunction(functionId);
+    return { deviceId: f.deviceId, attribute: f.attribute, type: f.type };
   }
 
   devices(): DeviceView[] {

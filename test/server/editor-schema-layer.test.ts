@@ -11,7 +11,7 @@ import { findNodeAtOffset, parseTree } from 'jsonc-parser';
 import { TextDocument } from 'vscode-json-languageservice';
 import { CodeActionRequest, CompletionRequest, type Diagnostic, HoverRequest } from 'vscode-languageserver-protocol';
 import { vscodeJsonService } from '../support/vscode-json-service';
-import { mulberry32 } from '../../runtime/scenario/seeded-random';
+import { mulberry32 } from '../../runtime/engine/seeded-random';
 import { LspClient } from './lsp-client';
 import { CASES } from './rule-cases';
 import { offsetAt, positionAfter } from '../support/text-ranges';

@@ -9,7 +9,7 @@ import {
   HoverRequest,
   ReferencesRequest,
 } from 'vscode-languageserver-protocol';
-import { mulberry32 } from '../../runtime/scenario/seeded-random';
+import { mulberry32 } from '../../runtime/engine/seeded-random';
 import { LspClient } from './lsp-client';
 
 const ROOT = path.resolve(__dirname, '..', '..');

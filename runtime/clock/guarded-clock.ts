@@ -1,5 +1,5 @@
-import { VirtualClock } from '../clock/virtual-clock';
-import type { TimerHandle } from '../clock/clock';
+import { VirtualClock } from './virtual-clock';
+import type { TimerHandle } from './clock';
 
 /** More timers than this for one instant means an app re-arms itself without end (runIn(0) in its own handler). */
 export const MAX_TIMERS_PER_INSTANT = 10_000;
