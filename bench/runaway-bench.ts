@@ -44,7 +44,8 @@ async function bareFork(): Promise<number> {
   const file = path.join(tmpdir(), 'smartplug-bench-bare-fork.js');
   writeFileSync(file, 'process.send({ ready: true }); process.on("disconnect", () => process.exit(0));');
   const t0 = performance.now();
-  const child = fork(file, [], { stdio: 'ignore', serialization: 'json' });
+  // No inherited flags (a bench run under a loader would make the floor slower than it is).
+  const child = fork(file, [], { stdio: 'ignore', serialization: 'json', execArgv: [] });
   await new Promise<void>((resolve) => child.once('message', () => resolve()));
   const ms = performance.now() - t0;
   child.disconnect();

@@ -186,4 +186,16 @@ export interface SelfCheckResult {
   writeFile: string;
   /** Names of the environment variables the worker process was given. */
   env: string[];
+  /** The same from inside the engine thread, where apps run. */
+  engineThread: {
+    env: string[];
+    /** Which ways to Node's modules and the process an escaped script could find from the thread's global scope. */
+    reachable: string[];
+  };
+}
+
+/** Warden → engine thread: report what the thread offers (see SelfCheckResult.engineThread). */
+export interface ThreadCheckMessage {
+  kind: 'threadCheck';
+  id: number;
 }

@@ -5,7 +5,7 @@
  * has a limit of its own. Calls arrive from the process; records and replies go back to it.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import type { CallMessage, EventsMessage, ReplyMessage, SlotNameMessage } from '../host/protocol';
+import type { CallMessage, EventsMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, ThreadCheckMessage } from '../host/protocol';
 import { onUnroutedRejection } from '../sandbox/rejections';
 import { serializeError, WorkerDispatcher } from './dispatcher';
 import { SlotWriter } from './execution-slot';
@@ -14,7 +14,7 @@ if (!parentPort) throw new Error('engine-thread.js runs only as a worker thread 
 const port: MessagePort = parentPort;
 
 // Past an escape from a sandbox, these are what is left to try: take them away.
-for (const name of ['kill', '_kill', 'dlopen', 'binding', '_linkedBinding', 'chdir', 'setuid', 'setgid'] as const) {
+for (const name of ['mainModule', 'kill', '_kill', 'dlopen', 'binding', '_linkedBinding', 'chdir', 'setuid', 'setgid'] as const) {
   try {
     Object.defineProperty(process, name, { value: undefined, writable: false, configurable: false });
   } catch {
@@ -71,7 +71,23 @@ onUnroutedRejection(() => {
   dispatcher.runtimeError('a promise of an app was rejected and not handled, and could not be traced to its app');
 });
 
-port.on('message', (m: CallMessage) => {
+/** What an escaped script would find from this thread's global scope (Function('return this')()). */
+function threadCheck(): SelfCheckResult['engineThread'] {
+  const g = globalThis as Record<string, unknown>;
+  const p = process as unknown as Record<string, unknown>;
+  const reachable: string[] = [];
+  if (typeof g.require === 'function') reachable.push('require');
+  if (typeof g.module === 'object' && g.module !== null) reachable.push('module');
+  if (p.mainModule !== undefined) reachable.push('process.mainModule');
+  for (const name of ['kill', '_kill', 'dlopen', 'binding', '_linkedBinding', 'chdir', 'setuid', 'setgid']) if (typeof p[name] === 'function') reachable.push(`process.${name}`);
+  return { env: Object.keys(process.env).sort(), reachable };
+}
+
+port.on('message', (m: CallMessage | ThreadCheckMessage) => {
+  if (m?.kind === 'threadCheck') {
+    port.postMessage({ kind: 'reply', id: m.id, ok: true, result: threadCheck() } satisfies ReplyMessage);
+    return;
+  }
   if (m?.kind !== 'call') return;
   let reply: ReplyMessage;
   slot.setCall(m.id);

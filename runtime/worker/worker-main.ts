@@ -15,7 +15,7 @@ import * as childProcess from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { EngineLostMessage, HostMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, WorkerMessage } from '../host/protocol';
+import type { EngineLostMessage, HostMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, ThreadCheckMessage, WorkerMessage } from '../host/protocol';
 import { SLOT_BYTES, SlotReader, type RunningExecution } from './execution-slot';
 
 /** How long past its deadline an execution may run before the thread is stopped (the guard's own stop comes first). */
@@ -57,7 +57,15 @@ function startThread(): void {
       slot.learn(m.id, m.name);
       return;
     }
-    if (m.kind === 'reply') inFlight.delete(m.id);
+    if (m.kind === 'reply') {
+      const check = threadChecks.get(m.id);
+      if (check) {
+        threadChecks.delete(m.id);
+        check(m.result as SelfCheckResult['engineThread']);
+        return;
+      }
+      inFlight.delete(m.id);
+    }
     send(m);
   });
   thread.on('error', (e: Error & { code?: string }) => {
@@ -119,8 +127,20 @@ function attempt(what: () => unknown): string {
   }
 }
 
-function selfCheck(): SelfCheckResult {
+/** Thread checks asked of the engine thread, by id (answered like calls, but never relayed). */
+const threadChecks = new Map<number, (r: SelfCheckResult['engineThread']) => void>();
+
+function askThread(id: number): Promise<SelfCheckResult['engineThread']> {
+  return new Promise((resolve) => {
+    threadChecks.set(id, resolve);
+    const m: ThreadCheckMessage = { kind: 'threadCheck', id };
+    thread.postMessage(m);
+  });
+}
+
+function selfCheck(engineThread: SelfCheckResult['engineThread']): SelfCheckResult {
   return {
+    engineThread,
     readFile: attempt(() => fs.readFileSync('/etc/hostname')),
     spawn: attempt(() => {
       const r = childProcess.spawnSync('true');
@@ -133,8 +153,11 @@ function selfCheck(): SelfCheckResult {
 
 process.on('message', (m: HostMessage) => {
   if (m?.kind === 'selfCheck') {
-    const reply: ReplyMessage = { kind: 'reply', id: m.id, ok: true, result: selfCheck() };
-    send(reply);
+    const id = m.id;
+    void askThread(id).then((engineThread) => {
+      const reply: ReplyMessage = { kind: 'reply', id, ok: true, result: selfCheck(engineThread) };
+      send(reply);
+    });
     return;
   }
   if (m?.kind !== 'call') return;

@@ -32,8 +32,12 @@ describe('SmartPlugRuntime (process isolation)', function () {
     assert.equal(rt.isolation, 'process');
     assert.equal(typeof rt.workerPid, 'number');
     assert.notEqual(rt.workerPid, process.pid);
-    // ... and it was given no environment to read.
-    assert.deepEqual(await rt.selfCheck(), { readFile: 'ERR_ACCESS_DENIED', spawn: 'ERR_ACCESS_DENIED', writeFile: 'ERR_ACCESS_DENIED', env: process.env.TZ ? ['TZ'] : [] });
+    // ... and it was given no environment to read; the engine thread, where apps run, offers an
+    // escaped script no require, no module, no mainModule and no kill, binding or dlopen.
+    assert.deepEqual(await rt.selfCheck(), {
+      readFile: 'ERR_ACCESS_DENIED', spawn: 'ERR_ACCESS_DENIED', writeFile: 'ERR_ACCESS_DENIED', env: process.env.TZ ? ['TZ'] : [],
+      engineThread: { env: [], reachable: [] },
+    });
   });
 
   it('runs apps in the worker and reports their records to the host', async () => {
