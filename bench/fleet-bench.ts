@@ -5,22 +5,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { AppSource } from '../runtime/engine/installed-app';
 import type { EngineSettings } from '../runtime/host/protocol';
 import { Thing, type ThingTransport } from '../runtime/host/thing';
 import { WorkerPool } from '../runtime/host/worker-pool';
+import { SENSOR_APP } from './bench-apps';
 import { fmt, type Row } from './table';
 
 const THINGS = 100;
 const APPS_PER_THING = 3;
 
-const APP: AppSource = {
-  name: 'fleet-app',
-  scriptFile: '/bench/fleet-app.js',
-  appJson: { input: { sensor: { type: 'single_device_selector', name: 'Sensor' } }, guide: [{ id: 'p', input_fields: ['sensor'] }] } as unknown as AppSource['appJson'],
-  script: `function installed() { subscribe(settings.sensor, "temperature", onTemperature) }
-function onTemperature(evt) { state.last = evt.value; if (evt.numericValue > 1e9) log.warn("hot") }`,
-};
+const APP = SENSOR_APP;
 
 function rssMb(pid: number | undefined): number {
   if (pid === undefined) return NaN;

@@ -5,21 +5,15 @@
 import { performance } from 'node:perf_hooks';
 import { VirtualClock } from '../runtime/clock/virtual-clock';
 import { ThingEngine } from '../runtime/engine/thing-engine';
-import type { AppSource } from '../runtime/engine/installed-app';
 import { SmartPlugRuntime } from '../runtime/host/runtime';
 
+import { SENSOR_APP } from './bench-apps';
 import { fmt, percentile, type Row } from './table';
 
 let rows: Row[] = [];
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => undefined);
 
-const APP: AppSource = {
-  name: 'bench-app',
-  scriptFile: '/bench/app.js',
-  appJson: { input: { sensor: { type: 'single_device_selector', name: 'Sensor' } }, guide: [{ id: 'p', input_fields: ['sensor'] }] } as unknown as AppSource['appJson'],
-  script: `function installed() { subscribe(settings.sensor, "temperature", onTemperature) }
-function onTemperature(evt) { state.last = evt.value; if (evt.numericValue > 1e9) log.warn("hot") }`,
-};
+const APP = SENSOR_APP;
 
 function engineWith(apps: number, devices: number): ThingEngine {
   const engine = new ThingEngine({ clock: new VirtualClock(Date.UTC(2024, 0, 1)), rateLimit: false });
