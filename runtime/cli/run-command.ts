@@ -173,6 +173,8 @@ export async function runCommand(o: RunOptions): Promise<number> {
             for (const j of a.jobs) out(`  job ${j.kind} ${j.handler} at ${new Date(j.at).toISOString()}`);
             out(`  state ${JSON.stringify(a.state)}`);
           }
+          // Taken out for stopping the worker again and again: still listed, with the reason.
+          for (const q of runtime.quarantined()) out(`${q.id} (${q.label}) ${q.reason}`);
           return;
       }
     }

@@ -55,6 +55,14 @@ const args = (dir: string, ...more: string[]) => ['run', path.join(dir, 'app'), 
 describe('smartplug run', function () {
   this.timeout(30_000);
 
+  it('names an app that keeps stopping the worker, and status lists it as quarantined with the reason', () => {
+    const dir = appDir('function installed() { subscribe(settings.sensor, "motion", onMotion) }\nfunction onMotion() { /(a+)+$/.test("a".repeat(40) + "!") }\n');
+    const r = smartplug(args(dir), 'pir motion active\npir motion inactive\npir motion active\nstatus\nquit\n');
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout.match(/onMotion: stopped after 2000 ms of CPU time/g)?.length, 3, r.stdout);
+    assert.match(r.stdout, /porch-light-1 \(Porch light\) quarantined: it stopped the worker 3 times within 10 minutes/);
+  });
+
   it('runs the app in a worker, prints events, commands and logs with the rate budget, and takes input', () => {
     const dir = appDir(GOOD);
     const r = smartplug(args(dir), 'pir motion active\nadvance 5m\nstatus\nquit\n');
