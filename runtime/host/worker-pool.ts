@@ -8,7 +8,7 @@
  */
 import type { EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
 import { Thing, type ThingTransport } from './thing';
-import { WorkerProcess, type WorkerProcessOptions } from './worker-process';
+import { WorkerProcess, type ReplaySkip, type WorkerProcessOptions } from './worker-process';
 
 export interface PoolOptions extends WorkerProcessOptions {
   /** A worker that sends no beat for this long is killed and re-spawned (default 5000 ms). */
@@ -34,8 +34,8 @@ class WorkerSlot {
   restarts: number[] = [];
   /** The process that was lost, whose unanswered calls the next one receives. */
   lost: WorkerProcess | undefined;
-  /** Apps that do not get the held calls again (they ended the last process). */
-  skipOnReplay: string[] = [];
+  /** The app that ended the last process, and the call it ended it with: not run again. */
+  skipOnReplay: ReplaySkip | undefined;
   gaveUp = false;
 }
 
@@ -179,7 +179,7 @@ export class WorkerPool implements ThingTransport {
     await this.restoreThings(slot, worker);
     if (previous) worker.adopt(previous.takeHeld());
     worker.replayHeld(slot.skipOnReplay);
-    slot.skipOnReplay = [];
+    slot.skipOnReplay = undefined;
     for (const thing of slot.things.values()) {
       thing.report('worker', { time: Date.now(), change, pid: worker.pid, reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
     }
@@ -227,17 +227,17 @@ export class WorkerPool implements ThingTransport {
     return slot.restarting;
   }
 
-  /** Names the culprit of a lost engine on its Thing; returns the apps not to run the held calls again. */
-  private blame(slot: WorkerSlot, lost: EngineLostMessage): string[] {
+  /** Names the culprit of a lost engine on its Thing; returns which held call it does not get again. */
+  private blame(slot: WorkerSlot, lost: EngineLostMessage): ReplaySkip | undefined {
     const culprit = lost.culprit;
     const thing = culprit ? slot.things.get(culprit.thing) : undefined;
     for (const t of slot.things.values()) {
       if (t === thing && culprit?.kind === 'schedule') t.dropRunningJob(lost.reason);
       else t.journal.runningJob = undefined;
     }
-    if (!culprit || !thing || !thing.journal.apps.has(culprit.appId)) return [];
+    if (!culprit || !thing || !thing.journal.apps.has(culprit.appId)) return undefined;
     thing.blame(culprit, lost, { cpuLimitMs: this.options.cpuLimitMs ?? 2000, quarantineAfter: this.options.quarantineAfter ?? 3 });
-    return [culprit.appId];
+    return { callId: culprit.callId, apps: [culprit.appId] };
   }
 
   /** Creates the slot's Things in the worker from their journals (all calls at once: IPC keeps their order). */

@@ -3,7 +3,15 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CallArgs, CallMessage, CallName, CallResult, EngineLostMessage, EventsMessage, ReplyMessage, SelfCheckMessage, SelfCheckResult, SerializedError, WorkerMessage } from './protocol';
 
+/** Which apps skip which call when held calls are sent again: the one that stopped the worker with it. */
+export interface ReplaySkip {
+  callId: number;
+  apps: string[];
+}
+
 export interface PendingCall {
+  /** The id it was last sent with (the worker names a culprit's call by it). */
+  sentAs?: number;
   thing: string;
   op: CallName;
   args: readonly unknown[];
@@ -128,10 +136,10 @@ export class WorkerProcess {
    * Sends the calls the lost engine thread never answered again, in their order, to the restored
    * apps; the apps in `skip` (the one that stopped the thread) do not run for them again.
    */
-  replayHeld(skip: readonly string[]): void {
+  replayHeld(skip?: ReplaySkip): void {
     const held = this.held;
     this.held = [];
-    for (const p of held) this.send(p, skip);
+    for (const p of held) this.send(p, skip && p.sentAs === skip.callId ? skip.apps : undefined);
   }
 
   /** Calls waiting to be sent again. */
@@ -143,6 +151,8 @@ export class WorkerProcess {
   holdPending(): void {
     this.held.push(...this.pending.values());
     this.pending.clear();
+    for (const c of this.checks.values()) c.reject(new Error('the runtime worker was lost during selfCheck'));
+    this.checks.clear();
   }
 
   /** Hands the held calls over, to a re-spawned worker. */
@@ -158,6 +168,7 @@ export class WorkerProcess {
 
   private send(p: PendingCall, skip?: readonly string[]): void {
     const id = ++this.seq;
+    p.sentAs = id;
     this.pending.set(id, p);
     const msg: CallMessage = { kind: 'call', id, thing: p.thing, op: p.op, args: p.args as CallArgs<CallName>, ...(skip?.length ? { skip: [...skip] } : {}) };
     this.child.send(msg);
@@ -197,12 +208,10 @@ export class WorkerProcess {
     if (m.kind === 'events') onEvents(m);
     else if (m.kind === 'reply') this.onReply(m);
     else if (m.kind === 'engine-lost') {
-      for (const id of m.inFlight) {
-        const p = this.pending.get(id);
-        if (!p) continue;
-        this.pending.delete(id);
-        this.held.push(p);
-      }
+      // Every unanswered call is held, not only those the lost thread had (m.inFlight): a call
+      // already on its way reaches the new, empty thread before the Things are restored, and its
+      // answer (no such Thing) is ignored, as it is no longer pending here.
+      this.holdPending();
       onEngineLost(m);
     }
   }

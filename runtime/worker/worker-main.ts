@@ -97,6 +97,11 @@ function onThreadLost(code: number): void {
     message = { kind: 'engine-lost', cause: 'crash', culprit, inFlight: [...inFlight], reason: `the engine thread ended (code ${code}${lastError ? `: ${lastError.message}` : ''})` };
   }
   inFlight.clear();
+  // A selfCheck the lost thread never answered: say so rather than leave the host waiting.
+  for (const [id, answer] of threadChecks) {
+    threadChecks.delete(id);
+    answer({ env: [], reachable: ['(unknown: the engine thread was lost during the check)'] });
+  }
   startThread();
   send(message);
 }

@@ -72,6 +72,19 @@ describe('runaway executions the guard cannot interrupt', function () {
     assert.match(t.rec.errors[0].message, /^onTouch: stopped: it ran out of memory \(the limit is 64 MB\)/);
   });
 
+  it('calls sent while the engine thread is being replaced are all delivered, once each, in order', async () => {
+    const { t, companion, attacker } = await setup({ rateLimit: false }, '/(a+)+$/.test("a".repeat(40) + "!")');
+    const calls: Promise<void>[] = [t.rt.touch(attacker)];
+    for (let i = 0; i < 40; i++) {
+      calls.push(t.rt.deviceEvent('door', 'contact', i % 2 ? 'closed' : 'open'));
+      // Some leave while the thread runs away, some while it is being replaced and restored.
+      if (i % 10 === 9) await new Promise((r) => setTimeout(r, 60));
+    }
+    await Promise.all(calls);
+    assert.deepEqual((await t.rt.appInfo(companion)).state, { seen: 40, last: 'closed' });
+    assert.deepEqual(t.workers.map((w) => w.change), ['engine-restarted']);
+  });
+
   it('a busy worker running many short executions is never stopped by mistake', async () => {
     const { t, companion } = await setup({ rateLimit: false }, 'state.n = 1');
     // Tens of thousands of executions starting and ending while the warden watches the slot.
