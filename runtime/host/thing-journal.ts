@@ -48,9 +48,14 @@ export class ThingJournal {
   ) {}
 
   settings(forward: readonly OptionalEvent[]): EngineSettings {
-    const { clock, location, rateLimit, cpuLimitMs } = this.base;
+    const { clock, location, rateLimit, cpuLimitMs, seed } = this.base;
     const start = clock === 'virtual' ? (this.lastTime ?? this.base.start) : this.base.start;
-    return { clock, start, location: { ...location, ...(this.mode ? { mode: this.mode } : {}), ...this.position }, rateLimit, cpuLimitMs, forward: [...forward] };
+    return { clock, start, location: { ...location, ...(this.mode ? { mode: this.mode } : {}), ...this.position }, rateLimit, cpuLimitMs, forward: [...forward], ...(seed !== undefined ? { seed } : {}) };
+  }
+
+  /** The CPU limit of one execution the Thing was created with (undefined: the engine's default). */
+  get cpuLimitMs(): number | undefined {
+    return this.base.cpuLimitMs;
   }
 
   noteTime(now: number): number {

@@ -19,7 +19,7 @@ export interface PoolOptions extends WorkerProcessOptions {
   quarantineAfter?: number;
   /** Things placed on one worker before another is spawned (default 100). */
   thingsPerWorker?: number;
-  /** The CPU limit the Things run with, for the messages that name a runaway. */
+  /** The CPU limit of Things created without one, for the messages that name a runaway. */
   cpuLimitMs?: number;
 }
 
@@ -236,7 +236,7 @@ export class WorkerPool implements ThingTransport {
       else t.journal.runningJob = undefined;
     }
     if (!culprit || !thing || !thing.journal.apps.has(culprit.appId)) return undefined;
-    thing.blame(culprit, lost, { cpuLimitMs: this.options.cpuLimitMs ?? 2000, quarantineAfter: this.options.quarantineAfter ?? 3 });
+    thing.blame(culprit, lost, { cpuLimitMs: thing.journal.cpuLimitMs ?? this.options.cpuLimitMs ?? 2000, quarantineAfter: this.options.quarantineAfter ?? 3 });
     return { callId: culprit.callId, apps: [culprit.appId] };
   }
 
