@@ -115,6 +115,8 @@ export interface SerializedError {
   /** SourceError problems or ConfigError problems, when the error carries them. */
   problems?: unknown[];
   appName?: string;
+  /** What to do about it, when the error says (a DeviceError's fix: "Use a value between 0 and 100."). */
+  fix?: string;
 }
 
 /** One Thing's records, batched per event-loop turn so a busy worker sends few messages. */

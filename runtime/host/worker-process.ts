@@ -38,9 +38,13 @@ export function defaultWorkerPath(): string {
 }
 
 export class WorkerCallError extends Error {
+  /** The error's fix, as the worker's error had it (a DeviceError's). */
+  readonly fix?: string;
+
   constructor(readonly serialized: SerializedError) {
     super(serialized.message);
     this.name = serialized.name;
+    if (serialized.fix !== undefined) this.fix = serialized.fix;
   }
 }
 

@@ -62,6 +62,9 @@ export class WorkerDispatcher {
 export function serializeError(e: unknown): SerializedError {
   if (e instanceof SourceError) return { name: 'SourceError', message: e.message, problems: e.problems };
   if (e instanceof ConfigError) return { name: 'ConfigError', message: e.message, problems: e.problems, appName: e.appName };
-  if (e instanceof Error) return { name: e.name, message: e.message };
+  if (e instanceof Error) {
+    const fix = (e as { fix?: unknown }).fix;
+    return { name: e.name, message: e.message, ...(typeof fix === 'string' ? { fix } : {}) };
+  }
   return { name: 'Error', message: String(e) };
 }
