@@ -32,6 +32,8 @@ class WorkerSlot {
   /** Set while the worker is being (re)created and its Things restored: calls wait for it. */
   restarting: Promise<void> | undefined;
   restarts: number[] = [];
+  /** A process re-spawn is under way (or waiting for the recovery before it). */
+  respawning = false;
   /** The process that was lost, whose unanswered calls the next one receives. */
   lost: WorkerProcess | undefined;
   /** The app that ended the last process, and the call it ended it with: not run again. */
@@ -187,7 +189,7 @@ export class WorkerPool implements ThingTransport {
 
   private respawn(slot: WorkerSlot, reason: string): Promise<void> {
     if (this.closed) return Promise.resolve();
-    if (slot.restarting) return slot.restarting;
+    if (slot.respawning) return slot.restarting ?? Promise.resolve();
     const now = Date.now();
     slot.restarts = slot.restarts.filter((t) => now - t < 60_000);
     if (slot.restarts.length >= (this.options.maxRestartsPerMinute ?? 5)) {
@@ -198,10 +200,23 @@ export class WorkerPool implements ThingTransport {
       return Promise.resolve();
     }
     slot.restarts.push(now);
-    slot.restarting = this.spawn(slot, 'restarted', reason).finally(() => {
-      slot.restarting = undefined;
+    slot.respawning = true;
+    // After whatever recovery is under way (an engine thread's, cut short by the process's end).
+    return this.chain(slot, () => this.spawn(slot, 'restarted', reason)).finally(() => {
+      slot.respawning = false;
     });
-    return slot.restarting;
+  }
+
+  /** Runs `work` after the slot's current (re)start, if any; calls wait for both. */
+  private chain(slot: WorkerSlot, work: () => Promise<void>): Promise<void> {
+    const mine: Promise<void> = (slot.restarting ?? Promise.resolve())
+      .catch(() => undefined)
+      .then(work)
+      .finally(() => {
+        if (slot.restarting === mine) slot.restarting = undefined;
+      });
+    slot.restarting = mine;
+    return mine;
   }
 
   /**
@@ -217,14 +232,12 @@ export class WorkerPool implements ThingTransport {
         for (const thing of slot.things.values()) thing.report('log', { time: thing.journal.lastTime ?? Date.now(), appId: '', appLabel: 'runtime', level: 'error', source: 'runtime', message: `the worker's engine thread was lost: ${lost.reason}; every app was restored` });
       }
       await this.restoreThings(slot, worker);
+      // If the process ended meanwhile, the held calls wait for its successor.
+      if (worker.exited) return;
       worker.replayHeld(skip);
       for (const thing of slot.things.values()) thing.report('worker', { time: Date.now(), change: 'engine-restarted', pid: worker.pid, reason: lost.reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
     };
-    const previous = slot.restarting ?? Promise.resolve();
-    slot.restarting = previous.then(run, run).finally(() => {
-      slot.restarting = undefined;
-    });
-    return slot.restarting;
+    return this.chain(slot, run);
   }
 
   /** Names the culprit of a lost engine on its Thing; returns which held call it does not get again. */
@@ -246,10 +259,10 @@ export class WorkerPool implements ThingTransport {
     for (const thing of slot.things.values()) {
       for (const [op, args] of thing.journal.restoreCalls(thing.forwardedEvents())) {
         all.push(
-          worker.call(thing.id, op, args as CallArgs<typeof op>).then(
+          worker.callOnce(thing.id, op, args as CallArgs<typeof op>).then(
             () => undefined,
             (e: Error) => {
-              if (op !== 'install') return;
+              if (op !== 'install' || worker.exited) return;
               const request = (args as CallArgs<'install'>)[0];
               thing.report('log', { time: thing.journal.lastTime ?? Date.now(), appId: request.id ?? '', appLabel: request.label ?? request.source.name, level: 'error', source: 'runtime', message: `could not be restored after the worker restart: ${e.message}` });
             },

@@ -12,6 +12,8 @@ export interface ReplaySkip {
 export interface PendingCall {
   /** The id it was last sent with (the worker names a culprit's call by it). */
   sentAs?: number;
+  /** A call of a restore: never held and sent again (the next restore makes its own). */
+  once?: boolean;
   thing: string;
   op: CallName;
   args: readonly unknown[];
@@ -126,6 +128,12 @@ export class WorkerProcess {
     return new Promise((resolve, reject) => this.send({ thing, op, args, resolve: resolve as (v: unknown) => void, reject }));
   }
 
+  /** A call that fails, instead of being held, when the worker is lost before it answers (restores). */
+  callOnce<K extends CallName>(thing: string, op: K, args: CallArgs<K>): Promise<CallResult<K>> {
+    if (this.exited) return Promise.reject(new Error('the runtime worker is not running'));
+    return new Promise((resolve, reject) => this.send({ thing, op, args, resolve: resolve as (v: unknown) => void, reject, once: true }));
+  }
+
   /** What the worker process is allowed to do (reads, writes, spawns, its environment). */
   selfCheck(): Promise<SelfCheckResult> {
     const id = ++this.seq;
@@ -153,7 +161,10 @@ export class WorkerProcess {
 
   /** Every unanswered call becomes a held one (the worker is gone or being replaced). */
   holdPending(): void {
-    this.held.push(...this.pending.values());
+    for (const p of this.pending.values()) {
+      if (p.once) p.reject(new Error('the runtime worker was lost while its Things were being restored'));
+      else this.held.push(p);
+    }
     this.pending.clear();
     for (const c of this.checks.values()) c.reject(new Error('the runtime worker was lost during selfCheck'));
     this.checks.clear();

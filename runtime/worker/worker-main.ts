@@ -26,7 +26,7 @@ const WATCH_EVERY_MS = 10;
  * terminate() cannot end them. If the thread has not ended this long after being told to, the
  * process ends itself, after telling the host who was running; the host re-spawns it.
  */
-const TERMINATE_WAIT_MS = 100;
+const TERMINATE_WAIT_MS = 30;
 
 const send = (m: WorkerMessage) => process.send?.(m);
 const memoryLimitMb = Number(/^--memory-limit-mb=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--memory-limit-mb=')) ?? '')?.[1] ?? 256);
@@ -40,6 +40,8 @@ let thread: Worker;
 let stopping: { culprit: RunningExecution; lateByMs: number } | undefined;
 let lastError: (Error & { code?: string }) | undefined;
 let closing = false;
+/** Set once the warden has decided to end the process: nothing more is reported. */
+let ending = false;
 
 function startThread(): void {
   stopping = undefined;
@@ -85,6 +87,8 @@ function culpritOf(running: RunningExecution | undefined) {
 }
 
 function onThreadLost(code: number): void {
+  // The process is ending itself (the thread outlived terminate()); the host already knows why.
+  if (ending) return;
   const running = stopping?.culprit ?? slot.running();
   const culprit = culpritOf(running);
   let message: EngineLostMessage;
@@ -118,6 +122,7 @@ function watch(): void {
   setTimeout(() => {
     if (stuck !== thread || closing) return;
     // The thread did not end: say who was running, then end the whole process (the host re-spawns it).
+    ending = true;
     send({ kind: 'engine-lost', cause: 'runaway', culprit: culpritOf(running), inFlight: [...inFlight], lateByMs: late, reason: RUNAWAY_REASON, processEnding: true });
     setTimeout(() => process.kill(process.pid, 'SIGKILL'), 20);
   }, TERMINATE_WAIT_MS).unref();

@@ -96,6 +96,33 @@ export function preludeApi(kit: HandlesKit): ApiKit {
   for (const n of ['setTimeout', 'setInterval', 'setImmediate']) define(n, noTimers(n));
   // Atomics.wait blocks the thread, where the execution guard cannot stop it, and every app with it.
   if (typeof Atomics === 'object') Object.defineProperty(Atomics, 'wait', { value: noTimers('Atomics.wait'), writable: false, configurable: false });
+  // V8's sort and toSorted first copy an array-like's `length` elements into one allocation: at
+  // length 2e9 that allocation is fatal to the whole process, not an exception. Both are done here
+  // on a copy of bounded size (the length read once); a longer one gets a RangeError.
+  const MAX_SORT = 16777216;
+  const realSort = Array.prototype.sort;
+  const sortInput = (self: unknown, compare: unknown, what: string, keepHoles: boolean): { o: Record<number, unknown>; len: number; items: unknown[] } => {
+    if (compare !== undefined && typeof compare !== 'function') throw new TypeError('The comparison function must be either a function or undefined');
+    const o = Object(self) as Record<number, unknown> & { length?: unknown };
+    const len = Math.min(Math.max(Math.trunc(Number(o.length)) || 0, 0), Number.MAX_SAFE_INTEGER);
+    if (len > MAX_SORT) throw new RangeError(`${what}: ${len} elements are more than an app may sort at once (${MAX_SORT})`);
+    const items: unknown[] = [];
+    for (let i = 0; i < len; i++) if (!keepHoles || i in o) items.push(o[i]);
+    realSort.call(items, compare as (a: unknown, b: unknown) => number);
+    return { o, len, items };
+  };
+  const defineMethod = (name: string, fn: Function) => Object.defineProperty(Array.prototype, name, { value: fn, writable: true, enumerable: false, configurable: true });
+  defineMethod('sort', function sort(this: unknown, compare?: unknown) {
+    const { o, len, items } = sortInput(this, compare, 'sort', true);
+    let i = 0;
+    for (; i < items.length; i++) o[i] = items[i];
+    // Holes go last, as sort leaves them.
+    for (; i < len; i++) delete o[i];
+    return o;
+  });
+  defineMethod('toSorted', function toSorted(this: unknown, compare?: unknown) {
+    return sortInput(this, compare, 'toSorted', false).items;
+  });
 
   // ---------------------------------------------------------------- web-service endpoints
   define('mappings', (routes: Record<string, unknown>) => {

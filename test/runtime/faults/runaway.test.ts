@@ -52,16 +52,32 @@ describe('runaway executions the guard cannot interrupt', function () {
       assert.deepEqual((await t.rt.appInfo(companion)).state, { seen: 3, last: 'open' });
       assert.deepEqual(t.rec.errors.map((e) => [e.appId, e.handler]), [[attacker, 'onTouch']]);
       assert.match(t.rec.errors[0].message, /^onTouch: stopped after 200 ms of CPU time/);
-      if (replaced === 'thread') {
-        assert.deepEqual(t.workers.map((w) => w.change), ['engine-restarted']);
+      const changes = t.workers.map((w) => w.change);
+      if (replaced === 'thread' && changes[0] === 'engine-restarted') {
+        assert.deepEqual(changes, ['engine-restarted']);
         assert.equal(t.rt.workerPid, pid, 'the worker process lived on');
       } else {
-        assert.deepEqual(t.workers.map((w) => w.change), ['exited', 'restarted']);
+        // A thread that takes longer than its grace to end (always so for a native loop that
+        // ignores interrupts; on a loaded machine, sometimes for the others) ends with its process.
+        assert.deepEqual(changes, ['exited', 'restarted']);
       }
       // The attacker is still installed and runs again (its runaway event is not replayed to it).
       assert.ok((await t.rt.listApps()).some((a) => a.id === attacker));
     });
   }
+
+  it('sort and toSorted over an array-like of length 2e9 (fatal to the whole process in V8 itself) are a RangeError of the app', async () => {
+    const { t, companion, attacker } = await setup({}, 'try { Array.prototype.sort.call({ length: 2e9 }) } catch (e) { state.sort = e.message } try { Array.prototype.toSorted.call({ length: 2e9 }) } catch (e) { state.toSorted = e.message } state.ok = [3, , 1, 2].sort().join() + "|" + [3, 1].toSorted((a, b) => b - a).join()');
+    await t.rt.touch(attacker);
+    await t.rt.deviceEvent('door', 'contact', 'open');
+    assert.deepEqual((await t.rt.appInfo(attacker)).state, {
+      sort: 'sort: 2000000000 elements are more than an app may sort at once (16777216)',
+      toSorted: 'toSorted: 2000000000 elements are more than an app may sort at once (16777216)',
+      ok: '1,2,3,|3,1',
+    });
+    assert.deepEqual((await t.rt.appInfo(companion)).state, { seen: 1, last: 'open' });
+    assert.deepEqual(t.workers.map((w) => w.change), []);
+  });
 
   it('an app that exhausts the memory limit is named; the companion loses no event', async () => {
     const { t, companion, attacker } = await setup({ memoryLimitMb: 64, cpuLimitMs: 5000 }, 'var keep = []; for (;;) keep.push(new Array(1000000).fill(keep.length))');
