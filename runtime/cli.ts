@@ -19,9 +19,9 @@ commands:
       --inline runs the app in this process, without the worker and without Node's permission
       model (full file, network and process access): for debugging the runtime only; it warns.
   test [FILE|DIR ...] [--format text|json] [--scenario NAME ...] [--allow-read DIR ...]
-      Runs scenario tests (*.scenario.json; default: every one under the current folder) in a
-      process under Node's permission model, always; --allow-read lets it read apps kept
-      elsewhere.
+      Runs scenario tests (*.scenario.json; default: every one under the current folder), each
+      on a fresh Thing in the runtime's worker processes, from a process under Node's permission
+      model, always; --allow-read lets it read apps kept elsewhere.
   validate FILE|DIR ... [--format text|json]
       Checks app.json, manifest.json and *.load.json files (folders are searched) with the
       language server's rules; exit status 1 on any error.

@@ -17,12 +17,14 @@ export interface TestOptions {
 }
 
 /**
- * `smartplug test`: runs scenario files and reports each step. The run itself happens in a child
- * process under Node's permission model (it may read the scenarios, the apps and this package, and
- * nothing else; it may not write, spawn or load addons), because scenarios run app code. There is
- * no way to turn that off: the only process that runs scenarios itself is one that is already under
- * the permission model (the child). An environment variable once could; the environment is not a
- * place a security decision may come from.
+ * `smartplug test`: runs scenario files and reports each step. App code runs in the runtime's worker
+ * processes (under the permission model, with a warden that stops runaways), never in the process
+ * that reads the scenarios. That process is itself a child under Node's permission model, as
+ * defence in depth: it may read the scenarios, the apps and this package (the worker bundles among
+ * it), and start the worker processes, and nothing else; it may not write files, start threads or
+ * load addons. There is no way to turn that off: the only process that runs scenarios itself is one
+ * that is already under the permission model (the child). An environment variable once could; the
+ * environment is not a place a security decision may come from.
  */
 export async function testCommand(o: TestOptions): Promise<number> {
   if (!runsScenariosHere(process)) return runSandboxed(o);
@@ -94,6 +96,8 @@ function runSandboxed(o: TestOptions): Promise<number> {
   const args = [
     '--experimental-permission',
     ...outermostPaths([...reads]).map((r) => `--allow-fs-read=${r}`),
+    // The scenarios' Things run in worker processes (each under the permission model of its own).
+    '--allow-child-process',
     // Not --disable-warning: the Node inside older VS Code releases (20.9) does not know it.
     '--no-warnings',
     script,

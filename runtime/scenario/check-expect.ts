@@ -2,16 +2,19 @@
  * Checks an expect step against what happened in its window and the Thing's current state. Each
  * failed expectation says what was expected and what there was, in forms a diff can compare.
  */
-import type { AppErrorRecord, CommandRecord, LogLevel, LogRecord, NotificationRecord } from '../engine/records';
-import type { ThingEngine } from '../engine/thing-engine';
+import type { AppErrorRecord, CommandRecord, ExecutionRecord, LogLevel, LogRecord, NotificationRecord } from '../engine/records';
+import type { AppInfo } from '../engine/thing-engine';
+import type { Thing } from '../host/thing';
 import { LOG_LEVELS } from './parse-expect';
 import { deepEqual, describeMismatch, partialMatch, project, show } from './match';
 import type { Recorded, Recorder } from './recorder';
-import type { CommandExpectation, Expectations, ExpectStep, LogExpectation, NotificationExpectation, Pos } from './types';
+import type { CommandExpectation, CountExpectation, Expectations, ExpectStep, LogExpectation, NotificationExpectation, Pos } from './types';
 
 export interface ExpectContext {
-  engine: ThingEngine;
+  thing: Thing;
   appId: string;
+  /** Every app installed on the Thing by the scenario (the app under test first): id → label. */
+  labels: ReadonlyMap<string, string>;
   /** False after an uninstall step (or when the install failed). */
   installed: boolean;
   window: Recorded;
@@ -27,13 +30,18 @@ export interface ExpectFailure {
   pos: Pos;
 }
 
-export function checkExpect(step: ExpectStep, ctx: ExpectContext): ExpectFailure[] {
+/** Checks the window; reads the Thing's current state (devices, the app, the location) only as the expectations need it. */
+export async function checkExpect(step: ExpectStep, ctx: ExpectContext): Promise<ExpectFailure[]> {
   const e = step.expect;
   const out: ExpectFailure[] = [];
   const fail = (what: string, message: string, expected: unknown, actual: unknown) => out.push({ what, message: `${what}: ${message}`, expected, actual, pos: step.at[what] ?? step });
   const appCommands = ctx.window.commands.filter((c) => c.appId !== undefined);
+  let info: Promise<AppInfo> | undefined;
+  const appInfo = () => (info ??= ctx.thing.appInfo(ctx.appId));
 
   if (e.commands) checkCommands(e.commands, e.exactly === true, appCommands, fail);
+  if (e.commandCount) checkCommandCount(e.commandCount, appCommands, ctx, fail);
+  if (e.executions) checkExecutions(e.executions, ctx.window.executions, ctx, fail);
   if (e.noCommands && appCommands.length > 0) {
     fail('noCommands', `the app sent ${count(appCommands.length, 'command')}: ${appCommands.map((c) => renderCommand(c, false)).join(', ')}`, [], appCommands.map((c) => renderCommand(c, false)));
   }
@@ -41,8 +49,9 @@ export function checkExpect(step: ExpectStep, ctx: ExpectContext): ExpectFailure
     const expected: Record<string, unknown> = {};
     const actual: Record<string, unknown> = {};
     const wrong: string[] = [];
+    const devices = new Map((await ctx.thing.devicesNow()).map((d) => [d.id, d.attributes]));
     for (const a of e.attributes) {
-      const v = ctx.engine.currentValue(a.device, a.attribute);
+      const v = devices.get(a.device)?.[a.attribute];
       expected[a.key] = a.value;
       actual[a.key] = v === undefined ? null : v;
       if (!deepEqual(a.value, actual[a.key])) wrong.push(`${a.key} is ${show(actual[a.key])}, expected ${show(a.value)}`);
@@ -62,18 +71,21 @@ export function checkExpect(step: ExpectStep, ctx: ExpectContext): ExpectFailure
   if (e.hasState) {
     if (!ctx.installed) fail('state', 'the app is not installed, so it has no state', e.state, null);
     else {
-      const state = ctx.engine.appInfo(ctx.appId).state;
+      const state = (await appInfo()).state;
       const mismatches = partialMatch(e.state, state, 'state');
       if (mismatches.length) fail('state', mismatches.map(describeMismatch).join('; '), e.state, project(e.state, state));
     }
   }
-  if (e.mode !== undefined && ctx.engine.location.mode !== e.mode) fail('mode', `the location mode is ${show(ctx.engine.location.mode)}, expected ${show(e.mode)}`, e.mode, ctx.engine.location.mode);
+  if (e.mode !== undefined) {
+    const mode = (await ctx.thing.location()).mode;
+    if (mode !== e.mode) fail('mode', `the location mode is ${show(mode)}, expected ${show(e.mode)}`, e.mode, mode);
+  }
   if (e.response) checkResponse(e.response, ctx.response, fail);
   for (const what of ['subscriptions', 'jobs'] as const) {
     const want = e[what];
     if (want === undefined) continue;
-    const info = ctx.installed ? ctx.engine.appInfo(ctx.appId) : undefined;
-    const handlers = (what === 'jobs' ? info?.jobs : info?.subscriptions)?.map((x) => x.handler) ?? [];
+    const app = ctx.installed ? await appInfo() : undefined;
+    const handlers = (what === 'jobs' ? app?.jobs : app?.subscriptions)?.map((x) => x.handler) ?? [];
     if (typeof want === 'number') {
       if (handlers.length !== want) fail(what, `the app has ${count(handlers.length, what === 'jobs' ? 'scheduled job' : 'subscription')}, expected ${want}${handlers.length ? ` (${handlers.join(', ')})` : ''}`, want, handlers.length);
     } else {
@@ -86,6 +98,53 @@ export function checkExpect(step: ExpectStep, ctx: ExpectContext): ExpectFailure
 }
 
 type Fail = (what: string, message: string, expected: unknown, actual: unknown) => void;
+
+/** The app ids a count looks at: those labelled `count.app` and their child apps, or every app. */
+function countsApp(count: CountExpectation, ctx: ExpectContext): (appId: string | undefined) => boolean {
+  if (count.app === undefined) return (id) => id !== undefined;
+  const ids = [...ctx.labels].filter(([, label]) => label === count.app).map(([id]) => id);
+  return (id) => id !== undefined && ids.some((x) => id === x || id.startsWith(`${x}.`));
+}
+
+function within(n: number, c: CountExpectation): boolean {
+  return n >= c.atLeast && (c.atMost === undefined || n <= c.atMost);
+}
+
+/** How a failed count shows what it expected: the number when exact (as `jobs` does), else `at most 3`. */
+function expectedCount(c: CountExpectation): number | string {
+  return c.atMost === c.atLeast ? c.atLeast : c.text;
+}
+
+/** Who a count is about, for its message: the app named by `app`, else the app (or the apps, when there are several). */
+function subject(c: CountExpectation, ctx: ExpectContext): string {
+  return c.app !== undefined ? JSON.stringify(c.app) : ctx.labels.size > 1 ? 'the apps' : 'the app';
+}
+
+/** `installed, onContact ×3` (with the app's label first when the Thing has several apps). */
+function tally(items: readonly { appId?: string; name: string }[], ctx: ExpectContext): string {
+  const counts = new Map<string, number>();
+  for (const x of items) {
+    const label = ctx.labels.size > 1 ? `${ctx.labels.get(x.appId ?? '') ?? x.appId}: ` : '';
+    const key = `${label}${x.name}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([k, n]) => (n > 1 ? `${k} ×${n}` : k)).join(', ');
+}
+
+function checkCommandCount(c: CountExpectation, commands: CommandRecord[], ctx: ExpectContext, fail: Fail): void {
+  const mine = commands.filter((x) => countsApp(c, ctx)(x.appId));
+  if (within(mine.length, c)) return;
+  const sent = mine.length ? `: ${tally(mine.map((x) => ({ appId: x.appId, name: renderCommand(x, false) })), ctx)}` : '';
+  fail('commands', `${subject(c, ctx)} sent ${count(mine.length, 'command')}, expected ${c.text}${sent}`, expectedCount(c), mine.length);
+}
+
+function checkExecutions(c: CountExpectation, executions: ExecutionRecord[], ctx: ExpectContext, fail: Fail): void {
+  const ran = executions.filter((x) => countsApp(c, ctx)(x.appId));
+  if (within(ran.length, c)) return;
+  const who = c.app !== undefined ? ` of ${JSON.stringify(c.app)}` : '';
+  const what = ran.length === 0 ? `no handler${who} ran` : `handlers${who} ran ${ran.length === 1 ? 'once' : `${ran.length} times`}`;
+  fail('executions', `${what}, expected ${c.text}${ran.length ? ` (${tally(ran.map((x) => ({ appId: x.appId, name: x.handler })), ctx)})` : ''}`, expectedCount(c), ran.length);
+}
 
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
@@ -182,9 +241,10 @@ function checkLogs(expected: LogExpectation[], actual: LogRecord[], fail: Fail):
     expected.map((x) => `[${x.level ?? '*'}] …${x.contains}…`), actual.map(renderLog));
 }
 
+/** `handler: message (app.js:line:column)`; a message that already starts with its handler (the runtime's, when it stopped the app) is not led by it twice. */
 export function renderError(e: AppErrorRecord): string {
   const where = e.line ? ` (${e.file ?? 'app.js'}:${e.line}:${e.column ?? 1})` : '';
-  return `${e.handler}: ${e.message}${where}`;
+  return `${e.message.startsWith(`${e.handler}: `) ? e.message : `${e.handler}: ${e.message}`}${where}`;
 }
 
 export function errorMatches(contains: string, e: AppErrorRecord): boolean {

@@ -2,7 +2,7 @@
 import { describeValue, nodeValue, type JsonNode } from '../app/json-tree';
 import type { LogLevel } from '../engine/records';
 import type { Reader } from './json-reader';
-import { EXPECT_KEYS, type AttrValue, type CommandExpectation, type Expectations, type LogExpectation, type NotificationExpectation, type Pos } from './types';
+import { EXPECT_KEYS, type AttrValue, type CommandExpectation, type CountExpectation, type Expectations, type LogExpectation, type NotificationExpectation, type Pos } from './types';
 
 export const LOG_LEVELS: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 
@@ -18,7 +18,12 @@ export function readExpect(r: Reader, node: JsonNode, at: Record<string, Pos>): 
     at[key] = r.pos(v);
     switch (key) {
       case 'commands':
-        e.commands = list(r, v, '"commands"', (n, i) => readCommand(r, n, `commands[${i}]`, at));
+        // A list of commands, or how many: "none", 2, { "atMost": 3 }.
+        if (v.type === 'array') e.commands = list(r, v, '"commands"', (n, i) => readCommand(r, n, `commands[${i}]`, at));
+        else e.commandCount = readCount(r, v, 'commands', at, 'a list of commands ([{ "device": "lamp", "command": "on" }]) or how many');
+        break;
+      case 'executions':
+        e.executions = readCount(r, v, 'executions', at, 'how many');
         break;
       case 'exactly':
         e.exactly = r.boolean(v, '"exactly"');
@@ -87,7 +92,8 @@ export function readExpect(r: Reader, node: JsonNode, at: Record<string, Pos>): 
     }
   }
   if (e.exactly !== undefined && e.commands === undefined && e.notifications === undefined && byKey.has('exactly')) {
-    r.warn(byKey.get('exactly')!.keyNode, 'expect-exactly-alone', '"exactly" applies to "commands" and "notifications", and this expect has neither', 'add "commands": [] to expect no commands, or remove "exactly"');
+    if (e.commandCount) r.warn(byKey.get('exactly')!.keyNode, 'expect-exactly-alone', '"exactly" applies to lists of "commands" and "notifications"; a count of commands says how many by itself', 'remove "exactly"');
+    else r.warn(byKey.get('exactly')!.keyNode, 'expect-exactly-alone', '"exactly" applies to "commands" and "notifications", and this expect has neither', 'add "commands": [] to expect no commands, or remove "exactly"');
   }
   if (props.length === 0) r.error(node, 'expect-empty', 'this expect checks nothing', `add one of ${EXPECT_KEYS.join(', ')}`);
   return r.problems.length === before || r.problems.slice(before).every((p) => p.severity !== 'error') ? e : undefined;
@@ -192,4 +198,48 @@ function readCountOrNames(r: Reader, node: JsonNode, what: string): number | str
   if (Array.isArray(v) && v.every((x) => typeof x === 'string')) return v as string[];
   r.error(node, 'scenario-type', `${what} must be a count or an array of handler names; got ${describeValue(v)}`, `write ${what}: 1 or ${what}: ["handlerName"]`);
   return undefined;
+}
+
+const COUNT_KEYS = ['count', 'atLeast', 'atMost', 'app'];
+const COUNT_HELP = 'write "none", a number (exactly that many), or { "atMost": 3 } / { "atLeast": 1 } / { "count": 2 }, with "app": "<label>" to count one app only';
+
+/**
+ * A count expectation: `"none"`, a whole number (exactly), or an object of `count` | `atLeast` and/or
+ * `atMost`, with an optional `app` (a label, checked at setup; its place goes into `at`).
+ */
+function readCount(r: Reader, node: JsonNode, key: string, at: Record<string, Pos>, what: string): CountExpectation | undefined {
+  const v = nodeValue(node);
+  const whole = (n: JsonNode, name: string) => r.number(n, name, (x) => (Number.isInteger(x) && x >= 0 ? undefined : 'must be a whole number >= 0'));
+  if (v === 'none') return { atLeast: 0, atMost: 0, text: 'none' };
+  if (typeof v === 'number') {
+    const n = whole(node, `"${key}"`);
+    return n === undefined ? undefined : { atLeast: n, atMost: n, text: String(n) };
+  }
+  if (node.type !== 'object') {
+    const fix = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? `write ${v.trim()} (a number, no quotes)` : typeof v === 'string' && /^(no|nothing|zero|never)$/i.test(v.trim()) ? 'write "none"' : COUNT_HELP;
+    r.error(node, 'scenario-type', `"${key}" must be ${what}: "none", a number or { "atMost": n }; got ${describeValue(v)}`, fix);
+    return undefined;
+  }
+  const k = r.keyed(r.object(node, `"${key}"`) ?? [], COUNT_KEYS, `"${key}"`);
+  const count = k.get('count');
+  const least = k.get('atLeast');
+  const most = k.get('atMost');
+  const appProp = k.get('app');
+  const before = r.problems.length;
+  if (count && (least || most)) r.error((least ?? most)!.keyNode, 'expect-count-shape', `"count" is an exact number; it does not go with "${least ? 'atLeast' : 'atMost'}"`, `remove "${least ? 'atLeast' : 'atMost'}", or "count"`);
+  if (!count && !least && !most) {
+    r.error(node, 'scenario-missing', `"${key}" needs "count", "atLeast" or "atMost"`, COUNT_HELP);
+    return undefined;
+  }
+  const c = count ? whole(count.valueNode, '"count"') : undefined;
+  const lo = least ? whole(least.valueNode, '"atLeast"') : undefined;
+  const hi = most ? whole(most.valueNode, '"atMost"') : undefined;
+  if (lo !== undefined && hi !== undefined && lo > hi) r.error(least!.valueNode, 'scenario-value', `"atLeast" (${lo}) is more than "atMost" (${hi}), so nothing can pass`, 'swap them');
+  const app = appProp ? r.string(appProp.valueNode, '"app"', { nonEmpty: true }) : undefined;
+  if (appProp) at[`${key}.app`] = r.pos(appProp.valueNode);
+  if (r.problems.slice(before).some((p) => p.severity === 'error') || (count && c === undefined) || (least && lo === undefined) || (most && hi === undefined) || (appProp && app === undefined)) return undefined;
+  const atLeast = c ?? lo ?? 0;
+  const atMost = c ?? hi;
+  const text = c !== undefined ? (c === 0 ? 'none' : String(c)) : atMost === undefined ? `at least ${atLeast}` : lo === undefined ? `at most ${atMost}` : `${atLeast} to ${atMost}`;
+  return { atLeast, ...(atMost !== undefined ? { atMost } : {}), ...(app !== undefined ? { app } : {}), text };
 }

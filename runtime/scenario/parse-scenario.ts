@@ -8,10 +8,12 @@ import { describeValue, nodeValue, parseJsonDocument, sortByPosition, type JsonN
 import { Reader } from './json-reader';
 import { readSourceRef, readSteps } from './parse-steps';
 import { DURATION_HELP, parseDuration, parseTime, TIME_HELP } from './time-text';
-import type { LocationInput, Scenario, ScenarioDefaults, ScenarioFile, ScenarioSettings, TimeRef } from './types';
+import type { ExtraAppRef, LocationInput, Scenario, ScenarioDefaults, ScenarioFile, ScenarioSettings, TimeRef } from './types';
 
-const FILE_KEYS = ['$schema', 'app', 'start', 'location', 'devices', 'config', 'rateLimit', 'cpuLimitMs', 'scenarios'];
-const SCENARIO_KEYS = ['name', 'description', 'start', 'location', 'devices', 'config', 'expectInstallError', 'steps'];
+const FILE_KEYS = ['$schema', 'app', 'start', 'location', 'devices', 'config', 'apps', 'rateLimit', 'cpuLimitMs', 'scenarios'];
+const SCENARIO_KEYS = ['name', 'description', 'start', 'location', 'devices', 'config', 'apps', 'expectInstallError', 'steps'];
+const APP_KEYS = ['app', 'config', 'label'];
+const APPS_HELP = 'write "apps": [ { "app": "../other-app", "config": "../other-app/instance.json", "label": "Other" } ]';
 const LOCATION_KEYS = ['name', 'mode', 'modes', 'timeZone', 'latitude', 'longitude', 'temperatureScale'];
 
 export function parseScenarioFile(text: string, file: string): ScenarioFile {
@@ -104,6 +106,36 @@ function readSettings(r: Reader, k: Map<string, { keyNode: JsonNode; valueNode: 
   if (devices) into.devices = readSourceRef(r, devices.valueNode, '"devices"', 'an array of devices or the path of a devices.json');
   const config = k.get('config');
   if (config) into.config = readSourceRef(r, config.valueNode, '"config"', 'a config object or the path of an instance.json');
+  const apps = k.get('apps');
+  if (apps) into.apps = readApps(r, apps.valueNode);
+}
+
+/** `"apps"`: other apps on the Thing, each `{ "app": path, "config"?: object | path, "label"?: text }`. */
+function readApps(r: Reader, node: JsonNode): ExtraAppRef[] | undefined {
+  const items = r.array(node, '"apps"', APPS_HELP);
+  if (!items) return undefined;
+  const out: ExtraAppRef[] = [];
+  items.forEach((item, i) => {
+    const props = r.object(item, `app ${i + 1} of "apps"`, 'write { "app": "../other-app" }');
+    if (!props) return;
+    const k = r.keyed(props, APP_KEYS, 'an entry of "apps"');
+    const app = k.get('app');
+    if (!app) {
+      r.error(item, 'scenario-missing', `app ${i + 1} of "apps" has no "app"`, 'add "app": "<path of the app folder>" (relative to this file)');
+      return;
+    }
+    const path = r.string(app.valueNode, '"app"', { nonEmpty: true });
+    const configProp = k.get('config');
+    const config = configProp ? readSourceRef(r, configProp.valueNode, '"config"', 'a config object or the path of an instance.json') : undefined;
+    const labelProp = k.get('label');
+    const label = labelProp ? r.string(labelProp.valueNode, '"label"', { nonEmpty: true }) : undefined;
+    if (path === undefined || (configProp && !config) || (labelProp && label === undefined)) return;
+    out.push({
+      ...r.pos(item), path, pathAt: r.pos(app.valueNode),
+      ...(config ? { config } : {}), ...(label !== undefined && labelProp ? { label, labelAt: r.pos(labelProp.valueNode) } : {}),
+    });
+  });
+  return out;
 }
 
 function readTime(r: Reader, node: JsonNode, what: string, allowRelative: boolean): TimeRef | undefined {

@@ -4,7 +4,7 @@ import { suggestName } from '../suggest';
 import type { Reader } from './json-reader';
 import { readExpect } from './parse-expect';
 import { DURATION_HELP, parseDuration, parseTime, TIME_HELP } from './time-text';
-import { STEP_KINDS, type AttrValue, type Pos, type SourceRef, type Step, type StepBase, type StepKind } from './types';
+import { RESTART_TARGETS, STEP_KINDS, type AttrValue, type RestartStep, type Pos, type SourceRef, type Step, type StepBase, type StepKind } from './types';
 
 const HTTP_METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'];
 
@@ -80,6 +80,13 @@ function readKind(r: Reader, kind: StepKind, p: JsonProperty, base: StepBase): S
       return r.flag(v, '"touch"') ? { ...base, kind } : undefined;
     case 'uninstall':
       return r.flag(v, '"uninstall"') ? { ...base, kind } : undefined;
+    case 'restart': {
+      const what = nodeValue(v);
+      if (typeof what === 'string' && (RESTART_TARGETS as readonly string[]).includes(what)) return { ...base, kind, what: what as RestartStep['what'] };
+      const s = typeof what === 'string' ? suggestName(what, [...RESTART_TARGETS]) : undefined;
+      r.error(v, 'scenario-value', `"restart" takes ${RESTART_TARGETS.map((t) => `"${t}"`).join(' or ')} (what to restart); got ${describeValue(what)}${s ? `; did you mean "${s}"?` : ''}`, 'write { "restart": "worker" }');
+      return undefined;
+    }
     case 'command':
       return readCommand(r, v, base);
     case 'call':

@@ -1,25 +1,27 @@
 /**
  * Runs scenario files: each scenario on a fresh Thing with a virtual clock, its devices and the app
- * installed with its config. Progress goes out through onEvent as it happens, so the CLI and the
- * editor can stream it; nothing here prints. Nothing a scenario file or an app does makes this
- * throw: every mistake becomes a failure or a problem in the result.
+ * installed with its config. The Things run in worker processes (a WorkerPool: one per run unless
+ * the caller shares one), driven through the runtime API like any other client, so app code never
+ * runs in this process and an app that hangs (a catastrophic regular expression, a native loop) is
+ * stopped by the worker's warden and named, and the run goes on. Progress goes out through onEvent
+ * as it happens, so the CLI and the editor can stream it; nothing here prints. Nothing a scenario
+ * file or an app does makes this throw: every mistake becomes a failure or a problem in the result.
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve } from 'path';
 import { performance } from 'node:perf_hooks';
 import type { AppPackage } from '../app/load-app';
-import { GuardedClock } from '../clock/guarded-clock';
 import type { AppErrorRecord } from '../engine/records';
-import { ThingEngine } from '../engine/thing-engine';
 import { formatProblem, hasErrors, SourceError, type SourceProblem } from '../errors';
+import { Thing } from '../host/thing';
+import { WorkerPool, type PoolOptions } from '../host/worker-pool';
 import { errorMatches, renderError } from './check-expect';
 import { parseScenarioFile } from './parse-scenario';
 import { Recorder } from './recorder';
 import type { Failure, FileResult, RunEvent, ScenarioResult, StepResult } from './results';
 import { describeStep, runStep, type RunState } from './run-steps';
-import { setupScenario, type ScenarioSetup } from './setup';
+import { setupScenario } from './setup';
 import { loadScenarioApp } from './sources';
-import { seededRandom } from '../engine/seeded-random';
 import type { Scenario, ScenarioFile, Step } from './types';
 
 export interface RunOptions {
@@ -28,6 +30,30 @@ export interface RunOptions {
   select?: (scenario: { name: string; line: number }) => boolean;
   /** The file's text (an unsaved editor buffer); read from disk when absent. */
   text?: string;
+  /**
+   * The worker processes the scenarios' Things run on. Absent: the run starts its own pool and
+   * closes it at its end. One pool serves a whole run: a Thing on a running worker costs about a
+   * millisecond, starting a worker a few hundred.
+   */
+  pool?: WorkerPool;
+}
+
+/**
+ * The pool a run starts for itself. Restarts are deliberate here (restart steps) or the end of a
+ * scenario that fails anyway, and Things live for one scenario: a wide budget, so a file of many
+ * restart steps does not use up a worker.
+ */
+const RUNNER_POOL_OPTIONS: PoolOptions = { maxRestartsPerMinute: 60 };
+
+/** Runs `run` with options.pool, or with a pool of its own that is closed when it is done. */
+async function withPool<T>(options: RunOptions, run: (options: RunOptions & { pool: WorkerPool }) => Promise<T>): Promise<T> {
+  if (options.pool) return run(options as RunOptions & { pool: WorkerPool });
+  const pool = new WorkerPool(RUNNER_POOL_OPTIONS);
+  try {
+    return await run({ ...options, pool });
+  } finally {
+    await pool.close();
+  }
 }
 
 export const SCENARIO_SUFFIX = '.scenario.json';
@@ -52,6 +78,10 @@ export async function runScenarioFile(file: string, options: RunOptions = {}): P
 }
 
 export async function runParsedScenarioFile(parsed: ScenarioFile, options: RunOptions = {}): Promise<FileResult> {
+  return withPool(options, (o) => runParsed(parsed, o));
+}
+
+async function runParsed(parsed: ScenarioFile, options: RunOptions & { pool: WorkerPool }): Promise<FileResult> {
   const t0 = performance.now();
   const emit = options.onEvent ?? (() => undefined);
   const file = parsed.file;
@@ -70,11 +100,13 @@ export async function runParsedScenarioFile(parsed: ScenarioFile, options: RunOp
   return result;
 }
 
-/** Runs several files one after another (scenarios share the process, never a Thing). */
+/** Runs several files one after another (their scenarios share the pool's workers, never a Thing). */
 export async function runScenarioFiles(files: readonly string[], options: Omit<RunOptions, 'text'> = {}): Promise<FileResult[]> {
-  const out: FileResult[] = [];
-  for (const f of files) out.push(await runScenarioFile(f, options));
-  return out;
+  return withPool(options, async (o) => {
+    const out: FileResult[] = [];
+    for (const f of files) out.push(await runScenarioFile(f, o));
+    return out;
+  });
 }
 
 /** `*.scenario.json` files: given files as they are, folders searched (skipping node_modules and dot folders). */
@@ -125,10 +157,20 @@ function placeOf(parsed: ScenarioFile, p: SourceProblem | undefined, fallback: {
   return { ...(p.file !== parsed.file ? { file: p.file } : {}), line: p.line, column: Math.max(1, p.column) };
 }
 
-const settle = () => new Promise<void>((r) => setImmediate(r));
+/** Things of scenarios: ids unique in the process, so callers may share a pool. */
+let thingSeq = 0;
 
-/** Runs one scenario of a parsed file; loads the app itself unless options.app is given. */
+/** An app id as the runtime makes them ("door-light-1"), numbered per scenario so reports are the same however many ran before. */
+function appIdOf(name: string, n: number): string {
+  return `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app'}-${n}`;
+}
+
+/** Runs one scenario of a parsed file on a fresh Thing; loads the app itself unless options.app is given. */
 export async function runScenario(parsed: ScenarioFile, scenario: Scenario, options: RunOptions & { app?: AppPackage } = {}): Promise<ScenarioResult> {
+  return withPool(options, (o) => runOnThing(parsed, scenario, o));
+}
+
+async function runOnThing(parsed: ScenarioFile, scenario: Scenario, options: RunOptions & { app?: AppPackage; pool: WorkerPool }): Promise<ScenarioResult> {
   const emit = options.onEvent ?? (() => undefined);
   const t0 = performance.now();
   emit({ type: 'scenario-start', file: parsed.file, name: scenario.name, line: scenario.line });
@@ -159,21 +201,47 @@ export async function runScenario(parsed: ScenarioFile, scenario: Scenario, opti
   result.problems = setup.problems;
   if (hasErrors(setup.problems)) return stop(setup.problems);
 
-  const clock = new GuardedClock(setup.start);
-  // A seeded generator: runEvery* start times are the same on every run of a scenario.
-  const engine = new ThingEngine({ clock, location: setup.location, rateLimit: parsed.defaults.rateLimit, cpuLimitMs: parsed.defaults.cpuLimitMs, random: seededRandom(scenario.name) });
-  const recorder = new Recorder(engine);
+  const pool = options.pool;
+  const thingId = `scenario-${++thingSeq}`;
+  let thing: Thing;
   try {
-    for (const d of setup.devices) engine.addDevice(d);
-    const state: RunState = { engine, clock, recorder, appId: '', installed: false, updates: setup.updates };
-    const install = await installApp(engine, app, setup, parsed.file);
-    state.appId = install.appId ?? '';
-    state.installed = install.appId !== undefined;
-    result.logs = logsOf(recorder);
+    // The worker seeds runEvery* start times with the scenario's name: the same on every run.
+    thing = await pool.addThing(thingId, {
+      clock: 'virtual', start: setup.start, location: setup.location, rateLimit: parsed.defaults.rateLimit, cpuLimitMs: parsed.defaults.cpuLimitMs, seed: scenario.name,
+    }, (id, s, t, n) => new Thing(id, s, t, n));
+  } catch (e) {
+    result.notRun = scenario.steps.length;
+    return finish({ message: `the scenario's Thing could not be started: ${messageOf(e)}`, line: scenario.line, column: scenario.column });
+  }
+  // Listening before anything is installed: the worker sends executions only once asked.
+  const recorder = new Recorder(thing);
+  const appId = appIdOf(app.name, 1);
+  const labels = new Map<string, string>([[appId, setup.appLabel]]);
+  try {
+    for (const d of setup.devices) await thing.addDevice(d);
+    const state: RunState = { thing, pool, recorder, appId, installed: false, labels, updates: setup.updates, now: setup.start };
+
+    // The other apps first: they are the Thing the app under test is installed on.
+    for (const [i, other] of setup.otherApps.entries()) {
+      const id = appIdOf(other.app.name, i + 2);
+      const installed = await installApp(thing, other.app, other.config, other.label, id);
+      if (installed.error) {
+        result.logs = logsOf(recorder, labels);
+        result.notRun = scenario.steps.length;
+        return finish({ message: `installing "${other.label}" (one of "apps") failed: ${installed.error.message}`, ...placeOf(parsed, installed.error.problem, other.at) });
+      }
+      labels.set(id, other.label);
+    }
+    const install = setup.installProblems.length || !setup.config
+      ? { error: { message: setup.installProblems.map((p) => problemText(p, parsed.file)).join('\n'), problem: setup.installProblems[0] } }
+      : await installApp(thing, app, setup.config, setup.label, appId);
+    state.installed = install.error === undefined;
+    result.logs = logsOf(recorder, labels);
+    const many = labels.size > 1;
 
     if (scenario.expectInstallError) {
       const want = scenario.expectInstallError;
-      const got = install.error?.message ?? (recorder.all.errors.length ? recorder.all.errors.map(renderError).join('\n') : undefined);
+      const got = install.error?.message ?? (recorder.all.errors.length ? recorder.all.errors.map((e) => describeError(e, many)).join('\n') : undefined);
       if (got === undefined) return finish({ message: `installing was expected to fail with ${JSON.stringify(want.text)}, but it succeeded`, expected: want.text, actual: 'installed without errors', line: want.line, column: want.column });
       if (!got.includes(want.text)) return finish({ message: `installing failed, but not with ${JSON.stringify(want.text)}:\n${got}`, expected: want.text, actual: got, line: want.line, column: want.column });
       return finish();
@@ -186,7 +254,7 @@ export async function runScenario(parsed: ScenarioFile, scenario: Scenario, opti
     const unexpected = unexpectedErrors(recorder.all.errors, scenario.steps, -1);
     if (unexpected.length) {
       result.notRun = scenario.steps.length;
-      return finish({ message: `installed() failed: ${unexpected.map(renderError).join('\n')}`, expected: 'no app error', actual: unexpected.length === 1 ? renderError(unexpected[0]) : unexpected.map(renderError), line: scenario.line, column: scenario.column });
+      return finish({ message: `installed() failed: ${unexpected.map((e) => describeError(e, many)).join('\n')}`, expected: 'no app error', actual: unexpected.length === 1 ? describeError(unexpected[0], many) : unexpected.map((e) => describeError(e, many)), line: scenario.line, column: scenario.column });
     }
 
     for (const step of scenario.steps) {
@@ -198,31 +266,55 @@ export async function runScenario(parsed: ScenarioFile, scenario: Scenario, opti
         break;
       }
     }
-    result.logs = logsOf(recorder);
+    result.logs = logsOf(recorder, labels);
     return finish();
+  } catch (e) {
+    // The runtime itself failed (its worker could not be restarted, say): the scenario fails, the run goes on.
+    result.logs = logsOf(recorder, labels);
+    const done = result.steps.length;
+    result.notRun = Math.max(0, scenario.steps.length - done);
+    return finish({ message: `the runtime failed: ${messageOf(e)}`, line: scenario.steps[done]?.line ?? scenario.line, column: scenario.steps[done]?.column ?? scenario.column });
   } finally {
-    engine.dispose();
+    await pool.removeThing(thingId).catch(() => undefined);
   }
+}
+
+function messageOf(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * An app error as a step's failure shows it: `handler: message (app.js:line:column)`, led by the
+ * app's label when the Thing has several apps, or when the runtime stopped the app (it ran past its
+ * CPU limit where the guard could not stop it, or ended the worker's engine thread).
+ */
+function describeError(e: AppErrorRecord, many: boolean): string {
+  const stopped = e.message.startsWith(`${e.handler}: stopped`);
+  return many || stopped ? `${e.appLabel}: ${renderError(e)}` : renderError(e);
 }
 
 async function runOne(step: Step, state: RunState, steps: readonly Step[]): Promise<StepResult> {
   const t0 = performance.now();
   const before = state.recorder.mark();
-  let failure = runStep(step, state);
-  // Async handlers finish on the microtask queue; their errors belong to this step.
-  await settle();
+  // The step's records (async handlers included) reach the recorder before the worker's reply.
+  let failure = await runStep(step, state);
+  if (failure && (step.kind === 'advance' || step.kind === 'advanceTo' || step.kind === 'restart')) {
+    // Time may have moved part of the way before the step failed.
+    state.now = await state.thing.now().catch(() => state.now);
+  }
   if (!failure && step.kind !== 'expect') {
     const unexpected = unexpectedErrors(state.recorder.since(before).errors, steps, step.index);
     if (unexpected.length) {
+      const many = state.labels.size > 1;
       failure = {
-        message: `the app failed: ${unexpected.map(renderError).join('\n')}\n(an app error fails the step it happens in unless the next expect lists it under "errors")`,
-        expected: 'no app error', actual: unexpected.length === 1 ? renderError(unexpected[0]) : unexpected.map(renderError), line: step.line, column: step.column,
+        message: `the app failed: ${unexpected.map((e) => describeError(e, many)).join('\n')}\n(an app error fails the step it happens in unless the next expect lists it under "errors")`,
+        expected: 'no app error', actual: unexpected.length === 1 ? describeError(unexpected[0], many) : unexpected.map((e) => describeError(e, many)), line: step.line, column: step.column,
       };
     }
   }
   return {
     index: step.index, kind: step.kind, line: step.line, column: step.column, ok: !failure, description: describeStep(step),
-    durationMs: performance.now() - t0, time: state.clock.now(), ...(failure ? { failure } : {}),
+    durationMs: performance.now() - t0, time: state.now, ...(failure ? { failure } : {}),
   };
 }
 
@@ -238,23 +330,21 @@ interface InstallOutcome {
   error?: { message: string; problem?: SourceProblem };
 }
 
-async function installApp(engine: ThingEngine, app: AppPackage, setup: ScenarioSetup, scenarioFile: string): Promise<InstallOutcome> {
-  if (setup.installProblems.length || !setup.config) {
-    return { error: { message: setup.installProblems.map((p) => problemText(p, scenarioFile)).join('\n'), problem: setup.installProblems[0] } };
-  }
+async function installApp(thing: Thing, app: AppPackage, config: Record<string, unknown>, label: string | undefined, id: string): Promise<InstallOutcome> {
   try {
-    const info = engine.install({
+    const info = await thing.install({
       source: { name: app.name, version: app.version, appJson: app.appJson, scriptFile: app.scriptFile, script: app.script },
-      config: setup.config, ...(setup.label !== undefined ? { label: setup.label } : {}),
+      config, id, ...(label !== undefined ? { label } : {}),
     });
-    await settle();
     return { appId: info.id };
   } catch (e) {
     if (e instanceof SourceError) return { error: { message: e.problems.map(formatProblem).join('\n'), problem: e.problems[0] } };
-    return { error: { message: e instanceof Error ? e.message : String(e) } };
+    return { error: { message: messageOf(e) } };
   }
 }
 
-function logsOf(recorder: Recorder): ScenarioResult['logs'] {
-  return recorder.all.logs.slice(-MAX_LOG_LINES).map((l) => ({ time: l.time, level: l.level, message: l.message, source: l.source }));
+/** The log for the report; with several apps on the Thing each line says whose it is. */
+function logsOf(recorder: Recorder, labels: ReadonlyMap<string, string>): ScenarioResult['logs'] {
+  const many = labels.size > 1;
+  return recorder.all.logs.slice(-MAX_LOG_LINES).map((l) => ({ time: l.time, level: l.level, message: many && l.appId ? `${l.appLabel}: ${l.message}` : l.message, source: l.source }));
 }

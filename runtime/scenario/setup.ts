@@ -10,8 +10,8 @@ import { DeviceRegistry } from '../devices/registry';
 import { didYouMean } from '../suggest';
 import type { DeviceSpec } from '../devices/types';
 import { checkAttributeValue } from '../devices/values';
-import type { SourceProblem } from '../errors';
-import { isConfigProblem, loadConfig, loadDevices, mergeUpdate, problemAtPos } from './sources';
+import { hasErrors, type SourceProblem } from '../errors';
+import { isConfigProblem, loadConfig, loadDevices, loadOtherApp, mergeUpdate, problemAtPos } from './sources';
 import { resolveTime } from './time-text';
 import { DEFAULT_START, type LocationInput, type Pos, type Scenario, type ScenarioFile, type Step } from './types';
 
@@ -25,10 +25,23 @@ export interface ScenarioSetup {
   installProblems: SourceProblem[];
   /** The instance's name from an instance file. */
   label?: string;
+  /** The app under test's label as the runtime shows it (the instance's name, else app.json's name). */
+  appLabel: string;
+  /** The other apps (`"apps"`), installed before the app under test, in order. */
+  otherApps: OtherApp[];
   /** Configs of update steps, merged, by step index. */
   updates: Map<number, Record<string, unknown>>;
   /** Mistakes in the scenario (errors stop it) and warnings. */
   problems: SourceProblem[];
+}
+
+/** One of the other apps a scenario installs, ready to install. */
+export interface OtherApp {
+  app: AppPackage;
+  config: Record<string, unknown>;
+  label: string;
+  /** Where it is written (the entry of "apps"), for a failed install. */
+  at: Pos;
 }
 
 export function setupScenario(parsed: ScenarioFile, scenario: Scenario, app: AppPackage): ScenarioSetup {
@@ -77,12 +90,33 @@ export function setupScenario(parsed: ScenarioFile, scenario: Scenario, app: App
     if (u.config) updates.set(step.index, (current = u.config));
   }
 
-  checkStepReferences(parsed.file, scenario.steps, registry, location, problems);
+  const otherApps: OtherApp[] = [];
+  for (const ref of scenario.apps ?? d.apps ?? []) {
+    const other = loadOtherApp(parsed, ref);
+    problems.push(...other.problems);
+    if (!other.app || hasErrors(other.problems)) continue;
+    // The other apps are the Thing's surroundings: a config that does not fit is the scenario's mistake.
+    const c = loadConfig(parsed, ref.config, other.app, catalogue, ref);
+    problems.push(...c.problems);
+    if (c.config && !hasErrors(c.problems)) otherApps.push({ app: other.app, config: c.config, label: ref.label ?? c.name ?? labelOf(other.app), at: ref });
+  }
+  const appLabel = cfg.name ?? labelOf(app);
+  const labels = [appLabel, ...otherApps.map((o) => o.label)];
+  otherApps.forEach((o, i) => {
+    if (labels.indexOf(o.label) !== i + 1) problems.push(problemAtPos(parsed.file, o.at, 'app-label-duplicate', `another app on this Thing is also labelled "${o.label}", so reports and "app" in expectations cannot tell them apart`, 'give this entry its own "label"', 'warning'));
+  });
+
+  checkStepReferences(parsed.file, scenario.steps, registry, location, problems, labels);
   return {
     start, location, devices: loaded.devices,
     ...(installProblems.length === 0 && cfg.config ? { config: cfg.config } : {}),
-    installProblems, ...(cfg.name !== undefined ? { label: cfg.name } : {}), updates, problems,
+    installProblems, ...(cfg.name !== undefined ? { label: cfg.name } : {}), appLabel, otherApps, updates, problems,
   };
+}
+
+/** The label the runtime gives an app installed without one. */
+function labelOf(app: AppPackage): string {
+  return app.appJson.name ?? app.name;
 }
 
 function mergeLocation(defaults: LocationInput | undefined, own: LocationInput | undefined): LocationSpec {
@@ -108,7 +142,7 @@ function safeResolve(f: () => number | undefined): number | undefined {
 }
 
 /** Devices, attributes, functions, commands and modes named by steps must exist. */
-function checkStepReferences(file: string, steps: Step[], registry: DeviceRegistry, location: LocationSpec, problems: SourceProblem[]): void {
+function checkStepReferences(file: string, steps: Step[], registry: DeviceRegistry, location: LocationSpec, problems: SourceProblem[], labels: readonly string[]): void {
   const at = (pos: Pos, code: string, message: string, fix?: string) => problems.push(problemAtPos(file, pos, code, message, fix));
   const ids = registry.all().map((dev) => dev.id);
   const device = (id: string, pos: Pos) => {
@@ -172,6 +206,10 @@ function checkStepReferences(file: string, steps: Step[], registry: DeviceRegist
           if (device(a.device, pos(`attributes.${a.key}`))) attribute(a.device, a.attribute, pos(`attributes.${a.key}`));
         }
         if (e.mode !== undefined) mode(e.mode, pos('mode'));
+        for (const [key, count] of [['commands', e.commandCount], ['executions', e.executions]] as const) {
+          if (count?.app === undefined || labels.includes(count.app)) continue;
+          at(pos(`${key}.app`), 'app-unknown', `no app on this Thing is labelled "${count.app}"${didYouMean(count.app, [...labels])}`, `the apps are: ${labels.map((l) => JSON.stringify(l)).join(', ')}`);
+        }
         break;
       }
       default:

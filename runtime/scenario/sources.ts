@@ -15,7 +15,7 @@ import { checkDevicesFile } from '../devices/devices-file';
 import type { DeviceSpec } from '../devices/types';
 import { SourceError, type SourceProblem } from '../errors';
 import { parseScript } from '../sandbox/script-ast';
-import type { Pos, ScenarioFile, SourceRef } from './types';
+import type { ExtraAppRef, Pos, ScenarioFile, SourceRef } from './types';
 
 export function problemAtPos(file: string, pos: Pos, code: string, message: string, fix?: string, severity: SourceProblem['severity'] = 'error'): SourceProblem {
   return { file, line: pos.line, column: pos.column, severity, code, message, ...(fix ? { fix } : {}) };
@@ -49,10 +49,28 @@ export function loadScenarioApp(parsed: ScenarioFile): { app?: AppPackage; probl
   if (!dir) {
     return { problems: [{ file: parsed.file, line: 0, column: 0, severity: 'error', code: 'scenario-app-missing', message: `no ${APP_JSON} in ${base} or any folder above it, so there is no app to test`, fix: 'add "app": "<path of the app folder>" at the top of the scenario file' }] };
   }
+  return loadAppDir(parsed, dir, appRef);
+}
+
+const otherApps = new WeakMap<ScenarioFile, Map<string, { app?: AppPackage; problems: SourceProblem[] }>>();
+
+/** One of the other apps a scenario installs (`"apps"`), loaded once per file. */
+export function loadOtherApp(parsed: ScenarioFile, ref: ExtraAppRef): { app?: AppPackage; problems: SourceProblem[] } {
+  const dir = resolve(scenarioDir(parsed), ref.path);
+  let cache = otherApps.get(parsed);
+  if (!cache) otherApps.set(parsed, (cache = new Map()));
+  const key = `${dir}\0${ref.pathAt.line}:${ref.pathAt.column}`;
+  let loaded = cache.get(key);
+  if (!loaded) cache.set(key, (loaded = loadAppDir(parsed, dir, ref.pathAt)));
+  return loaded;
+}
+
+/** An app folder: app.json and app.js loaded, app.js parsed; a missing or unreadable folder is placed at `at` ("app"). */
+function loadAppDir(parsed: ScenarioFile, dir: string, at: Pos | undefined): { app?: AppPackage; problems: SourceProblem[] } {
   const denied = accessDenied(dir);
   if (denied) {
-    const at = appRef ?? { line: 0, column: 0 };
-    return { problems: [{ file: parsed.file, line: at.line, column: at.column, severity: 'error', code: 'scenario-read-denied', message: `the app folder ${dir} is outside what this test run may read (scenarios run under Node's permission model)`, fix: `run smartplug test with --allow-read ${dir}` }] };
+    const pos = at ?? { line: 0, column: 0 };
+    return { problems: [{ file: parsed.file, line: pos.line, column: pos.column, severity: 'error', code: 'scenario-read-denied', message: `the app folder ${dir} is outside what this test run may read (scenarios run under Node's permission model)`, fix: `run smartplug test with --allow-read ${dir}` }] };
   }
   let app: AppPackage;
   try {
@@ -60,7 +78,7 @@ export function loadScenarioApp(parsed: ScenarioFile): { app?: AppPackage; probl
   } catch (e) {
     if (!(e instanceof SourceError)) throw e;
     // A missing folder is the scenario file's mistake: point at its "app".
-    const problems = e.problems.map((p) => (p.code === 'app-folder-missing' && appRef ? { ...p, file: parsed.file, line: appRef.line, column: appRef.column, message: `the app folder ${dir} does not exist` } : p));
+    const problems = e.problems.map((p) => (p.code === 'app-folder-missing' && at ? { ...p, file: parsed.file, line: at.line, column: at.column, message: `the app folder ${dir} does not exist` } : p));
     return { problems };
   }
   try {

@@ -93,6 +93,11 @@ export interface UpdateStep extends StepBase {
 export interface UninstallStep extends StepBase {
   kind: 'uninstall';
 }
+/** `{ "restart": "worker" }`: the worker process is restarted; every app must come back as it was. */
+export interface RestartStep extends StepBase {
+  kind: 'restart';
+  what: 'worker';
+}
 export interface ExpectStep extends StepBase {
   kind: 'expect';
   expect: Expectations;
@@ -109,11 +114,15 @@ export type Step =
   | CallStep
   | UpdateStep
   | UninstallStep
+  | RestartStep
   | ExpectStep;
 
 export type StepKind = Step['kind'];
 
-export const STEP_KINDS: readonly StepKind[] = ['event', 'advance', 'advanceTo', 'mode', 'position', 'touch', 'command', 'call', 'update', 'uninstall', 'expect'];
+export const STEP_KINDS: readonly StepKind[] = ['event', 'advance', 'advanceTo', 'mode', 'position', 'touch', 'command', 'call', 'update', 'uninstall', 'restart', 'expect'];
+
+/** What a `restart` step may restart. */
+export const RESTART_TARGETS = ['worker'] as const;
 
 export interface CommandExpectation {
   device: string;
@@ -141,9 +150,27 @@ export interface AttributeExpectation {
   value: AttrValue;
 }
 
+/**
+ * How many times something happened in an expect step's window: `"none"`, a number (exactly), or
+ * `{ "count" | "atLeast" | "atMost", "app"? }`. Both bounds are inclusive.
+ */
+export interface CountExpectation {
+  atLeast: number;
+  /** Absent: no upper bound. */
+  atMost?: number;
+  /** Only this app's (by label); absent: every app on the Thing. */
+  app?: string;
+  /** As reports show it: `none`, `3`, `at most 3`, `at least 1`, `1 to 3`. */
+  text: string;
+}
+
 /** What an expect step checks; every field is optional and absent fields check nothing. */
 export interface Expectations {
   commands?: CommandExpectation[];
+  /** `"commands"` written as a count (`"none"`, `2`, `{ "atMost": 3 }`) instead of a list. */
+  commandCount?: CountExpectation;
+  /** How many times apps' handlers ran (lifecycle callbacks included; not those the rate limit dropped). */
+  executions?: CountExpectation;
   /** The lists given (commands, notifications) must be everything that happened, not a subsequence. */
   exactly?: boolean;
   noCommands?: boolean;
@@ -163,8 +190,20 @@ export interface Expectations {
 }
 
 export const EXPECT_KEYS = [
-  'commands', 'exactly', 'noCommands', 'attributes', 'notifications', 'logs', 'noLogs', 'errors', 'state', 'mode', 'response', 'subscriptions', 'jobs',
+  'commands', 'exactly', 'noCommands', 'attributes', 'notifications', 'logs', 'noLogs', 'errors', 'state', 'mode', 'response', 'subscriptions', 'jobs', 'executions',
 ] as const;
+
+/** Another app installed on the scenario's Thing beside the app under test (`"apps": [ … ]`). */
+export interface ExtraAppRef extends Pos {
+  /** The app folder, relative to the scenario file, and where it is written. */
+  path: string;
+  pathAt: Pos;
+  /** Its config, inline or an instance.json; absent: `{}` (only input defaults). */
+  config?: SourceRef;
+  /** Its label in reports and in `"app"` of count expectations; default: the instance's name, else app.json's name. */
+  label?: string;
+  labelAt?: Pos;
+}
 
 /** Everything a scenario may override; the file's top level gives the defaults. */
 export interface ScenarioSettings {
@@ -172,6 +211,8 @@ export interface ScenarioSettings {
   location?: LocationInput;
   devices?: SourceRef;
   config?: SourceRef;
+  /** Other apps on the Thing, installed before the app under test, in this order. */
+  apps?: ExtraAppRef[];
 }
 
 export interface ScenarioDefaults extends ScenarioSettings {

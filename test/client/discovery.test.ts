@@ -12,7 +12,7 @@ const example = (name: string) => {
 describe('client: scenario discovery for the Testing view', () => {
   it('lists a file\'s scenarios with names and lines, as the runner numbers them', () => {
     const entry = example('door-light');
-    assert.equal(entry.scenarios.length, 10);
+    assert.equal(entry.scenarios.length, 11);
     assert.deepEqual(entry.scenarios[0], { name: 'door opens: the lamp goes on, and off again after the timeout', line: 8 });
     assert.deepEqual(entry.scenarios[1], { name: 're-opening the door restarts the timer', line: 34 });
     assert.deepEqual(entry.problems, []);

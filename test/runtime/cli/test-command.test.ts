@@ -21,7 +21,7 @@ describe('smartplug test', function () {
     const r = smartplug(['test', 'examples']);
     assert.equal(r.status, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /✓ passed/);
-    assert.match(r.stdout, /^25 passed, 0 failed$/m);
+    assert.match(r.stdout, /^26 passed, 0 failed$/m);
   });
 
   it('exits 1 and shows expected against actual for a failing scenario', () => {
@@ -124,6 +124,23 @@ describe('smartplug test', function () {
     const none = smartplug(['test', 'examples/motion-light', '--scenario', 'no such scenario']);
     assert.equal(none.status, 1);
     assert.match(none.stderr, /no scenario named "no such scenario"/);
+  });
+
+  it('stops an app that hangs where the guard cannot (a catastrophic regex, indexOf over a huge array-like): the step fails naming it, and the run goes on', () => {
+    // Before scenarios ran in the worker, this run never ended: app code ran in the CLI's own process.
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'runtime', 'cli.js'), 'test', 'test/fixtures/scenario/runaway.scenario.json', '--format', 'json'], { encoding: 'utf8', timeout: 30_000, cwd: ROOT });
+    assert.notEqual(r.status, null, `the run did not end within 30 s (${r.signal}): ${r.stdout}${r.stderr}`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.ok(Date.now() - t0 < 30_000);
+    type Line = { event: string; scenario?: string; kind?: string; ok?: boolean; message?: string; passed?: number; failed?: number };
+    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Line);
+    const ends = events.filter((e) => e.event === 'scenario-end');
+    assert.deepEqual(ends.map((e) => [e.scenario, e.ok]), [['a catastrophic regular expression', false], ['indexOf over a huge array-like', false], ['the run goes on', true]]);
+    const failed = events.filter((e) => e.event === 'step' && e.ok === false);
+    assert.deepEqual(failed.map((e) => [e.scenario, e.kind]), [['a catastrophic regular expression', 'touch'], ['indexOf over a huge array-like', 'touch']]);
+    for (const f of failed) assert.match(f.message!, /^the app failed: Runaway: touched: stopped after 300 ms of CPU time: it ran past its CPU limit in code the execution guard cannot interrupt/);
+    assert.deepEqual(events.filter((e) => e.event === 'file-end').map((e) => [e.passed, e.failed]), [[1, 2]]);
   });
 
   it('says so when there is nothing to run', () => {

@@ -24,6 +24,7 @@ const EXPECTED: Record<string, string[]> = {
     'a config with fewer than 2 temperature triggers is rejected',
     'a message prefix that is not only letters is rejected',
     'after uninstalling, the door does nothing',
+    'beside a Night-lights app, across a worker restart',
   ],
   'motion-light': [
     'motion turns the lights on; no motion for 3 minutes turns them off',
@@ -83,9 +84,12 @@ describe('examples', () => {
   }
 
   it('catch a broken app: door-light whose timer does not restart fails that scenario only', async () => {
-    const copy = mkdtempSync(join(tmpdir(), 'door-light-'));
+    const root = mkdtempSync(join(tmpdir(), 'door-light-'));
+    // mode-lights beside it: a door-light scenario installs it as another app.
+    const copy = join(root, 'door-light');
     try {
       cpSync(join(EXAMPLES, 'door-light'), copy, { recursive: true });
+      cpSync(join(EXAMPLES, 'mode-lights'), join(root, 'mode-lights'), { recursive: true });
       const script = readFileSync(join(copy, 'app.js'), 'utf8');
       const broken = script.replace('runIn(settings.timeout * 60, lightOff);', 'runIn(settings.timeout * 60, lightOff, { overwrite: false });');
       assert.notEqual(broken, script);
@@ -97,7 +101,7 @@ describe('examples', () => {
       assert.equal(step.kind, 'expect');
       assert.equal(step.failure!.message, 'jobs: the app has 2 scheduled jobs, expected 1 (lightOff, lightOff)');
     } finally {
-      rmSync(copy, { recursive: true, force: true });
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'path';
 import { diagnoseScenarioFile, findScenarioFiles, parseScenarioFile, runScenarioFile, summarize } from '../../../runtime/scenario';
 import type { Failure, FileResult, RunEvent, ScenarioResult } from '../../../runtime/scenario';
+import { WorkerPool } from '../../../runtime/host/worker-pool';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'scenario');
 /** Never on disk: tests hand the runner its text. */
@@ -10,8 +11,11 @@ const PROBE_JS = join(DIR, 'probe-app', 'app.js');
 
 const BASE = { app: 'probe-app', devices: 'probe-app/devices.json', config: { door: 'door', lamp: 'lamp', notify: 1 } };
 
+/** One pool for the file's runs (a worker starts once); the tests that pass none check that a run makes its own. */
+let pool: WorkerPool;
+
 async function runText(text: string, onEvent?: (e: RunEvent) => void): Promise<FileResult> {
-  return runScenarioFile(FILE, { text, ...(onEvent ? { onEvent } : {}) });
+  return runScenarioFile(FILE, { text, pool, ...(onEvent ? { onEvent } : {}) });
 }
 
 /** Runs one scenario with these steps against the probe app. */
@@ -40,6 +44,11 @@ const OPEN = { event: { device: 'door', attribute: 'contact', value: 'open' } };
 const CLOSE = { event: { device: 'door', attribute: 'contact', value: 'closed' } };
 
 describe('scenario/runner', () => {
+  before(() => {
+    pool = new WorkerPool();
+  });
+  after(() => pool.close());
+
   describe('commands', () => {
     it('passes for commands sent in order, with extras between them', async () => {
       passes(await runSteps([OPEN, { advance: '1m' }, CLOSE, OPEN, { command: { device: 'lamp', command: 'setLevel', args: [40] } }, { expect: { commands: [{ device: 'lamp', command: 'on' }, { device: 'lamp', command: 'on', args: [] }] } }]));
