@@ -85,7 +85,8 @@ export class ThingJournal {
     if (typeof p.appId === 'string' && p.appId !== '' && !this.owns(p.appId) && !installing.has(p.appId)) {
       // Only an install (this host's, or a child's under an app of this Thing) may name a new app.
       const r = payload as RuntimeEventMap['app'];
-      const childOfOurs = name === 'app' && r.change === 'installed' && r.install?.parentId !== undefined && this.apps.has(r.install.parentId);
+      const parentId = r.install?.parentId;
+      const childOfOurs = name === 'app' && r.change === 'installed' && parentId !== undefined && (this.apps.has(parentId) || installing.has(parentId));
       if (!childOfOurs) return false;
     }
     if (typeof p.time === 'number') this.noteTime(p.time);

@@ -106,6 +106,15 @@ describe('SmartPlugRuntime (process isolation)', function () {
     assert.deepEqual(rec.commands.map((c) => c.command), ['on']);
   });
 
+  it('restores a child app its parent added in installed(), before the parent\'s install was answered', async () => {
+    const { rt, rec } = await startWithDevices();
+    await rt.registerPackage(src('function installed() { state.kid = 1 }', {}, 'kid'));
+    const parent = await rt.install({ source: src('function installed() { addChildApp("kid", "Kid", {}) }', {}, 'parent'), config: {} });
+    await rt.restartWorker();
+    assert.deepEqual((await rt.listApps()).map((a) => [a.id, a.parentId ?? null, a.state]), [[parent.id, null, {}], [`${parent.id}.kid-1`, parent.id, { kid: 1 }]]);
+    assert.deepEqual(rec.logs.filter((l) => l.level === 'error').map((l) => l.message), []);
+  });
+
   it('restores parent and child apps, and the child devices of apps', async () => {
     const { rt } = await startWithDevices();
     await rt.registerPackage(fixture('room-rule'));
