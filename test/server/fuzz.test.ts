@@ -14,7 +14,13 @@ import { LspClient } from './lsp-client';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const ITERATIONS = 10_000;
-const LIMIT_MS = 100;
+/**
+ * A bound against pathological inputs (an answer that grows without limit), not a speed figure:
+ * typical answers take well under 2 ms, and `npm run bench` measures speed. On this 2-core machine a
+ * garbage collection or a neighbour's burst can hold one answer past 100 ms, which said nothing
+ * about the server.
+ */
+const LIMIT_MS = 500;
 
 /** The same mutations on every run, so a failure can be replayed. */
 const rng = mulberry32;
