@@ -154,6 +154,8 @@ export class WorkerPool implements ThingTransport {
         if (slot.process !== worker || this.closed) return;
         slot.process = undefined;
         slot.lost = worker;
+        // Unless the process named the app that ended it, the calls it held are suspects.
+        if (!slot.skipOnReplay) worker.countCrash();
         for (const thing of slot.things.values()) {
           thing.report('worker', { time: Date.now(), change: 'exited', pid: worker.pid, reason: why });
           thing.dropRunningJob(why);
@@ -297,6 +299,7 @@ export class WorkerPool implements ThingTransport {
         thing.dropRunningJob('it stopped the worker from responding');
       }
       w.holdPending();
+      w.countCrash();
       w.kill();
       void this.respawn(slot, reason);
     }

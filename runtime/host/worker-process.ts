@@ -3,6 +3,9 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { CallArgs, CallMessage, CallName, CallResult, EngineLostMessage, EventsMessage, ReplyMessage, SelfCheckMessage, SelfCheckResult, SerializedError, WorkerMessage } from './protocol';
 
+/** Ends of a worker, with no app to name, that a call may be in flight for before it is refused. */
+export const POISON_CRASHES = 2;
+
 /** Which apps skip which call when held calls are sent again: the one that stopped the worker with it. */
 export interface ReplaySkip {
   callId: number;
@@ -14,6 +17,8 @@ export interface PendingCall {
   sentAs?: number;
   /** A call of a restore: never held and sent again (the next restore makes its own). */
   once?: boolean;
+  /** How many worker processes ended, with no app to name, while this call was unanswered. */
+  crashes?: number;
   thing: string;
   op: CallName;
   args: readonly unknown[];
@@ -151,7 +156,20 @@ export class WorkerProcess {
   replayHeld(skip?: ReplaySkip): void {
     const held = this.held;
     this.held = [];
-    for (const p of held) this.send(p, skip && p.sentAs === skip.callId ? skip.apps : undefined);
+    for (const p of held) {
+      // A call in flight each time a process ended, with no app to blame, is what ends it: it is
+      // answered with an error instead of ending the next one too.
+      if ((p.crashes ?? 0) >= POISON_CRASHES) {
+        p.reject(new Error(`the runtime worker ended ${p.crashes} times while this ${p.op} call was being handled, with no app to name; it was not delivered again`));
+        continue;
+      }
+      this.send(p, skip && p.sentAs === skip.callId ? skip.apps : undefined);
+    }
+  }
+
+  /** The process ended with no app to name: every call it held counts one more crash. */
+  countCrash(): void {
+    for (const p of this.held) p.crashes = (p.crashes ?? 0) + 1;
   }
 
   /** Calls waiting to be sent again. */

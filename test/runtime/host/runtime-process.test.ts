@@ -171,6 +171,24 @@ function onPush(evt) {
     assert.equal((await rt.appInfo(info.id)).jobs.length, 1);
   });
 
+  it('a call in flight each time the worker process ended, with no app to name, is answered with an error, and the Thing goes on', async () => {
+    const { rt, workers } = await startWithDevices({ cpuLimitMs: 10_000 });
+    const info = await rt.install({
+      source: src('function installed() { subscribe(settings.button, "button", onPush) }\nfunction onPush(evt) { state.n = (state.n || 0) + 1; if (evt.value === "held") for (var i = 0; i < 2e9; i++) {} }', BUTTON_INPUT),
+      config: { button: 'button' },
+    });
+    const held = rt.deviceEvent('button', 'button', 'held');
+    // Killed from outside twice while the call runs: nothing names an app.
+    for (let kill = 0; kill < 2; kill++) {
+      await new Promise((r) => setTimeout(r, 300));
+      process.kill(rt.workerPid!, 'SIGKILL');
+      await until(() => workers.filter((w) => w.change === 'restarted').length > kill, 'the re-spawn');
+    }
+    await assert.rejects(held, /the runtime worker ended 2 times while this deviceEvent call was being handled, with no app to name; it was not delivered again/);
+    await rt.deviceEvent('button', 'button', 'pushed');
+    assert.deepEqual((await rt.appInfo(info.id)).state, { n: 1 });
+  });
+
   it('gives up after maxRestartsPerMinute re-spawns and says so', async () => {
     const { rt, workers } = await startWithDevices({ maxRestartsPerMinute: 1 });
     await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp' } });
