@@ -38,7 +38,7 @@ describe('e2e: SmartPlug commands', function () {
       // The folder dialog: type the folder's path, Enter.
       await w.waitFor('.quick-input-widget .quick-input-title', /the folder to create "garage-door" in/);
       await w.waitFor('.quick-input-widget .monaco-button', /Create App Here/);
-      await w.quickInputType(`${parent}/`);
+      await w.quickInputSet(`${parent}/`);
       await w.waitFor('.quick-input-widget .quick-input-list .monaco-list-row', /\.\./); // the dialog lists that folder
       await sleep(300);
       await shot('folder-dialog');

@@ -420,6 +420,22 @@ export class Window {
     await input.fill(text);
   }
 
+  /**
+   * Types into a quick input whose own code may set its value a moment later (the simple file
+   * dialog writes its start folder once the folder is read): types again until the value is the
+   * text and stays so.
+   */
+  async quickInputSet(text: string): Promise<void> {
+    const input = this.page.locator('.quick-input-widget .quick-input-box input');
+    const deadline = Date.now() + TIMEOUT;
+    for (;;) {
+      await this.quickInputType(text);
+      await new Promise((r) => setTimeout(r, 400));
+      if ((await input.inputValue()) === text) return;
+      if (Date.now() > deadline) throw new Error(`the quick input did not keep ${JSON.stringify(text)}; it shows ${JSON.stringify(await input.inputValue())}`);
+    }
+  }
+
   /** Closes whatever widget is open (quick input, suggest, peek) with Escape. */
   async escape(times = 1): Promise<void> {
     for (let i = 0; i < times; i++) await this.page.keyboard.press('Escape');
