@@ -41,8 +41,9 @@ export function preludeControls(kit: ApiKit): SandboxControls {
     runDevice: (execId, handler, name, value, unit, deviceId, functionId, date, isStateChange, source) =>
       run(execId, () => {
         const device = deviceHandle(deviceId);
+        const when = new RealDate(date);
         const evt = makeEvent({
-          name, value, unit, device, deviceId, functionId, date: new RealDate(date), isoDate: new RealDate(date).toISOString(),
+          name, value, unit, device, deviceId, functionId, date: when, isoDate: when.toISOString(),
           displayName: device.label, descriptionText: `${device.label} ${name} is ${value}${unit ? ' ' + unit : ''}`, isStateChange, source,
         });
         return resolveHandler(handler)(evt);
