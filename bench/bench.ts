@@ -33,7 +33,7 @@ function sizes(rows: Row[]): void {
   const kb = (file: string) => `${(statSync(file).size / 1024).toFixed(0)} KB`;
   const vsix = path.join(root, 'smartplug-apps-ide.vsix');
   if (existsSync(vsix)) rows.push({ figure: '.vsix size', value: kb(vsix), target: '< 3 MB', ok: statSync(vsix).size < 3 * 1024 * 1024 });
-  for (const [name, file] of [['client', 'client/extension.js'], ['language server', 'server/main.js'], ['runtime CLI', 'runtime/cli.js'], ['runtime worker', 'runtime/worker.js']]) {
+  for (const [name, file] of [['client', 'client/extension.js'], ['language server', 'server/main.js'], ['runtime CLI', 'runtime/cli.js'], ['runtime worker (the warden)', 'runtime/worker.js'], ['runtime engine thread', 'runtime/engine-thread.js']]) {
     const full = path.join(root, 'dist', file);
     if (existsSync(full)) rows.push({ figure: `bundle: ${name} (dist/${file})`, value: kb(full), target: '' });
   }
