@@ -1,4 +1,5 @@
 import { createBridge } from './app-bridge';
+import { appSlug } from './app-ids';
 import { checkLocation } from './location';
 import { AppJobs } from './app-jobs';
 import { prepareInstanceConfig } from './config-gate';
@@ -281,7 +282,7 @@ export class ThingEngine extends EngineCore {
   }
 
   private newId(name: string, under?: string): string {
-    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app';
+    const slug = appSlug(name);
     let id: string;
     do id = `${under ? `${under}.` : ''}${slug}-${++this.idSeq}`;
     while (this.apps.has(id));

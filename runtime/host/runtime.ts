@@ -6,6 +6,7 @@
 import type { CallArgs, CallName, CallResult, EngineSettings, SelfCheckResult } from './protocol';
 import { Thing, type ThingTransport } from './thing';
 import { WorkerPool, type PoolOptions } from './worker-pool';
+import { appIdSequence } from '../engine/app-ids';
 import { WorkerDispatcher } from '../worker/dispatcher';
 
 export type { HostEventMap, WorkerRecord } from './thing';
@@ -34,8 +35,7 @@ export class SmartPlugRuntime extends Thing {
         // In this process the table's results are the dispatcher's own values.
         call: async (thing, op, args) => dispatcher.handle({ thing, op, args }) as never,
       };
-      let seq = 0;
-      rt = new SmartPlugRuntime(THING_ID, settings, transport, (name) => `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app'}-${++seq}`);
+      rt = new SmartPlugRuntime(THING_ID, settings, transport, appIdSequence());
       rt.inlineDispatcher = dispatcher;
       dispatcher.handle({ thing: THING_ID, op: 'createThing', args: [rt.journal.settings([])] });
       return rt;

@@ -13,7 +13,7 @@ import type { RuntimeEventMap } from '../engine/records';
 import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-engine';
 import { TypedEmitter } from '../engine/typed-emitter';
 import { SourceError, type SourceProblem } from '../errors';
-import { OPTIONAL_EVENTS, type CallArgs, type CallName, type CallResult, type Culprit, type DeviceValues, type DeviceView, type EngineLostMessage, type EngineSettings, type EventsMessage, type OptionalEvent } from './protocol';
+import { OPTIONAL_EVENTS, type CallArgs, type CallName, type CallResult, type Culprit, type DeviceView, type EngineLostMessage, type EngineSettings, type EventsMessage, type OptionalEvent } from './protocol';
 import { ThingJournal, type QuarantinedApp } from './thing-journal';
 import { WorkerCallError } from './worker-process';
 
@@ -193,11 +193,6 @@ export class Thing extends TypedEmitter<HostEventMap> {
       return;
     }
     this.emit(name, payload as HostEventMap[K]);
-  }
-
-  /** Device values, in process isolation carried by EventsMessage.deviceValues. */
-  noteDeviceValues(values: DeviceValues): void {
-    this.journal.noteDeviceValues(values);
   }
 
   /** A record the host itself makes about this Thing (worker changes, an app named for stopping it). */

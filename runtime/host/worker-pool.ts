@@ -7,6 +7,7 @@
  * keeps stopping its worker is quarantined instead.
  */
 import type { EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
+import { appIdSequence } from '../engine/app-ids';
 import { Thing, type ThingTransport } from './thing';
 import { WorkerProcess, type ReplaySkip, type WorkerProcessOptions } from './worker-process';
 
@@ -44,7 +45,6 @@ class WorkerSlot {
 export class WorkerPool implements ThingTransport {
   private readonly slots: WorkerSlot[] = [];
   private readonly slotOf = new Map<string, WorkerSlot>();
-  private appCount = 0;
   private readonly watchdog: NodeJS.Timeout;
   private closed = false;
 
@@ -56,7 +56,7 @@ export class WorkerPool implements ThingTransport {
   /** Creates a Thing on a worker with room for it (spawning one if needed). */
   async addThing<T extends Thing>(id: string, settings: EngineSettings, make: (id: string, settings: EngineSettings, transport: ThingTransport, newAppId: (name: string) => string) => T): Promise<T> {
     if (this.slotOf.has(id)) throw new Error(`a Thing with id "${id}" already exists`);
-    const thing = make(id, settings, this, (name) => this.newAppId(name));
+    const thing = make(id, settings, this, this.newAppId);
     let slot = this.slots.find((s) => s.things.size + s.joining < (this.options.thingsPerWorker ?? 100) && !s.gaveUp);
     if (!slot) {
       const fresh = (slot = new WorkerSlot());
@@ -92,10 +92,8 @@ export class WorkerPool implements ThingTransport {
   }
 
   /** App ids unique across every Thing of the pool: "door-light-1", "door-light-2", … */
-  newAppId(name: string): string {
-    const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app';
-    return `${slug}-${++this.appCount}`;
-  }
+  readonly newAppId = appIdSequence();
+
 
   async call<K extends CallName>(thing: string, op: K, args: CallArgs<K>): Promise<CallResult<K>> {
     if (this.closed) throw new Error('the runtime is closed');

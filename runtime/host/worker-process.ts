@@ -172,10 +172,6 @@ export class WorkerProcess {
     for (const p of this.held) p.crashes = (p.crashes ?? 0) + 1;
   }
 
-  /** Calls waiting to be sent again. */
-  heldCount(): number {
-    return this.held.length;
-  }
 
   /** Every unanswered call becomes a held one (the worker is gone or being replaced). */
   holdPending(): void {

@@ -11,6 +11,7 @@ import { readdirSync, readFileSync, statSync } from 'fs';
 import { join, resolve } from 'path';
 import { performance } from 'node:perf_hooks';
 import type { AppPackage } from '../app/load-app';
+import { appSlug } from '../engine/app-ids';
 import type { AppErrorRecord } from '../engine/records';
 import { formatProblem, hasErrors, SourceError, type SourceProblem } from '../errors';
 import { Thing } from '../host/thing';
@@ -162,7 +163,7 @@ let thingSeq = 0;
 
 /** An app id as the runtime makes them ("door-light-1"), numbered per scenario so reports are the same however many ran before. */
 function appIdOf(name: string, n: number): string {
-  return `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '') || 'app'}-${n}`;
+  return `${appSlug(name)}-${n}`;
 }
 
 /** Runs one scenario of a parsed file on a fresh Thing; loads the app itself unless options.app is given. */
