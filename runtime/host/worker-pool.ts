@@ -150,15 +150,7 @@ export class WorkerPool implements ThingTransport {
       (m) => this.onEvents(slot, worker, m),
       (_code, _signal, why) => {
         if (slot.process !== worker || this.closed) return;
-        slot.process = undefined;
-        slot.lost = worker;
-        // Unless the process named the app that ended it, the calls it held are suspects.
-        if (!slot.skipOnReplay) worker.countCrash();
-        for (const thing of slot.things.values()) {
-          thing.report('worker', { time: Date.now(), change: 'exited', pid: worker.pid, reason: why });
-          thing.dropRunningJob(why);
-        }
-        void this.respawn(slot, `the worker exited: ${why}`);
+        this.loseProcess(slot, worker, 'exited', why, why, `the worker exited: ${why}`);
       },
       (lost) => {
         if (slot.process !== worker || this.closed) return;
@@ -289,17 +281,26 @@ export class WorkerPool implements ThingTransport {
       if (!w || slot.restarting || this.closed) continue;
       const silentMs = Date.now() - w.lastBeat;
       if (silentMs <= (this.options.hangTimeoutMs ?? 5000)) continue;
-      slot.process = undefined;
-      slot.lost = w;
       const reason = `the worker sent no sign of life for ${silentMs} ms`;
-      for (const thing of slot.things.values()) {
-        thing.report('worker', { time: Date.now(), change: 'unresponsive', pid: w.pid, reason });
-        thing.dropRunningJob('it stopped the worker from responding');
-      }
-      w.holdPending();
-      w.countCrash();
+      this.loseProcess(slot, w, 'unresponsive', reason, 'it stopped the worker from responding', reason);
       w.kill();
-      void this.respawn(slot, reason);
     }
+  }
+
+  /**
+   * The slot's process is gone (it exited, or stopped beating and is being killed): its calls are
+   * held for the next one, which is spawned. Unless the process named the app that ended it, the
+   * calls it held are suspects (see PendingCall.crashes).
+   */
+  private loseProcess(slot: WorkerSlot, worker: WorkerProcess, change: 'exited' | 'unresponsive', reason: string, jobWhy: string, respawnReason: string): void {
+    slot.process = undefined;
+    slot.lost = worker;
+    worker.holdPending();
+    if (!slot.skipOnReplay) worker.countCrash();
+    for (const thing of slot.things.values()) {
+      thing.report('worker', { time: Date.now(), change, pid: worker.pid, reason });
+      thing.dropRunningJob(jobWhy);
+    }
+    void this.respawn(slot, respawnReason);
   }
 }

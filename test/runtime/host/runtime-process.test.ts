@@ -158,6 +158,17 @@ function onPush(evt) {
     assert.deepEqual((await rt.appInfo(info.id)).state, { n: 2 });
   });
 
+  it('a worker that stops beating (stopped from outside) is killed, re-spawned and restored, and the call in flight is delivered', async () => {
+    const { rt, workers } = await startWithDevices({ hangTimeoutMs: 1000 });
+    const info = await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp' } });
+    const pid = rt.workerPid!;
+    process.kill(pid, 'SIGSTOP');
+    await rt.deviceEvent('door', 'contact', 'open');
+    assert.deepEqual(workers.map((w) => [w.change, w.pid === pid]), [['unresponsive', true], ['restarted', false]]);
+    assert.match(workers[0].reason ?? '', /^the worker sent no sign of life for \d+ ms$/);
+    assert.deepEqual((await rt.appInfo(info.id)).state, { opens: 1 });
+  });
+
   it('a worker killed from outside is re-spawned and restored', async () => {
     const { rt, workers } = await startWithDevices();
     const info = await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp' } });
