@@ -22,11 +22,14 @@ import { SLOT_BYTES, SlotReader, type RunningExecution } from './execution-slot'
 const GRACE_MS = 20;
 const WATCH_EVERY_MS = 10;
 /**
- * Some native loops never look at V8's interrupts (indexOf over an array-like of length 2e15):
- * terminate() cannot end them. If the thread has not ended this long after being told to, the
- * process ends itself, after telling the host who was running; the host re-spawns it.
+ * Many native loops never look at V8's interrupts (indexOf, fill, join, forEach with a native
+ * callback over an array-like of length 2e15): terminate() cannot end them. If the thread has not
+ * ended once the process has spent this much CPU since it was told to, the process ends itself,
+ * after telling the host who was running; the host re-spawns it.
  */
-const TERMINATE_WAIT_MS = 30;
+const TERMINATE_CPU_MS = 40;
+/** ...or this long by the wall clock, whatever the CPU (a thread that ignores terminate without spinning). */
+const TERMINATE_WALL_MS = 1000;
 
 const send = (m: WorkerMessage) => process.send?.(m);
 const memoryLimitMb = Number(/^--memory-limit-mb=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--memory-limit-mb=')) ?? '')?.[1] ?? 256);
@@ -119,13 +122,31 @@ function watch(): void {
   stopping = { culprit: running, lateByMs: late };
   const stuck = thread;
   void stuck.terminate();
-  setTimeout(() => {
-    if (stuck !== thread || closing) return;
-    // The thread did not end: say who was running, then end the whole process (the host re-spawns it).
-    ending = true;
-    send({ kind: 'engine-lost', cause: 'runaway', culprit: culpritOf(running), inFlight: [...inFlight], lateByMs: late, reason: RUNAWAY_REASON, processEnding: true });
-    setTimeout(() => process.kill(process.pid, 'SIGKILL'), 20);
-  }, TERMINATE_WAIT_MS).unref();
+  const toldAt = performance.now();
+  const cpuAtTerminate = process.cpuUsage();
+  const check = setInterval(() => {
+    if (stuck !== thread || closing) {
+      clearInterval(check);
+      return;
+    }
+    // A thread that obeys terminate() needs ~10 ms of CPU to wind down; one stuck in a native loop
+    // burns CPU without end. Judge by the CPU the process used, not by the wall clock, so that a
+    // busy machine (which slows both) does not turn an obeying thread into a process restart.
+    const cpu = process.cpuUsage(cpuAtTerminate);
+    const cpuMs = (cpu.user + cpu.system) / 1000;
+    const wallMs = performance.now() - toldAt;
+    if ((cpuMs < TERMINATE_CPU_MS || wallMs < TERMINATE_CPU_MS) && wallMs < TERMINATE_WALL_MS) return;
+    clearInterval(check);
+    // Timers run before the poll phase that delivers the thread's exit: look once more after it.
+    setImmediate(() => {
+      if (stuck !== thread || closing) return;
+      // The thread did not end: say who was running, then end the whole process (the host re-spawns it).
+      ending = true;
+      send({ kind: 'engine-lost', cause: 'runaway', culprit: culpritOf(running), inFlight: [...inFlight], lateByMs: late, reason: RUNAWAY_REASON, processEnding: true });
+      setTimeout(() => process.kill(process.pid, 'SIGKILL'), 20);
+    }).unref();
+  }, WATCH_EVERY_MS);
+  check.unref();
 }
 
 function attempt(what: () => unknown): string {
