@@ -8,9 +8,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { AppTypesWriter } from './intellisense/app-types-writer';
-import { createErrorHandler } from './server/error-handler';
-import { onJsonServiceChange } from './server/json-service';
-import { createLanguageClient } from './server/language-client';
+import { createErrorHandler } from './language-client/error-handler';
+import { onJsonServiceChange } from './language-client/json-service';
+import { createLanguageClient } from './language-client/language-client';
 
 export class SmartPlugContext implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;

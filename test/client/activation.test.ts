@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { appJsonBeside, findOwnFile, isInNodeModules, isOwnFile, isScriptPath } from '../../client/activation/app-detection';
-import { isServedDocument } from '../../client/server/served-documents';
+import { isServedDocument } from '../../client/language-client/served-documents';
 import { ROOT } from './cli-helpers';
 
 const expoAppJson = JSON.stringify({ expo: { name: 'my-app', slug: 'my-app', version: '1.0.0' } }, null, 2);

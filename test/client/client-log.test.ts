@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { clientOutputChannel, parseClientLine } from '../../client/server/client-log';
+import { clientOutputChannel, parseClientLine } from '../../client/language-client/client-log';
 
 describe('client: the language client\'s lines in the SmartPlug log channel', () => {
   it('keeps the message at its level, without the client\'s own time stamp', () => {

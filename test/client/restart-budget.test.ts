@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { RestartBudget } from '../../client/server/restart-budget';
+import { RestartBudget } from '../../client/language-client/restart-budget';
 
 describe('client: restarting a crashed language server', () => {
   it('restarts 4 times in 3 minutes, then gives up', () => {

@@ -6,9 +6,9 @@ import { ROOT } from './cli-helpers';
 /** The client modules the unit tests load in plain Node: they and what they import must not need vscode. */
 const PURE = [
   'client/activation/app-detection.ts',
-  'client/server/restart-budget.ts',
-  'client/server/served-documents.ts',
-  'client/server/client-log.ts',
+  'client/language-client/restart-budget.ts',
+  'client/language-client/served-documents.ts',
+  'client/language-client/client-log.ts',
   'client/intellisense/declarations.ts',
   'client/new-app/templates.ts',
   'client/testing/discovery.ts',
