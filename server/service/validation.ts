@@ -1,5 +1,5 @@
 import { findNodeAtOffset, type Node } from 'jsonc-parser';
-import { checkLoadAction, checkManifest } from '../../runtime/load';
+import { checkLoadAction, checkManifest } from '../../runtime/load-actions';
 import type { SourceProblem } from '../../runtime/errors';
 import type { ParsedDocument } from './parsed-document';
 import { schemaProblems } from './schema-validation';

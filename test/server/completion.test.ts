@@ -18,7 +18,7 @@ import {
 } from 'vscode-languageserver-protocol';
 import { INPUT_TYPES } from '../../runtime/app/app-json-types';
 import { allCapabilities } from '../../runtime/devices/capabilities';
-import { propertiesFor } from '../../runtime/load/properties';
+import { propertiesFor } from '../../runtime/load-actions/properties';
 import appSchema from '../../schemas/app.schema.json';
 import loadCommon from '../../schemas/load-common.schema.json';
 import { offsetAt } from '../support/text-ranges';

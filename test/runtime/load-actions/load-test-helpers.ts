@@ -1,8 +1,8 @@
-/** Shared by the runtime/load checker tests: documents, and exact positions of text in them. */
+/** Shared by the runtime/load-actions checker tests: documents, and exact positions of text in them. */
 import assert from 'node:assert/strict';
 import type { SourceProblem } from '../../../runtime/errors';
 import { parseJsonDocument } from '../../../runtime/app/json-tree';
-import { checkLoadAction, checkManifest } from '../../../runtime/load';
+import { checkLoadAction, checkManifest } from '../../../runtime/load-actions';
 
 /** 2030-01-01 00:00 UTC: the present for every test, so switchover times are stable. */
 export const NOW = Date.UTC(2030, 0, 1);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { daysInMonth, formatIapTimestamp, isLeapYear, parseIapTimestamp, zoneAbbreviation, type TimestampProblem } from '../../../runtime/load';
+import { daysInMonth, formatIapTimestamp, isLeapYear, parseIapTimestamp, zoneAbbreviation, type TimestampProblem } from '../../../runtime/load-actions';
 
 /** The only problem of a timestamp, asserting there is exactly one. */
 function onlyProblem(text: string): TimestampProblem {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BreSyntaxError, breToRegExp, breToRegExpSource } from '../../../runtime/load';
+import { BreSyntaxError, breToRegExp, breToRegExpSource } from '../../../runtime/load-actions';
 
 /** [pattern, matching subjects, non-matching subjects] */
 const CASES: [string, string[], string[]][] = [

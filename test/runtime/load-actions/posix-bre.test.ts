@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { checkPosixBre, type BreCheck } from '../../../runtime/load';
+import { checkPosixBre, type BreCheck } from '../../../runtime/load-actions';
 
 /** The error of an invalid pattern, with its range. */
 function errorOf(pattern: string): Extract<BreCheck, { ok: false }> {

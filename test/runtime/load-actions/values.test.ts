@@ -18,8 +18,8 @@ import {
   propertiesFor,
   urlBasename,
   type ValueIssue,
-} from '../../../runtime/load';
-import { valueRange, valueUnitOffsets } from '../../../runtime/load/string-offsets';
+} from '../../../runtime/load-actions';
+import { valueRange, valueUnitOffsets } from '../../../runtime/load-actions/string-offsets';
 import { parseJsonDocument } from '../../../runtime/app/json-tree';
 
 const brief = (issues: readonly ValueIssue[]): [string, string, number, number][] => issues.map((i) => [i.severity, i.code, i.index, i.length]);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { parseJsonDocument } from '../../../runtime/app/json-tree';
-import { checkManifest } from '../../../runtime/load';
+import { checkManifest } from '../../../runtime/load-actions';
 import { GOOD_MANIFEST, assertAt, covered, json, manifestProblems, one, placeOf, withCode } from './load-test-helpers';
 
 function manifestText(overrides: Record<string, unknown>, omit: string[] = []): string {

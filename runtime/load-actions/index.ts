@@ -1,4 +1,4 @@
-/** runtime/load: IAP load actions and image manifests (seed 002). Pure; no file system. */
+/** runtime/load-actions: IAP load actions and image manifests (seed 002). Pure; no file system. */
 export * from './properties';
 export { checkPosixBre, parseBre, BreSyntaxError, CHARACTER_CLASSES, RE_DUP_MAX } from './posix-bre';
 export type { BreCheck, BreIssue, BreWarningCode, BreNode, BreBracketItem, CharacterClass } from './posix-bre';
