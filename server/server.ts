@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseTree } from 'jsonc-parser';
 import {
   CodeActionKind,
   type Connection,
@@ -11,8 +10,6 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { parseAppJson } from '../runtime/app/parse-app-json';
-import { indexAppJson } from './features/app-index';
 import { codeActions } from './features/code-actions';
 import { doComplete } from './features/completion';
 import type { FeatureContext } from './features/context';
@@ -29,14 +26,14 @@ import {
   scriptReferences,
   scriptRename,
 } from './features/navigation';
-import { scriptProblems } from './features/script-diagnostics';
 import { documentSymbols } from './features/symbols';
 import { toDiagnostic, uriToPath } from './lsp-convert';
 import { AppTypesRequest, initializationOptionsOf, ValidateFilesRequest } from './protocol';
-import { apiDeclaration } from './service/api-declaration';
+import { appTypes } from './service/app-types';
+import { checkFiles, countProblems } from './service/check-files';
 import { documentKind } from './service/document-kind';
 import { parseDocument, type ParsedDocument } from './service/parsed-document';
-import { settingsDeclaration } from './service/settings-types';
+import { checkScript } from './service/script-check';
 import { layerFor, problemsBehindEditorSchema, type SchemaLayer, validateDocument } from './service/validation';
 
 /** Characters beyond which a document is checked only after a pause in the typing. */
@@ -107,12 +104,7 @@ export class SmartPlugServer {
       this.withScript(p.textDocument.uri, (_pair, ctx) => codeActions(undefined, p.range, p.context.diagnostics, ctx)) ??
       this.withDocument(p.textDocument.uri, (parsed, ctx) => codeActions(parsed, p.range, p.context.diagnostics, ctx, this.behindEditor(parsed, ctx))) ?? null);
     connection.onDocumentFormatting((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => formatDocument(parsed, p.options, ctx)) ?? null);
-    connection.onRequest(AppTypesRequest.type, (p) => {
-      const jsonPath = path.join(path.dirname(uriToPath(p.uri)), 'app.json');
-      const text = this.readFile(jsonPath);
-      const appJson = text === undefined ? undefined : parseAppJson(text, jsonPath, { tolerant: true }).appJson;
-      return { api: apiDeclaration(), settings: appJson ? settingsDeclaration(appJson, path.basename(path.dirname(jsonPath))) : '' };
-    });
+    connection.onRequest(AppTypesRequest.type, (p) => appTypes(uriToPath(p.uri), (file) => this.readFile(file)));
     connection.onRequest(ValidateFilesRequest.type, (p) => this.validateFiles(p.uris));
     documents.listen(connection);
     connection.listen();
@@ -120,33 +112,14 @@ export class SmartPlugServer {
 
   /** Checks files that need not be open, and publishes their diagnostics (Validate Workspace). */
   private validateFiles(uris: string[]): { files: number; errors: number; warnings: number } {
-    let files = 0;
-    let errors = 0;
-    let warnings = 0;
-    for (const uri of uris) {
-      const filePath = uriToPath(uri);
-      const text = this.readFile(filePath);
-      if (text === undefined) continue;
-      const document = TextDocument.create(uri, 'json', 0, text);
-      let problems;
-      if (path.basename(filePath) === 'app.js') {
-        problems = this.appScriptProblems(filePath, text);
-        if (!problems) continue;
-      } else {
-        const kind = documentKind(filePath, text);
-        if (!kind) continue;
-        // Published only for files not open, which an editor's JSON service does not check: the whole of it.
-        problems = validateDocument(parseDocument(uri, filePath, 0, kind, text), 'server');
-      }
-      files++;
-      for (const p of problems) {
-        if (p.severity === 'error') errors++;
-        else if (p.severity === 'warning') warnings++;
-      }
+    const checked = checkFiles(uris.map((uri) => ({ uri, path: uriToPath(uri) })), (file) => this.readFile(file));
+    for (const file of checked) {
       // An open document has its own, newer diagnostics: leave those alone.
-      if (!this.documents.get(uri)) void this.connection.sendDiagnostics({ uri, diagnostics: problems.map((p) => toDiagnostic(document, p)) });
+      if (this.documents.get(file.uri)) continue;
+      const document = TextDocument.create(file.uri, 'json', 0, file.text);
+      void this.connection.sendDiagnostics({ uri: file.uri, diagnostics: file.problems.map((p) => toDiagnostic(document, p)) });
     }
-    return { files, errors, warnings };
+    return countProblems(checked);
   }
 
   /** The server's diagnostics left to the editor's schema check: their fixes stay on offer. */
@@ -234,14 +207,8 @@ export class SmartPlugServer {
     }
   }
 
-  /** app.js's settings.X checked against the app.json beside it; undefined when there is none. */
-  private appScriptProblems(scriptPath: string, script: string) {
-    const jsonText = this.readFile(path.join(path.dirname(scriptPath), 'app.json'));
-    return jsonText === undefined ? undefined : scriptProblems(scriptPath, script, indexAppJson(parseTree(jsonText)));
-  }
-
   private validateScript(doc: TextDocument, scriptPath: string): void {
-    const problems = this.appScriptProblems(scriptPath, doc.getText()) ?? [];
+    const problems = checkScript(scriptPath, doc.getText(), (file) => this.readFile(file)) ?? [];
     void this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: problems.map((p) => toDiagnostic(doc, p)) });
   }
 }

@@ -1,0 +1,16 @@
+import * as path from 'node:path';
+import { parseAppJson } from '../../runtime/app/parse-app-json';
+import type { AppTypesResult } from '../protocol';
+import { apiDeclaration } from './api-declaration';
+import { settingsDeclaration } from './settings-types';
+
+/**
+ * The answer to `smartplug/appTypes`: the script API and the app's own `settings` and `config`,
+ * generated from the app.json beside the given app.js or app.json (its buffer when open).
+ */
+export function appTypes(filePath: string, readFile: (path: string) => string | undefined): AppTypesResult {
+  const jsonPath = path.join(path.dirname(filePath), 'app.json');
+  const text = readFile(jsonPath);
+  const appJson = text === undefined ? undefined : parseAppJson(text, jsonPath, { tolerant: true }).appJson;
+  return { api: apiDeclaration(), settings: appJson ? settingsDeclaration(appJson, path.basename(path.dirname(jsonPath))) : '' };
+}
