@@ -11,6 +11,7 @@ import { AppTypesWriter } from './intellisense/app-types-writer';
 import { createErrorHandler } from './language-client/error-handler';
 import { onJsonServiceChange } from './language-client/json-service';
 import { createLanguageClient } from './language-client/language-client';
+import { ServerStatus } from './language-client/server-status';
 
 export class SmartPlugContext implements vscode.Disposable {
   readonly log: vscode.LogOutputChannel;
@@ -18,6 +19,12 @@ export class SmartPlugContext implements vscode.Disposable {
   private clientScope: vscode.Disposable[] = [];
   /** Start, restart and stop run one at a time, in order. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** The language status item; made when the server first starts (a workspace with no app has none). */
+  private status: ServerStatus | undefined;
+  /** A restart or stop of ours is under way: the client's Stopped state is not news then. */
+  private stopping = false;
+  /** The error handler gave up restarting a server that kept stopping. */
+  private gaveUp = false;
 
   constructor(readonly extension: vscode.ExtensionContext) {
     this.log = vscode.window.createOutputChannel('SmartPlug', { log: true });
@@ -50,10 +57,24 @@ export class SmartPlugContext implements vscode.Disposable {
   /** "SmartPlug: Restart Language Server", and the Restart button after the client gave up. */
   restartServer(): Promise<LanguageClient> {
     return this.serialized(async () => {
-      if (this.client) this.log.info('Restarting the SmartPlug language server.');
+      const restart = this.client !== undefined;
+      if (restart) {
+        this.log.info('Restarting the SmartPlug language server.');
+        this.status?.show('restarting');
+      }
       await this.stopClient();
-      return this.startClient();
+      const client = await this.startClient(restart);
+      if (restart) {
+        this.log.info('The SmartPlug language server restarted.');
+        this.extension.subscriptions.push(vscode.window.setStatusBarMessage('$(check) SmartPlug language server restarted', 5000));
+      }
+      return client;
     });
+  }
+
+  /** What the language status item shows now (undefined before the server first starts). */
+  get serverState() {
+    return this.status?.current;
   }
 
   get languageClient(): LanguageClient | undefined {
@@ -65,16 +86,33 @@ export class SmartPlugContext implements vscode.Disposable {
    * does, within its budget, then gives up with a notification): the client is kept, not disposed,
    * and what needs a running server is attached when it first runs, whichever start that is.
    */
-  private async startClient(): Promise<LanguageClient> {
+  private async startClient(restart = false): Promise<LanguageClient> {
+    if (!this.status) {
+      this.status = new ServerStatus();
+      this.pushExtCleanup(this.status);
+    }
+    const status = this.status;
+    status.show(restart ? 'restarting' : 'starting');
+    this.gaveUp = false;
     const client = createLanguageClient({
       serverModule: this.asAbsolutePath(path.join('dist', 'server', 'main.js')),
       log: this.log,
-      errorHandler: createErrorHandler({ restart: () => void this.restartServer(), showOutput: () => this.log.show() }),
+      errorHandler: createErrorHandler({
+        restart: () => void this.restartServer(),
+        showOutput: () => this.log.show(),
+        gaveUp: () => {
+          this.gaveUp = true;
+          status.show('failed', 'Restart it from here once the cause is fixed');
+        },
+      }),
     });
     this.client = client;
     let attached = false;
     this.pushClientCleanup(
       client.onDidChangeState((e) => {
+        if (e.newState === State.Running) status.show('running');
+        else if (e.newState === State.Starting && !this.stopping) status.show('starting');
+        else if (e.newState === State.Stopped && !this.stopping && !this.gaveUp) status.show('stopped');
         if (e.newState !== State.Running || attached) return;
         attached = true;
         this.pushClientCleanup(new AppTypesWriter(client, this.log));
@@ -96,11 +134,14 @@ export class SmartPlugContext implements vscode.Disposable {
     const client = this.client;
     this.client = undefined;
     if (!client) return;
+    this.stopping = true;
     try {
       await client.dispose(2000);
     } catch (e) {
       // A client that never started or already gave up has nothing left to stop.
       this.log.debug(`Stopping the language server: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      this.stopping = false;
     }
   }
 

@@ -1,13 +1,15 @@
 /**
- * The extension's entry: builds the context, registers commands, and hands off. The language
- * server and the Testing view start only once the workspace holds a SmartPlug app (an app.json of
- * Expo or Heroku does not count), found now or later.
+ * The extension's entry: builds the context, registers commands and the SmartPlug Apps view, and
+ * hands off. The language server and the Testing view start only once the workspace holds a
+ * SmartPlug app (an app.json of Expo or Heroku does not count), found now or later.
  */
-import type * as vscode from 'vscode';
+import * as vscode from 'vscode';
 import { AppPresence } from './activation/app-presence';
 import { registerCommands } from './commands';
+import { registerOnboarding } from './commands/onboarding';
 import { SmartPlugContext } from './context';
 import { createScenarioTesting } from './testing/scenario-testing';
+import { APPS_VIEW, AppTree } from './views/app-tree';
 
 let current: SmartPlugContext | undefined;
 
@@ -15,6 +17,9 @@ export function activate(extension: vscode.ExtensionContext): SmartPlugContext {
   const started = performance.now();
   const ctx = (current = new SmartPlugContext(extension));
   ctx.pushExtCleanup(...registerCommands(ctx));
+  // The Explorer's "SmartPlug Apps" view: the apps, or "New SmartPlug App" when there is none.
+  const apps = new AppTree();
+  ctx.pushExtCleanup(apps, vscode.window.registerTreeDataProvider(APPS_VIEW, apps), ...registerOnboarding(apps));
   const presence = new AppPresence(ctx.log);
   ctx.pushExtCleanup(presence);
   presence.onDidFindApp(() => {

@@ -46,3 +46,14 @@ export function isInNodeModules(path: string): boolean {
 function baseName(path: string): string {
   return path.slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
 }
+
+/**
+ * What to show beside an app folder's name: the folder it sits in, relative to the workspace, or
+ * nothing when it sits at the top (showing "door-light door-light" told the user nothing).
+ */
+export function appFolderDescription(relativePath: string, name: string): string | undefined {
+  const rel = relativePath.split('\\').join('/');
+  if (rel === name || rel.startsWith('/') || /^[A-Za-z]:/.test(rel)) return undefined;
+  const parent = rel.endsWith(`/${name}`) ? rel.slice(0, -name.length - 1) : rel;
+  return parent && parent !== '.' ? parent : undefined;
+}

@@ -1,6 +1,7 @@
-/** "SmartPlug: Restart Language Server" and "SmartPlug: Show Output". */
+/** "SmartPlug: Restart Language Server", "Show Output", and the status item's choice of the two. */
 import * as vscode from 'vscode';
 import type { SmartPlugContext } from '../context';
+import { SERVER_STATE_TEXT } from '../language-client/server-status';
 
 export function registerServerCommands(ctx: SmartPlugContext): vscode.Disposable[] {
   return [
@@ -15,5 +16,16 @@ export function registerServerCommands(ctx: SmartPlugContext): vscode.Disposable
       }
     }),
     vscode.commands.registerCommand('smartplug.showOutput', () => ctx.log.show()),
+    vscode.commands.registerCommand('smartplug.serverActions', async () => {
+      const state = ctx.serverState;
+      const picked = await vscode.window.showQuickPick(
+        [
+          { label: '$(debug-restart) Restart Language Server', command: 'smartplug.restartServer' },
+          { label: '$(output) Show Output', command: 'smartplug.showOutput' },
+        ],
+        { title: `SmartPlug Language Server: ${state ? SERVER_STATE_TEXT[state] : 'not started'}` },
+      );
+      if (picked) await vscode.commands.executeCommand(picked.command);
+    }),
   ];
 }

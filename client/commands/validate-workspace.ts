@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { ValidateFilesRequest, type ValidateFilesResult } from '../../server/protocol';
 import { EXCLUDE_GLOB, OWN_FILES_GLOB } from '../activation/app-detection';
 import type { SmartPlugContext } from '../context';
+import { offerNewApp } from './onboarding';
 
 const BATCH = 20;
 
@@ -30,7 +31,7 @@ export function registerValidateWorkspace(ctx: SmartPlugContext): vscode.Disposa
       return;
     }
     if (!outcome) {
-      void vscode.window.showInformationMessage('SmartPlug: there is no app.json, manifest.json or *.load.json in this workspace.');
+      void offerNewApp('there is no app.json, manifest.json or *.load.json in this workspace to validate.');
       return;
     }
     const summary = `${outcome.files} file(s) checked: ${outcome.errors} error(s), ${outcome.warnings} warning(s)${outcome.cancelled ? ' (cancelled before the end)' : ''}.`;

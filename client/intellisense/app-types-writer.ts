@@ -10,7 +10,7 @@ import type { BaseLanguageClient } from 'vscode-languageclient/node';
 import { AppTypesRequest } from '../../server/protocol';
 import { isOwnFile } from '../activation/app-detection';
 import { headOf } from '../activation/read-head';
-import { javascriptIntelliSense, JS_INTELLISENSE } from '../config';
+import { affectsScriptDeclarations, scriptDeclarationsEnabled } from '../config';
 import { appFolderOfDocument, declarationFiles, jsconfigFile, type GeneratedFile } from './declarations';
 import { exists } from '../workspace-files';
 
@@ -30,7 +30,7 @@ export class AppTypesWriter implements vscode.Disposable {
         if (path.basename(d.uri.fsPath) === 'app.json') this.schedule(d.uri);
       }),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration(JS_INTELLISENSE)) this.scheduleOpen();
+        if (affectsScriptDeclarations(e)) this.scheduleOpen();
       }),
     );
     this.scheduleOpen();
@@ -43,7 +43,7 @@ export class AppTypesWriter implements vscode.Disposable {
   private schedule(uri: vscode.Uri): void {
     if (uri.scheme !== 'file') return;
     const folder = appFolderOfDocument(uri.fsPath);
-    if (!folder || !javascriptIntelliSense(uri)) return;
+    if (!folder || !scriptDeclarationsEnabled(uri)) return;
     if (this.running.has(folder)) {
       this.again.add(folder);
       return;

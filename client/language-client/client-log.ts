@@ -16,6 +16,11 @@ export interface ClientLine {
 
 const LEVELS: Record<string, LogLevelName> = { Trace: 'trace', Debug: 'debug', Info: 'info', Warn: 'warn', Error: 'error' };
 
+/** The library's line for a server process that ended normally (asked to stop: a restart, a reload). */
+export function isCleanExit(message: string): boolean {
+  return message === 'Server process exited with code 0.';
+}
+
 /** A line of the client's → its level and message; undefined for a line to drop. */
 export function parseClientLine(line: string, previous: ClientLine | undefined): ClientLine | undefined {
   const m = /^\[(Trace|Debug|Info|Warn|Error)\s*- [^\]]*\] ([\s\S]*)$/.exec(line);

@@ -11,6 +11,8 @@ import { RestartBudget } from './restart-budget';
 export interface GiveUpActions {
   restart(): void;
   showOutput(): void;
+  /** Told once the handler stops restarting (the status item shows it). */
+  gaveUp?(): void;
 }
 
 export function createErrorHandler(actions: GiveUpActions, budget = new RestartBudget()): ErrorHandler {
@@ -31,6 +33,7 @@ export function createErrorHandler(actions: GiveUpActions, budget = new RestartB
         };
       }
       const message = `The SmartPlug language server stopped ${decision.stops} times in ${window} and will not be restarted.`;
+      actions.gaveUp?.();
       void vscode.window.showErrorMessage(message, 'Restart', 'Show Output').then((choice) => {
         if (choice === 'Restart') actions.restart();
         else if (choice === 'Show Output') actions.showOutput();

@@ -6,7 +6,7 @@
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type * as vscode from 'vscode';
 import { SERVER_NODE_FLAGS } from '../../server/node-flags';
-import { clientOutputChannel } from './client-log';
+import { clientOutputChannel, isCleanExit } from './client-log';
 import { documentSyncMiddleware } from './document-sync';
 import { jsonServiceOptions } from './json-service';
 
@@ -25,6 +25,12 @@ export interface ClientSetup {
  */
 class SmartPlugLanguageClient extends LanguageClient {
   override error(message: string, data?: unknown, _showNotification?: boolean | 'force'): void {
+    // The library reports every exit of the server as an error; exit code 0 is a server that was
+    // asked to stop (a restart, a reload), which is no error at all.
+    if (isCleanExit(message)) {
+      super.info(message, data, false);
+      return;
+    }
     super.error(message, data, false);
   }
 }

@@ -43,8 +43,12 @@ export function newAppFiles(name: string): TemplateFile[] {
     { path: 'devices.json', content: DEVICES_JSON },
     { path: 'instance.json', content: INSTANCE_JSON },
     { path: `tests/${name}.scenario.json`, content: scenarioJson(name) },
+    { path: '.gitignore', content: GITIGNORE },
   ];
 }
+
+/** The declarations written for app.js's IntelliSense are the editor's, not the app's (.smartplug/README.md). */
+const GITIGNORE = '# Written by the SmartPlug Apps IDE for app.js IntelliSense: see .smartplug/README.md\n.smartplug/\n';
 
 function appJson(title: string): string {
   const app = {

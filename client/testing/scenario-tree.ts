@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { EXCLUDE_GLOB, isInNodeModules } from '../activation/app-detection';
+import { appFolderDescription, EXCLUDE_GLOB, isInNodeModules } from '../activation/app-detection';
 import { groupByApp, hasSyntaxError, readScenarioFile, SCENARIO_GLOB, SCENARIO_SUFFIX, scenarioIds, type ScenarioFileEntry } from './discovery';
 
 export type ItemData =
@@ -172,7 +172,7 @@ export class ScenarioTree implements vscode.Disposable {
       const id = group.folder ? `app:${group.folder}` : 'app:none';
       const label = group.folder ? path.basename(group.folder) : 'Scenarios without an app';
       const appItem = this.item(controller.items, id, label, group.folder ? vscode.Uri.file(path.join(group.folder, 'app.json')) : undefined, { kind: 'app', folder: group.folder });
-      if (group.folder) appItem.description = vscode.workspace.asRelativePath(group.folder);
+      appItem.description = group.folder ? appFolderDescription(vscode.workspace.asRelativePath(group.folder), label) : undefined;
       appItem.children.replace(
         group.files.map((entry) => {
           const rel = group.folder ? path.relative(group.folder, entry.file).split(path.sep).join('/') : vscode.workspace.asRelativePath(entry.file);

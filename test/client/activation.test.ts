@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { appJsonBeside, findOwnFile, isInNodeModules, isOwnFile, isScriptPath } from '../../client/activation/app-detection';
+import { appFolderDescription, appJsonBeside, findOwnFile, isInNodeModules, isOwnFile, isScriptPath } from '../../client/activation/app-detection';
 import { isServedDocument } from '../../client/language-client/served-documents';
 import { ROOT } from './cli-helpers';
 
@@ -60,5 +60,15 @@ describe('client: which open documents are sent to the language server', () => {
     assert.ok(isServedDocument('/w/anything.json', '{ "$schema": "../schemas/load-action.schema.json" }'));
     assert.ok(!isServedDocument('/w/package-lock.json', '{ "name": "x", "lockfileVersion": 3 }'));
     assert.ok(!isServedDocument('/w/tsconfig.json', '{ "compilerOptions": {} }'));
+  });
+});
+
+describe('app folder descriptions', () => {
+  it('says nothing for an app at the top of the workspace, and the parent folder for a nested one', () => {
+    assert.equal(appFolderDescription('door-light', 'door-light'), undefined);
+    assert.equal(appFolderDescription('apps/door-light', 'door-light'), 'apps');
+    assert.equal(appFolderDescription('a\\b\\door-light', 'door-light'), 'a/b');
+    // A workspace folder that is the app itself: asRelativePath gives the absolute path.
+    assert.equal(appFolderDescription('/home/u/door-light', 'door-light'), undefined);
   });
 });

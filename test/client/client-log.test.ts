@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { clientOutputChannel, parseClientLine } from '../../client/language-client/client-log';
+import { clientOutputChannel, isCleanExit, parseClientLine } from '../../client/language-client/client-log';
 
 describe('client: the language client\'s lines in the SmartPlug log channel', () => {
   it('keeps the message at its level, without the client\'s own time stamp', () => {
@@ -31,5 +31,11 @@ describe('client: the language client\'s lines in the SmartPlug log channel', ()
     assert.deepEqual(logged, ['info: The server stopped; restarting it.', 'error: gave up']);
     assert.equal(shown, 1);
     assert.equal(channel.name, 'SmartPlug');
+  });
+
+  it('knows the library\'s line for a server that exited normally from one that crashed', () => {
+    assert.equal(isCleanExit('Server process exited with code 0.'), true);
+    assert.equal(isCleanExit('Server process exited with code 1.'), false);
+    assert.equal(isCleanExit('Server process exited with signal SIGKILL.'), false);
   });
 });

@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import ts from 'typescript';
-import { appFolderOfDocument, declarationFiles, jsconfigFile } from '../../client/intellisense/declarations';
+import { appFolderOfDocument, DECLARATIONS_README, declarationFiles, jsconfigFile } from '../../client/intellisense/declarations';
 import { parseAppJson } from '../../runtime/app/parse-app-json';
 import { apiDeclaration } from '../../server/service/api-declaration';
 import { settingsDeclaration } from '../../server/service/settings-types';
@@ -18,15 +18,20 @@ describe('client: JavaScript IntelliSense files for app.js', function () {
     assert.equal(appFolderOfDocument(path.join('/w', 'door', 'devices.json')), undefined);
   });
 
-  it('writes the two declarations into .smartplug/ and a jsconfig.json for app.js', () => {
+  it('writes the two declarations and a README saying what they are into .smartplug/, and a jsconfig.json for app.js that says where it came from', () => {
     const folder = path.join('/w', 'door');
     assert.deepEqual(declarationFiles(folder, { api: 'API', settings: 'SETTINGS' }), [
       { path: path.join(folder, '.smartplug', 'smartplug-api.d.ts'), content: 'API' },
       { path: path.join(folder, '.smartplug', 'settings.d.ts'), content: 'SETTINGS' },
+      { path: path.join(folder, '.smartplug', 'README.md'), content: DECLARATIONS_README },
     ]);
+    assert.match(DECLARATIONS_README, /Safe to delete/);
+    assert.match(DECLARATIONS_README, /smartplug\.scriptDeclarations\.enable/);
     const jsconfig = jsconfigFile(folder);
     assert.equal(jsconfig.path, path.join(folder, 'jsconfig.json'));
-    assert.deepEqual(JSON.parse(jsconfig.content), { compilerOptions: { lib: ['es2022'], checkJs: true }, include: ['app.js', '.smartplug/*.d.ts'] });
+    assert.match(jsconfig.content, /^\/\/ Written by the SmartPlug Apps IDE .*\n\/\/ .*\.smartplug\/README\.md/);
+    // As TypeScript reads it (JSON with comments).
+    assert.deepEqual(ts.parseConfigFileTextToJson('jsconfig.json', jsconfig.content).config, { compilerOptions: { lib: ['es2022'], checkJs: true }, include: ['app.js', '.smartplug/*.d.ts'] });
   });
 
   it('makes a project in which an example app.js type-checks, and misuse is flagged', () => {

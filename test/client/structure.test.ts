@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { ROOT } from './cli-helpers';
 
@@ -75,13 +76,49 @@ describe('client: structure', () => {
       ['smartplug.showOutput', 'SmartPlug: Show Output'],
       ['smartplug.newApp', 'SmartPlug: New App'],
       ['smartplug.validateWorkspace', 'SmartPlug: Validate Workspace'],
+      ['smartplug.openAppScript', 'SmartPlug: Open App Script'],
+      ['smartplug.runAllScenarios', 'SmartPlug: Run All Scenario Tests'],
+      ['smartplug.serverActions', 'SmartPlug: Language Server Actions'],
+      ['smartplug.refreshApps', 'SmartPlug: Refresh'],
     ]);
     const registered = tsFiles(path.join(ROOT, 'client', 'commands')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]));
     assert.deepEqual(registered.sort(), titles.map(([id]: string[]) => id).sort());
-    assert.deepEqual(pkg.contributes.configuration.properties['smartplug.javascriptIntelliSense'].default, true);
+    assert.deepEqual(pkg.contributes.configuration.properties['smartplug.scriptDeclarations.enable'].default, true);
     // VS Code's JSON service applies the schemas (the server is told so and leaves that layer to it).
     assert.deepEqual(pkg.contributes.jsonValidation.map((v: { url: string }) => v.url), ['./schemas/app-by-name.schema.json', './schemas/manifest-by-name.schema.json', './schemas/load-action.schema.json']);
     // Scenario files are JSON with comments (docs/scenarios.md): editors must not flag the comments.
     assert.deepEqual(pkg.contributes.languages, [{ id: 'jsonc', filenamePatterns: ['*.scenario.json'] }]);
+  });
+
+  it('ships what its manifest and README point to, and claims only the categories it has', () => {
+    const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    // What `vsce package` puts in the .vsix (it reads .vscodeignore), without building one.
+    const listed = execFileSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
+    const shipped = new Set(listed.split('\n').map((l) => l.trim()).filter(Boolean));
+    const pointedTo = [
+      pkg.icon,
+      ...pkg.contributes.views.explorer.map((v: { icon: string }) => v.icon),
+      ...pkg.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown?: string; image?: string } }[] }) => w.steps.map((st) => st.media.markdown ?? st.media.image)),
+    ];
+    for (const file of pointedTo) {
+      assert.ok(shipped.has(file), `package.json points to ${file}, which is not in the .vsix`);
+      assert.ok(statSync(path.join(ROOT, file)).isFile(), file);
+    }
+    assert.match(pkg.icon, /\.png$/, 'the Marketplace takes a PNG icon');
+    // Relative links of the README and of the documents it links to resolve inside the package.
+    const readmeLinks = (file: string) => [...readFileSync(path.join(ROOT, file), 'utf8').matchAll(/\]\((?!https?:|#|command:)([^)#\s]+)/g)].map((m) => path.posix.join(path.posix.dirname(file), m[1]));
+    const linked = readmeLinks('README.md');
+    assert.ok(linked.includes('docs/app-api.md') && linked.includes('docs/scenarios.md'), JSON.stringify(linked));
+    for (const file of [...linked, ...linked.filter((f) => f.endsWith('.md')).flatMap(readmeLinks)]) assert.ok(shipped.has(file), `README.md links to ${file}, which is not in the .vsix`);
+    // The developers' guide is not for the Marketplace page.
+    assert.ok(!/npm ci/.test(readFileSync(path.join(ROOT, 'README.md'), 'utf8').split('## From source')[0]), 'the README speaks to users before "From source"');
+    // A category is claimed only when its contribution exists.
+    const has: Record<string, boolean> = {
+      'Programming Languages': (pkg.contributes.languages ?? []).length > 0 || (pkg.contributes.jsonValidation ?? []).length > 0,
+      Linters: true,
+      Testing: existsSync(path.join(ROOT, 'client', 'testing', 'scenario-testing.ts')),
+      Debuggers: (pkg.contributes.debuggers ?? []).length > 0,
+    };
+    for (const c of pkg.categories) assert.ok(has[c], `category ${c} has nothing behind it`);
   });
 });

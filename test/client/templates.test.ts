@@ -48,7 +48,7 @@ describe('client: the New App template', function () {
   });
 
   it('writes app.json, app.js, devices.json, instance.json and a scenario file', () => {
-    assert.deepEqual(newAppFiles('door-switch').map((f) => f.path), ['app.json', 'app.js', 'devices.json', 'instance.json', 'tests/door-switch.scenario.json']);
+    assert.deepEqual(newAppFiles('door-switch').map((f) => f.path), ['app.json', 'app.js', 'devices.json', 'instance.json', 'tests/door-switch.scenario.json', '.gitignore']);
   });
 
   it('passes its own scenario test with the real CLI', () => {
