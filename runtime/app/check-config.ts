@@ -88,7 +88,7 @@ function unknownKey(ctx: Context, key: string, names: readonly string[], obj: Re
   const unset = names.filter((n) => obj[n] === undefined);
   const s = suggestName(key, unset) ?? suggestName(key, names);
   const where = repeat ? ` in repeat "${repeat}"` : '';
-  ctx.report({ ...base, message: `unknown input "${key}"${where};${s ? ` did you mean "${s}"?` : ' the app declares no input of that name'}`, fix: s ? `rename it to "${s}"` : 'remove it' });
+  ctx.report({ ...base, message: `unknown input "${key}"${where};${s ? ` did you mean "${s}"?` : ' the app declares no input of that name'}`, fix: s ? `rename it to "${s}"` : 'remove it', ...(s ? { replacement: JSON.stringify(s) } : {}) });
 }
 
 function checkValue(ctx: Context, name: string, input: InputSpec, value: unknown, path: ConfigPath): void {
@@ -98,7 +98,11 @@ function checkValue(ctx: Context, name: string, input: InputSpec, value: unknown
       return checkText(ctx, name, input, value, path);
     case 'number':
       if (typeof value === 'number' && Number.isFinite(value)) return;
-      return error('config-type', `input "${name}" is a number; got ${describeValue(value)}`, typeof value === 'string' && isNumericString(value) ? `use ${value} (a number)` : 'write a number');
+      if (typeof value === 'string' && isNumericString(value)) {
+        ctx.report({ path, severity: 'error', code: 'config-type', message: `input "${name}" is a number; got ${describeValue(value)}`, fix: `use ${value} (a number)`, replacement: String(Number(value)) });
+        return;
+      }
+      return error('config-type', `input "${name}" is a number; got ${describeValue(value)}`, 'write a number');
     case 'option':
       return checkOption(ctx, name, input, value, path);
     case 'checkbox':
@@ -122,8 +126,9 @@ function checkValue(ctx: Context, name: string, input: InputSpec, value: unknown
 
 function checkText(ctx: Context, name: string, input: TextInput, value: unknown, path: ConfigPath): void {
   if (typeof value !== 'string') {
-    const fix = typeof value === 'number' || typeof value === 'boolean' ? `write "${value}" (a string)` : 'write a string';
-    ctx.report({ path, severity: 'error', code: 'config-type', message: `input "${name}" is text; got ${describeValue(value)}`, fix });
+    const literal = typeof value === 'number' || typeof value === 'boolean';
+    const fix = literal ? `write "${value}" (a string)` : 'write a string';
+    ctx.report({ path, severity: 'error', code: 'config-type', message: `input "${name}" is text; got ${describeValue(value)}`, fix, ...(literal ? { replacement: JSON.stringify(String(value)) } : {}) });
     return;
   }
   if (input.required && value === '') {
@@ -149,7 +154,8 @@ function notAValue(ctx: Context, name: string, input: OptionInput | CheckboxInpu
   if (byName !== undefined) fix = `use the value "${byName}" (${JSON.stringify(v)} is its display name)`;
   else if (s !== undefined) fix = `write "${s}"`;
   const hint = s !== undefined ? `; did you mean "${s}"?` : '';
-  ctx.report({ path, severity: 'error', code: 'config-value', message: `input "${name}": ${showValue(v)} is not one of its values (${listed})${hint}`, fix });
+  const meant = byName ?? s;
+  ctx.report({ path, severity: 'error', code: 'config-value', message: `input "${name}": ${showValue(v)} is not one of its values (${listed})${hint}`, fix, ...(meant !== undefined ? { replacement: JSON.stringify(meant) } : {}) });
 }
 
 function checkOption(ctx: Context, name: string, input: OptionInput, value: unknown, path: ConfigPath): void {

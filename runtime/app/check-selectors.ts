@@ -130,8 +130,14 @@ function checkKnown(
   const kind = selectorKind(input.type)!;
   const base = { path, ...(at ? { at } : {}) };
   const unknown = (known: Iterable<string | number>, what: string): void => {
-    const s = suggestName(String(id), [...known].map(String));
-    report({ ...base, severity: 'error', code: 'config-unknown-id', message: `input "${name}": ${what} ${showId(id)} does not exist${s ? `; did you mean ${s}?` : ''}`, fix: s ? `write ${s}` : `use the id of an existing ${what}` });
+    const ids = [...known];
+    const s = suggestName(String(id), ids.map(String));
+    // The id as the catalogue has it (a function id is a number), written the way JSON says it.
+    const meant = s === undefined ? undefined : ids.find((k) => String(k) === s);
+    report({
+      ...base, severity: 'error', code: 'config-unknown-id', message: `input "${name}": ${what} ${showId(id)} does not exist${s ? `; did you mean ${s}?` : ''}`, fix: s ? `write ${s}` : `use the id of an existing ${what}`,
+      ...(meant !== undefined && at !== 'key' ? { replacement: JSON.stringify(meant) } : {}),
+    });
   };
   if (kind === 'notification') {
     const known = catalogue.notificationOutputIds?.();

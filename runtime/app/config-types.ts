@@ -21,6 +21,8 @@ export interface ConfigProblem {
   code: string;
   message: string;
   fix: string;
+  /** JSON text that fixes the problem when it replaces the key or value at `path` (an editor's quick fix). */
+  replacement?: string;
 }
 
 export type CatalogueFunction = Pick<FunctionInfo, 'id' | 'deviceId' | 'type' | 'meta'>;

@@ -78,5 +78,10 @@ export function configProblemPosition(configNode: JsonNode, path: ConfigPath, at
 }
 
 function toSourceProblem(doc: { file: string; text: string }, configNode: JsonNode, p: ConfigProblem): SourceProblem {
-  return problemAt(doc, configProblemPosition(configNode, p.path, p.at), p.severity, p.code, p.message, p.fix);
+  return problemAt(doc, configProblemPosition(configNode, p.path, p.at), p.severity, p.code, p.message, configFix(p));
+}
+
+/** A config problem's fix, with the literal that does it where the checker knows one. */
+export function configFix(p: ConfigProblem): Fix {
+  return p.replacement !== undefined ? literalFix(p.fix, p.replacement) : p.fix;
 }

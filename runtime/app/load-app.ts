@@ -3,7 +3,7 @@
  * manifest.json. The only module of runtime/app that touches the file system; everything else
  * works on text so the editor can check unsaved buffers.
  */
-import { readFileSync, statSync } from 'fs';
+import { existsSync, readFileSync, statSync } from 'fs';
 import { basename, join, resolve } from 'path';
 import { hasErrors, SourceError, SourceProblem } from '../errors';
 import type { AppJson } from './app-json-types';
@@ -32,14 +32,37 @@ export interface AppPackage {
   warnings: SourceProblem[];
 }
 
+/**
+ * Where an app's files are read from: the disk, or (in the editor) the open buffers over it, so
+ * unsaved work is what gets checked.
+ */
+export interface FileSource {
+  /** The file's text; throws like readFileSync (an error with `code`, ENOENT when absent). */
+  readText(path: string): string;
+  isDirectory(path: string): boolean;
+  exists(path: string): boolean;
+}
+
+export const DISK_FILES: FileSource = {
+  readText: (path) => readFileSync(path, 'utf8'),
+  isDirectory: (path) => {
+    try {
+      return statSync(path).isDirectory();
+    } catch {
+      return false;
+    }
+  },
+  exists: (path) => existsSync(path),
+};
+
 export const APP_JSON = 'app.json';
 export const APP_SCRIPT = 'app.js';
 export const MANIFEST = 'manifest.json';
 
 /** Throws SourceError carrying every problem found when any of them is an error. */
-export function loadAppFolder(dir: string): AppPackage {
+export function loadAppFolder(dir: string, files: FileSource = DISK_FILES): AppPackage {
   const absDir = resolve(dir);
-  if (!isDirectory(absDir)) {
+  if (!files.isDirectory(absDir)) {
     throw new SourceError([wholeFile(absDir, 'app-folder-missing', `${absDir} is not a folder`, 'give the path of the folder holding app.json and app.js')]);
   }
   const problems: SourceProblem[] = [];
@@ -47,7 +70,7 @@ export function loadAppFolder(dir: string): AppPackage {
   const scriptFile = join(absDir, APP_SCRIPT);
   const manifestFile = join(absDir, MANIFEST);
 
-  const appJsonRead = readText(appJsonFile);
+  const appJsonRead = readText(files, appJsonFile);
   let parsed: AppJsonParse | undefined;
   if (appJsonRead.text !== undefined) {
     parsed = parseAppJson(appJsonRead.text, appJsonFile);
@@ -58,14 +81,14 @@ export function loadAppFolder(dir: string): AppPackage {
       : wholeFile(appJsonFile, 'app-json-unreadable', `cannot read ${APP_JSON}: ${appJsonRead.error}`));
   }
 
-  const scriptRead = readText(scriptFile);
+  const scriptRead = readText(files, scriptFile);
   if (scriptRead.text === undefined) {
     problems.push(scriptRead.missing
       ? wholeFile(scriptFile, 'app-script-missing', `the app has no ${APP_SCRIPT}`, `create ${APP_SCRIPT} with the app's script`)
       : wholeFile(scriptFile, 'app-script-unreadable', `cannot read ${APP_SCRIPT}: ${scriptRead.error}`));
   }
 
-  const manifestRead = readText(manifestFile);
+  const manifestRead = readText(files, manifestFile);
   let manifest: unknown;
   if (manifestRead.text !== undefined) {
     const doc = parseJsonDocument(manifestRead.text, manifestFile, { allowComments: false });
@@ -93,25 +116,17 @@ export function loadAppFolder(dir: string): AppPackage {
   };
 }
 
-function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
 interface TextRead {
   text?: string;
   missing: boolean;
   error?: string;
 }
 
-function readText(file: string): TextRead {
+function readText(files: FileSource, file: string): TextRead {
   try {
     // An editor's byte order mark is not part of the JSON or script; keeping it would shift
     // every column on line 1 and make JSON parsers reject the file.
-    return { text: readFileSync(file, 'utf8').replace(/^\uFEFF/, ''), missing: false };
+    return { text: files.readText(file).replace(/^\uFEFF/, ''), missing: false };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     return { missing: err.code === 'ENOENT', error: err.message };

@@ -2,7 +2,7 @@
  * Reading a JSON tree with every complaint placed at the node it concerns. The scenario parser's
  * modules share one Reader so all problems land in one list, in the file's terms.
  */
-import { lineColumnAt, type SourceProblem } from '../errors';
+import { type Fix, lineColumnAt, literalFix, type SourceProblem } from '../errors';
 import { describeValue, nodeValue, problemAt, properties, type JsonNode, type JsonProperty } from '../app/json-tree';
 import { suggestName } from '../suggest';
 import type { Pos } from './types';
@@ -12,11 +12,11 @@ export class Reader {
 
   constructor(readonly doc: { readonly file: string; readonly text: string }) {}
 
-  error(at: JsonNode, code: string, message: string, fix?: string): void {
+  error(at: JsonNode, code: string, message: string, fix?: Fix): void {
     this.problems.push(problemAt(this.doc, at, 'error', code, message, fix));
   }
 
-  warn(at: JsonNode, code: string, message: string, fix?: string): void {
+  warn(at: JsonNode, code: string, message: string, fix?: Fix): void {
     this.problems.push(problemAt(this.doc, at, 'warning', code, message, fix));
   }
 
@@ -46,7 +46,7 @@ export class Reader {
 
   unknownKey(p: JsonProperty, known: readonly string[], where: string): void {
     const s = suggestName(p.key, known);
-    this.error(p.keyNode, 'scenario-unknown-key', `unknown key "${p.key}" in ${where}${s ? `; did you mean "${s}"?` : `; known keys are ${known.join(', ')}`}`, s ? `rename it to "${s}"` : 'remove it');
+    this.error(p.keyNode, 'scenario-unknown-key', `unknown key "${p.key}" in ${where}${s ? `; did you mean "${s}"?` : `; known keys are ${known.join(', ')}`}`, s ? literalFix(`rename it to "${s}"`, JSON.stringify(s)) : 'remove it');
   }
 
   string(node: JsonNode, what: string, options: { nonEmpty?: boolean } = {}): string | undefined {

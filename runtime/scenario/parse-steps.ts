@@ -1,5 +1,6 @@
 /** One step of a scenario: the key that decides its kind, and that kind's value. */
 import { describeValue, nodeValue, type JsonNode, type JsonProperty } from '../app/json-tree';
+import { literalFix } from '../errors';
 import { suggestName } from '../suggest';
 import type { Reader } from './json-reader';
 import { readExpect } from './parse-expect';
@@ -31,7 +32,7 @@ function readStep(r: Reader, node: JsonNode, index: number): Step | undefined {
     }
     const p = props[0];
     const s = suggestName(p.key, [...STEP_KINDS]);
-    r.error(p.keyNode, 'step-kind-unknown', `unknown step kind "${p.key}"${s ? `; did you mean "${s}"?` : ''}`, s ? `rename it to "${s}"` : `a step is one of ${STEP_KINDS.join(', ')}`);
+    r.error(p.keyNode, 'step-kind-unknown', `unknown step kind "${p.key}"${s ? `; did you mean "${s}"?` : ''}`, s ? literalFix(`rename it to "${s}"`, JSON.stringify(s)) : `a step is one of ${STEP_KINDS.join(', ')}`);
     return undefined;
   }
   if (kinds.length > 1) {

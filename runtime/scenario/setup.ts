@@ -3,14 +3,14 @@
  * config, the config of each update step, and whether every device, attribute, command and mode its
  * steps name exists. A scenario with a mistake fails before its first step, pointing at the mistake.
  */
-import type { AppPackage } from '../app/load-app';
+import { DISK_FILES, type AppPackage, type FileSource } from '../app/load-app';
 import { catalogueOf } from '../engine/config-gate';
 import { checkLocation, DEFAULT_LOCATION, type LocationSpec } from '../engine/location';
 import { DeviceRegistry } from '../devices/registry';
-import { didYouMean } from '../suggest';
+import { didYouMean, suggest } from '../suggest';
 import type { DeviceSpec } from '../devices/types';
 import { checkAttributeValue } from '../devices/values';
-import { hasErrors, type SourceProblem } from '../errors';
+import { type Fix, hasErrors, literalFix, type SourceProblem } from '../errors';
 import { isConfigProblem, loadConfig, loadDevices, loadOtherApp, mergeUpdate, problemAtPos } from './sources';
 import { resolveTime } from './time-text';
 import { DEFAULT_START, type LocationInput, type Pos, type Scenario, type ScenarioFile, type Step } from './types';
@@ -44,7 +44,7 @@ export interface OtherApp {
   at: Pos;
 }
 
-export function setupScenario(parsed: ScenarioFile, scenario: Scenario, app: AppPackage): ScenarioSetup {
+export function setupScenario(parsed: ScenarioFile, scenario: Scenario, app: AppPackage, files: FileSource = DISK_FILES): ScenarioSetup {
   const d = parsed.defaults;
   const problems: SourceProblem[] = [];
   const at = (pos: Pos, code: string, message: string, fix?: string) => problems.push(problemAtPos(parsed.file, pos, code, message, fix));
@@ -64,7 +64,7 @@ export function setupScenario(parsed: ScenarioFile, scenario: Scenario, app: App
   }
 
   const devicesRef = scenario.devices ?? d.devices;
-  const loaded = loadDevices(parsed, devicesRef);
+  const loaded = loadDevices(parsed, devicesRef, files);
   problems.push(...loaded.problems);
   const registry = new DeviceRegistry();
   for (const spec of loaded.devices) {
@@ -77,7 +77,7 @@ export function setupScenario(parsed: ScenarioFile, scenario: Scenario, app: App
   const catalogue = catalogueOf(registry);
 
   const configRef = scenario.config ?? d.config;
-  const cfg = loadConfig(parsed, configRef, app, catalogue, scenario);
+  const cfg = loadConfig(parsed, configRef, app, catalogue, scenario, files);
   const installProblems = cfg.problems.filter((p) => p.severity === 'error' && isConfigProblem(p));
   problems.push(...cfg.problems.filter((p) => !installProblems.includes(p)));
 
@@ -85,18 +85,18 @@ export function setupScenario(parsed: ScenarioFile, scenario: Scenario, app: App
   let current = cfg.config ?? {};
   for (const step of scenario.steps) {
     if (step.kind !== 'update') continue;
-    const u = step.config.kind === 'inline' ? mergeUpdate(parsed, step.config, current, app, catalogue) : loadConfig(parsed, step.config, app, catalogue, step);
+    const u = step.config.kind === 'inline' ? mergeUpdate(parsed, step.config, current, app, catalogue) : loadConfig(parsed, step.config, app, catalogue, step, files);
     problems.push(...u.problems);
     if (u.config) updates.set(step.index, (current = u.config));
   }
 
   const otherApps: OtherApp[] = [];
   for (const ref of scenario.apps ?? d.apps ?? []) {
-    const other = loadOtherApp(parsed, ref);
+    const other = loadOtherApp(parsed, ref, files);
     problems.push(...other.problems);
     if (!other.app || hasErrors(other.problems)) continue;
     // The other apps are the Thing's surroundings: a config that does not fit is the scenario's mistake.
-    const c = loadConfig(parsed, ref.config, other.app, catalogue, ref);
+    const c = loadConfig(parsed, ref.config, other.app, catalogue, ref, files);
     problems.push(...c.problems);
     if (c.config && !hasErrors(c.problems)) otherApps.push({ app: other.app, config: c.config, label: ref.label ?? c.name ?? labelOf(other.app), at: ref });
   }
@@ -143,19 +143,25 @@ function safeResolve(f: () => number | undefined): number | undefined {
 
 /** Devices, attributes, functions, commands and modes named by steps must exist. */
 function checkStepReferences(file: string, steps: Step[], registry: DeviceRegistry, location: LocationSpec, problems: SourceProblem[], labels: readonly string[]): void {
-  const at = (pos: Pos, code: string, message: string, fix?: string) => problems.push(problemAtPos(file, pos, code, message, fix));
+  const at = (pos: Pos, code: string, message: string, fix?: Fix) => problems.push(problemAtPos(file, pos, code, message, fix));
+  // With a did-you-mean, the fix is also the literal that replaces the value written at `pos`
+  // (an editor's quick fix); `written` turns the suggestion into that value (an attributes key).
+  const fixWith = (text: string, name: string, candidates: readonly string[], written: (s: string) => string = (s) => s): Fix => {
+    const s = suggest(name, candidates);
+    return s === undefined ? text : literalFix(text, JSON.stringify(written(s)));
+  };
   const ids = registry.all().map((dev) => dev.id);
-  const device = (id: string, pos: Pos) => {
+  const device = (id: string, pos: Pos, written?: (s: string) => string) => {
     const dev = registry.get(id);
-    if (!dev) at(pos, 'device-unknown', `unknown device "${id}"${didYouMean(id, ids)}`, ids.length ? `the devices are: ${ids.join(', ')}` : 'the scenario has no devices; add "devices"');
+    if (!dev) at(pos, 'device-unknown', `unknown device "${id}"${didYouMean(id, ids)}`, ids.length ? fixWith(`the devices are: ${ids.join(', ')}`, id, ids, written) : 'the scenario has no devices; add "devices"');
     return dev;
   };
-  const attribute = (devId: string, name: string, pos: Pos) => {
+  const attribute = (devId: string, name: string, pos: Pos, written?: (s: string) => string) => {
     const dev = registry.get(devId)!;
     const spec = dev.attributeSpec(name);
     if (!spec) {
       const names = dev.supportedAttributes().map((a) => a.name);
-      at(pos, 'attribute-unknown', `device "${devId}" has no attribute "${name}"${didYouMean(name, names)}`, `its attributes are: ${names.join(', ')}`);
+      at(pos, 'attribute-unknown', `device "${devId}" has no attribute "${name}"${didYouMean(name, names)}`, fixWith(`its attributes are: ${names.join(', ')}`, name, names, written));
     }
     return spec;
   };
@@ -163,10 +169,10 @@ function checkStepReferences(file: string, steps: Step[], registry: DeviceRegist
     const dev = registry.get(devId)!;
     if (dev.hasCommand(name)) return;
     const names = dev.supportedCommands().map((c) => c.name);
-    at(pos, 'command-unknown', `device "${devId}" has no command "${name}"${didYouMean(name, names)}`, names.length ? `its commands are: ${names.join(', ')}` : 'it is a sensor: change it with an event step');
+    at(pos, 'command-unknown', `device "${devId}" has no command "${name}"${didYouMean(name, names)}`, names.length ? fixWith(`its commands are: ${names.join(', ')}`, name, names) : 'it is a sensor: change it with an event step');
   };
   const mode = (m: string, pos: Pos) => {
-    if (!location.modes.includes(m)) at(pos, 'mode-unknown', `location mode "${m}" does not exist${didYouMean(m, location.modes)}`, `the modes are: ${location.modes.join(', ')}; add it to "location": { "modes": [ … ] }`);
+    if (!location.modes.includes(m)) at(pos, 'mode-unknown', `location mode "${m}" does not exist${didYouMean(m, location.modes)}`, fixWith(`the modes are: ${location.modes.join(', ')}; add it to "location": { "modes": [ … ] }`, m, location.modes));
   };
 
   for (const step of steps) {
@@ -203,12 +209,14 @@ function checkStepReferences(file: string, steps: Step[], registry: DeviceRegist
           if (device(c.device, pos(`commands[${i}].device`))) command(c.device, c.command, pos(`commands[${i}].command`));
         });
         for (const a of e.attributes ?? []) {
-          if (device(a.device, pos(`attributes.${a.key}`))) attribute(a.device, a.attribute, pos(`attributes.${a.key}`));
+          // Written as one key, "lamp.switch": a fix replaces the whole key.
+          const key = pos(`attributes.${a.key}`);
+          if (device(a.device, key, (d) => `${d}.${a.attribute}`)) attribute(a.device, a.attribute, key, (n) => `${a.device}.${n}`);
         }
         if (e.mode !== undefined) mode(e.mode, pos('mode'));
         for (const [key, count] of [['commands', e.commandCount], ['executions', e.executions]] as const) {
           if (count?.app === undefined || labels.includes(count.app)) continue;
-          at(pos(`${key}.app`), 'app-unknown', `no app on this Thing is labelled "${count.app}"${didYouMean(count.app, [...labels])}`, `the apps are: ${labels.map((l) => JSON.stringify(l)).join(', ')}`);
+          at(pos(`${key}.app`), 'app-unknown', `no app on this Thing is labelled "${count.app}"${didYouMean(count.app, [...labels])}`, fixWith(`the apps are: ${labels.map((l) => JSON.stringify(l)).join(', ')}`, count.app, labels));
         }
         break;
       }

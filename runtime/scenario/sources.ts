@@ -4,21 +4,31 @@
  * files (devices.json, instance.json) on a copy of the scenario text with everything else blanked
  * out, so every problem keeps its exact line and column in the scenario file.
  */
-import { existsSync, readdirSync, readFileSync } from 'fs';
+import { readdirSync } from 'fs';
 import { dirname, join, resolve } from 'path';
-import { APP_JSON, loadAppFolder, type AppPackage } from '../app/load-app';
-import { configProblemPosition, parseInstanceFile } from '../app/instance-file';
+import { APP_JSON, DISK_FILES, loadAppFolder, type AppPackage, type FileSource } from '../app/load-app';
+import { configFix, configProblemPosition, parseInstanceFile } from '../app/instance-file';
 import { checkConfig } from '../app/check-config';
 import { parseJsonDocument, problemAt } from '../app/json-tree';
 import type { SelectorCatalogue } from '../app/config-types';
 import { checkDevicesFile } from '../devices/devices-file';
 import type { DeviceSpec } from '../devices/types';
-import { SourceError, type SourceProblem } from '../errors';
+import { type Fix, SourceError, type SourceProblem } from '../errors';
 import { parseScript } from '../sandbox/script-ast';
 import type { ExtraAppRef, Pos, ScenarioFile, SourceRef } from './types';
 
-export function problemAtPos(file: string, pos: Pos, code: string, message: string, fix?: string, severity: SourceProblem['severity'] = 'error'): SourceProblem {
-  return { file, line: pos.line, column: pos.column, severity, code, message, ...(fix ? { fix } : {}) };
+/**
+ * A problem at a position the scenario model kept (line and column only: an editor widens it to the
+ * JSON value that starts there). A literal fix's replacement is the JSON text for that value.
+ */
+export function problemAtPos(file: string, pos: Pos, code: string, message: string, fix?: Fix, severity: SourceProblem['severity'] = 'error'): SourceProblem {
+  const problem: SourceProblem = { file, line: pos.line, column: pos.column, severity, code, message };
+  if (typeof fix === 'string') problem.fix = fix;
+  else if (fix) {
+    problem.fix = fix.text;
+    problem.replacement = fix.replacement;
+  }
+  return problem;
 }
 
 /** The text with everything outside [offset, offset + length) blanked, line breaks kept. */
@@ -32,14 +42,14 @@ export function scenarioDir(parsed: ScenarioFile): string {
 }
 
 /** The app a scenario file tests: its "app", else the nearest folder upwards that holds app.json. */
-export function loadScenarioApp(parsed: ScenarioFile): { app?: AppPackage; problems: SourceProblem[] } {
+export function loadScenarioApp(parsed: ScenarioFile, files: FileSource = DISK_FILES): { app?: AppPackage; problems: SourceProblem[] } {
   const base = scenarioDir(parsed);
   let dir: string | undefined;
   const appRef = parsed.defaults.app;
   if (appRef) dir = resolve(base, appRef.path);
   else {
     for (let d = base; ; d = dirname(d)) {
-      if (existsSync(join(d, APP_JSON))) {
+      if (files.exists(join(d, APP_JSON))) {
         dir = d;
         break;
       }
@@ -49,24 +59,24 @@ export function loadScenarioApp(parsed: ScenarioFile): { app?: AppPackage; probl
   if (!dir) {
     return { problems: [{ file: parsed.file, line: 0, column: 0, severity: 'error', code: 'scenario-app-missing', message: `no ${APP_JSON} in ${base} or any folder above it, so there is no app to test`, fix: 'add "app": "<path of the app folder>" at the top of the scenario file' }] };
   }
-  return loadAppDir(parsed, dir, appRef);
+  return loadAppDir(parsed, dir, appRef, files);
 }
 
 const otherApps = new WeakMap<ScenarioFile, Map<string, { app?: AppPackage; problems: SourceProblem[] }>>();
 
 /** One of the other apps a scenario installs (`"apps"`), loaded once per file. */
-export function loadOtherApp(parsed: ScenarioFile, ref: ExtraAppRef): { app?: AppPackage; problems: SourceProblem[] } {
+export function loadOtherApp(parsed: ScenarioFile, ref: ExtraAppRef, files: FileSource = DISK_FILES): { app?: AppPackage; problems: SourceProblem[] } {
   const dir = resolve(scenarioDir(parsed), ref.path);
   let cache = otherApps.get(parsed);
   if (!cache) otherApps.set(parsed, (cache = new Map()));
   const key = `${dir}\0${ref.pathAt.line}:${ref.pathAt.column}`;
   let loaded = cache.get(key);
-  if (!loaded) cache.set(key, (loaded = loadAppDir(parsed, dir, ref.pathAt)));
+  if (!loaded) cache.set(key, (loaded = loadAppDir(parsed, dir, ref.pathAt, files)));
   return loaded;
 }
 
 /** An app folder: app.json and app.js loaded, app.js parsed; a missing or unreadable folder is placed at `at` ("app"). */
-function loadAppDir(parsed: ScenarioFile, dir: string, at: Pos | undefined): { app?: AppPackage; problems: SourceProblem[] } {
+function loadAppDir(parsed: ScenarioFile, dir: string, at: Pos | undefined, files: FileSource): { app?: AppPackage; problems: SourceProblem[] } {
   const denied = accessDenied(dir);
   if (denied) {
     const pos = at ?? { line: 0, column: 0 };
@@ -74,7 +84,7 @@ function loadAppDir(parsed: ScenarioFile, dir: string, at: Pos | undefined): { a
   }
   let app: AppPackage;
   try {
-    app = loadAppFolder(dir);
+    app = loadAppFolder(dir, files);
   } catch (e) {
     if (!(e instanceof SourceError)) throw e;
     // A missing folder is the scenario file's mistake: point at its "app".
@@ -100,10 +110,10 @@ function accessDenied(dir: string): boolean {
   }
 }
 
-function readRefFile(parsed: ScenarioFile, ref: SourceRef & { kind: 'file' }, what: string): { path: string; text?: string; problem?: SourceProblem } {
+function readRefFile(parsed: ScenarioFile, ref: SourceRef & { kind: 'file' }, what: string, files: FileSource): { path: string; text?: string; problem?: SourceProblem } {
   const path = resolve(scenarioDir(parsed), ref.path);
   try {
-    return { path, text: readFileSync(path, 'utf8').replace(/^\uFEFF/, '') };
+    return { path, text: files.readText(path).replace(/^\uFEFF/, '') };
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_ACCESS_DENIED') {
@@ -114,10 +124,10 @@ function readRefFile(parsed: ScenarioFile, ref: SourceRef & { kind: 'file' }, wh
   }
 }
 
-export function loadDevices(parsed: ScenarioFile, ref: SourceRef | undefined): { devices: DeviceSpec[]; problems: SourceProblem[] } {
+export function loadDevices(parsed: ScenarioFile, ref: SourceRef | undefined, files: FileSource = DISK_FILES): { devices: DeviceSpec[]; problems: SourceProblem[] } {
   if (!ref) return { devices: [], problems: [] };
   if (ref.kind === 'inline') return checkDevicesFile(maskOutside(parsed.text, ref.offset, ref.length), parsed.file);
-  const read = readRefFile(parsed, ref, 'devices');
+  const read = readRefFile(parsed, ref, 'devices', files);
   if (read.text === undefined) return { devices: [], problems: [read.problem!] };
   return checkDevicesFile(read.text, read.path);
 }
@@ -131,7 +141,7 @@ export interface LoadedConfig {
 }
 
 /** A config from inline JSON, an instance file, or none (`{}`: only defaults), checked against app.json. */
-export function loadConfig(parsed: ScenarioFile, ref: SourceRef | undefined, app: AppPackage, catalogue: SelectorCatalogue, missingAt: Pos): LoadedConfig {
+export function loadConfig(parsed: ScenarioFile, ref: SourceRef | undefined, app: AppPackage, catalogue: SelectorCatalogue, missingAt: Pos, files: FileSource = DISK_FILES): LoadedConfig {
   if (!ref) {
     const problems = checkConfig(app.appJson, {}, catalogue).map((p) =>
       problemAtPos(parsed.file, missingAt, p.code, `${p.message} (the scenario gives no "config")`, p.fix, p.severity));
@@ -143,7 +153,7 @@ export function loadConfig(parsed: ScenarioFile, ref: SourceRef | undefined, app
     text = maskOutside(parsed.text, ref.offset, ref.length);
     file = parsed.file;
   } else {
-    const read = readRefFile(parsed, ref, 'config');
+    const read = readRefFile(parsed, ref, 'config', files);
     if (read.text === undefined) return { problems: [read.problem!] };
     text = read.text;
     file = read.path;
@@ -167,7 +177,7 @@ export function mergeUpdate(parsed: ScenarioFile, ref: SourceRef & { kind: 'inli
   }
   const problems = checkConfig(app.appJson, merged, catalogue).map((p) => {
     const own = p.path.length > 0 && typeof p.path[0] === 'string' && p.path[0] in update && doc.root;
-    return own ? problemAt(doc, configProblemPosition(doc.root!, p.path, p.at), p.severity, p.code, p.message, p.fix) : problemAtPos(parsed.file, ref, p.code, p.message, p.fix, p.severity);
+    return own ? problemAt(doc, configProblemPosition(doc.root!, p.path, p.at), p.severity, p.code, p.message, configFix(p)) : problemAtPos(parsed.file, ref, p.code, p.message, p.fix, p.severity);
   });
   return { config: merged, problems };
 }

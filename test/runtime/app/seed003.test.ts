@@ -58,6 +58,7 @@ describe('seed 003 example', () => {
         code: 'config-unknown-key',
         message: 'unknown input "example_text"; did you mean "text_example"?',
         fix: 'rename it to "text_example"',
+        replacement: '"text_example"',
       },
     ];
     assert.deepEqual(checkConfig(appJson!, config), expected);
