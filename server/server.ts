@@ -29,10 +29,13 @@ import {
 import { documentSymbols } from './features/symbols';
 import { toDiagnostic, uriToPath } from './lsp-convert';
 import { AppTypesRequest, initializationOptionsOf, ValidateFilesRequest } from './protocol';
+import { checkAppFile } from './service/app-file-check';
+import { appFileKindFromName, type AppFileKind } from './service/app-file-kind';
 import { appTypes } from './service/app-types';
 import { checkFiles, countProblems } from './service/check-files';
 import { documentKind } from './service/document-kind';
 import { parseDocument, type ParsedDocument } from './service/parsed-document';
+import { editorFiles } from './service/editor-files';
 import { checkScript } from './service/script-check';
 import { layerFor, problemsBehindEditorSchema, type SchemaLayer, validateDocument } from './service/validation';
 
@@ -102,6 +105,7 @@ export class SmartPlugServer {
     connection.onDocumentSymbol((p) => this.withDocument(p.textDocument.uri, (parsed) => documentSymbols(parsed)) ?? null);
     connection.onCodeAction((p) =>
       this.withScript(p.textDocument.uri, (_pair, ctx) => codeActions(undefined, p.range, p.context.diagnostics, ctx)) ??
+      this.withAppFile(p.textDocument.uri, (_kind, ctx) => codeActions(undefined, p.range, p.context.diagnostics, ctx)) ??
       this.withDocument(p.textDocument.uri, (parsed, ctx) => codeActions(parsed, p.range, p.context.diagnostics, ctx, this.behindEditor(parsed, ctx))) ?? null);
     connection.onDocumentFormatting((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => formatDocument(parsed, p.options, ctx)) ?? null);
     connection.onRequest(AppTypesRequest.type, (p) => appTypes(uriToPath(p.uri), (file) => this.readFile(file)));
@@ -143,6 +147,14 @@ export class SmartPlugServer {
     const ctx: FeatureContext = { document, readFile: (p) => this.readFile(p), schemaLayer: this.schemaLayer };
     const pair = pairFromScript(uri, scriptPath, ctx);
     return pair ? feature(pair, ctx) : undefined;
+  }
+
+  /** Runs a feature on a scenario, instance or devices file. */
+  private withAppFile<T>(uri: string, feature: (kind: AppFileKind, ctx: FeatureContext) => T): T | undefined {
+    const document = this.documents.get(uri);
+    const kind = appFileKindFromName(uriToPath(uri));
+    if (!document || !kind) return undefined;
+    return feature(kind, { document, readFile: (p) => this.readFile(p), schemaLayer: this.schemaLayer });
   }
 
   /** An open editor buffer wins over the file on disk (the user's unsaved work is what counts). */
@@ -192,18 +204,35 @@ export class SmartPlugServer {
     const doc = this.documents.get(uri);
     if (!doc) return;
     const filePath = uriToPath(uri);
-    if (path.basename(filePath) === 'app.js') {
-      this.validateScript(doc, filePath);
-      return;
+    const appFile = appFileKindFromName(filePath);
+    if (appFile) {
+      const problems = checkAppFile(appFile, filePath, doc.getText(), editorFiles((file) => this.readFile(file))) ?? [];
+      void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics: problems.map((p) => toDiagnostic(doc, p)) });
+    } else if (path.basename(filePath) === 'app.js') this.validateScript(doc, filePath);
+    else {
+      const parsed = this.parsedOf(uri);
+      if (!parsed) return;
+      const diagnostics = validateDocument(parsed, layerFor(parsed, this.validationLayer)).map((p) => toDiagnostic(doc, p));
+      void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
+      // app.js reads app.json's inputs: its diagnostics follow every change of app.json.
+      if (parsed.kind === 'app') {
+        const script = this.documents.get(pathToFileURL(path.join(path.dirname(filePath), 'app.js')).href);
+        if (script) this.scheduleValidation(script);
+      }
     }
-    const parsed = this.parsedOf(uri);
-    if (!parsed) return;
-    const diagnostics = validateDocument(parsed, layerFor(parsed, this.validationLayer)).map((p) => toDiagnostic(doc, p));
-    void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
-    // app.js reads app.json's inputs: its diagnostics follow every change of app.json.
-    if (parsed.kind === 'app') {
-      const script = this.documents.get(pathToFileURL(path.join(path.dirname(filePath), 'app.js')).href);
-      if (script) this.scheduleValidation(script);
+    this.revalidateDependents(uri, appFile);
+  }
+
+  /**
+   * Scenarios read the app (app.json, app.js), devices and instance files; instance files read
+   * app.json and devices.json. Their open documents are checked again when one of those changes.
+   */
+  private revalidateDependents(uri: string, changed: AppFileKind | undefined): void {
+    if (changed === 'scenario') return;
+    for (const doc of this.documents.all()) {
+      if (doc.uri === uri) continue;
+      const kind = appFileKindFromName(uriToPath(doc.uri));
+      if (kind === 'scenario' || (kind === 'instance' && changed !== 'instance')) this.scheduleValidation(doc);
     }
   }
 

@@ -3,7 +3,7 @@ export * from './types';
 export { parseScenarioFile } from './parse-scenario';
 export { diagnoseScenarioFile } from './diagnose';
 export { parseDuration, formatDuration, parseTime, resolveTime } from './time-text';
-export { runScenarioFile, runParsedScenarioFile, runScenarioFiles, runScenario, findScenarioFiles, SCENARIO_SUFFIX } from './runner';
+export { runScenarioFile, runParsedScenarioFile, runScenarioFiles, runScenario, findScenarioFiles } from './runner';
 export type { RunOptions } from './runner';
 export { summarize } from './results';
 export type { Failure, FileResult, RunEvent, ScenarioLogLine, ScenarioResult, StepResult, Summary } from './results';

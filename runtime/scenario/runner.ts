@@ -23,7 +23,7 @@ import type { Failure, FileResult, RunEvent, ScenarioResult, StepResult } from '
 import { describeStep, runStep, type RunState } from './run-steps';
 import { setupScenario } from './setup';
 import { loadScenarioApp } from './sources';
-import type { Scenario, ScenarioFile, Step } from './types';
+import { SCENARIO_SUFFIX, type Scenario, type ScenarioFile, type Step } from './types';
 
 export interface RunOptions {
   onEvent?: (event: RunEvent) => void;
@@ -57,7 +57,6 @@ async function withPool<T>(options: RunOptions, run: (options: RunOptions & { po
   }
 }
 
-export const SCENARIO_SUFFIX = '.scenario.json';
 /** Log lines kept per scenario for the failure report; the newest are the telling ones. */
 const MAX_LOG_LINES = 500;
 

@@ -8,6 +8,9 @@ import type { RateLimit } from '../engine/rate-limiter';
 import type { LocationSpec } from '../engine/location';
 import type { SourceProblem } from '../errors';
 
+/** How a scenario file's name ends. */
+export const SCENARIO_SUFFIX = '.scenario.json';
+
 export type AttrValue = string | number | boolean | null;
 
 /** 1-based position in the scenario file. */

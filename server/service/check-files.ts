@@ -1,6 +1,9 @@
 import * as path from 'node:path';
 import type { SourceProblem } from '../../runtime/errors';
+import { checkAppFile } from './app-file-check';
+import { appFileKindFromName } from './app-file-kind';
 import { documentKind } from './document-kind';
+import { editorFiles } from './editor-files';
 import { parseDocument } from './parsed-document';
 import { checkScript } from './script-check';
 import { validateDocument } from './validation';
@@ -32,6 +35,8 @@ export function checkFiles(files: readonly { uri: string; path: string }[], read
 /** A file's problems by its kind; undefined when it is none of ours. */
 function problemsOfFile(uri: string, filePath: string, text: string, readFile: (path: string) => string | undefined): SourceProblem[] | undefined {
   if (path.basename(filePath) === 'app.js') return checkScript(filePath, text, readFile);
+  const appFile = appFileKindFromName(filePath);
+  if (appFile) return checkAppFile(appFile, filePath, text, editorFiles(readFile));
   const kind = documentKind(filePath, text);
   return kind ? validateDocument(parseDocument(uri, filePath, 0, kind, text), 'server') : undefined;
 }

@@ -57,6 +57,10 @@ describe('client: which open documents are sent to the language server', () => {
     assert.ok(isServedDocument('/w/app.json', expoAppJson), 'the server decides about foreign app.json');
     assert.ok(isServedDocument('/w/door/app.js', ''));
     assert.ok(isServedDocument('/w/x.load.json', ''));
+    assert.ok(isServedDocument('/w/door/tests/door.scenario.json', ''));
+    assert.ok(isServedDocument('/w/door/instance.json', ''));
+    assert.ok(isServedDocument('/w/door/devices.json', ''));
+    assert.ok(!isServedDocument('/w/door/scenario.json.bak', ''));
     assert.ok(isServedDocument('/w/anything.json', '{ "$schema": "../schemas/load-action.schema.json" }'));
     assert.ok(!isServedDocument('/w/package-lock.json', '{ "name": "x", "lockfileVersion": 3 }'));
     assert.ok(!isServedDocument('/w/tsconfig.json', '{ "compilerOptions": {} }'));
