@@ -12,7 +12,7 @@ import { formatProblem, hasErrors, SourceError, type SourceProblem } from '../er
 import { SmartPlugRuntime, type HostEventMap } from '../host/runtime';
 import { budgetText, printer } from './event-printer';
 import { parseStdinLine, STDIN_HELP, StdinCommand } from './stdin-commands';
-import { terminalText } from './terminal-text';
+import { jsonText, terminalText } from './terminal-text';
 
 export interface RunOptions {
   appDir: string;
@@ -96,8 +96,9 @@ export async function runCommand(o: RunOptions): Promise<number> {
     rateLimit: o.rateLimit ? undefined : false,
   });
   const print = printer({ json: o.json, color: o.color, write: o.out });
-  if (!o.json && runtime.workerPid !== undefined) {
-    out(`worker started (pid ${runtime.workerPid}, permission model ${runtime.permissionModel ? 'on' : 'OFF'})`);
+  if (runtime.workerPid !== undefined) {
+    if (o.json) o.out(jsonText({ type: 'worker', change: 'started', pid: runtime.workerPid, permissionModel: runtime.permissionModel === true }));
+    else out(`worker started (pid ${runtime.workerPid}, permission model ${runtime.permissionModel ? 'on' : 'OFF'})`);
   }
   for (const name of EVENTS) runtime.on(name, (r) => print(name, r as never));
 
@@ -160,13 +161,23 @@ export async function runCommand(o: RunOptions): Promise<number> {
           return runtime.restartWorker('requested from the command line');
         case 'call': {
           const r = await runtime.callEndpoint(cmd.app ?? appId, cmd.method, cmd.path, cmd.body);
-          out(`${r.status} ${JSON.stringify(r.body)}`);
+          if (o.json) o.out(jsonText({ type: 'response', method: cmd.method, path: cmd.path, status: r.status, body: r.body }));
+          else out(`${r.status} ${JSON.stringify(r.body)}`);
           return;
         }
         case 'devices':
+          if (o.json) {
+            o.out(jsonText({ type: 'devices', devices: await runtime.devicesNow() }));
+            return;
+          }
           for (const d of await runtime.devicesNow()) out(`${d.id} (${d.label}): ${Object.entries(d.attributes).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(' ')}`);
           return;
         case 'status':
+          // --json: one line a script can read; the budget's open window end (Infinity) is null.
+          if (o.json) {
+            o.out(jsonText({ type: 'status', apps: await runtime.listApps(), quarantined: runtime.quarantined() }));
+            return;
+          }
           for (const a of await runtime.listApps()) {
             out(`${a.id} (${a.label}) ${budgetText(a.budget)}, window ends ${Number.isFinite(a.budget.windowEndsAt) && a.budget.windowEndsAt ? new Date(a.budget.windowEndsAt).toISOString() : '-'}`);
             for (const s of a.subscriptions) out(`  subscription ${s.kind} ${s.target} ${s.attribute}${s.value ? '.' + s.value : ''} → ${s.handler}`);

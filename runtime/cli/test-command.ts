@@ -1,7 +1,9 @@
 import { spawn } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { createHumanReporter, createJsonLinesReporter, findScenarioFiles, runScenarioFiles, summarize } from '../scenario';
+import { permissionFlag } from '../host/permission-flag';
+import { sandboxReadFolders } from './sandbox-reads';
 import { terminalText } from './terminal-text';
 
 export interface TestOptions {
@@ -23,11 +25,16 @@ export interface TestOptions {
  * defence in depth: it may read the scenarios, the apps and this package (the worker bundles among
  * it), and start the worker processes, and nothing else; it may not write files, start threads or
  * load addons. There is no way to turn that off: the only process that runs scenarios itself is one
- * that is already under the permission model (the child). An environment variable once could; the
- * environment is not a place a security decision may come from.
+ * that is already under the permission model (the child). The environment only marks the child, so
+ * that a child whose Node ignored the flag refuses (instead of starting another child, forever);
+ * it can never make a run go without the permission model.
  */
 export async function testCommand(o: TestOptions): Promise<number> {
-  if (!runsScenariosHere(process)) return runSandboxed(o);
+  if (!runsScenariosHere(process)) {
+    if (process.env[SANDBOX_CHILD_MARK] !== '1') return runSandboxed(o);
+    o.err(permissionIgnoredMessage());
+    return 2;
+  }
   const roots = o.paths.length ? o.paths : [process.cwd()];
   const files = findScenarioFiles(roots);
   if (files.length === 0) {
@@ -57,9 +64,18 @@ export function runsScenariosHere(proc: { permission?: unknown }): boolean {
   return typeof proc.permission === 'object' && proc.permission !== null;
 }
 
-/** The package's own folder (bundles and package.json), found from this bundle's location. */
+/** Set in the environment of the sandboxed child; see testCommand. */
+const SANDBOX_CHILD_MARK = 'SMARTPLUG_TEST_SANDBOX_CHILD';
+
+/** What the child says when its Node started it without the permission model it was asked for. */
+export function permissionIgnoredMessage(): string {
+  return `smartplug test: this Node (${process.version}, ${process.execPath}) ignored ${permissionFlag()}: the sandboxed run has no permission model, ` +
+    'so no scenario was run (scenarios run only under Node\'s permission model). Run smartplug test with Node 20.19 or later from nodejs.org.';
+}
+
+/** The package's own folder (bundles and package.json), found from this bundle's real location. */
 function packageRoot(): string {
-  let dir = __dirname;
+  let dir = realpathSync(__dirname);
   for (let i = 0; i < 4; i++) {
     try {
       if (statSync(path.join(dir, 'package.json')).isFile()) return dir;
@@ -72,39 +88,28 @@ function packageRoot(): string {
 }
 
 /**
- * The paths none of the others contains. Allowing a folder allows everything in it, so the rest
- * add nothing; and Node 20 gets the pair wrong: with both APP and APP/tests/x.scenario.json
- * allowed, listing APP itself is denied (so `smartplug test /elsewhere/APP/tests/x.scenario.json`
- * could not load its app).
+ * The file this process was started from, symlinks resolved: `npx`, `npm install -g` and `npm link`
+ * start it through a symlink in a bin folder, which the permission model would not let the child
+ * read (only the package's real folder is allowed).
  */
-export function outermostPaths(paths: readonly string[]): string[] {
-  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(outer.endsWith(path.sep) ? outer : outer + path.sep);
-  const unique = [...new Set(paths)];
-  return unique.filter((p) => !unique.some((q) => q !== p && within(p, q)));
+function entryScript(): string {
+  return realpathSync(require.main?.filename ?? process.argv[1]);
 }
 
 function runSandboxed(o: TestOptions): Promise<number> {
-  const reads = new Set<string>([packageRoot(), process.cwd(), ...o.allowRead.map((p) => path.resolve(p))]);
-  for (const p of o.paths) {
-    const abs = path.resolve(p);
-    reads.add(abs);
-    // A scenario usually sits in APP/tests/: its app is the folder above.
-    const dir = abs.endsWith('.json') ? path.dirname(abs) : abs;
-    if (path.basename(dir) === 'tests') reads.add(path.dirname(dir));
-  }
-  const script = process.argv[1];
+  const reads = sandboxReadFolders({ packageRoot: packageRoot(), cwd: process.cwd(), allowRead: o.allowRead, paths: o.paths });
   const args = [
-    '--experimental-permission',
-    ...outermostPaths([...reads]).map((r) => `--allow-fs-read=${r}`),
+    permissionFlag(),
+    ...reads.map((r) => `--allow-fs-read=${r}`),
     // The scenarios' Things run in worker processes (each under the permission model of its own).
     '--allow-child-process',
     // Not --disable-warning: the Node inside older VS Code releases (20.9) does not know it.
     '--no-warnings',
-    script,
+    entryScript(),
     ...process.argv.slice(2),
   ];
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { stdio: 'inherit', env: { ...process.env, [SANDBOX_CHILD_MARK]: '1' } });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
     child.on('error', (e) => {
       o.err(`smartplug test: could not start the sandboxed run: ${e.message}`);

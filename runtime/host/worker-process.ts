@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { permissionFlag } from './permission-flag';
 import type { CallArgs, CallMessage, CallName, CallResult, EngineLostMessage, EventsMessage, ReplyMessage, SelfCheckMessage, SelfCheckResult, SerializedError, WorkerMessage } from './protocol';
 
 /** Ends of a worker, with no app to name, that a call may be in flight for before it is refused. */
@@ -85,7 +86,7 @@ export class WorkerProcess {
     const threadPath = path.join(path.dirname(workerPath), 'engine-thread.js');
     // The process's own heap holds only the warden; the apps' heap is the engine thread's, limited there.
     const execArgv = ['--max-old-space-size=128', '--no-warnings', ...(options.execArgv ?? [])];
-    if (options.permissionModel !== false) execArgv.push('--experimental-permission', `--allow-fs-read=${workerPath}`, `--allow-fs-read=${threadPath}`, '--allow-worker');
+    if (options.permissionModel !== false) execArgv.push(permissionFlag(), `--allow-fs-read=${workerPath}`, `--allow-fs-read=${threadPath}`, '--allow-worker');
     // The worker writes to stderr only when it dies (V8's out-of-memory report, a fatal error):
     // keep the end of it to say why, instead of pouring a native stack trace into the user's output.
     // Its environment is nearly empty: past an escape there is nothing to read in it (TZ stays,

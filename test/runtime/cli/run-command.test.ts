@@ -84,6 +84,22 @@ describe('smartplug run', function () {
     assert.ok(records.some((x) => x.type === 'command' && x.command === 'on'));
   });
 
+  it('--json: status, devices and call answer as JSON lines too, and the worker line says the permission model is on', () => {
+    const dir = appDir(GOOD);
+    const r = smartplug(args(dir, '--json'), 'pir motion active\nstatus\ndevices\ncall GET /nowhere\n');
+    assert.equal(r.status, 0, r.stderr);
+    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    assert.deepEqual(records.find((x) => x.type === 'worker'), { type: 'worker', change: 'started', pid: records.find((x) => x.type === 'worker')!.pid, permissionModel: true });
+    const status = records.find((x) => x.type === 'status')!;
+    assert.equal(status.apps.length, 1);
+    assert.deepEqual(status.apps[0].state, { count: 1 });
+    assert.deepEqual(status.apps[0].jobs.map((j: { handler: string }) => j.handler), ['lightOff']);
+    assert.deepEqual(status.quarantined, []);
+    const devices = records.find((x) => x.type === 'devices')!;
+    assert.deepEqual(devices.devices.map((d: { id: string; attributes: Record<string, unknown> }) => [d.id, d.attributes.switch ?? d.attributes.motion]), [['pir', 'active'], ['porch', 'on']]);
+    assert.equal(records.find((x) => x.type === 'response')?.status, 404);
+  });
+
   it('rejects a script with a syntax error, naming the file, line, column and fix', () => {
     const dir = appDir('function installed() {\n  subscribe(settings.sensor, "motion", h\n}\n');
     const r = smartplug(args(dir));

@@ -3,7 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { outermostPaths, runsScenariosHere } from '../../../runtime/cli/test-command';
+import { outermostPaths, withoutPrefixClashes } from '../../../runtime/cli/sandbox-reads';
+import { runsScenariosHere } from '../../../runtime/cli/test-command';
 import { EVIL, FORGED_LINE, RAW_CONTROL, writeHostileScenarioApp } from './hostile-text';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -92,9 +93,22 @@ describe('smartplug test', function () {
     }
   });
 
+  it('a sandboxed child whose Node ignored the permission flag refuses to run scenarios (and does not start another child)', () => {
+    // What the child sees on a Node that accepts the flag but does not apply it: the mark, and no process.permission.
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'runtime', 'cli.js'), 'test', 'examples/motion-light'], {
+      encoding: 'utf8', timeout: 30_000, cwd: ROOT, env: { ...process.env, SMARTPLUG_TEST_SANDBOX_CHILD: '1' },
+    });
+    assert.equal(r.status, 2, r.stdout + r.stderr);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, /ignored --(experimental-)?permission: the sandboxed run has no permission model, so no scenario was run/);
+  });
+
   it('allows reading only the outermost folders (Node 20 denies listing a folder when a path inside it is allowed too)', () => {
     assert.deepEqual(outermostPaths(['/a/app', '/w', '/a/app/tests/x.scenario.json', '/a/apple', '/w', '/w/sub']), ['/a/app', '/w', '/a/apple']);
     assert.deepEqual(outermostPaths(['/', '/x']), ['/']);
+    // Node 20 also denies listing /a/app when /a/apple is allowed: their parent is allowed instead.
+    assert.deepEqual(withoutPrefixClashes(['/a/app', '/w', '/a/apple', '/b/x']), ['/a', '/w', '/b/x']);
+    assert.deepEqual(withoutPrefixClashes(['/w', '/work/p']), ['/']);
     // The case that needs it: APP/tests/x.scenario.json given by path, APP outside the current folder.
     const r = smartplug(['test', writeHostileScenarioApp()]);
     assert.doesNotMatch(r.stdout, /outside what this test run may read/);
