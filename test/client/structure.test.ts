@@ -92,7 +92,7 @@ describe('client: structure', () => {
 
   it('ships what its manifest and README point to, and claims only the categories it has', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    // What `vsce package` puts in the .vsix (it reads .vscodeignore), without building one.
+    // What `vsce package` puts in the .vsix (package.json's "files", which npm pack reads too), without building one.
     const listed = execFileSync(process.execPath, [path.join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce'), 'ls', '--no-dependencies'], { cwd: ROOT, encoding: 'utf8' });
     const shipped = new Set(listed.split('\n').map((l) => l.trim()).filter(Boolean));
     const pointedTo = [
