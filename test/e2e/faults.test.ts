@@ -2,7 +2,7 @@
  * Faults a user may meet: the language server dies (it is restarted, the output says so, and
  * diagnostics work again); a server that cannot start at all (restarted within its budget, then
  * one notification); a file of many megabytes (the editor stays responsive and other files'
- * diagnostics still update); a workspace without apps (the extension stays inactive).
+ * diagnostics still update); a workspace without apps (New App offered, no language server).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -132,43 +132,32 @@ describe('e2e: faults', function () {
     }
   });
 
-  it('stays inactive in a workspace without apps', async () => {
+  it('in a workspace without apps, offers "New SmartPlug App" and starts no language server', async () => {
     const e2e = session().e2e;
-    // The names in "Developer: Show Running Extensions", once the start-up activations are over:
-    // Git activates on "*", after them (workspaceContains among them), so the list is read again
-    // until Git is there.
-    const running = async (w: Window, shotName: string) => {
-      let names: string[] = [];
-      await poll('Git among the running extensions (the start-up activations done)', async () => {
-        await w.runCommand('Developer: Show Running Extensions');
-        await w.waitFor('.runtime-extensions-editor .monaco-list-row');
-        // The list is virtual: a tall window shows every row at once.
-        await w.page.setViewportSize({ width: 1400, height: 3000 });
-        await sleep(500);
-        names = (await w.page.locator('.runtime-extensions-editor .monaco-list-row .name').allInnerTexts()).map((n) => n.trim());
-        await w.page.setViewportSize({ width: 1400, height: 900 });
-        if (names.includes('Git')) return true;
-        await w.revertAndCloseAll();
-        return false;
-      }, 60_000, 1000);
-      await w.screenshot(`faults-${shotName}`);
-      await w.revertAndCloseAll();
-      return names;
-    };
-    // Control: in the samples window the extension runs.
-    const inSamples = await running(win(), 'running-extensions-samples');
-    assert.ok(inSamples.includes('SmartPlug Apps IDE'), JSON.stringify(inSamples));
     const servers = e2e.languageServers().length;
-
     const empty = await e2e.open(e2e.copyWorkspace(NO_APPS_WORKSPACE));
     try {
-      const inEmpty = await running(empty, 'running-extensions-no-apps');
-      assert.ok(!inEmpty.includes('SmartPlug Apps IDE'), JSON.stringify(inEmpty));
-      // Opening a JSON file there starts no language server either.
+      // The Explorer's SmartPlug Apps view says there is no app, once it has looked, with the action.
+      await empty.runCommand('Explorer: Focus on SmartPlug Apps View');
+      const view = empty.page.locator('.pane').filter({ has: empty.page.locator('.pane-header', { hasText: /SmartPlug Apps/ }) });
+      await empty.waitFor(view.locator('.welcome-view-content'), /There is no SmartPlug app in this workspace yet/);
+      await empty.waitFor(view.locator('.welcome-view-content .monaco-button'), /New SmartPlug App/);
+      await empty.screenshot('faults-no-apps-welcome');
+      // Opening a JSON file there starts no language server.
       await empty.quickOpen('notes.json');
       await sleep(3000);
       assert.equal(e2e.languageServers().length, servers, 'a language server started for a workspace without apps');
       await empty.screenshot('faults-no-apps-json-open');
+      // Validate Workspace finds nothing to check, and offers the same action.
+      await empty.runCommand('SmartPlug: Validate Workspace');
+      const toast = await empty.waitFor('.notifications-toasts .notification-toast', /no app\.json, manifest\.json or \*\.load\.json in this workspace/);
+      await empty.waitFor(toast.locator('.monaco-button'), /New SmartPlug App/);
+      await empty.screenshot('faults-no-apps-validate');
+      // The button starts New App: its name prompt opens.
+      await toast.locator('.monaco-button', { hasText: 'New SmartPlug App' }).click();
+      await empty.waitFor('.quick-input-widget .quick-input-title', /SmartPlug: New App/);
+      await empty.escape();
+      assert.equal(e2e.languageServers().length, servers, 'a language server started for a workspace without apps');
     } finally {
       await empty.close();
     }

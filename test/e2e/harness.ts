@@ -306,6 +306,25 @@ export class E2E {
     return this.children().filter((p) => /dist\/server\/main\.js/.test(p.args));
   }
 
+  /**
+   * The "SmartPlug" output channel's log file as VS Code writes it (every line, with its level;
+   * the Output panel shows only what fits on the screen). The newest, when several windows wrote one.
+   */
+  smartplugLog(): string {
+    const found: { file: string; mtime: number }[] = [];
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (/SmartPlug\.log$/.test(e.name)) found.push({ file: p, mtime: fs.statSync(p).mtimeMs });
+      }
+    };
+    walk(path.join(this.tmp, 'user-data', 'logs'));
+    found.sort((a, b) => b.mtime - a.mtime);
+    if (!found[0]) throw new Error('no SmartPlug.log under the user data logs');
+    return fs.readFileSync(found[0].file, 'utf8');
+  }
+
   /** Closes the browser, ends code-server's process group and waits for its children. */
   async stop(): Promise<void> {
     if (this.stopped) return;
