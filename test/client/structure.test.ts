@@ -86,8 +86,9 @@ describe('client: structure', () => {
     assert.deepEqual(pkg.contributes.configuration.properties['smartplug.scriptDeclarations.enable'].default, true);
     // VS Code's JSON service applies the schemas (the server is told so and leaves that layer to it).
     assert.deepEqual(pkg.contributes.jsonValidation.map((v: { url: string }) => v.url), ['./schemas/app-by-name.schema.json', './schemas/manifest-by-name.schema.json', './schemas/load-action.schema.json']);
-    // Scenario files are JSON with comments (docs/scenarios.md): editors must not flag the comments.
-    assert.deepEqual(pkg.contributes.languages, [{ id: 'jsonc', filenamePatterns: ['*.scenario.json'] }]);
+    // Scenario, instance and devices files are JSON with comments (docs/scenarios.md), as the runtime
+    // reads them: editors must not flag the comments.
+    assert.deepEqual(pkg.contributes.languages, [{ id: 'jsonc', filenames: ['instance.json', 'devices.json'], filenamePatterns: ['*.scenario.json', '*.instance.json', '*.devices.json'] }]);
   });
 
   it('ships what its manifest and README point to, and claims only the categories it has', () => {
