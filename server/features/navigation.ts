@@ -5,17 +5,21 @@ import { Location, ResponseError, type Range, type TextEdit, type WorkspaceEdit 
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument } from '../service/parsed-document';
 import { indexAppJson, nameAt, type AppJsonIndex } from './app-index';
+import { configKeyLocations } from './config-keys';
 import type { FeatureContext } from './context';
 import { settingsReferences, type SettingsReference } from './script-settings';
 
 /**
  * Go to definition, find references and rename for input names, across app.json (the "input"
- * keys, guide pages' and repeats' input_fields) and app.js (`settings.X`, `config.X`).
+ * keys, guide pages' and repeats' input_fields), app.js (`settings.X`, `config.X`) and the config
+ * keys of the app's instance files and scenarios (config-keys.ts).
  */
 
 /** An app: its app.json and app.js, whichever of the two the request came from. */
 interface AppPair {
-  json: { uri: string; doc: TextDocument; index: AppJsonIndex };
+  json: { uri: string; path: string; doc: TextDocument; index: AppJsonIndex };
+  /** The app's other files (instance files, scenarios), the editor's buffers over the disk. */
+  readFile: (path: string) => string | undefined;
   script?: { uri: string; doc: TextDocument; refs: SettingsReference[] };
 }
 
@@ -25,7 +29,8 @@ function pairFromJson(parsed: ParsedDocument, ctx: FeatureContext): AppPair {
   const scriptPath = path.join(path.dirname(parsed.path), 'app.js');
   const scriptText = ctx.readFile(scriptPath);
   return {
-    json: { uri: parsed.uri, doc: ctx.document, index: indexAppJson(parsed.json.root) },
+    json: { uri: parsed.uri, path: parsed.path, doc: ctx.document, index: indexAppJson(parsed.json.root) },
+    readFile: (p) => ctx.readFile(p),
     script: scriptText === undefined ? undefined : { uri: pathToFileURL(scriptPath).href, doc: TextDocument.create(pathToFileURL(scriptPath).href, 'javascript', 0, scriptText), refs: settingsReferences(scriptText) },
   };
 }
@@ -37,7 +42,8 @@ export function pairFromScript(scriptUri: string, scriptPath: string, ctx: Featu
   if (jsonText === undefined) return undefined;
   const jsonUri = pathToFileURL(jsonPath).href;
   return {
-    json: { uri: jsonUri, doc: TextDocument.create(jsonUri, 'json', 0, jsonText), index: indexAppJson(parseTree(jsonText)) },
+    json: { uri: jsonUri, path: jsonPath, doc: TextDocument.create(jsonUri, 'json', 0, jsonText), index: indexAppJson(parseTree(jsonText)) },
+    readFile: (p) => ctx.readFile(p),
     script: { uri: scriptUri, doc: ctx.document, refs: settingsReferences(ctx.document.getText()) },
   };
 }
@@ -57,6 +63,8 @@ function referencesOf(pair: AppPair, name: string, includeDeclaration: boolean):
   }
   for (const r of pair.json.index.references) if (r.name === name) out.push(Location.create(pair.json.uri, range(pair.json.doc, r.offset, r.length)));
   if (pair.script) for (const r of pair.script.refs) if (r.name === name) out.push(Location.create(pair.script.uri, range(pair.script.doc, r.offset, r.length)));
+  // Only a declared input is a config key elsewhere: a misspelt reference names nothing there.
+  if (pair.json.index.inputs.has(name)) out.push(...configKeyLocations(path.dirname(pair.json.path), name, pair.json.index, pair.readFile));
   return out;
 }
 
