@@ -13,7 +13,7 @@ declare namespace SmartPlug {
   }
   /** Filled in per app from its app.json. */
   interface Settings {}
-  /** Filled in per app from its app.json: the raw config object of seed 003. */
+  /** Filled in per app from its app.json: the raw config object the wizard writes. */
   interface Config {}
 
   /**
@@ -157,6 +157,205 @@ declare namespace SmartPlug {
     refresh(): void;
   }
 
+  /** The function handles by function type, each with the commands of its type. */
+  interface Functions {
+    /** A `switch` function (the switch of a device). */
+    switch: FunctionBase & {
+      readonly type: "switch";
+      /** Turns the device on. */
+      on(): void;
+      /** Turns the device off. */
+      off(): void;
+    };
+    /** A `dimmer` function (the level of a device). */
+    dimmer: FunctionBase & {
+      readonly type: "dimmer";
+      /** Sets the level; on a device that also has switch, turns it on above 0 and off at 0. */
+      setLevel(level: number, rate?: number): void;
+    };
+    /** A `color_hue` function (the hue of a device). */
+    color_hue: FunctionBase & {
+      readonly type: "color_hue";
+      /** Sets the hue (0-100 %). */
+      setHue(hue: number): void;
+    };
+    /** A `color_saturation` function (the saturation of a device). */
+    color_saturation: FunctionBase & {
+      readonly type: "color_saturation";
+      /** Sets the saturation (0-100 %). */
+      setSaturation(saturation: number): void;
+    };
+    /** A `color` function (the color of a device). */
+    color: FunctionBase & {
+      readonly type: "color";
+      /** Sets hue and/or saturation at once from a map {hue, saturation}. */
+      setColor(color: { hue?: number; saturation?: number }): void;
+    };
+    /** A `color_temperature` function (the colorTemperature of a device). */
+    color_temperature: FunctionBase & {
+      readonly type: "color_temperature";
+      /** Sets the white colour temperature, in kelvin. */
+      setColorTemperature(kelvin: number): void;
+    };
+    /** A `door` function (the contact of a device): the device reports it; it has no commands. */
+    door: FunctionBase & {
+      readonly type: "door";
+    };
+    /** A `movement` function (the motion of a device): the device reports it; it has no commands. */
+    movement: FunctionBase & {
+      readonly type: "movement";
+    };
+    /** A `temperature` function (the temperature of a device): the device reports it; it has no commands. */
+    temperature: FunctionBase & {
+      readonly type: "temperature";
+    };
+    /** A `humidity` function (the humidity of a device): the device reports it; it has no commands. */
+    humidity: FunctionBase & {
+      readonly type: "humidity";
+    };
+    /** A `luminance` function (the illuminance of a device): the device reports it; it has no commands. */
+    luminance: FunctionBase & {
+      readonly type: "luminance";
+    };
+    /** A `presence` function (the presence of a device): the device reports it; it has no commands. */
+    presence: FunctionBase & {
+      readonly type: "presence";
+    };
+    /** A `button` function (the button of a device): the device reports it; it has no commands. */
+    button: FunctionBase & {
+      readonly type: "button";
+    };
+    /** A `button_count` function (the numberOfButtons of a device): the device reports it; it has no commands. */
+    button_count: FunctionBase & {
+      readonly type: "button_count";
+    };
+    /** A `battery` function (the battery of a device): the device reports it; it has no commands. */
+    battery: FunctionBase & {
+      readonly type: "battery";
+    };
+    /** A `power` function (the power of a device): the device reports it; it has no commands. */
+    power: FunctionBase & {
+      readonly type: "power";
+    };
+    /** A `energy` function (the energy of a device): the device reports it; it has no commands. */
+    energy: FunctionBase & {
+      readonly type: "energy";
+    };
+    /** A `water` function (the water of a device): the device reports it; it has no commands. */
+    water: FunctionBase & {
+      readonly type: "water";
+    };
+    /** A `smoke` function (the smoke of a device): the device reports it; it has no commands. */
+    smoke: FunctionBase & {
+      readonly type: "smoke";
+    };
+    /** A `acceleration` function (the acceleration of a device): the device reports it; it has no commands. */
+    acceleration: FunctionBase & {
+      readonly type: "acceleration";
+    };
+    /** A `lock` function (the lock of a device). */
+    lock: FunctionBase & {
+      readonly type: "lock";
+      /** Locks the lock. */
+      lock(): void;
+      /** Unlocks the lock. */
+      unlock(): void;
+    };
+    /** A `valve` function (the valve of a device). */
+    valve: FunctionBase & {
+      readonly type: "valve";
+      /** Opens the valve. */
+      open(): void;
+      /** Closes the valve. */
+      close(): void;
+    };
+    /** A `door_control` function (the door of a device). */
+    door_control: FunctionBase & {
+      readonly type: "door_control";
+      /** Opens the door. */
+      open(): void;
+      /** Closes the door. */
+      close(): void;
+    };
+    /** A `window_shade` function (the windowShade of a device). */
+    window_shade: FunctionBase & {
+      readonly type: "window_shade";
+      /** Opens the shade. */
+      open(): void;
+      /** Closes the shade. */
+      close(): void;
+      /** Moves the shade to its preset (partly open) position. */
+      presetPosition(): void;
+    };
+    /** A `alarm` function (the alarm of a device). */
+    alarm: FunctionBase & {
+      readonly type: "alarm";
+      /** Silences the alarm. */
+      off(): void;
+      /** Sounds the siren. */
+      siren(): void;
+      /** Flashes the strobe. */
+      strobe(): void;
+      /** Sounds the siren and flashes the strobe. */
+      both(): void;
+    };
+    /** A `thermostat_mode` function (the thermostatMode of a device). */
+    thermostat_mode: FunctionBase & {
+      readonly type: "thermostat_mode";
+      /** Sets the thermostat mode. */
+      setThermostatMode(mode: "auto" | "cool" | "heat" | "emergency heat" | "off"): void;
+      /** Sets the mode to auto (heat or cool as needed). */
+      auto(): void;
+      /** Sets the mode to cool. */
+      cool(): void;
+      /** Sets the mode to heat. */
+      heat(): void;
+      /** Sets the mode to emergency heat. */
+      emergencyHeat(): void;
+      /** Turns the thermostat off. */
+      off(): void;
+    };
+    /** A `heating_setpoint` function (the heatingSetpoint of a device). */
+    heating_setpoint: FunctionBase & {
+      readonly type: "heating_setpoint";
+      /** Sets the heating setpoint. */
+      setHeatingSetpoint(setpoint: number): void;
+    };
+    /** A `cooling_setpoint` function (the coolingSetpoint of a device). */
+    cooling_setpoint: FunctionBase & {
+      readonly type: "cooling_setpoint";
+      /** Sets the cooling setpoint. */
+      setCoolingSetpoint(setpoint: number): void;
+    };
+    /** A `thermostat_setpoint` function (the thermostatSetpoint of a device): the device reports it; it has no commands. */
+    thermostat_setpoint: FunctionBase & {
+      readonly type: "thermostat_setpoint";
+    };
+    /** A `thermostat_state` function (the thermostatOperatingState of a device): the device reports it; it has no commands. */
+    thermostat_state: FunctionBase & {
+      readonly type: "thermostat_state";
+    };
+    /** A `thermostat_fan_mode` function (the thermostatFanMode of a device). */
+    thermostat_fan_mode: FunctionBase & {
+      readonly type: "thermostat_fan_mode";
+      /** Sets the fan mode. */
+      setThermostatFanMode(mode: "auto" | "on" | "circulate"): void;
+      /** Runs the fan only while heating or cooling. */
+      fanAuto(): void;
+      /** Runs the fan continuously. */
+      fanOn(): void;
+      /** Runs the fan now and then to circulate air. */
+      fanCirculate(): void;
+    };
+  }
+  /**
+   * A function of one of the catalogue's types. Narrow it by its type to use its commands
+   * (`if (f.type === "switch") f.on()`), or give the input a filter such as { "type": "switch" }.
+   */
+  type FunctionHandle = Functions[keyof Functions];
+  /** A function of the given type (what a function selector's filter "type" allows). */
+  type FunctionOf<T extends keyof Functions> = Functions[T];
+
   interface State {
     readonly name: string;
     readonly value: AttrValue;
@@ -166,8 +365,8 @@ declare namespace SmartPlug {
   interface DeviceEvent extends State {
     readonly device: DeviceHandle;
   }
-  /** A function (one attribute of a device) chosen in a function selector. */
-  interface FunctionHandle {
+  /** A function (one attribute of a device) chosen in a function selector: what every function has. */
+  interface FunctionBase {
     readonly id: Id;
     /** The function type filters match, e.g. "temperature", "switch". */
     readonly type: string;
@@ -193,6 +392,8 @@ declare namespace SmartPlug {
     readonly device?: DeviceHandle;
     readonly deviceId?: string;
     readonly functionId?: Id;
+    /** The function of the attribute that changed (device events only). */
+    readonly function?: FunctionHandle;
     readonly location?: Location;
     readonly app?: AppHandle;
     readonly date: Date;
@@ -268,7 +469,7 @@ declare namespace SmartPlug {
 
 /** The app's configuration, with device and function selections as handles. */
 declare const settings: SmartPlug.Settings;
-/** The raw config object, exactly as seed 003 defines it. */
+/** The raw config object, exactly as the configuration wizard writes it (ids, not handles). */
 declare const config: SmartPlug.Config;
 /** Saved at the end of every execution (JSON, at most 100,000 characters). */
 declare const state: { [key: string]: any };
@@ -308,7 +509,11 @@ declare function getSunriseAndSunset(options?: { sunriseOffset?: string | number
 
 declare function sendNotification(output: SmartPlug.NotificationOutput | SmartPlug.Id, message: unknown): void;
 
-/** Web-service endpoints: { "GET /status": handler, "PUT /switches/:id": handler }. */
+/**
+ * Web-service endpoints: { "GET /status": handler, "PUT /switches/:id": handler }. Declared once at
+ * the top level of app.js (the app's mappings section), or from installed()/updated(), where each
+ * call replaces all routes.
+ */
 declare function mappings(routes: { [route: string]: string | ((request: SmartPlug.Request) => unknown) }): void;
 declare function render(options: { status?: number; contentType?: string; data?: unknown }): SmartPlug.Rendered;
 declare function httpError(status: number, message: string): never;

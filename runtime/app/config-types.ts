@@ -26,7 +26,8 @@ export interface ConfigProblem {
 }
 
 export type CatalogueFunction = Pick<FunctionInfo, 'id' | 'deviceId' | 'type' | 'meta'>;
-export type CatalogueDevice = Pick<DeviceSpec, 'id' | 'type' | 'meta'>;
+/** `capabilities`: what a device selector's `capability` filter key matches. */
+export type CatalogueDevice = Pick<DeviceSpec, 'id' | 'type' | 'meta'> & { readonly capabilities?: readonly string[] };
 
 /**
  * What the config checker needs to know about the simulated installation. Ids are compared by

@@ -1,6 +1,7 @@
 /**
  * app.json `filter` matching, as IoT Open Edge Apps do it: every key must match; `type` matches
- * the function's (or device's) type, every other key its meta. String values are fnmatch patterns
+ * the function's (or device's) type, `capability` (device selectors) any capability the device
+ * has, every other key its meta. String values are fnmatch patterns
  * (`*temp*`, `sensor?`, `[abc]`, `[!abc]`), numbers and booleans compare as their string form,
  * and an array matches when any element does. A key the subject does not have never matches,
  * not even `*`. `id` matches the subject's own id when it has one (function or device id).
@@ -10,7 +11,29 @@ export interface FilterSubject {
   readonly type: string;
   readonly meta: Readonly<Record<string, string>>;
   readonly id?: string | number;
+  /** A device's capability ids (`capability` matches when any of them does); absent for a function. */
+  readonly capabilities?: readonly string[];
 }
+
+/**
+ * The keys a filter can match besides meta keys, by selector kind, with what each matches. Every
+ * device's meta has `device_id` and `name` (and its functions' meta too), so those always can.
+ */
+export const FILTER_KEYS: Readonly<Record<'function' | 'device', readonly { readonly key: string; readonly matches: string }[]>> = {
+  function: [
+    { key: 'type', matches: 'the function type, e.g. `temperature`, `switch`, `door`' },
+    { key: 'name', matches: 'the name (label) of the function\'s device' },
+    { key: 'device_id', matches: 'the id of the function\'s device' },
+    { key: 'id', matches: 'the function\'s own id' },
+  ],
+  device: [
+    { key: 'type', matches: 'the device type (a device\'s `type` in devices.json)' },
+    { key: 'capability', matches: 'a capability the device has, e.g. `switch`, `switchLevel`, `contactSensor`' },
+    { key: 'name', matches: 'the device\'s name (label)' },
+    { key: 'device_id', matches: 'the device\'s id' },
+    { key: 'id', matches: 'the device\'s id' },
+  ],
+};
 
 export interface FilterProblem {
   /** The filter key concerned; absent when the whole filter is wrong. */
@@ -74,16 +97,18 @@ function matchesValue(expected: unknown, actual: string): boolean {
   return false;
 }
 
-function subjectValue(key: string, subject: FilterSubject): string | undefined {
-  if (key === 'type') return subject.type;
-  if (key === 'id' && subject.id !== undefined) return String(subject.id);
-  return Object.prototype.hasOwnProperty.call(subject.meta, key) ? subject.meta[key] : undefined;
+/** The subject's values for a key (a device has several capabilities); undefined when it has no such key. */
+function subjectValues(key: string, subject: FilterSubject): readonly string[] | undefined {
+  if (key === 'type') return [subject.type];
+  if (key === 'id' && subject.id !== undefined) return [String(subject.id)];
+  if (key === 'capability' && subject.capabilities) return subject.capabilities;
+  return Object.prototype.hasOwnProperty.call(subject.meta, key) ? [subject.meta[key]] : undefined;
 }
 
 export function matchesFilter(filter: Readonly<Record<string, unknown>>, subject: FilterSubject): boolean {
   for (const [key, expected] of Object.entries(filter)) {
-    const actual = subjectValue(key, subject);
-    if (actual === undefined || !matchesValue(expected, actual)) return false;
+    const actual = subjectValues(key, subject);
+    if (actual === undefined || !actual.some((a) => matchesValue(expected, a))) return false;
   }
   return true;
 }

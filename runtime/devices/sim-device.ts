@@ -133,9 +133,27 @@ export class SimDevice implements DeviceStateView {
     return [...this.functionList];
   }
 
-  /** Runs a command as an app would; returns the resulting changes (stored, dated `nowMs`). */
-  command(name: string, args: readonly unknown[], nowMs: number): AttributeChange[] {
-    const spec = this.commandSpecs.get(name);
+  /**
+   * The commands of one attribute's function (CommandSpec.attribute): `on()` and `off()` for
+   * `switch`, `setLevel()` for `level`; none for a sensor's attribute.
+   */
+  functionCommands(attribute: string): CommandSpec[] {
+    const out = new Map<string, CommandSpec>();
+    for (const cap of this.capabilities) for (const c of cap.commands) if (c.attribute === attribute && !out.has(c.name)) out.set(c.name, c);
+    return [...out.values()];
+  }
+
+  /**
+   * Runs a command as an app would; returns the resulting changes (stored, dated `nowMs`). With
+   * `forAttribute` (a function handle's command) only the capability whose command is for that
+   * attribute applies it: a switch function's `off()` leaves the device's alarm alone.
+   */
+  command(name: string, args: readonly unknown[], nowMs: number, forAttribute?: string): AttributeChange[] {
+    const spec = forAttribute === undefined ? this.commandSpecs.get(name) : this.functionCommands(forAttribute).find((c) => c.name === name);
+    if (!spec && forAttribute !== undefined) {
+      const names = this.functionCommands(forAttribute).map((c) => c.name);
+      throw new DeviceError('unknown-command', `${this.ref()}: its ${forAttribute} has no command '${name}'${didYouMean(name, names)}; ${names.length ? `its commands: ${names.join(', ')}` : 'it only reports'}`);
+    }
     if (!spec) {
       const names = [...this.commandSpecs.keys()];
       const known = names.length
@@ -146,7 +164,7 @@ export class SimDevice implements DeviceStateView {
     const checked = this.checkArguments(spec, args);
     const merged = new Map<string, AttrValue>();
     for (const cap of this.capabilities) {
-      if (!cap.commands.some((c) => c.name === name)) continue;
+      if (!cap.commands.some((c) => c.name === name && (forAttribute === undefined || c.attribute === forAttribute))) continue;
       for (const change of cap.apply(name, checked, this)) merged.set(change.attribute, change.value);
     }
     const changes: AttributeChange[] = [];

@@ -42,6 +42,12 @@ export interface CommandSpec {
   readonly name: string;
   readonly params: readonly ParamSpec[];
   readonly description: string;
+  /**
+   * The attribute the command is for, so the function of that attribute (a function handle) has
+   * the command too: `on()` is the switch's, `setLevel()` the level's. null when it is for none
+   * (`refresh()`).
+   */
+  readonly attribute: string | null;
 }
 
 export interface AttributeChange {

@@ -16,6 +16,7 @@ export interface BridgeHost {
   deviceState(deviceId: string, attribute: string): unknown;
   deviceHistory(deviceId: string, max: number): unknown;
   appCommand(app: InstalledApp, deviceId: string, command: string, args: unknown[]): void;
+  functionCommand(app: InstalledApp, functionId: string, command: string, args: unknown[]): void;
   setFunction(app: InstalledApp, functionId: string, value: unknown): void;
   describeLocation(): unknown;
   setMode(app: InstalledApp, mode: string): void;
@@ -70,6 +71,9 @@ export function createBridge(host: BridgeHost, getApp: () => InstalledApp): Brid
         return JSON.stringify(host.deviceHistory(String(a), Number(b)));
       case 'command':
         host.appCommand(app, String(a), String(b), JSON.parse(String(c)) as unknown[]);
+        return undefined;
+      case 'functionCommand':
+        host.functionCommand(app, String(a), String(b), JSON.parse(String(c)) as unknown[]);
         return undefined;
       case 'setFunction':
         host.setFunction(app, String(a), JSON.parse(String(b)));

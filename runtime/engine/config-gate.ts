@@ -29,11 +29,12 @@ export function catalogueOf(devices: DeviceRegistry): SelectorCatalogue {
     deviceById: (id) => {
       const d = devices.get(String(id));
       // The same meta a device's functions carry, so a filter on name or device_id means the same for both selectors.
-      return d ? { id: d.id, type: d.type, meta: { ...d.meta, device_id: d.id, name: d.label } } : undefined;
+      return d ? { id: d.id, type: d.type, meta: { ...d.meta, device_id: d.id, name: d.label }, capabilities: d.capabilities.map((c) => c.id) } : undefined;
     },
     functionIds: () => devices.all().flatMap((d) => d.functions().map((f) => f.id)),
     deviceIds: () => devices.all().map((d) => d.id),
-    matches: (filter, subject) => matchesFilter(filter, { type: subject.type ?? '', meta: subject.meta ?? {} }),
+    matches: (filter, subject) =>
+      matchesFilter(filter, { type: subject.type ?? '', meta: subject.meta ?? {}, id: subject.id, capabilities: 'capabilities' in subject ? subject.capabilities : undefined }),
   };
 }
 

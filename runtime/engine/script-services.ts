@@ -75,7 +75,17 @@ export class ScriptServices implements BridgeHost {
   }
 
   describeFunction(id: string): unknown {
-    return this.core.devices.requireFunction(id);
+    const fn = this.core.devices.requireFunction(id);
+    const device = this.core.devices.require(fn.deviceId);
+    const commands = device.functionCommands(fn.attribute);
+    return {
+      ...fn,
+      commands: commands.map((c) => c.name),
+      // The catalogue's other commands: calling one gets an explanation instead of "is not a function".
+      missingCommands: allCommandNames().filter((n) => !commands.some((c) => c.name === n)),
+      // Those of them the device has, so the explanation can point at settings.x.device.<command>().
+      deviceCommands: device.supportedCommands().map((c) => c.name),
+    };
   }
 
   deviceState(deviceId: string, attribute: string): unknown {
@@ -97,11 +107,20 @@ export class ScriptServices implements BridgeHost {
     this.sendCommand(deviceId, command, args, app);
   }
 
-  /** Applies a command as a device would: new values, a command record, then events in order. */
-  sendCommand(deviceId: string, command: string, args: unknown[], app?: InstalledApp): void {
+  /** A function handle's command (`settings.light.on()`): the command of the function's own attribute. */
+  functionCommand(app: InstalledApp, functionId: string, command: string, args: unknown[]): void {
+    const fn = this.core.devices.requireFunction(functionId);
+    this.sendCommand(fn.deviceId, command, args, app, fn.attribute);
+  }
+
+  /**
+   * Applies a command as a device would: new values, a command record, then events in order.
+   * `forAttribute`: only the capability whose command is for that attribute applies it (SimDevice.command).
+   */
+  sendCommand(deviceId: string, command: string, args: unknown[], app?: InstalledApp, forAttribute?: string): void {
     const device = this.core.devices.require(deviceId);
     const time = this.core.clock.now();
-    const changes = device.command(command, args, time);
+    const changes = device.command(command, args, time, forAttribute);
     this.core.publish('command', { time, appId: app?.id, deviceId, deviceLabel: device.label, command, args });
     for (const s of this.core.subs.find('command', deviceId, command)) {
       const target = this.core.apps.get(s.appId);

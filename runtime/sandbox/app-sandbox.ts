@@ -128,8 +128,14 @@ export class AppSandbox {
     } catch (e) {
       throw this.problem(e, 'script-load', 'the top level of app.js should only define functions and constants');
     }
-    this.controls.setPhase('run');
+    // The functions first: leaving the load phase declares the top level's mappings({ … }), whose
+    // handlers are those functions.
     this.refreshNamedFunctions();
+    try {
+      this.controls.setPhase('run');
+    } catch (e) {
+      throw this.problem(e, 'script-mappings', 'correct the route or its handler in mappings({ … })');
+    }
   }
 
   /** Re-reads the script's top-level function bindings (they are `let`/`const` or globals). */

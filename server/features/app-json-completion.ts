@@ -1,6 +1,7 @@
 /** Completion in app.json: keys by position, input types and parameters, input names, filters, snippets. */
 import { getNodeValue, type JSONPath, type Node } from 'jsonc-parser';
 import { type CompletionItem, CompletionItemKind } from 'vscode-languageserver';
+import { FILTER_KEYS } from '../../runtime/devices/filter';
 import {
   APP_JSON_KEYS,
   COMMON_PARAMETERS,
@@ -244,12 +245,8 @@ function inputNameValues(place: Place, repeat: string | undefined, list: Node | 
 
 function filterKeys(place: Place, kind: SelectorKind, present: Set<string>): CompletionItem[] {
   const devices = knownDevices(place.parsed.path, place.ctx);
-  const what = kind === 'function' ? 'function' : 'device';
-  const keys: [string, string][] = [
-    ['type', kind === 'function' ? 'The function type, e.g. `temperature`, `switch`, `door` (an fnmatch pattern, or an array of them).' : 'The device type (a device\'s `type` in devices.json; an fnmatch pattern, or an array of them).'],
-    ['name', `The name of the device (an fnmatch pattern); matches the ${what}s of devices so named.`],
-    ['device_id', `The id of the device; matches the ${what}s of that device.`],
-  ];
+  const builtIn = FILTER_KEYS[kind];
+  const keys: [string, string][] = builtIn.map(({ key, matches }) => [key, `Matches ${matches} (an fnmatch pattern, or an array of them).`]);
   const meta = devices.metaKeys.includes('room') ? devices.metaKeys : [...devices.metaKeys, 'room'];
   for (const key of meta) {
     if (keys.some(([k]) => k === key)) continue;
@@ -257,7 +254,7 @@ function filterKeys(place: Place, kind: SelectorKind, present: Set<string>): Com
   }
   return keys
     .filter(([k]) => !present.has(k))
-    .map(([key, doc], i) => propertyItem(place, key, '"$1"', { detail: i < 3 ? 'filter key' : 'meta key', documentation: markdown(doc), sortText: String(i).padStart(2, '0'), ...(key === 'type' ? { command: TRIGGER_SUGGEST } : {}) }))
+    .map(([key, doc], i) => propertyItem(place, key, '"$1"', { detail: builtIn.some((b) => b.key === key) ? 'filter key' : 'meta key', documentation: markdown(doc), sortText: String(i).padStart(2, '0'), ...(key === 'type' ? { command: TRIGGER_SUGGEST } : {}) }))
     .map(withoutUndefined);
 }
 

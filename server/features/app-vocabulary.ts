@@ -3,10 +3,10 @@
  * config shape of CONFIG_SHAPES), one input in a line or two, and the devices of the devices file
  * beside app.json (device types and meta keys for selector filters).
  */
-import { parseTree, type Node } from 'jsonc-parser';
-import * as path from 'node:path';
+import type { Node } from 'jsonc-parser';
 import { CONFIG_SHAPES, isInputType, type InputType } from '../../runtime/app/app-json-types';
 import { allCapabilities } from '../../runtime/devices/capabilities';
+import { devicesBeside, type KnownDevices } from '../service/devices-beside';
 import { SCHEMAS } from '../service/schemas';
 import type { FeatureContext } from './context';
 import { valueDescription } from './schema-docs';
@@ -73,32 +73,9 @@ export function functionTypes(): { type: string; sources: string[] }[] {
   return [...out].map(([type, sources]) => ({ type, sources }));
 }
 
-export interface KnownDevices {
-  /** Device types (`type` of a device), in file order. */
-  readonly types: string[];
-  /** Meta keys of the devices, in file order. */
-  readonly metaKeys: string[];
-}
-
-/**
- * The device types and meta keys of devices.json beside app.json, read leniently (a broken file
- * still yields what can be read). Empty when there is no such file.
- */
+/** The device types and meta keys of devices.json beside app.json (empty when there is none). */
 export function knownDevices(appPath: string, ctx: FeatureContext): KnownDevices {
-  const types: string[] = [];
-  const metaKeys: string[] = [];
-  if (!path.isAbsolute(appPath)) return { types, metaKeys };
-  const text = ctx.readFile(path.join(path.dirname(appPath), 'devices.json'));
-  if (text === undefined) return { types, metaKeys };
-  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
-  const list = root?.type === 'array' ? root : objectEntries(root).get('devices');
-  for (const device of list?.type === 'array' ? (list.children ?? []) : []) {
-    const entries = objectEntries(device);
-    const type = stringValue(entries.get('type'));
-    if (type !== undefined && type !== '' && !types.includes(type)) types.push(type);
-    for (const key of objectEntries(entries.get('meta')).keys()) if (!metaKeys.includes(key)) metaKeys.push(key);
-  }
-  return { types, metaKeys };
+  return devicesBeside(appPath, (p) => ctx.readFile(p)) ?? { types: [], metaKeys: [] };
 }
 
 /** JSON path of a node in the tree (the node of a property's key gives the property's path). */

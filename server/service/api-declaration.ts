@@ -7,7 +7,7 @@ import type { ParamSpec } from '../../runtime/devices/types';
  * drift from the runtime; a test compares the shipped file with this output.
  */
 export function apiDeclaration(): string {
-  return `${HEADER}${deviceMembers()}${CORE}`;
+  return `${HEADER}${deviceMembers()}${functionTypes()}${CORE}`;
 }
 
 const HEADER = `// The SmartPlug app script API, for the editor's JavaScript IntelliSense.
@@ -25,7 +25,7 @@ declare namespace SmartPlug {
   }
   /** Filled in per app from its app.json. */
   interface Settings {}
-  /** Filled in per app from its app.json: the raw config object of seed 003. */
+  /** Filled in per app from its app.json: the raw config object the wizard writes. */
   interface Config {}
 
 `;
@@ -77,6 +77,43 @@ ${[...commands.values()].join('\n')}
 `;
 }
 
+/**
+ * One interface per function type, with the commands of that type (CommandSpec.attribute): a
+ * `switch` function has on() and off(), a `dimmer` setLevel(), a sensor's function none.
+ */
+function functionTypes(): string {
+  const byType = new Map<string, { attributes: Set<string>; commands: Map<string, string> }>();
+  for (const cap of allCapabilities()) {
+    for (const a of cap.attributes) {
+      const entry = byType.get(a.functionType) ?? { attributes: new Set<string>(), commands: new Map<string, string>() };
+      entry.attributes.add(a.name);
+      for (const c of cap.commands) {
+        if (c.attribute !== a.name || entry.commands.has(c.name)) continue;
+        entry.commands.set(c.name, `      /** ${c.description} */\n      ${c.name}(${c.params.map(tsParam).join(', ')}): void;`);
+      }
+      byType.set(a.functionType, entry);
+    }
+  }
+  const members = [...byType].map(([type, { attributes, commands }]) => {
+    const head = `    /** A \`${type}\` function (the ${[...attributes].join(' or ')} of a device)${commands.size ? '' : ': the device reports it; it has no commands'}. */`;
+    const body = [`      readonly type: ${JSON.stringify(type)};`, ...commands.values()].join('\n');
+    return `${head}\n    ${/^[A-Za-z_$][\w$]*$/.test(type) ? type : JSON.stringify(type)}: FunctionBase & {\n${body}\n    };`;
+  });
+  return `
+  /** The function handles by function type, each with the commands of its type. */
+  interface Functions {
+${members.join('\n')}
+  }
+  /**
+   * A function of one of the catalogue's types. Narrow it by its type to use its commands
+   * (\`if (f.type === "switch") f.on()\`), or give the input a filter such as { "type": "switch" }.
+   */
+  type FunctionHandle = Functions[keyof Functions];
+  /** A function of the given type (what a function selector's filter "type" allows). */
+  type FunctionOf<T extends keyof Functions> = Functions[T];
+`;
+}
+
 const CORE = `
   interface State {
     readonly name: string;
@@ -87,8 +124,8 @@ const CORE = `
   interface DeviceEvent extends State {
     readonly device: DeviceHandle;
   }
-  /** A function (one attribute of a device) chosen in a function selector. */
-  interface FunctionHandle {
+  /** A function (one attribute of a device) chosen in a function selector: what every function has. */
+  interface FunctionBase {
     readonly id: Id;
     /** The function type filters match, e.g. "temperature", "switch". */
     readonly type: string;
@@ -114,6 +151,8 @@ const CORE = `
     readonly device?: DeviceHandle;
     readonly deviceId?: string;
     readonly functionId?: Id;
+    /** The function of the attribute that changed (device events only). */
+    readonly function?: FunctionHandle;
     readonly location?: Location;
     readonly app?: AppHandle;
     readonly date: Date;
@@ -189,7 +228,7 @@ const CORE = `
 
 /** The app's configuration, with device and function selections as handles. */
 declare const settings: SmartPlug.Settings;
-/** The raw config object, exactly as seed 003 defines it. */
+/** The raw config object, exactly as the configuration wizard writes it (ids, not handles). */
 declare const config: SmartPlug.Config;
 /** Saved at the end of every execution (JSON, at most 100,000 characters). */
 declare const state: { [key: string]: any };
@@ -229,7 +268,11 @@ declare function getSunriseAndSunset(options?: { sunriseOffset?: string | number
 
 declare function sendNotification(output: SmartPlug.NotificationOutput | SmartPlug.Id, message: unknown): void;
 
-/** Web-service endpoints: { "GET /status": handler, "PUT /switches/:id": handler }. */
+/**
+ * Web-service endpoints: { "GET /status": handler, "PUT /switches/:id": handler }. Declared once at
+ * the top level of app.js (the app's mappings section), or from installed()/updated(), where each
+ * call replaces all routes.
+ */
 declare function mappings(routes: { [route: string]: string | ((request: SmartPlug.Request) => unknown) }): void;
 declare function render(options: { status?: number; contentType?: string; data?: unknown }): SmartPlug.Rendered;
 declare function httpError(status: number, message: string): never;

@@ -1,4 +1,6 @@
-import type { AppJson, InputSpec } from '../../runtime/app/app-json-types';
+import type { AppJson, FunctionSelectorInput, InputSpec } from '../../runtime/app/app-json-types';
+import { allCapabilities } from '../../runtime/devices/capabilities';
+import { fnmatch } from '../../runtime/devices/filter';
 
 /**
  * The TypeScript declaration of an app's `settings` and `config`, generated from its app.json, so
@@ -56,9 +58,9 @@ function typeOf(input: InputSpec, all: AppJson['input'], view: 'settings' | 'con
   const withValue = 'value' in input && input.value === true;
   switch (input.type) {
     case 'single_function_selector':
-      return view === 'config' ? (withValue ? 'SmartPlug.ValueById' : 'SmartPlug.Id') : withValue ? 'SmartPlug.FunctionHandle & SmartPlug.WithValue' : 'SmartPlug.FunctionHandle';
+      return view === 'config' ? (withValue ? 'SmartPlug.ValueById' : 'SmartPlug.Id') : withValue ? `${functionHandleType(input)} & SmartPlug.WithValue` : functionHandleType(input);
     case 'multi_function_selector':
-      return view === 'config' ? (withValue ? 'SmartPlug.ValueById' : 'readonly SmartPlug.Id[]') : withValue ? 'readonly (SmartPlug.FunctionHandle & SmartPlug.WithValue)[]' : 'readonly SmartPlug.FunctionHandle[]';
+      return view === 'config' ? (withValue ? 'SmartPlug.ValueById' : 'readonly SmartPlug.Id[]') : withValue ? `readonly (${functionHandleType(input)} & SmartPlug.WithValue)[]` : `readonly ${functionHandleType(input)}[]`;
     case 'single_device_selector':
       return view === 'config' ? (withValue ? 'SmartPlug.ValueById' : 'SmartPlug.Id') : withValue ? 'SmartPlug.DeviceHandle & SmartPlug.WithValue' : 'SmartPlug.DeviceHandle';
     case 'multi_device_selector':
@@ -90,4 +92,21 @@ function typeOf(input: InputSpec, all: AppJson['input'], view: 'settings' | 'con
       return `readonly {\n${inner.join('\n')}\n${indent}}[]`;
     }
   }
+}
+
+let catalogueTypes: string[] | undefined;
+
+/**
+ * The handle type of a function selector, from its filter's "type": the catalogue's function types
+ * it matches (fnmatch patterns, as the runtime matches them), so `settings.light.on()` is known for a
+ * switch and `settings.light.setLevel()` is not. No "type": any function (narrow it by its type);
+ * a type outside the catalogue: what every function has.
+ */
+function functionHandleType(input: FunctionSelectorInput): string {
+  const written = input.filter?.type;
+  const patterns = (Array.isArray(written) ? written : written === undefined ? [] : [written]).filter((p): p is string => typeof p === 'string');
+  if (patterns.length === 0) return 'SmartPlug.FunctionHandle';
+  catalogueTypes ??= [...new Set(allCapabilities().flatMap((c) => c.attributes.map((a) => a.functionType)))];
+  const types = catalogueTypes.filter((t) => patterns.some((p) => fnmatch(p, t)));
+  return types.length ? `SmartPlug.FunctionOf<${types.map((t) => JSON.stringify(t)).join(' | ')}>` : 'SmartPlug.FunctionBase';
 }

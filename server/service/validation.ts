@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { findNodeAtOffset, type Node } from 'jsonc-parser';
 import { checkLoadAction, checkManifest } from '../../runtime/load-actions';
 import type { SourceProblem } from '../../runtime/errors';
+import { devicesBeside, type ReadFile } from './devices-beside';
+import { selectorFilterProblems } from './filter-checks';
 import type { ParsedDocument } from './parsed-document';
 import { schemaProblems } from './schema-validation';
 
@@ -40,8 +43,8 @@ const REPORTED_BY_EDITORS = new Set(['json-syntax', 'json-duplicate-key']);
  * schema message, since the server cannot take that one back. Syntax errors never stop the other
  * checks.
  */
-export function validateDocument(parsed: ParsedDocument, layer: SchemaLayer = 'server'): SourceProblem[] {
-  const { rules, schema, anchorOf } = checkDocument(parsed);
+export function validateDocument(parsed: ParsedDocument, layer: SchemaLayer = 'server', readFile: ReadFile = readFromDisk): SourceProblem[] {
+  const { rules, schema, anchorOf } = checkDocument(parsed, readFile);
   if (layer === 'editor') {
     const claimed = new Set(schema.filter((p) => !UNCHECKED_BY_EDITORS.has(p.code)).map((p) => anchorOf(p.offset)));
     return sorted(rules.filter((p) => !REPORTED_BY_EDITORS.has(p.code) && !claimed.has(anchorOf(p.offset))));
@@ -54,9 +57,21 @@ export function validateDocument(parsed: ParsedDocument, layer: SchemaLayer = 's
  * The rule problems the `editor` layer leaves to the editor's schema message. Their quick fixes
  * (a did-you-mean, `10` for `"10"`) still apply: code actions offer them on the editor's diagnostic.
  */
-export function problemsBehindEditorSchema(parsed: ParsedDocument): SourceProblem[] {
-  const shown = new Set(validateDocument(parsed, 'editor'));
-  return checkDocument(parsed).rules.filter((p) => !shown.has(p));
+export function problemsBehindEditorSchema(parsed: ParsedDocument, readFile: ReadFile = readFromDisk): SourceProblem[] {
+  const shown = new Set(validateDocument(parsed, 'editor', readFile));
+  return checkDocument(parsed, readFile).rules.filter((p) => !shown.has(p));
+}
+
+/**
+ * The files beside a document (devices.json beside app.json) as they are on disk. The language
+ * server may pass its own reader instead, which sees an editor's unsaved buffer first.
+ */
+function readFromDisk(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 interface DocumentCheck {
@@ -69,12 +84,12 @@ interface DocumentCheck {
 /** The rules and the schema, each run once per parse (the features ask more than once). */
 const checks = new WeakMap<ParsedDocument, DocumentCheck>();
 
-function checkDocument(parsed: ParsedDocument): DocumentCheck {
+function checkDocument(parsed: ParsedDocument, readFile: ReadFile): DocumentCheck {
   let check = checks.get(parsed);
   if (!check) {
     const root = parsed.json.root;
     check = {
-      rules: ruleProblems(parsed),
+      rules: ruleProblems(parsed, readFile),
       schema: schemaProblems({ kind: parsed.kind, file: parsed.path, text: parsed.text, root, value: parsed.value }),
       anchorOf: (offset) => anchorAt(root, offset),
     };
@@ -87,10 +102,13 @@ function sorted(problems: SourceProblem[]): SourceProblem[] {
   return problems.sort((a, b) => (a.offset ?? 0) - (b.offset ?? 0) || a.line - b.line || a.column - b.column);
 }
 
-function ruleProblems(parsed: ParsedDocument): SourceProblem[] {
+function ruleProblems(parsed: ParsedDocument, readFile: ReadFile): SourceProblem[] {
   switch (parsed.kind) {
-    case 'app':
-      return parsed.app?.problems ?? parsed.json.problems;
+    case 'app': {
+      if (!parsed.app) return parsed.json.problems;
+      const filters = selectorFilterProblems(parsed.app, () => devicesBeside(parsed.path, readFile));
+      return filters.length ? [...parsed.app.problems, ...filters] : parsed.app.problems;
+    }
     case 'manifest':
       return [...parsed.json.problems, ...checkManifest(parsed.json)];
     case 'load':

@@ -273,12 +273,12 @@ describe('completion (LSP)', function () {
   });
 
   describe('filter', () => {
-    it('offers the filter keys of a function selector', async () => {
+    it('offers the filter keys of a function selector, and a device selector\'s capability', async () => {
       const { list } = await complete('{"input": {"f": {"type": "single_function_selector", "filter": {|}}}}');
-      assert.deepEqual(labels(list), ['type', 'name', 'device_id', 'room']);
+      assert.deepEqual(labels(list), ['type', 'name', 'device_id', 'id', 'room']);
       assert.equal((item(list, 'type').textEdit as TextEdit).newText, '"type": "$1"');
       const some = await complete('{"input": {"f": {"type": "multi_device_selector", "filter": {"type": "x", |}}}}');
-      assert.deepEqual(labels(some.list), ['name', 'device_id', 'room']);
+      assert.deepEqual(labels(some.list), ['capability', 'name', 'device_id', 'id', 'room']);
       const none = await complete('{"input": {"f": {"type": "single_notification_output_selector", "filter": {|}}}}');
       assert.deepEqual(none.list.items, []);
     });
@@ -295,7 +295,7 @@ describe('completion (LSP)', function () {
         ]),
       );
       const keys = await complete('{"input": {"f": {"type": "single_function_selector", "filter": {|}}}}', 'app.json', folder);
-      assert.deepEqual(labels(keys.list), ['type', 'name', 'device_id', 'floor', 'room']);
+      assert.deepEqual(labels(keys.list), ['type', 'name', 'device_id', 'id', 'floor', 'room']);
       const types = await complete('{"input": {"d": {"type": "single_device_selector", "filter": {"type": "|"}}}}', 'app.json', folder);
       assert.deepEqual(labels(types.list), ['Zigbee Door', 'Hue Lamp']);
     });

@@ -225,7 +225,7 @@ describe('language server beside VS Code’s JSON service (jsonValidation)', fun
       assert.deepEqual((await offered('app.json', '{ "input": { "a": {"type":"text"}, "r": { "type": "repeat", "input_fields": [|] } } }')).server, ['a']);
       assert.deepEqual((await offered('app.json', '{ "input": { "a": {"type":"text"} }, "guide": [ { "id": "p", "input_fields": [|] } ] }')).server, ['a']);
       assert.deepEqual((await offered('app.json', '{ "input": { "o": { "type": "option", "values": {"a":"A"}, "default": | } } }')).server, ['a']);
-      assert.deepEqual((await offered('app.json', '{ "input": { "s": { "type": "single_function_selector", "filter": { | } } } }')).server, ['type', 'name', 'device_id', 'room']);
+      assert.deepEqual((await offered('app.json', '{ "input": { "s": { "type": "single_function_selector", "filter": { | } } } }')).server, ['type', 'name', 'device_id', 'id', 'room']);
       assert.ok((await offered('app.json', '{ "input": { "s": { "type": "single_function_selector", "filter": { "type": | } } } }')).server.includes('temperature'));
       assert.equal((await offered('app.json', '{ "input": { | } }')).server.length, 12);
       assert.deepEqual((await offered('app.json', '{ "input": { "a": {"type":"text"} }, "guide": [ | ] }')).server, ['new guide page with the inputs on no page']);

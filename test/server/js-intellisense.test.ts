@@ -73,4 +73,51 @@ describe('JavaScript IntelliSense for app.js: the script API and settings declar
     assert.ok(found.some((m) => /Argument of type 'number' is not assignable to parameter of type 'string'/.test(m)), found.join('\n'));
     assert.ok(found.some((m) => /Argument of type 'string' is not assignable to parameter of type 'number'/.test(m)), found.join('\n'));
   });
+
+  describe('function handles typed by their function type, evt.function, top-level mappings', () => {
+    const APP_JSON = {
+      input: {
+        light: { type: 'single_function_selector', name: 'Light', filter: { type: 'switch' } },
+        dims: { type: 'multi_function_selector', name: 'Dimmers', filter: { type: ['dimmer', 'color_*'] }, value: true },
+        any: { type: 'single_function_selector', name: 'Any function' },
+        odd: { type: 'single_function_selector', name: 'Outside the catalogue', filter: { type: 'alarm_power' } },
+      },
+      guide: [{ input_fields: ['light', 'dims', 'any', 'odd'] }],
+    };
+    const files = (script: string) => ({
+      '/app/app.js': script,
+      '/app/smartplug-api.d.ts': apiDeclaration(),
+      '/app/settings.d.ts': settingsDeclaration(APP_JSON as never, 'typed'),
+    });
+
+    it('knows the commands of a filtered selector\'s type, and no others', () => {
+      const script = [
+        "mappings({ 'GET /light': lightState })",
+        'function lightState(request) { return settings.light.currentValue() }',
+        'function installed() {',
+        '  settings.light.on()',
+        '  settings.light.setLevel(3)',
+        '  for (const d of settings.dims) { if (d.type === "dimmer") d.setLevel(Number(d.value)); else if (d.type === "color_hue") d.setHue(5) }',
+        '  settings.odd.set(1)',
+        '  settings.odd.on()',
+        '  subscribe(settings.light, (evt) => { evt.function.currentValue(); evt.function.nope() })',
+        '}',
+      ].join('\n');
+      const ls = service(files(script));
+      assert.deepEqual(messages(ls, '/app/settings.d.ts'), []);
+      const found = messages(ls, '/app/app.js');
+      assert.deepEqual(found.filter((m) => !/setLevel' does not exist|'on' does not exist on type 'FunctionBase'|'nope' does not exist/.test(m)), [], found.join('\n'));
+      assert.equal(found.length, 3, found.join('\n'));
+      const at = script.indexOf('settings.light.on') + 'settings.light.'.length;
+      const names = (ls.getCompletionsAtPosition('/app/app.js', at, {})?.entries ?? []).map((e) => e.name);
+      assert.ok(names.includes('on') && names.includes('off') && !names.includes('setLevel'), names.join());
+    });
+
+    it('an unfiltered selector is any function: its commands after narrowing by type', () => {
+      const ls = service(files('function installed() {\n  settings.any.on()\n  if (settings.any.type === "switch") settings.any.off()\n  if (settings.any.type === "lock") settings.any.unlock()\n}\n'));
+      const found = messages(ls, '/app/app.js');
+      assert.equal(found.length, 1, found.join('\n'));
+      assert.match(found[0], /Property 'on' does not exist on type/);
+    });
+  });
 });

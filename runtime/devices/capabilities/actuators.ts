@@ -75,6 +75,6 @@ export const refreshCapability: CapabilitySpec = defineCapability({
   attributes: [],
   commands: {
     // A simulated device is always up to date, so there is nothing to re-read.
-    refresh: { description: 'Asks the device to report its current state (no change in the simulator).', run: () => [] },
+    refresh: { description: 'Asks the device to report its current state (no change in the simulator).', attribute: null, run: () => [] },
   },
 });

@@ -16,6 +16,8 @@ import type {
 export interface CommandDef {
   readonly params?: readonly ParamSpec[];
   readonly description: string;
+  /** See CommandSpec.attribute: the attribute whose function has this command; null for none. */
+  readonly attribute: string | null;
   /** Receives arguments already checked and converted against `params`. */
   run(args: readonly unknown[], device: DeviceStateView): AttributeChange[];
 }
@@ -34,6 +36,7 @@ export function defineCapability(def: CapabilityDef): CapabilitySpec {
     name,
     params: c.params ?? [],
     description: c.description,
+    attribute: c.attribute,
   }));
   return {
     id: def.id,
@@ -76,12 +79,12 @@ export const PERCENT: NumberRange = { min: 0, max: 100, unit: '%' };
 
 /** A command without parameters that sets one attribute to a fixed value, e.g. `on()`. */
 export function setter(attribute: string, value: AttrValue, description: string): CommandDef {
-  return { description, run: () => [{ attribute, value }] };
+  return { description, attribute, run: () => [{ attribute, value }] };
 }
 
 /** A one-parameter command that sets an attribute to its argument, e.g. `setHeatingSetpoint(n)`. */
 export function valueSetter(attribute: string, param: ParamSpec, description: string): CommandDef {
-  return { params: [param], description, run: (args) => [{ attribute, value: args[0] as AttrValue }] };
+  return { params: [param], description, attribute, run: (args) => [{ attribute, value: args[0] as AttrValue }] };
 }
 
 /** Capabilities learn whether their device has another capability's attribute this way. */

@@ -24,6 +24,7 @@ export const switchLevelCapability: CapabilitySpec = defineCapability({
         { name: 'rate', kind: 'number', min: 0, optional: true },
       ],
       description: 'Sets the level; on a device that also has switch, turns it on above 0 and off at 0.',
+      attribute: 'level',
       run(args, device) {
         const level = args[0] as number;
         const changes: AttributeChange[] = [{ attribute: 'level', value: level }];
@@ -78,16 +79,19 @@ export const colorControlCapability: CapabilitySpec = defineCapability({
     setHue: {
       params: [HUE],
       description: 'Sets the hue (0-100 %).',
+      attribute: 'hue',
       run: (args, device) => colorChanges(device, args[0] as number, undefined),
     },
     setSaturation: {
       params: [SATURATION],
       description: 'Sets the saturation (0-100 %).',
+      attribute: 'saturation',
       run: (args, device) => colorChanges(device, undefined, args[0] as number),
     },
     setColor: {
       params: [{ name: 'color', kind: 'object', fields: [{ ...HUE, optional: true }, { ...SATURATION, optional: true }] }],
       description: 'Sets hue and/or saturation at once from a map {hue, saturation}.',
+      attribute: 'color',
       run(args, device) {
         const map = args[0] as { hue?: number; saturation?: number };
         return colorChanges(device, map.hue, map.saturation);

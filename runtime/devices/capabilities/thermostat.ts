@@ -63,6 +63,7 @@ function withDerived(device: DeviceStateView, override: Partial<ThermostatState>
 function modeCommand(mode: string, description: string): CommandDef {
   return {
     description,
+    attribute: 'thermostatMode',
     run: (_args, device) => withDerived(device, { mode }, [{ attribute: 'thermostatMode', value: mode }]),
   };
 }
@@ -70,6 +71,7 @@ function modeCommand(mode: string, description: string): CommandDef {
 function fanCommand(fan: string, description: string): CommandDef {
   return {
     description,
+    attribute: 'thermostatFanMode',
     run: (_args, device) => withDerived(device, { fan }, [{ attribute: 'thermostatFanMode', value: fan }]),
   };
 }
@@ -93,18 +95,21 @@ export function thermostatCapability(unit: TemperatureUnit): CapabilitySpec {
       setHeatingSetpoint: {
         params: [setpointParam],
         description: 'Sets the heating setpoint.',
+        attribute: 'heatingSetpoint',
         run: (args, device) =>
           withDerived(device, { heating: args[0] as number }, [{ attribute: 'heatingSetpoint', value: args[0] as number }]),
       },
       setCoolingSetpoint: {
         params: [setpointParam],
         description: 'Sets the cooling setpoint.',
+        attribute: 'coolingSetpoint',
         run: (args, device) =>
           withDerived(device, { cooling: args[0] as number }, [{ attribute: 'coolingSetpoint', value: args[0] as number }]),
       },
       setThermostatMode: {
         params: [{ name: 'mode', kind: 'enum', values: THERMOSTAT_MODES }],
         description: 'Sets the thermostat mode.',
+        attribute: 'thermostatMode',
         run: (args, device) => modeCommand(args[0] as string, '').run([], device),
       },
       auto: modeCommand('auto', 'Sets the mode to auto (heat or cool as needed).'),
@@ -115,6 +120,7 @@ export function thermostatCapability(unit: TemperatureUnit): CapabilitySpec {
       setThermostatFanMode: {
         params: [{ name: 'mode', kind: 'enum', values: FAN_MODES }],
         description: 'Sets the fan mode.',
+        attribute: 'thermostatFanMode',
         run: (args, device) => fanCommand(args[0] as string, '').run([], device),
       },
       fanAuto: fanCommand('auto', 'Runs the fan only while heating or cooling.'),

@@ -8,7 +8,7 @@ import type { ApiKit, HandlesKit } from './types';
 export function preludeApi(kit: HandlesKit): ApiKit {
   'use strict';
   const G = globalThis as unknown as Record<string, unknown>;
-  const { call, callJson, fmt, define, stringify, parse, RealDate, requireRun, handlerRef, handleInfo, deviceHandle, dropDeviceHandle } = kit;
+  const { call, callJson, fmt, define, stringify, parse, RealDate, requireRun, loading, handlerRef, handleInfo, deviceHandle, dropDeviceHandle } = kit;
 
   // ---------------------------------------------------------------- subscriptions
   const targetsOf = (t: unknown): { kind: string; id: string | number }[] => {
@@ -125,13 +125,43 @@ export function preludeApi(kit: HandlesKit): ApiKit {
   });
 
   // ---------------------------------------------------------------- web-service endpoints
-  define('mappings', (routes: Record<string, unknown>) => {
-    requireRun('mappings()');
-    if (routes === null || typeof routes !== 'object') throw new TypeError('mappings: pass an object like { "GET /status": statusHandler }');
+  const declareRoutes = (routes: Record<string, unknown>) => {
     const list: { route: string; handler: string }[] = [];
     for (const route of Object.keys(routes)) list.push({ route, handler: handlerRef(routes[route], 'mappings') });
     call('mappings', stringify(list));
+  };
+  // The mappings *section* of a SmartApp (seed 001, "SmartApp anatomy"): mappings({ … }) at the top
+  // level of app.js declares the routes, as a SmartThings script declares `mappings { … }`. Its
+  // handlers are looked up once the script's functions are known (the end of the load phase), and a
+  // bad route is reported at the line of this call.
+  let topLevelRoutes: { routes: Record<string, unknown>; site: Error } | undefined;
+  define('mappings', (routes: Record<string, unknown>) => {
+    if (routes === null || typeof routes !== 'object') throw new TypeError('mappings: pass an object like { "GET /status": statusHandler }');
+    if (!loading()) {
+      declareRoutes(routes);
+      return;
+    }
+    if (topLevelRoutes) throw new Error('mappings: the top level of app.js already declared its mappings; put every route in one mappings({ … })');
+    // Copied now: what the script does to its object afterwards is not the declaration.
+    const copy: Record<string, unknown> = Object.create(null);
+    for (const route of Object.keys(routes)) copy[route] = routes[route];
+    topLevelRoutes = { routes: copy, site: new Error('mappings') };
   });
+  const setPhase = kit.setPhase;
+  kit.setPhase = (p) => {
+    setPhase(p);
+    const declared = topLevelRoutes;
+    if (p !== 'run' || !declared) return;
+    topLevelRoutes = undefined;
+    try {
+      declareRoutes(declared.routes);
+    } catch (e) {
+      // Reported where mappings() was called: the message is this error's, the place the call's.
+      const err = new Error(e !== null && typeof e === 'object' && 'message' in e ? String((e as Error).message) : fmt(e));
+      Object.defineProperty(err, 'stack', { value: declared.site.stack });
+      throw err;
+    }
+  };
   const RENDER = '__smartplugRender';
   define('render', (opts: { status?: number; contentType?: string; data?: unknown }) => {
     const status = opts && opts.status !== undefined ? opts.status : 200;

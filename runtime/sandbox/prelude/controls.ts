@@ -6,7 +6,7 @@ import type { ApiKit, SandboxControls } from './types';
 
 export function preludeControls(kit: ApiKit): SandboxControls {
   'use strict';
-  const { appInfo, call, fmt, stringify, parse, RealDate, resolveHandler, namedFunction, run, deviceHandle, resolveTagged, location, appHandle, RENDER } = kit;
+  const { appInfo, call, fmt, stringify, parse, RealDate, resolveHandler, namedFunction, run, deviceHandle, functionHandle, resolveTagged, location, appHandle, RENDER } = kit;
 
   // ---------------------------------------------------------------- events
   // Typed accessors live on one shared prototype; each event is a frozen own-properties object.
@@ -15,7 +15,22 @@ export function preludeControls(kit: ApiKit): SandboxControls {
     if (value === null || value === '' || Number.isNaN(n)) throw new TypeError(`event value ${fmt(value)} is not a number`);
     return n;
   };
+  // evt.function is made when first read, not at dispatch: describing a function is a runtime
+  // call, and most handlers never ask. One handle per event, so evt.function === evt.function.
+  const eventFunctions = new WeakMap<object, Record<string, unknown>>();
   const eventProto = Object.freeze(Object.create(null, {
+    function: {
+      get() {
+        const id = (this as { functionId?: unknown }).functionId;
+        if (id === undefined || id === null || id === '') return undefined;
+        let h = eventFunctions.get(this as object);
+        if (!h) {
+          h = functionHandle(id as string | number);
+          eventFunctions.set(this as object, h);
+        }
+        return h;
+      },
+    },
     stringValue: { get() { const v = (this as { value: unknown }).value; return v === null || v === undefined ? null : String(v); } },
     numericValue: { get() { return num((this as { value: unknown }).value); } },
     numberValue: { get() { return num((this as { value: unknown }).value); } },

@@ -220,6 +220,7 @@ export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appIn
 
   return {
     appInfo, call, callJson, fmt, define, stringify, parse, RealDate, requireRun, handlerRef, resolveHandler, run, invoke,
+    loading: () => phase === 'load',
     namedFunction: (name) => named[name],
     setDeadline: (d) => { deadline = d; },
     setNamedFunctions: (table) => { named = table; },

@@ -72,7 +72,10 @@ export function preludeHandles(kit: CoreKit): HandlesKit {
   };
 
   const functionHandle = (id: string | number, value?: unknown, hasValue?: boolean): Record<string, unknown> => {
-    const f = callJson('function', String(id)) as { id: string | number; deviceId: string; attribute: string; type: string; meta: Record<string, string> };
+    const f = callJson('function', String(id)) as {
+      id: string | number; deviceId: string; attribute: string; type: string; meta: Record<string, string>;
+      commands: string[]; missingCommands: string[]; deviceCommands: string[];
+    };
     const h: Record<string, unknown> = Object.create(null);
     Object.assign(h, {
       id: f.id, type: f.type, attribute: f.attribute, deviceId: f.deviceId, meta: Object.freeze(Object.assign({}, f.meta)),
@@ -85,6 +88,24 @@ export function preludeHandles(kit: CoreKit): HandlesKit {
       toString: () => `${f.type} ${f.id}`,
       toJSON: () => (hasValue ? { id: f.id, value } : { id: f.id }),
     });
+    // The commands of the function's own attribute (a switch function's on() and off()), sent as
+    // that attribute's: on a device that also has an alarm, a switch function's off() is the switch's.
+    for (const c of f.commands) {
+      h[c] = (...args: unknown[]) => {
+        requireRun(`function ${f.id}.${c}()`);
+        call('functionCommand', String(f.id), c, stringify(args));
+      };
+    }
+    const commandList = f.commands.join(', ') || 'none (a sensor reports it; read it with currentValue())';
+    for (const name of f.missingCommands) {
+      const onDevice = f.deviceCommands.includes(name) ? `. Its device has ${name}(): call it on the device handle, .device.${name}()` : '';
+      Object.defineProperty(h, name, {
+        enumerable: false,
+        value: () => {
+          throw new TypeError(`function ${f.id} (type "${f.type}", the ${f.attribute} of device "${f.deviceId}") has no command ${name}(); its commands: ${commandList}${onDevice}`);
+        },
+      });
+    }
     Object.defineProperty(h, 'device', { get: () => deviceHandle(f.deviceId), enumerable: true });
     if (hasValue) h.value = value;
     Object.freeze(h);
@@ -164,7 +185,7 @@ export function preludeHandles(kit: CoreKit): HandlesKit {
   define('app', appHandle);
 
   return Object.assign(kit, {
-    handleInfo, deviceHandle, resolveTagged, location, appHandle,
+    handleInfo, deviceHandle, functionHandle, resolveTagged, location, appHandle,
     dropDeviceHandle: (id: string) => { deviceHandles.delete(id); },
     setSettings: (settingsJson: string, cfgJson: string) => {
       deviceHandles.clear();

@@ -56,6 +56,8 @@ export interface CoreKit
   RealDate: DateConstructor;
   /** Throws unless the app is past its top level. */
   requireRun(what: string): void;
+  /** Whether app.js's top level is running (the load phase). */
+  loading(): boolean;
   /** A handler (function or name) as the reference the host keeps. */
   handlerRef(h: unknown, what: string): string;
   resolveHandler(ref: string): Function;
@@ -70,6 +72,8 @@ export interface HandlesKit extends CoreKit, Pick<SandboxControls, 'setSettings'
   /** The kind and id of every handle, for subscribe() and sendNotification(). */
   handleInfo: WeakMap<object, { kind: string; id: string | number }>;
   deviceHandle(id: string): Record<string, unknown>;
+  /** A function's handle; with hasValue, carrying the value the user chose. */
+  functionHandle(id: string | number, value?: unknown, hasValue?: boolean): Record<string, unknown>;
   /** Forgets a device's handle (a deleted child device). */
   dropDeviceHandle(id: string): void;
   /** Settings JSON with tagged selector values ({"$device": id} …) as handles. */

@@ -285,11 +285,13 @@ function capabilityTables(): string {
       rows.push(`| ${i === 0 ? `\`${cap.id}\`` : ''} | \`${a.name}\` | \`${a.functionType}\` | ${valuesText(a)} | ${initial} |`);
     });
   }
-  const cmds = ['| Capability | Command | What it does |', '|---|---|---|'];
+  // "Function type": the functions whose handles have the command too (CommandSpec.attribute).
+  const cmds = ['| Capability | Command | Function type | What it does |', '|---|---|---|---|'];
   for (const cap of allCapabilities()) {
-    if (cap.commands.length === 0) cmds.push(`| \`${cap.id}\` | (none: the device only reports) | |`);
+    if (cap.commands.length === 0) cmds.push(`| \`${cap.id}\` | (none: the device only reports) | | |`);
     cap.commands.forEach((c, i) => {
-      cmds.push(`| ${i === 0 ? `\`${cap.id}\`` : ''} | \`${formatSignature(c).replace(/\|/g, '\\|')}\` | ${c.description} |`);
+      const type = cap.attributes.find((a) => a.name === c.attribute)?.functionType;
+      cmds.push(`| ${i === 0 ? `\`${cap.id}\`` : ''} | \`${formatSignature(c).replace(/\|/g, '\\|')}\` | ${type ? `\`${type}\`` : '(device only)'} | ${c.description} |`);
     });
   }
   return `${rows.join('\n')}\n\n${cmds.join('\n')}`;
@@ -311,8 +313,9 @@ function installed() {
   log.info(JSON.stringify({
     globals: names(globalThis).filter((n) => !std.has(n)),
     // Non-enumerable members of a device handle are its current<Attr> getters and the explanations
-    // for commands of other capabilities, which are not API of their own.
-    device: Object.keys(settings.d).concat(names(settings.d).filter((n) => n.startsWith('current'))), fn: names(settings.f), location: names(location), app: names(app),
+    // for commands of other capabilities, which are not API of their own; a function handle's
+    // non-enumerable members are such explanations too.
+    device: Object.keys(settings.d).concat(names(settings.d).filter((n) => n.startsWith('current'))), fn: Object.keys(settings.f), location: names(location), app: names(app),
     notification: names(settings.n), attrs: settings.d.supportedAttributes,
     child: names(addChildApp(app.name, 'child', { std: config.std, d: 'lamp', f: 'lamp.switch', n: 1 })),
   }))

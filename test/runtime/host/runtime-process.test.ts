@@ -97,6 +97,32 @@ describe('SmartPlugRuntime (process isolation)', function () {
     assert.deepEqual((await rt.appInfo(probe.id)).state, { l: ['Away', 59.33, 18.07] });
   });
 
+  it('in the worker: function handles\' commands, evt.function, and top-level mappings, which survive a restart', async () => {
+    const { rt, rec, appLogs } = await startWithDevices();
+    const input: Record<string, InputSpec> = {
+      light: { type: 'single_function_selector', name: 'Light', filter: { type: 'switch' } },
+      door: { type: 'single_function_selector', name: 'Door' },
+    };
+    const info = await rt.install({
+      source: src(`mappings({ 'GET /light': 'lightState' })
+function lightState() { return settings.light.currentValue() }
+function installed() { subscribe(settings.door, opened) }
+function opened(evt) {
+  settings.light.on()
+  try { evt.function.on() } catch (e) { log.info(e.message) }
+  log.info(evt.function.type, evt.function.attribute, settings.light.currentValue())
+}`, input),
+      config: { light: 4456, door: 9 },
+    });
+    await rt.deviceEvent('door', 'contact', 'open');
+    assert.deepEqual(rec.errors.map((e) => e.message), []);
+    assert.deepEqual(appLogs(), ['function 9 (type "door", the contact of device "door") has no command on(); its commands: none (a sensor reports it; read it with currentValue())', 'door contact on']);
+    assert.deepEqual(rec.commands.map((c) => [c.deviceId, c.command]), [['lamp', 'on']]);
+    await rt.restartWorker('bundle sync');
+    assert.deepEqual((await rt.appInfo(info.id)).routes, ['GET /light']);
+    assert.deepEqual((await rt.callEndpoint(info.id, 'GET', '/light')).body, 'on');
+  });
+
   it('restores an app installed just before the restart, with what its installed() subscribed', async () => {
     const { rt, rec } = await startWithDevices();
     const info = await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp' } });

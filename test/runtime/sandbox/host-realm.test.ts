@@ -91,6 +91,11 @@ const API_CALLS: [string, string][] = [
   ['function set', 'settings.dimmer.set(40)'],
   ['function currentValue', 'settings.dimmer.currentValue()'],
   ['function device', 'settings.dimmer.device'],
+  ['function command', 'settings.dimmer.setLevel(40)'],
+  ['function command (bad value)', 'settings.dimmer.setLevel(500)'],
+  ['function missing command', 'settings.dimmer.on()'],
+  // The getter of evt.function on a new event-like object each time: the first read of each makes the handle.
+  ['event function', 'Object.getOwnPropertyDescriptor(Object.getPrototypeOf(evt), "function").get.call({ functionId: 4457 }).currentValue()'],
   ['event numericValue', 'evt.numericValue'],
   ['event dateValue', 'evt.dateValue'],
   ['event device', 'evt.device.label'],

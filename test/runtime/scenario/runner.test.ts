@@ -242,6 +242,17 @@ describe('scenario/runner', () => {
     });
   });
 
+  describe('the script API of issue 14 (function commands, evt.function, top-level mappings, capability filters)', () => {
+    it('runs test/fixtures/scenario/function-api.scenario.json: the first scenario passes, the second is refused at install', async () => {
+      const r = await runScenarioFile(join(DIR, 'function-api.scenario.json'), { pool });
+      assert.deepEqual(r.problems, []);
+      passes(r.scenarios[0]);
+      assert.equal(r.scenarios[1].ok, false);
+      assert.match(r.scenarios[1].failure?.message ?? '', /^installing failed: line 20:\d+: input "lights": device "door" does not match the input's filter \{"capability":"switch"\} Fix: choose a device matching/);
+      assert.equal(r.scenarios[1].failure?.line, 20);
+    });
+  });
+
   describe('time, mode, position and update steps', () => {
     it('moves the clock to absolute, local and sun times', async () => {
       const s = await runSteps([

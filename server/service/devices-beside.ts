@@ -1,0 +1,45 @@
+import * as path from 'node:path';
+import { parseTree, type Node } from 'jsonc-parser';
+
+/** What the devices.json beside an app.json says that its selector filters can match. */
+export interface KnownDevices {
+  /** Device types (`type` of a device), in file order. */
+  readonly types: string[];
+  /** Meta keys of the devices, in file order. */
+  readonly metaKeys: string[];
+}
+
+/** Reads a file the way the caller sees it (the language server: an open editor's buffer first); undefined when there is none. */
+export type ReadFile = (path: string) => string | undefined;
+
+/**
+ * The device types and meta keys of devices.json beside app.json, read leniently (a broken file
+ * still yields what can be read). Undefined when there is no such file, so a caller can tell "no
+ * devices" from "devices with no meta".
+ */
+export function devicesBeside(appPath: string, readFile: ReadFile): KnownDevices | undefined {
+  if (!path.isAbsolute(appPath)) return undefined;
+  const text = readFile(path.join(path.dirname(appPath), 'devices.json'));
+  if (text === undefined) return undefined;
+  const types: string[] = [];
+  const metaKeys: string[] = [];
+  const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
+  const list = root?.type === 'array' ? root : entries(root).get('devices');
+  for (const device of list?.type === 'array' ? (list.children ?? []) : []) {
+    const props = entries(device);
+    const type = props.get('type');
+    if (type?.type === 'string' && type.value !== '' && !types.includes(type.value as string)) types.push(type.value as string);
+    for (const key of entries(props.get('meta')).keys()) if (!metaKeys.includes(key)) metaKeys.push(key);
+  }
+  return { types, metaKeys };
+}
+
+function entries(node: Node | undefined): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (!node || node.type !== 'object') return out;
+  for (const prop of node.children ?? []) {
+    const [k, v] = prop.children ?? [];
+    if (k && typeof k.value === 'string') out.set(k.value, v ?? prop);
+  }
+  return out;
+}
