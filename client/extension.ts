@@ -8,6 +8,7 @@ import { AppPresence } from './activation/app-presence';
 import { registerCommands } from './commands';
 import { registerOnboarding } from './commands/onboarding';
 import { SmartPlugContext } from './context';
+import { putCliOnTerminalPath } from './terminal/terminal-path';
 import { createScenarioTesting } from './testing/scenario-testing';
 import { APPS_VIEW, AppTree } from './views/app-tree';
 
@@ -17,6 +18,7 @@ export function activate(extension: vscode.ExtensionContext): SmartPlugContext {
   const started = performance.now();
   const ctx = (current = new SmartPlugContext(extension));
   ctx.pushExtCleanup(...registerCommands(ctx));
+  putCliOnTerminalPath(extension, ctx.log);
   // The Explorer's "SmartPlug Apps" view: the apps, or "New SmartPlug App" when there is none.
   const apps = new AppTree();
   ctx.pushExtCleanup(apps, vscode.window.registerTreeDataProvider(APPS_VIEW, apps), ...registerOnboarding(apps));

@@ -16,6 +16,7 @@ const PURE = [
   'client/testing/results.ts',
   'client/testing/run-plan.ts',
   'client/testing/cli-process.ts',
+  'client/terminal/launcher.ts',
 ];
 
 function relativeImports(file: string): string[] {
