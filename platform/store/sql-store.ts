@@ -1,0 +1,527 @@
+/**
+ * The platform store over kysely: one set of queries for both backends. The few differences
+ * (row locks, which only PostgreSQL needs since SQLite has one writer) are marked where they are.
+ */
+import { createHash } from 'node:crypto';
+import { Kysely, type Transaction } from 'kysely';
+import { StoreError } from './errors';
+import { BundleCache, ReadCache } from './read-cache';
+import * as rollouts from './rollout-queries';
+import { checkInstance, hashSecret, type Row, newSecret, requireText, secretMatches, toApp, toAppVersion, toInstance, toThing, toThingState, toToken } from './rows';
+import type { Backend, Database } from './schema';
+import type { ApiToken, App, AppInstance, AppInstanceInput, AppVersion, DeployInput, DesiredState, EnrollInput, PlatformStore, Rollout, RolloutInput, RolloutState, RolloutThing, RolloutThingStatus, Template, TemplateInput, Thing, ThingSecrets, ThingState, ThingStateReport } from './types';
+import { checkNoRenamedScript, checkVersion, checkVersionAbove, compareVersions } from './versions';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+export interface SqlStoreOptions {
+  /** ms since the epoch; tests move it to expire leases */
+  clock?: () => number;
+  /** cache rows (only when this process is the one writer) */
+  cacheRows: boolean;
+  /** most bundle bytes kept in memory */
+  bundleCacheBytes?: number;
+  /** called once the store is closed (releases the embedded folder's lock) */
+  onClose?: () => void;
+}
+
+const VERSION_COLUMNS = ['app_id', 'version', 'sha256', 'size', 'script_names', 'created_at'] as const;
+
+export class SqlPlatformStore implements PlatformStore {
+  private readonly now: () => number;
+  private readonly cache: ReadCache;
+  private readonly bundles: BundleCache;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly backend: Backend,
+    private readonly options: SqlStoreOptions,
+  ) {
+    this.now = options.clock ?? Date.now;
+    this.cache = new ReadCache(options.cacheRows);
+    this.bundles = new BundleCache(options.bundleCacheBytes ?? 64 * 1024 * 1024);
+  }
+
+  async close(): Promise<void> {
+    await this.db.destroy();
+    this.options.onClose?.();
+  }
+
+  // ---- App Store ----
+
+  async deployAppVersion(input: DeployInput): Promise<AppVersion> {
+    const name = requireText('the app name', input.name, 'set "name" in app.json');
+    const version = checkVersion(input.version);
+    if (!(input.bundle instanceof Uint8Array) || input.bundle.length === 0) throw new StoreError('bad_input', `app "${name}" ${version}: the bundle is empty; deploy the app folder's zip`);
+    if (!Array.isArray(input.scriptNames) || input.scriptNames.some((s) => typeof s !== 'string' || s === '')) throw new StoreError('bad_input', `app "${name}" ${version}: scriptNames must be a list of script file names`);
+    const bundle = Buffer.from(input.bundle.buffer, input.bundle.byteOffset, input.bundle.byteLength);
+    const sha256 = createHash('sha256').update(bundle).digest('hex');
+    const now = this.now();
+    const row = await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('apps').values({ name, max_version: '0.0.0', created_at: now }).onConflict((oc) => oc.column('name').doNothing()).execute();
+      // PostgreSQL: the app row is locked, so two replicas deploying one app take turns.
+      const app = await trx.selectFrom('apps').selectAll().where('name', '=', name).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirstOrThrow();
+      if (app.max_version !== '0.0.0') checkVersionAbove(name, version, app.max_version);
+      const latest = await this.latestVersionRow(trx, app.app_id);
+      if (latest) checkNoRenamedScript(name, latest.version, JSON.parse(latest.script_names) as string[], input.scriptNames);
+      const values = { app_id: app.app_id, version, sha256, size: bundle.length, script_names: JSON.stringify(input.scriptNames), bundle, created_at: now };
+      await trx.insertInto('app_versions').values(values).execute();
+      await trx.updateTable('apps').set({ max_version: version }).where('app_id', '=', app.app_id).execute();
+      return values;
+    });
+    this.cache.clear('apps');
+    this.bundles.set(sha256, bundle);
+    return toAppVersion(row);
+  }
+
+  async listApps(): Promise<Array<App & { versions: AppVersion[] }>> {
+    const apps = await this.db.selectFrom('apps').selectAll().orderBy('name').execute();
+    const versions = await this.db.selectFrom('app_versions').select(VERSION_COLUMNS).execute();
+    return apps.map((a) => ({
+      ...toApp(a),
+      versions: versions
+        .filter((v) => Number(v.app_id) === Number(a.app_id))
+        .map(toAppVersion)
+        .sort((x, y) => compareVersions(x.version, y.version)),
+    }));
+  }
+
+  getApp(appId: number): Promise<App> {
+    return this.cache.get('apps', `app:${appId}`, async () => {
+      const r = await this.db.selectFrom('apps').selectAll().where('app_id', '=', appId).executeTakeFirst();
+      if (!r) throw new StoreError('not_found', `there is no app ${appId} in the App Store; list the apps to see their ids`);
+      return toApp(r);
+    });
+  }
+
+  async findAppByName(name: string): Promise<App | null> {
+    const r = await this.db.selectFrom('apps').selectAll().where('name', '=', name).executeTakeFirst();
+    return r ? toApp(r) : null;
+  }
+
+  getAppVersion(appId: number, version: string): Promise<AppVersion> {
+    return this.cache.get('apps', `version:${appId}@${version}`, async () => {
+      const r = await this.db.selectFrom('app_versions').select(VERSION_COLUMNS).where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
+      if (!r) throw await this.missingVersion(this.db, appId, version);
+      return toAppVersion(r);
+    });
+  }
+
+  latestAppVersion(appId: number): Promise<AppVersion> {
+    return this.cache.get('apps', `latest:${appId}`, async () => {
+      const r = await this.latestVersionRow(this.db, appId);
+      if (!r) {
+        const app = await this.getApp(appId);
+        throw new StoreError('not_found', `app "${app.name}" has no version left in the App Store; deploy one`);
+      }
+      return toAppVersion(r);
+    });
+  }
+
+  async readBundle(appId: number, version: string): Promise<{ version: AppVersion; bytes: Buffer }> {
+    const info = await this.getAppVersion(appId, version);
+    let bytes = this.bundles.get(info.sha256);
+    if (!bytes) {
+      const r = await this.db.selectFrom('app_versions').select('bundle').where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
+      if (!r) throw await this.missingVersion(this.db, appId, version);
+      bytes = Buffer.from(r.bundle.buffer, r.bundle.byteOffset, r.bundle.byteLength);
+      this.bundles.set(info.sha256, bytes);
+    }
+    return { version: info, bytes };
+  }
+
+  async removeAppVersion(appId: number, version: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.lockApp(trx, appId);
+      await this.refuseWhileAssigned(trx, appId, version);
+      const r = await trx.deleteFrom('app_versions').where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) throw await this.missingVersion(trx, appId, version);
+    });
+    this.cache.clear('apps');
+  }
+
+  async removeApp(appId: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.lockApp(trx, appId);
+      await this.refuseWhileAssigned(trx, appId);
+      await trx.deleteFrom('app_versions').where('app_id', '=', appId).execute();
+      await trx.deleteFrom('apps').where('app_id', '=', appId).execute();
+    });
+    this.cache.clear('apps');
+  }
+
+  private latestVersionRow(db: Db, appId: number) {
+    return db
+      .selectFrom('app_versions')
+      .select(VERSION_COLUMNS)
+      .where('app_id', '=', appId)
+      .execute()
+      .then((rows) => rows.sort((a, b) => compareVersions(b.version, a.version))[0]);
+  }
+
+  private async lockApp(trx: Db, appId: number): Promise<Row<'apps'>> {
+    const app = await trx.selectFrom('apps').selectAll().where('app_id', '=', appId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
+    if (!app) throw new StoreError('not_found', `there is no app ${appId} in the App Store; list the apps to see their ids`);
+    return app;
+  }
+
+  private async refuseWhileAssigned(trx: Db, appId: number, version?: string): Promise<void> {
+    const users = await trx
+      .selectFrom('assignments')
+      .select(['owner_kind', 'owner_id', 'version'])
+      .where('app_id', '=', appId)
+      .$if(version !== undefined, (q) => q.where('version', '=', version!))
+      .limit(5)
+      .execute();
+    if (users.length) {
+      const where = users.map((u) => `${u.owner_kind} "${u.owner_id}" (${u.version})`).join(', ');
+      throw new StoreError('conflict', `app ${appId}${version ? ` version ${version}` : ''} is still provisioned on ${where}${users.length === 5 ? ' and more' : ''}: remove it there, or update them to another version, first`);
+    }
+  }
+
+  private async missingVersion(db: Db, appId: number, version: string): Promise<StoreError> {
+    const app = await db.selectFrom('apps').select('name').where('app_id', '=', appId).executeTakeFirst();
+    if (!app) return new StoreError('not_found', `there is no app ${appId} in the App Store; list the apps to see their ids`);
+    const versions = (await db.selectFrom('app_versions').select('version').where('app_id', '=', appId).execute()).map((v) => v.version).sort(compareVersions);
+    return new StoreError('not_found', `app "${app.name}" (${appId}) has no version ${version} in the App Store; ${versions.length ? `it has ${versions.join(', ')}` : 'it has no version left: deploy one'}`);
+  }
+
+  // ---- Templates ----
+
+  async saveTemplate(input: TemplateInput): Promise<{ template: Template; thingIds: string[] }> {
+    const templateId = requireText('the Template id', input.templateId, 'give the Template an id');
+    const name = requireText(`Template "${templateId}": its name`, input.name, 'give the Template a name');
+    if (!Array.isArray(input.apps)) throw new StoreError('bad_input', `Template "${templateId}": "apps" must be a list of app instances`);
+    const now = this.now();
+    const thingIds = await this.db.transaction().execute(async (trx) => {
+      await trx
+        .insertInto('templates')
+        .values({ template_id: templateId, name, revision: 1, updated_at: now })
+        .onConflict((oc) => oc.column('template_id').doUpdateSet((eb) => ({ name, revision: eb('templates.revision', '+', 1), updated_at: now })))
+        .execute();
+      await this.replaceAssignments(trx, 'template', templateId, input.apps, new Set());
+      const things = await trx.selectFrom('things').select('thing_id').where('template_id', '=', templateId).orderBy('thing_id').execute();
+      await trx.updateTable('things').set((eb) => ({ desired_revision: eb('desired_revision', '+', 1) })).where('template_id', '=', templateId).execute();
+      return things.map((t) => t.thing_id);
+    });
+    this.cache.clear('things', 'desired');
+    return { template: await this.getTemplate(templateId), thingIds };
+  }
+
+  async getTemplate(templateId: string): Promise<Template> {
+    const t = await this.db.selectFrom('templates').selectAll().where('template_id', '=', templateId).executeTakeFirst();
+    if (!t) throw new StoreError('not_found', `there is no Template "${templateId}"; save it first`);
+    const apps = await this.db.selectFrom('assignments').selectAll().where('owner_kind', '=', 'template').where('owner_id', '=', templateId).orderBy('position').execute();
+    return { templateId: t.template_id, name: t.name, revision: Number(t.revision), apps: apps.map(toInstance), updatedAt: Number(t.updated_at) };
+  }
+
+  async listTemplates(): Promise<Template[]> {
+    const ids = await this.db.selectFrom('templates').select('template_id').orderBy('template_id').execute();
+    return Promise.all(ids.map((t) => this.getTemplate(t.template_id)));
+  }
+
+  async removeTemplate(templateId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const users = await trx.selectFrom('things').select('thing_id').where('template_id', '=', templateId).limit(5).execute();
+      if (users.length) throw new StoreError('conflict', `Template "${templateId}" still has Things (${users.map((u) => u.thing_id).join(', ')}${users.length === 5 ? ' …' : ''}): remove them or move them to another Template first`);
+      await trx.deleteFrom('assignments').where('owner_kind', '=', 'template').where('owner_id', '=', templateId).execute();
+      const r = await trx.deleteFrom('templates').where('template_id', '=', templateId).executeTakeFirst();
+      if (Number(r.numDeletedRows) === 0) throw new StoreError('not_found', `there is no Template "${templateId}"`);
+    });
+    this.cache.clear('desired');
+  }
+
+  // ---- Things ----
+
+  async enrollThing(input: EnrollInput): Promise<{ thing: Thing; secrets: ThingSecrets }> {
+    const thingId = requireText('the Thing id', input.thingId, 'give the Thing an id');
+    const model = requireText(`Thing "${thingId}": its type (model)`, input.model, 'give the Thing a type');
+    const secrets: ThingSecrets = { broker: input.secrets?.broker ?? newSecret(), shell: input.secrets?.shell ?? newSecret() };
+    const templateId = input.templateId ?? null;
+    const row = { thing_id: thingId, model, template_id: templateId, broker_secret_hash: hashSecret(secrets.broker), shell_secret_hash: hashSecret(secrets.shell), desired_revision: 1, enrolled_at: this.now() };
+    await this.db.transaction().execute(async (trx) => {
+      if (templateId !== null) {
+        const t = await trx.selectFrom('templates').select('template_id').where('template_id', '=', templateId).executeTakeFirst();
+        if (!t) throw new StoreError('not_found', `Thing "${thingId}" names Template "${templateId}", which does not exist; save the Template first or enrol without one`);
+      }
+      const r = await trx.insertInto('things').values(row).onConflict((oc) => oc.column('thing_id').doNothing()).executeTakeFirst();
+      if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new StoreError('conflict', `Thing "${thingId}" is already enrolled; remove it first to enrol it again`);
+    });
+    this.cache.clear('things', 'desired');
+    return { thing: toThing(row), secrets };
+  }
+
+  getThing(thingId: string): Promise<Thing> {
+    return this.cache.get('things', `thing:${thingId}`, async () => toThing(await this.thingRow(this.db, thingId)));
+  }
+
+  async listThings(filter?: { templateId?: string }): Promise<Thing[]> {
+    const rows = await this.db
+      .selectFrom('things')
+      .selectAll()
+      .$if(filter?.templateId !== undefined, (q) => q.where('template_id', '=', filter!.templateId!))
+      .orderBy('thing_id')
+      .execute();
+    return rows.map(toThing);
+  }
+
+  async removeThing(thingId: string): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await this.thingRow(trx, thingId);
+      await trx.deleteFrom('assignments').where('owner_kind', '=', 'thing').where('owner_id', '=', thingId).execute();
+      await trx.deleteFrom('thing_states').where('thing_id', '=', thingId).execute();
+      await trx.deleteFrom('things').where('thing_id', '=', thingId).execute();
+    });
+    this.cache.clear('things', 'desired');
+  }
+
+  async verifyThingSecret(thingId: string, kind: keyof ThingSecrets, secret: string): Promise<boolean> {
+    const hashes = await this.cache.get('things', `secrets:${thingId}`, async () => {
+      const r = await this.db.selectFrom('things').select(['broker_secret_hash', 'shell_secret_hash']).where('thing_id', '=', thingId).executeTakeFirst();
+      return r ? { broker: r.broker_secret_hash, shell: r.shell_secret_hash } : null;
+    });
+    return hashes !== null && typeof secret === 'string' && secretMatches(secret, hashes[kind]);
+  }
+
+  async setThingApps(thingId: string, apps: AppInstanceInput[]): Promise<DesiredState> {
+    return (await this.setManyThingApps([{ thingId, apps }]))[0];
+  }
+
+  async setManyThingApps(changes: Array<{ thingId: string; apps: AppInstanceInput[] }>): Promise<DesiredState[]> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const { thingId, apps } of changes) {
+        if (!Array.isArray(apps)) throw new StoreError('bad_input', `Thing "${thingId}": "apps" must be a list of app instances`);
+        const thing = await this.lockThing(trx, thingId);
+        const inherited = await this.inheritedIds(trx, thing.template_id);
+        await this.replaceAssignments(trx, 'thing', thingId, apps, inherited);
+        await trx.updateTable('things').set((eb) => ({ desired_revision: eb('desired_revision', '+', 1) })).where('thing_id', '=', thingId).execute();
+      }
+    });
+    this.cache.clear('things', 'desired');
+    return Promise.all(changes.map((c) => this.desiredState(c.thingId)));
+  }
+
+  async addThingApp(thingId: string, app: AppInstanceInput): Promise<AppInstance> {
+    const current = (await this.desiredState(thingId)).apps.filter((a) => a.source.kind === 'thing');
+    const known = new Set(current.map((a) => a.installation_id));
+    const state = await this.setThingApps(thingId, [...current.map(stripSource), app]);
+    const added = state.apps.find((a) => a.source.kind === 'thing' && !known.has(a.installation_id));
+    if (!added) throw new StoreError('conflict', `Thing "${thingId}": installation ${app.installation_id} is already on it`);
+    return stripSource(added);
+  }
+
+  async removeThingApp(thingId: string, installationId: number): Promise<void> {
+    const state = await this.desiredState(thingId);
+    const app = state.apps.find((a) => a.installation_id === installationId);
+    if (!app) throw new StoreError('not_found', `Thing "${thingId}" has no app with installation_id ${installationId}`);
+    if (app.source.kind === 'template') {
+      throw new StoreError('conflict', `"${app.name}" (installation ${installationId}) is inherited from Template "${app.source.templateId}" and cannot be removed from Thing "${thingId}": remove it from the Template and save the Template`);
+    }
+    await this.setThingApps(thingId, state.apps.filter((a) => a.source.kind === 'thing' && a.installation_id !== installationId).map(stripSource));
+  }
+
+  desiredState(thingId: string): Promise<DesiredState> {
+    return this.cache.get('desired', thingId, async () => {
+      const [state] = await this.loadDesiredStates(this.db, [await this.thingRow(this.db, thingId)]);
+      return state;
+    });
+  }
+
+  async listDesiredStates(thingIds?: string[]): Promise<DesiredState[]> {
+    const things = await this.db
+      .selectFrom('things')
+      .selectAll()
+      .$if(thingIds !== undefined, (q) => q.where('thing_id', 'in', thingIds!.length ? thingIds! : ['']))
+      .orderBy('thing_id')
+      .execute();
+    return this.loadDesiredStates(this.db, things, thingIds === undefined);
+  }
+
+  /** `everyThing`: the Things are all there are, so every assignment is read (no long IN list). */
+  private async loadDesiredStates(db: Db, things: Array<Database['things']>, everyThing = false): Promise<DesiredState[]> {
+    if (!things.length) return [];
+    const templateIds = [...new Set(things.map((t) => t.template_id).filter((t): t is string => t !== null))];
+    const rows = await db
+      .selectFrom('assignments')
+      .selectAll()
+      .$if(!everyThing, (q) =>
+        q.where((eb) =>
+          eb.or([
+            eb.and([eb('owner_kind', '=', 'thing'), eb('owner_id', 'in', things.map((t) => t.thing_id))]),
+            ...(templateIds.length ? [eb.and([eb('owner_kind', '=', 'template'), eb('owner_id', 'in', templateIds)])] : []),
+          ]),
+        ),
+      )
+      .orderBy('position')
+      .execute();
+    const byOwner = new Map<string, Array<Row<'assignments'>>>();
+    for (const r of rows) {
+      const key = `${r.owner_kind}:${r.owner_id}`;
+      byOwner.set(key, [...(byOwner.get(key) ?? []), r]);
+    }
+    return things.map((t) => ({
+      thingId: t.thing_id,
+      revision: Number(t.desired_revision),
+      apps: [
+        ...(t.template_id ? (byOwner.get(`template:${t.template_id}`) ?? []).map((r) => ({ ...toInstance(r), source: { kind: 'template' as const, templateId: t.template_id! } })) : []),
+        ...(byOwner.get(`thing:${t.thing_id}`) ?? []).map((r) => ({ ...toInstance(r), source: { kind: 'thing' as const } })),
+      ],
+    }));
+  }
+
+  private async thingRow(db: Db, thingId: string): Promise<Database['things']> {
+    const r = await db.selectFrom('things').selectAll().where('thing_id', '=', thingId).executeTakeFirst();
+    if (!r) throw new StoreError('not_found', `there is no Thing "${thingId}"; enrol it first`);
+    return r;
+  }
+
+  private async lockThing(trx: Db, thingId: string): Promise<Database['things']> {
+    const r = await trx.selectFrom('things').selectAll().where('thing_id', '=', thingId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
+    if (!r) throw new StoreError('not_found', `there is no Thing "${thingId}"; enrol it first`);
+    return r;
+  }
+
+  private async inheritedIds(trx: Db, templateId: string | null): Promise<Map<number, string>> {
+    if (templateId === null) return new Map();
+    const rows = await trx.selectFrom('assignments').select('installation_id').where('owner_kind', '=', 'template').where('owner_id', '=', templateId).execute();
+    return new Map(rows.map((r) => [Number(r.installation_id), templateId]));
+  }
+
+  /** Replaces an owner's installations: kept ids are updated, missing ones deleted, new ones get an id. */
+  private async replaceAssignments(trx: Db, kind: 'thing' | 'template', ownerId: string, apps: AppInstanceInput[], inherited: ReadonlyMap<number, string> | Set<never>): Promise<void> {
+    const owner = kind === 'thing' ? `Thing "${ownerId}"` : `Template "${ownerId}"`;
+    apps.forEach((a, i) => checkInstance(owner, a, i));
+    const existing = await trx.selectFrom('assignments').select('installation_id').where('owner_kind', '=', kind).where('owner_id', '=', ownerId).execute();
+    const mine = new Set(existing.map((r) => Number(r.installation_id)));
+    const seen = new Set<number>();
+    for (const a of apps) {
+      if (a.installation_id === undefined) continue;
+      if (inherited instanceof Map && inherited.has(a.installation_id)) {
+        throw new StoreError('conflict', `${owner}: installation ${a.installation_id} ("${a.name}") is inherited from Template "${inherited.get(a.installation_id)}"; change it in the Template, not on the Thing`);
+      }
+      if (!mine.has(a.installation_id)) throw new StoreError('not_found', `${owner} has no installation ${a.installation_id}; leave "installation_id" out to add a new app`);
+      if (seen.has(a.installation_id)) throw new StoreError('bad_input', `${owner}: installation ${a.installation_id} is listed twice`);
+      seen.add(a.installation_id);
+    }
+    for (const a of apps) await this.requireVersion(trx, a.app_id, a.version, owner);
+    const gone = [...mine].filter((id) => !seen.has(id));
+    if (gone.length) await trx.deleteFrom('assignments').where('installation_id', 'in', gone).execute();
+    for (const [position, a] of apps.entries()) {
+      const values = { owner_kind: kind, owner_id: ownerId, position, app_id: a.app_id, version: a.version, config: JSON.stringify(a.config), name: a.name };
+      if (a.installation_id === undefined) await trx.insertInto('assignments').values(values).execute();
+      else await trx.updateTable('assignments').set(values).where('installation_id', '=', a.installation_id).execute();
+    }
+  }
+
+  private async requireVersion(trx: Db, appId: number, version: string, owner: string): Promise<void> {
+    const r = await trx.selectFrom('app_versions').select('version').where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
+    if (!r) {
+      const e = await this.missingVersion(trx, appId, version);
+      throw new StoreError('not_found', `${owner}: ${e.message}`);
+    }
+  }
+
+  // ---- What Things report ----
+
+  async reportThingState(thingId: string, report: ThingStateReport): Promise<ThingState> {
+    const now = this.now();
+    return this.db.transaction().execute(async (trx) => {
+      await this.thingRow(trx, thingId);
+      const prev = await trx.selectFrom('thing_states').selectAll().where('thing_id', '=', thingId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
+      const before = prev ? toThingState(prev) : { thingId, connected: false, connectionChangedAt: now, reachedRevision: 0, apps: {}, updatedAt: now };
+      const connected = report.connected ?? before.connected;
+      const next: ThingState = {
+        thingId,
+        connected,
+        connectionChangedAt: connected !== before.connected ? now : before.connectionChangedAt,
+        reachedRevision: report.reachedRevision ?? before.reachedRevision,
+        apps: report.apps ?? before.apps,
+        updatedAt: now,
+      };
+      const row = { thing_id: thingId, connected: next.connected ? 1 : 0, connection_changed_at: next.connectionChangedAt, reached_revision: next.reachedRevision, app_status: JSON.stringify(next.apps), updated_at: now };
+      await trx.insertInto('thing_states').values(row).onConflict((oc) => oc.column('thing_id').doUpdateSet(row)).execute();
+      return next;
+    });
+  }
+
+  async getThingState(thingId: string): Promise<ThingState | null> {
+    const r = await this.db.selectFrom('thing_states').selectAll().where('thing_id', '=', thingId).executeTakeFirst();
+    return r ? toThingState(r) : null;
+  }
+
+  async listThingStates(thingIds?: string[]): Promise<ThingState[]> {
+    const rows = await this.db
+      .selectFrom('thing_states')
+      .selectAll()
+      .$if(thingIds !== undefined, (q) => q.where('thing_id', 'in', thingIds!.length ? thingIds! : ['']))
+      .orderBy('thing_id')
+      .execute();
+    return rows.map(toThingState);
+  }
+
+  // ---- Rollouts (platform/store/rollout-queries.ts) ----
+
+  createRollout(input: RolloutInput): Promise<Rollout> {
+    return rollouts.createRollout(this.db, this.now(), input);
+  }
+  getRollout(rolloutId: string): Promise<Rollout> {
+    return rollouts.getRollout(this.db, rolloutId);
+  }
+  listRollouts(filter?: { state?: RolloutState }): Promise<Rollout[]> {
+    return rollouts.listRollouts(this.db, filter);
+  }
+  rolloutThings(rolloutId: string, filter?: { batch?: number; status?: RolloutThingStatus }): Promise<RolloutThing[]> {
+    return rollouts.rolloutThings(this.db, rolloutId, filter);
+  }
+  acquireRolloutLease(rolloutId: string, owner: string, ttlMs: number): Promise<boolean> {
+    return rollouts.acquireLease(this.db, this.now(), rolloutId, owner, ttlMs);
+  }
+  releaseRolloutLease(rolloutId: string, owner: string): Promise<void> {
+    return rollouts.releaseLease(this.db, rolloutId, owner);
+  }
+  recordRolloutThing(rolloutId: string, owner: string, thingId: string, status: RolloutThingStatus, error?: string | null): Promise<void> {
+    return rollouts.recordThing(this.db, this.backend, this.now(), rolloutId, owner, thingId, status, error ?? null);
+  }
+  finishRollout(rolloutId: string, owner: string, state: Exclude<RolloutState, 'running'>): Promise<void> {
+    return rollouts.finish(this.db, this.backend, this.now(), rolloutId, owner, state);
+  }
+  setRolloutState(rolloutId: string, state: RolloutState): Promise<void> {
+    return rollouts.setState(this.db, this.now(), rolloutId, state);
+  }
+
+  // ---- API tokens ----
+
+  async createToken(input: { name: string; scopes: string[] }): Promise<{ token: ApiToken; secret: string }> {
+    const name = requireText('the token name', input.name, 'name the token after who uses it');
+    if (!Array.isArray(input.scopes) || input.scopes.some((s) => typeof s !== 'string')) throw new StoreError('bad_input', `token "${name}": scopes must be a list of strings`);
+    const secret = newSecret();
+    const token: ApiToken = { tokenId: newSecret().slice(0, 12), name, scopes: input.scopes, createdAt: this.now(), revokedAt: null };
+    await this.db.insertInto('tokens').values({ token_id: token.tokenId, name, token_hash: hashSecret(secret), scopes: JSON.stringify(token.scopes), created_at: token.createdAt, revoked_at: null }).execute();
+    this.cache.clear('tokens');
+    return { token, secret };
+  }
+
+  async verifyToken(secret: string): Promise<ApiToken | null> {
+    if (typeof secret !== 'string' || secret === '') return null;
+    const hash = hashSecret(secret);
+    const token = await this.cache.get('tokens', hash, async () => {
+      const r = await this.db.selectFrom('tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+      return r ? toToken(r) : null;
+    });
+    return token && token.revokedAt === null ? token : null;
+  }
+
+  async listTokens(): Promise<ApiToken[]> {
+    return (await this.db.selectFrom('tokens').selectAll().orderBy('created_at').execute()).map(toToken);
+  }
+
+  async revokeToken(tokenId: string): Promise<void> {
+    const r = await this.db.updateTable('tokens').set({ revoked_at: this.now() }).where('token_id', '=', tokenId).executeTakeFirst();
+    this.cache.clear('tokens');
+    if (Number(r.numUpdatedRows) === 0) throw new StoreError('not_found', `there is no token "${tokenId}"; list the tokens to see their ids`);
+  }
+}
+
+function stripSource(a: AppInstance & { source?: unknown }): AppInstance {
+  return { app_id: a.app_id, installation_id: a.installation_id, version: a.version, config: a.config, name: a.name };
+}
