@@ -1,6 +1,6 @@
-// Door light: seed 003's example app. When the door opens, the controlled function is set to its
-// configured value, and runIn() sets it back after the timeout; a new opening replaces the pending
-// job (runIn overwrites by default), so the timeout always counts from the last opening.
+// Door light: the example of IoT Open's "The app.json file". When the door opens, the controlled
+// function is set to its value, and runIn() sets it back after the timeout; a new opening replaces
+// the pending job (runIn overwrites by default), so the timeout always counts from the last opening.
 // Temperature triggers notify once when a temperature reaches its value, and re-arm when it drops.
 
 function installed() {

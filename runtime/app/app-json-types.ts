@@ -1,6 +1,7 @@
 /**
- * The shape of app.json (seed 003): the configuration wizard IoT Open shows when an app is
- * installed. `input` declares the form fields, `guide` the pages they appear on.
+ * The shape of app.json (seed 003, IoT Open's "The app.json file"): the configuration wizard IoT
+ * Open shows when an app is installed. `input` declares the form fields, `guide` the pages they
+ * appear on.
  *
  * The parameter table below is data, not just types, because the editor's configuration-guide
  * webview and the language server render and complete from the same table the checker uses.

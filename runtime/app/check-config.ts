@@ -1,7 +1,7 @@
 /**
- * Checks an instance's config object against app.json, input by input, following seed 003's
- * config shapes exactly (and not its inconsistent example). Repeats are checked entry by entry
- * with the same rules as the top level.
+ * Checks an instance's config object against app.json, input by input, following the config
+ * shapes of seed 003 ("The app.json file") exactly (and not its inconsistent example). Repeats are checked
+ * entry by entry with the same rules as the top level.
  */
 import type { AppJson, CheckboxInput, InputSpec, OptionInput, RepeatInput, TextInput, ToggleInput } from './app-json-types';
 import { CONFIG_SHAPES } from './app-json-types';

@@ -1,7 +1,7 @@
 /**
- * Config values of function, device and notification-output selectors (seed 003): a bare id, an
- * array of ids, or with `"value": true` an object of id → value. The messages spell out the
- * shape the input's own parameters demand, since seed 003's example mixes the two up.
+ * Config values of function, device and notification-output selectors (seed 003, "The app.json
+ * file"): a bare id, an array of ids, or with `"value": true` an object of id → value. The messages
+ * spell out the shape the input's own parameters demand, since seed 003's example mixes the two up.
  */
 import type { DeviceSelectorInput, FunctionSelectorInput, NotificationSelectorInput } from './app-json-types';
 import type { CatalogueDevice, CatalogueFunction, ConfigPath, ConfigProblem, SelectorCatalogue } from './config-types';

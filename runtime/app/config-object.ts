@@ -1,7 +1,8 @@
 /**
- * The config object of seed 003 as the runtime uses it: defaults filled in for absent inputs,
- * and selector values tagged so the sandbox can turn ids into live functions and devices.
- * Checking lives in check-config.ts and instance files in instance-file.ts; both are re-exported.
+ * The config object of seed 003 ("The app.json file") as the runtime uses it: defaults filled in
+ * for absent inputs, and selector values tagged so the sandbox can turn ids into live functions and
+ * devices. Checking lives in check-config.ts and instance files in instance-file.ts; both are
+ * re-exported.
  */
 import type { AppJson, InputSpec, JsonValue } from './app-json-types';
 import { idFromKey, isId } from './check-selectors';

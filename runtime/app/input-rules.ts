@@ -17,9 +17,10 @@ import type {
 } from './app-json-types';
 
 /**
- * A validator must match the whole text, as an HTML `pattern` does: seed 003's `[a-zA-Z]*` with
- * "The text can only contain letters" only makes sense anchored (unanchored it accepts anything).
- * Empty means no validation. Returns an error message when the regexp does not compile.
+ * A validator must match the whole text, as an HTML `pattern` does: seed 003's ("The app.json
+ * file") `[a-zA-Z]*` with "The text can only contain letters" only makes sense anchored (unanchored
+ * it accepts anything). Empty means no validation. Returns an error message when the regexp does
+ * not compile.
  */
 // Apps repeat the same few validators; compiling each once keeps large files fast. Bounded, so a
 // stream of edits cannot grow it without end.

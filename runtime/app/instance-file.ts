@@ -1,5 +1,5 @@
 /**
- * instance.json: how an app instance is configured locally. Either seed 003's API body
+ * instance.json: how an app instance is configured locally. Either seed 003's ("The app.json file") API body
  * `{ "app_id", "installation_id", "version", "config": { … }, "name" }` or the bare config object.
  *
  * Rule for telling them apart: the file is the API body when its root has a "config" key whose

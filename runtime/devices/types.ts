@@ -1,8 +1,8 @@
 /**
  * The shapes of simulated devices. A device combines capabilities; each capability has attributes
  * (state, reported as events) and commands (which change attributes, as a real device would).
- * Every attribute of a device is also a *function* (IoT Open's FunctionX, seed 003's function
- * selectors): an id, a type that `filter` can match, and meta key/values.
+ * Every attribute of a device is also a *function* (IoT Open's FunctionX, seed 003's ("The app.json
+ * file") function selectors): an id, a type that `filter` can match, and meta key/values.
  */
 export type AttrValue = string | number | boolean | null;
 

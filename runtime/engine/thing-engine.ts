@@ -289,7 +289,10 @@ export class ThingEngine extends EngineCore {
     return id;
   }
 
-  /** Lifecycle callbacks count against the rate limit like any execution (seed 001; issue 13). */
+  /**
+   * Lifecycle callbacks count against the rate limit like any execution (seed 001, "Anatomy &
+   * Life-Cycle of a SmartApp"; issue 13).
+   */
   private lifecycle(app: InstalledApp, name: 'installed' | 'updated' | 'uninstalled'): void {
     const ran = this.execute(app, name, name, (id) => app.sandbox.controls.runLifecycle(id, name, ''));
     if (!ran) this.lifecycleDropped(app, name, `${name}() was not run`, LIFECYCLE_LEFT_UNDONE[name]);

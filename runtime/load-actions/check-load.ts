@@ -1,8 +1,9 @@
 /**
- * The rules of seed 002 for load actions and image manifests that a JSON Schema cannot say, each
- * with a stable `load-…` code, the exact range and a fix. Syntax problems stay in doc.problems and
- * wrong JSON types are the schema's: callers combine those with these. Nothing here throws on
- * unexpected shapes; a rule that does not find the string it checks says nothing.
+ * The rules of seed 002 ("Load Action and Manifest Properties") for load actions and image
+ * manifests that a JSON Schema cannot say, each with a stable `load-…` code, the exact range and a
+ * fix. Syntax problems stay in doc.problems and wrong JSON types are the schema's: callers combine
+ * those with these. Nothing here throws on unexpected shapes; a rule that does not find the string
+ * it checks says nothing.
  */
 import type { SourceProblem } from '../errors';
 import { properties, sortByPosition, type JsonDocument, type JsonNode } from '../app/json-tree';

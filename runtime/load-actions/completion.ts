@@ -1,9 +1,9 @@
 /**
- * The load completion object (seed 002): published on the load action's `response` topic once the
- * image is retrieved, validated and prepared (for setup and system: installed; for hybrid: every
- * step done; for native: handed to the edge processor). Its publication properties follow the
- * topic's IAP channel: event QoS 1 not retained, feedback QoS 1 retained, anything else QoS 1 not
- * retained.
+ * The load completion object (seed 002, "Load Action and Manifest Properties"): published on the
+ * load action's `response` topic once the image is retrieved, validated and prepared (for setup and
+ * system: installed; for hybrid: every step done; for native: handed to the edge processor). Its
+ * publication properties follow the topic's IAP channel: event QoS 1 not retained, feedback QoS 1
+ * retained, anything else QoS 1 not retained.
  */
 import { iapChannel } from './response-topic';
 

@@ -1,10 +1,11 @@
 /**
- * Members of a hybrid image (seed 002, method "hybrid"): each inner image is named after its load
- * method, a period and a positive decimal sequence number (`setup.1`, `native.2`), and they are
- * applied in the numerical order of those numbers, which need not be contiguous or start anywhere
- * in particular, but must order the members unambiguously. The JSON documents never list the
- * members; the platform uses this when it unpacks a hybrid image, and the checkers use
- * `looksLikeMemberName` to catch a member name written where a method or an image belongs.
+ * Members of a hybrid image (seed 002, "Load Action and Manifest Properties"; method "hybrid"):
+ * each inner image is named after its load method, a period and a positive decimal sequence number
+ * (`setup.1`, `native.2`), and they are applied in the numerical order of those numbers, which need
+ * not be contiguous or start anywhere in particular, but must order the members unambiguously. The
+ * JSON documents never list the members; the platform uses this when it unpacks a hybrid image, and
+ * the checkers use `looksLikeMemberName` to catch a member name written where a method or an image
+ * belongs.
  */
 import { STANDARD_METHODS } from './properties';
 

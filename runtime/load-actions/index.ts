@@ -1,4 +1,7 @@
-/** runtime/load-actions: IAP load actions and image manifests (seed 002). Pure; no file system. */
+/**
+ * runtime/load-actions: IAP load actions and image manifests (seed 002, "Load Action and Manifest
+ * Properties"). Pure; no file system.
+ */
 export * from './properties';
 export { checkPosixBre, parseBre, BreSyntaxError, CHARACTER_CLASSES, RE_DUP_MAX } from './posix-bre';
 export type { BreCheck, BreIssue, BreWarningCode, BreNode, BreBracketItem, CharacterClass } from './posix-bre';

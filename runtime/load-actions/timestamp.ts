@@ -1,12 +1,12 @@
 /**
- * IAP timestamps: `YYYY-MM-DD HH:mm:ss.SSS <zone>` (protocol facts §1.4, seed 002's switchover).
- * The zone is UTC, what the IAP toolkit writes, or a local abbreviation such as BST (the seed's
- * example). Decisions, since the documents show only the full form:
- * - milliseconds missing (`12:00:00 UTC`): accepted with a warning, the time is unambiguous;
- * - zone missing: accepted with a warning, since it is unclear whose local time is meant;
- * - anything else (ISO 8601 `T`/`Z`, one-digit fields, numeric offsets): an error, whose fix
- *   spells the timestamp in IAP form where it can.
- * Every problem names the field and its exact range, so an editor underlines "13" in a month.
+ * IAP timestamps: `YYYY-MM-DD HH:mm:ss.SSS <zone>` (protocol facts §1.4, the switchover of seed
+ * 002, "Load Action and Manifest Properties"). The zone is UTC, what the IAP toolkit writes, or a
+ * local abbreviation such as BST (the seed's example). Decisions, since the documents show only the
+ * full form: - milliseconds missing (`12:00:00 UTC`): accepted with a warning, the time is
+ * unambiguous; - zone missing: accepted with a warning, since it is unclear whose local time is
+ * meant; - anything else (ISO 8601 `T`/`Z`, one-digit fields, numeric offsets): an error, whose fix
+ * spells the timestamp in IAP form where it can. Every problem names the field and its exact range,
+ * so an editor underlines "13" in a month.
  */
 import { formatOffset, zoneAbbreviation, type ZoneAbbreviation } from './zone-abbreviations';
 

@@ -1,8 +1,9 @@
 /**
- * Time-zone abbreviations an IAP timestamp may end with ("in UTC or local time", seed 002, whose
- * example is '2016-09-28 12:00:00.000 BST'). Abbreviations are not a standard: several mean more
- * than one zone, so each entry says which meaning is assumed and what else it could mean, and the
- * checker says so rather than guess silently. Offsets are minutes east of UTC.
+ * Time-zone abbreviations an IAP timestamp may end with ("in UTC or local time", seed 002 "Load
+ * Action and Manifest Properties", whose example is '2016-09-28 12:00:00.000 BST'). Abbreviations
+ * are not a standard: several mean more than one zone, so each entry says which meaning is assumed
+ * and what else it could mean, and the checker says so rather than guess silently. Offsets are
+ * minutes east of UTC.
  */
 
 export interface ZoneMeaning {

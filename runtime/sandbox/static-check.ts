@@ -83,7 +83,8 @@ interface ScriptInput {
 
 /**
  * Checks app.js without running it: handlers named but not defined, and handlers that command the
- * very attribute they are subscribed to — the endless event loop seed 001 warns about.
+ * very attribute they are subscribed to — the endless event loop seed 001 ("Anatomy & Life-Cycle of
+ * a SmartApp") warns about.
  */
 export function checkScript(source: ScriptInput): SourceProblem[] {
   let parsed;

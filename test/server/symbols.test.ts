@@ -1,7 +1,7 @@
 /**
- * Document symbols over the wire: the outline of seed 003's example app.json (inputs, the
- * members of its repeat, guide pages and the inputs they show) and of a manifest and a load
- * action, with exact ranges and selection ranges.
+ * Document symbols over the wire: the outline of the example app.json of seed 003 ("The app.json
+ * file") (inputs, the members of its repeat, guide pages and the inputs they show) and of a
+ * manifest and a load action, with exact ranges and selection ranges.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -130,10 +130,10 @@ export function preludeApi(kit: HandlesKit): ApiKit {
     for (const route of Object.keys(routes)) list.push({ route, handler: handlerRef(routes[route], 'mappings') });
     call('mappings', stringify(list));
   };
-  // The mappings *section* of a SmartApp (seed 001, "SmartApp anatomy"): mappings({ … }) at the top
-  // level of app.js declares the routes, as a SmartThings script declares `mappings { … }`. Its
-  // handlers are looked up once the script's functions are known (the end of the load phase), and a
-  // bad route is reported at the line of this call.
+  // The mappings *section* of a SmartApp (seed 001, "Anatomy & Life-Cycle of a SmartApp"):
+  // mappings({ … }) at the top level of app.js declares the routes, as a SmartThings script
+  // declares `mappings { … }`. Its handlers are looked up once the script's functions are known
+  // (the end of the load phase), and a bad route is reported at the line of this call.
   let topLevelRoutes: { routes: Record<string, unknown>; site: Error } | undefined;
   define('mappings', (routes: Record<string, unknown>) => {
     if (routes === null || typeof routes !== 'object') throw new TypeError('mappings: pass an object like { "GET /status": statusHandler }');
