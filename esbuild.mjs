@@ -1,7 +1,8 @@
 // Bundles every entry point into dist/: one self-contained file each, so the .vsix and the worker
 // (which may read only its own file under Node's permission model) need no node_modules.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
@@ -31,8 +32,24 @@ const common = {
   logLevel: 'warning',
 };
 
+/**
+ * Writes dist/OUT.inputs.json beside each bundle: the files it was built from. Tests that run dist/
+ * check that no one of them is newer than the bundle (test/support/fresh-dist.ts).
+ */
+const inputsList = (out) => ({
+  name: 'inputs-list',
+  setup(build) {
+    build.onEnd((result) => {
+      if (!result.metafile) return;
+      const file = `dist/${out}.inputs.json`;
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(Object.keys(result.metafile.inputs)));
+    });
+  },
+});
+
 // One build per entry point: a broken entry fails the build but does not stop the others being written.
-const options = entries.map(([src, out]) => ({ ...common, entryPoints: [src], outfile: `dist/${out}.js` }));
+const options = entries.map(([src, out]) => ({ ...common, entryPoints: [src], outfile: `dist/${out}.js`, metafile: true, plugins: [inputsList(out)] }));
 
 if (watch) {
   for (const o of options) await (await esbuild.context(o)).watch();

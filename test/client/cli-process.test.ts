@@ -6,6 +6,7 @@ import { startCli } from '../../client/testing/cli-process';
 import { ResultMapper, type RunOutcome } from '../../client/testing/results';
 import { planRuns } from '../../client/testing/run-plan';
 import { CLI, ROOT } from './cli-helpers';
+import { assertFreshDist } from '../support/fresh-dist';
 
 /** Running, and not a zombie waiting for a parent that does not reap it (PID 1 in a container may not). */
 const alive = (pid: number) => {
@@ -22,6 +23,7 @@ const alive = (pid: number) => {
 };
 
 describe('client: the smartplug test child process of a run', function () {
+  before(() => assertFreshDist());
   this.timeout(60_000);
 
   it('streams a real run as JSON lines that map onto results', async () => {

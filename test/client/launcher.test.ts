@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { writeLauncher } from '../../client/terminal/launcher';
 import { ROOT } from './cli-helpers';
+import { assertFreshDist } from '../support/fresh-dist';
 
 describe('client: the smartplug launcher on the integrated terminal\'s PATH', function () {
+  before(() => assertFreshDist());
   this.timeout(60_000);
   let tmp: string;
   before(() => {

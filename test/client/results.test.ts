@@ -7,6 +7,7 @@ import { WorkerPool } from '../../runtime/host/worker-pool';
 import type { JsonlLine } from '../../runtime/scenario/jsonl-format';
 import { createHumanReporter, createJsonLinesReporter, runScenarioFiles } from '../../runtime/scenario';
 import { ROOT, smartplug } from './cli-helpers';
+import { assertFreshDist } from '../support/fresh-dist';
 
 /** Real `smartplug test --format json` output, through the mapper. */
 function outcomesOf(args: string[]): { status: number | null; outcomes: RunOutcome[] } {
@@ -18,6 +19,7 @@ function outcomesOf(args: string[]): { status: number | null; outcomes: RunOutco
 const ofType = <T extends RunOutcome['type']>(outcomes: RunOutcome[], type: T) => outcomes.filter((o): o is Extract<RunOutcome, { type: T }> => o.type === type);
 
 describe('client: scenario results from smartplug test --format json', function () {
+  before(() => assertFreshDist());
   this.timeout(60_000);
   const failing = path.join(ROOT, 'test', 'fixtures', 'scenario', 'failing.scenario.json');
   let tmp: string;

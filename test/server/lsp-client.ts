@@ -24,6 +24,7 @@ import {
 
 import { SERVER_NODE_FLAGS } from '../../server/node-flags';
 import type { SmartPlugInitializationOptions } from '../../server/protocol';
+import { assertFreshDist } from '../support/fresh-dist';
 
 export const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'server', 'main.js');
 
@@ -51,6 +52,7 @@ export class LspClient {
 
   /** `initializationOptions`: what the client says of its editor (server/protocol.ts SmartPlugInitializationOptions). */
   static async start(rootDir = process.cwd(), initializationOptions?: SmartPlugInitializationOptions): Promise<LspClient> {
+    assertFreshDist(['server/main']);
     const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const client = new LspClient(child);
     client.initializeResult = await client.connection.sendRequest(InitializeRequest.type, {

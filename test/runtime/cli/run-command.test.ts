@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { BIDI, BIDI_SHOWN, ESCAPES_SHOWN, EVIL, FORGED, FORGED_LINE, FORGED_SHOWN, RAW_CONTROL } from './hostile-text';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'smartplug.js');
@@ -53,6 +54,7 @@ function lightOff() { settings.light.off() }
 const args = (dir: string, ...more: string[]) => ['run', path.join(dir, 'app'), '--config', path.join(dir, 'instance.json'), '--devices', path.join(dir, 'devices.json'), '--virtual', '--start', '2024-06-21T12:00:00Z', '--no-color', ...more];
 
 describe('smartplug run', function () {
+  before(() => assertFreshDist());
   this.timeout(30_000);
 
   it('names an app that keeps stopping the worker, and status lists it as quarantined with the reason', () => {
@@ -171,6 +173,7 @@ describe('smartplug run', function () {
 });
 
 describe('smartplug run: what the app says cannot forge a line or drive the terminal', function () {
+  before(() => assertFreshDist());
   this.timeout(30_000);
 
   // The app's label (app.json "name"), a device's label, its log and notification messages and

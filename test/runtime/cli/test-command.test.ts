@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { outermostPaths, withoutPrefixClashes } from '../../../runtime/cli/sandbox-reads';
 import { runsScenariosHere } from '../../../runtime/cli/test-command';
 import { EVIL, FORGED_LINE, RAW_CONTROL, writeHostileScenarioApp } from './hostile-text';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'smartplug.js');
@@ -16,6 +17,7 @@ function smartplug(args: string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.
 }
 
 describe('smartplug test', function () {
+  before(() => assertFreshDist());
   this.timeout(60_000);
 
   it('runs every example scenario and passes, ending with the count', () => {

@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RAW_CONTROL } from './hostile-text';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const BIN = path.join(ROOT, 'bin', 'smartplug.js');
@@ -25,6 +26,7 @@ interface Record {
 }
 
 describe('smartplug validate', function () {
+  before(() => assertFreshDist());
   this.timeout(30_000);
 
   it('finds seed 003\'s mistakes: file:line:column: severity: message [code], exit status 1', () => {

@@ -1,6 +1,7 @@
 /** Shared by the host tests: start a runtime with every record collected, and wait for records. */
 import { SmartPlugRuntime, RuntimeOptions, WorkerRecord } from '../../../runtime/host/runtime';
 import { emptyRecords, Records, T0 } from '../engine/engine-helpers';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 export interface TestRuntime {
   rt: SmartPlugRuntime;
@@ -10,6 +11,8 @@ export interface TestRuntime {
 }
 
 export async function startRuntime(options: Partial<RuntimeOptions> = {}): Promise<TestRuntime> {
+  // Process isolation runs the worker bundles in dist/.
+  if (options.isolation !== 'inline') assertFreshDist(['runtime/worker', 'runtime/engine-thread']);
   const rt = await SmartPlugRuntime.start({ clock: 'virtual', start: T0, ...options } as RuntimeOptions);
   const rec = emptyRecords();
   const workers: WorkerRecord[] = [];

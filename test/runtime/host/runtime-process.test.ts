@@ -9,11 +9,13 @@ import { SourceError } from '../../../runtime/errors';
 import { BUTTON, DOOR, fixture, LAMP, LAMP2, rejected, src, T0 } from '../engine/engine-helpers';
 import { startRuntime, TestRuntime, until } from './host-helpers';
 import type { InputSpec } from '../../../runtime/app';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const MIN = 60_000;
 const BUTTON_INPUT: Record<string, InputSpec> = { button: { type: 'single_device_selector', name: 'Button' } };
 
 describe('SmartPlugRuntime (process isolation)', function () {
+  before(() => assertFreshDist());
   this.timeout(30_000);
   let t: TestRuntime | undefined;
   afterEach(async () => {

@@ -10,6 +10,7 @@ import { Thing } from '../../../runtime/host/thing';
 import { WorkerPool } from '../../../runtime/host/worker-pool';
 import type { AppErrorRecord, LogRecord } from '../../../runtime/engine/records';
 import { DOOR, src, T0 } from '../engine/engine-helpers';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const DOOR_INPUT: Record<string, InputSpec> = { door: { type: 'single_device_selector', name: 'Door' } };
 const COUNTER = src(`function installed() { subscribe(settings.door, "contact", onContact) }
@@ -21,6 +22,7 @@ function newThing(pool: WorkerPool, id: string): Promise<Thing> {
 }
 
 describe('WorkerPool: many Things per worker', function () {
+  before(() => assertFreshDist());
   this.timeout(60_000);
   let pool: WorkerPool | undefined;
   afterEach(async () => {

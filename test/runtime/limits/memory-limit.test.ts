@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { SmartPlugRuntime, type WorkerRecord } from '../../../runtime/host/runtime';
 import type { AppSource } from '../../../runtime/engine/installed-app';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const appJson = { input: { sensor: { type: 'single_device_selector', name: 'Sensor' } }, guide: [{ id: 'p', input_fields: ['sensor'] }] } as unknown as AppSource['appJson'];
 
@@ -21,6 +22,7 @@ function count() { state.n = (state.n || 0) + 1 }`,
 };
 
 describe('the memory limit', function () {
+  before(() => assertFreshDist());
   this.timeout(30_000);
 
   it('an app that runs out of memory stops only the engine thread: it is named, and the other apps go on with their state', async () => {

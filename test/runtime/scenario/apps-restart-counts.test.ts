@@ -11,6 +11,7 @@ import { WorkerPool } from '../../../runtime/host/worker-pool';
 import type { Thing } from '../../../runtime/host/thing';
 import { Recorder } from '../../../runtime/scenario/recorder';
 import { runStep, type RunState } from '../../../runtime/scenario/run-steps';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'scenario');
 /** Never on disk: tests hand the runner its text. */
@@ -54,6 +55,7 @@ function where(problems: readonly SourceProblem[]): [number, number, string][] {
 }
 
 describe('scenario: several apps, worker restarts, counts', () => {
+  before(() => assertFreshDist());
   before(() => {
     pool = new WorkerPool();
   });

@@ -8,6 +8,7 @@ import { catalogueOf } from '../../../runtime/engine/config-gate';
 import { checkScript } from '../../../runtime/sandbox/static-check';
 import { formatProblem } from '../../../runtime/errors';
 import { diagnoseScenarioFile, findScenarioFiles, parseScenarioFile, runScenarioFile, summarize } from '../../../runtime/scenario';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 
@@ -48,6 +49,7 @@ const EXPECTED: Record<string, string[]> = {
 };
 
 describe('examples', () => {
+  before(() => assertFreshDist());
   for (const [name, scenarios] of Object.entries(EXPECTED)) {
     describe(name, () => {
       const dir = join(EXAMPLES, name);

@@ -3,6 +3,7 @@ import { join } from 'path';
 import { createHumanReporter, createJsonLinesReporter, formatFailure, runScenarioFile } from '../../../runtime/scenario';
 import type { FileResult } from '../../../runtime/scenario';
 import { BIDI_SHOWN, ESCAPES_SHOWN, EVIL, FORGED_LINE, FORGED_SHOWN, RAW_CONTROL, writeHostileScenarioApp } from '../cli/hostile-text';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const FAILING = join(ROOT, 'test', 'fixtures', 'scenario', 'failing.scenario.json');
@@ -18,6 +19,7 @@ async function human(file: string, text?: string): Promise<{ out: string; result
 }
 
 describe('scenario/reporters', () => {
+  before(() => assertFreshDist());
   it('human: one line per step, the failure with a diff, where, and the app log', async () => {
     const { out, summary } = await human(FAILING);
     assert.equal(out, [

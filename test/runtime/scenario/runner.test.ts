@@ -3,6 +3,7 @@ import { join } from 'path';
 import { diagnoseScenarioFile, findScenarioFiles, parseScenarioFile, runScenarioFile, summarize } from '../../../runtime/scenario';
 import type { Failure, FileResult, RunEvent, ScenarioResult } from '../../../runtime/scenario';
 import { WorkerPool } from '../../../runtime/host/worker-pool';
+import { assertFreshDist } from '../../support/fresh-dist';
 
 const DIR = join(__dirname, '..', '..', 'fixtures', 'scenario');
 /** Never on disk: tests hand the runner its text. */
@@ -44,6 +45,7 @@ const OPEN = { event: { device: 'door', attribute: 'contact', value: 'open' } };
 const CLOSE = { event: { device: 'door', attribute: 'contact', value: 'closed' } };
 
 describe('scenario/runner', () => {
+  before(() => assertFreshDist());
   before(() => {
     pool = new WorkerPool();
   });
