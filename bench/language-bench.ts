@@ -84,12 +84,12 @@ export async function languageBench(rows: Row[]): Promise<void> {
   const at = typical.indexOf('"input_fields": [') + '"input_fields": ['.length;
   const parsed = parseDocument('file:///bench/app.json', '/bench/app.json', 1, 'app', typical);
   const document = TextDocument.create('file:///bench/app.json', 'json', 1, typical);
-  const ctx = { document, readFile: () => undefined, schemaLayer: 'server' as const };
+  const ctx = { document, readFile: () => undefined };
   const completionMs = medianMs(() => doComplete(parsed, at, ctx), 500);
   rows.push({ figure: 'completion in input_fields, typical app.json', value: `${fmt(completionMs * 1000, 0)} µs`, target: '' });
   const largeParsed = parseDocument('file:///bench/app.json', '/bench/app.json', 1, 'app', large);
   const largeDoc = TextDocument.create('file:///bench/app.json', 'json', 1, large);
   const largeAt = large.indexOf('"input_fields": [') + '"input_fields": ['.length;
-  const largeCompletionMs = medianMs(() => doComplete(largeParsed, largeAt, { document: largeDoc, readFile: () => undefined, schemaLayer: 'server' as const }), 15);
+  const largeCompletionMs = medianMs(() => doComplete(largeParsed, largeAt, { document: largeDoc, readFile: () => undefined }), 15);
   rows.push({ figure: 'completion in input_fields, 1 MB app.json', value: `${fmt(largeCompletionMs, 1)} ms`, target: '' });
 }

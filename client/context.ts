@@ -9,7 +9,6 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { AppTypesWriter } from './intellisense/app-types-writer';
 import { createErrorHandler } from './language-client/error-handler';
-import { onJsonServiceChange } from './language-client/json-service';
 import { createLanguageClient } from './language-client/language-client';
 import { ServerStatus } from './language-client/server-status';
 
@@ -116,10 +115,6 @@ export class SmartPlugContext implements vscode.Disposable {
         if (e.newState !== State.Running || attached) return;
         attached = true;
         this.pushClientCleanup(new AppTypesWriter(client, this.log));
-      }),
-      onJsonServiceChange(() => {
-        this.log.info("VS Code's JSON validation was switched on or off: restarting the language server to follow it.");
-        void this.restartServer();
       }),
     );
     this.log.info('Starting the SmartPlug language server.');

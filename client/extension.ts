@@ -8,6 +8,7 @@ import { AppPresence } from './activation/app-presence';
 import { registerCommands } from './commands';
 import { registerOnboarding } from './commands/onboarding';
 import { SmartPlugContext } from './context';
+import { followDocumentLanguages } from './language-client/language-mode';
 import { putCliOnTerminalPath } from './terminal/terminal-path';
 import { createScenarioTesting } from './testing/scenario-testing';
 import { APPS_VIEW, AppTree } from './views/app-tree';
@@ -22,6 +23,7 @@ export function activate(extension: vscode.ExtensionContext): SmartPlugContext {
   // The Explorer's "SmartPlug Apps" view: the apps, or "New SmartPlug App" when there is none.
   const apps = new AppTree();
   ctx.pushExtCleanup(apps, vscode.window.registerTreeDataProvider(APPS_VIEW, apps), ...registerOnboarding(apps));
+  ctx.pushExtCleanup(followDocumentLanguages(ctx.log));
   const presence = new AppPresence(ctx.log);
   ctx.pushExtCleanup(presence);
   presence.onDidFindApp(() => {

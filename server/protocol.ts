@@ -46,22 +46,3 @@ export namespace ValidateFilesRequest {
   export const method = 'smartplug/validateFiles';
   export const type = new RequestType<ValidateFilesParams, ValidateFilesResult, void>(method);
 }
-
-/**
- * What the client says of its editor when it starts the server (LSP `initializationOptions`).
- * VS Code's own JSON language features apply the JSON Schemas to our files (the extension
- * contributes them through `jsonValidation`); the server then leaves that layer to the editor, so
- * nothing appears twice. Other clients, and `smartplug validate`, get everything from the server.
- */
-export interface SmartPlugInitializationOptions {
-  /** The editor reports schema errors, JSON syntax errors and duplicate keys itself: publish only the rules. */
-  editorValidatesSchemas?: boolean;
-  /** The editor completes and hovers from the schemas itself: offer only what comes from the app (its inputs, devices, values). */
-  editorOffersSchemaItems?: boolean;
-}
-
-/** Reads the options leniently: a client may send anything, or nothing. */
-export function initializationOptionsOf(raw: unknown): Required<SmartPlugInitializationOptions> {
-  const options = (raw !== null && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
-  return { editorValidatesSchemas: options.editorValidatesSchemas === true, editorOffersSchemaItems: options.editorOffersSchemaItems === true };
-}

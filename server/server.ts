@@ -4,18 +4,16 @@ import { pathToFileURL } from 'node:url';
 import {
   CodeActionKind,
   type Connection,
-  type Diagnostic,
   type InitializeResult,
   TextDocuments,
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { completeAppFile } from './features/app-file-completion';
 import { codeActions } from './features/code-actions';
-import { completeSubscribe } from './features/subscribe-completion';
 import { doComplete } from './features/completion';
 import type { FeatureContext } from './features/context';
 import { formatDocument } from './features/formatting';
+import { foldingRanges, selectionRanges } from './features/json-structure';
 import { doHover } from './features/hover';
 import {
   doRename,
@@ -30,7 +28,7 @@ import {
 } from './features/navigation';
 import { documentSymbols } from './features/symbols';
 import { toDiagnostic, uriToPath } from './lsp-convert';
-import { AppTypesRequest, initializationOptionsOf, ValidateFilesRequest } from './protocol';
+import { AppTypesRequest, ValidateFilesRequest } from './protocol';
 import { checkAppFile } from './service/app-file-check';
 import { appFileKindFromName, type AppFileKind } from './service/app-file-kind';
 import { appTypes } from './service/app-types';
@@ -39,7 +37,7 @@ import { documentKind } from './service/document-kind';
 import { parseDocument, type ParsedDocument } from './service/parsed-document';
 import { editorFiles } from './service/editor-files';
 import { checkScript } from './service/script-check';
-import { layerFor, problemsBehindEditorSchema, type SchemaLayer, validateDocument } from './service/validation';
+import { validateDocument } from './service/validation';
 
 /** Characters beyond which a document is checked only after a pause in the typing. */
 const LARGE_DOCUMENT = 256 * 1024;
@@ -53,18 +51,15 @@ export class SmartPlugServer {
   /** One parse per document version, shared by every feature. */
   private readonly parsed = new Map<string, ParsedDocument>();
   private readonly pendingValidation = new Map<string, NodeJS.Timeout>();
-  /** Who reports schema errors, and who completes and hovers from the schemas: set by the client at initialize (see SmartPlugInitializationOptions). */
-  private validationLayer: SchemaLayer = 'server';
-  private schemaLayer: SchemaLayer = 'server';
+  /** The client's folding limit (LSP foldingRange.rangeLimit). */
+  private foldingRangeLimit: number | undefined;
 
   constructor(private readonly connection: Connection) {}
 
   start(): void {
     const { connection, documents } = this;
     connection.onInitialize((params): InitializeResult => {
-      const options = initializationOptionsOf(params.initializationOptions);
-      this.validationLayer = options.editorValidatesSchemas ? 'editor' : 'server';
-      this.schemaLayer = options.editorOffersSchemaItems ? 'editor' : 'server';
+      this.foldingRangeLimit = params.capabilities.textDocument?.foldingRange?.rangeLimit;
       return {
         capabilities: {
           textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -76,6 +71,8 @@ export class SmartPlugServer {
           documentSymbolProvider: true,
           codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
           documentFormattingProvider: true,
+          foldingRangeProvider: true,
+          selectionRangeProvider: true,
         },
         serverInfo: { name: 'smartplug-language-server', version: '0.1.0' },
       };
@@ -89,10 +86,7 @@ export class SmartPlugServer {
       this.pendingValidation.delete(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
-    connection.onCompletion((p) =>
-      this.withScript(p.textDocument.uri, (_pair, ctx) => completeSubscribe(ctx.document, uriToPath(p.textDocument.uri), ctx.document.offsetAt(p.position), ctx.readFile) ?? null) ??
-      this.withAppFile(p.textDocument.uri, (kind, ctx) => completeAppFile(kind, ctx.document, uriToPath(p.textDocument.uri), ctx.document.offsetAt(p.position), editorFiles(ctx.readFile))) ??
-      this.withDocument(p.textDocument.uri, (parsed, ctx) => doComplete(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
+    connection.onCompletion((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => doComplete(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
     connection.onHover((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => doHover(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
     // Navigation works from app.json and from app.js (settings.X) alike.
     connection.onDefinition((p) =>
@@ -111,8 +105,10 @@ export class SmartPlugServer {
     connection.onCodeAction((p) =>
       this.withScript(p.textDocument.uri, (_pair, ctx) => codeActions(undefined, p.range, p.context.diagnostics, ctx)) ??
       this.withAppFile(p.textDocument.uri, (_kind, ctx) => codeActions(undefined, p.range, p.context.diagnostics, ctx)) ??
-      this.withDocument(p.textDocument.uri, (parsed, ctx) => codeActions(parsed, p.range, p.context.diagnostics, ctx, this.behindEditor(parsed, ctx))) ?? null);
+      this.withDocument(p.textDocument.uri, (parsed, ctx) => codeActions(parsed, p.range, p.context.diagnostics, ctx)) ?? null);
     connection.onDocumentFormatting((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => formatDocument(parsed, p.options, ctx)) ?? null);
+    connection.onFoldingRanges((p) => this.withDocument(p.textDocument.uri, (_parsed, ctx) => foldingRanges(ctx.document, this.foldingRangeLimit)) ?? null);
+    connection.onSelectionRanges((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => selectionRanges(parsed, ctx.document, p.positions)) ?? null);
     connection.onRequest(AppTypesRequest.type, (p) => appTypes(uriToPath(p.uri), (file) => this.readFile(file)));
     connection.onRequest(ValidateFilesRequest.type, (p) => this.validateFiles(p.uris));
     documents.listen(connection);
@@ -131,17 +127,12 @@ export class SmartPlugServer {
     return countProblems(checked);
   }
 
-  /** The server's diagnostics left to the editor's schema check: their fixes stay on offer. */
-  private behindEditor(parsed: ParsedDocument, ctx: FeatureContext): Diagnostic[] {
-    return layerFor(parsed, this.validationLayer) === 'editor' ? problemsBehindEditorSchema(parsed).map((p) => toDiagnostic(ctx.document, p)) : [];
-  }
-
   /** Runs a feature on the document's current parse; undefined when it is none of our formats. */
   private withDocument<T>(uri: string, feature: (parsed: ParsedDocument, ctx: FeatureContext) => T): T | undefined {
     const document = this.documents.get(uri);
     const parsed = this.parsedOf(uri);
     if (!document || !parsed) return undefined;
-    return feature(parsed, { document, readFile: (path) => this.readFile(path), schemaLayer: layerFor(parsed, this.schemaLayer) });
+    return feature(parsed, { document, readFile: (path) => this.readFile(path) });
   }
 
   /** Runs a feature on an app.js that has an app.json beside it. */
@@ -149,7 +140,7 @@ export class SmartPlugServer {
     const document = this.documents.get(uri);
     const scriptPath = uriToPath(uri);
     if (!document || path.basename(scriptPath) !== 'app.js') return undefined;
-    const ctx: FeatureContext = { document, readFile: (p) => this.readFile(p), schemaLayer: this.schemaLayer };
+    const ctx: FeatureContext = { document, readFile: (p) => this.readFile(p) };
     const pair = pairFromScript(uri, scriptPath, ctx);
     return pair ? feature(pair, ctx) : undefined;
   }
@@ -159,7 +150,7 @@ export class SmartPlugServer {
     const document = this.documents.get(uri);
     const kind = appFileKindFromName(uriToPath(uri));
     if (!document || !kind) return undefined;
-    return feature(kind, { document, readFile: (p) => this.readFile(p), schemaLayer: this.schemaLayer });
+    return feature(kind, { document, readFile: (p) => this.readFile(p) });
   }
 
   /** An open editor buffer wins over the file on disk (the user's unsaved work is what counts). */
@@ -217,7 +208,7 @@ export class SmartPlugServer {
     else {
       const parsed = this.parsedOf(uri);
       if (!parsed) return;
-      const diagnostics = validateDocument(parsed, layerFor(parsed, this.validationLayer)).map((p) => toDiagnostic(doc, p));
+      const diagnostics = validateDocument(parsed, (file) => this.readFile(file)).map((p) => toDiagnostic(doc, p));
       void this.connection.sendDiagnostics({ uri, version: doc.version, diagnostics });
       // app.js reads app.json's inputs: its diagnostics follow every change of app.json.
       if (parsed.kind === 'app') {

@@ -8,7 +8,7 @@ import type * as vscode from 'vscode';
 import { SERVER_NODE_FLAGS } from '../../server/node-flags';
 import { clientOutputChannel, isCleanExit } from './client-log';
 import { documentSyncMiddleware } from './document-sync';
-import { jsonServiceOptions } from './json-service';
+import { SMARTPLUG_JSON } from './language-id';
 
 export interface ClientSetup {
   /** Absolute path of the bundled server, `<extension>/dist/server/main.js`. */
@@ -41,6 +41,7 @@ export function createLanguageClient(setup: ClientSetup): LanguageClient {
   let client: LanguageClient | undefined;
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
+      { scheme: 'file', language: SMARTPLUG_JSON },
       { scheme: 'file', language: 'json' },
       { scheme: 'file', language: 'jsonc' },
       { scheme: 'file', pattern: '**/app.js' },
@@ -55,8 +56,6 @@ export function createLanguageClient(setup: ClientSetup): LanguageClient {
       return false;
     },
     middleware: documentSyncMiddleware(() => client),
-    // A function: evaluated at every (re)start, so it follows the JSON service's settings.
-    initializationOptions: jsonServiceOptions,
   };
   client = new SmartPlugLanguageClient('smartplug', 'SmartPlug Language Server', serverOptions, clientOptions);
   return client;

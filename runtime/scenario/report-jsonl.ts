@@ -1,14 +1,15 @@
 /**
  * The JSON-lines reporter: one JSON object per run event, flat enough for the editor's Testing view
  * to map straight onto test items (file, scenario name and line, step line, ok, duration, message,
- * expected, actual). Its lines are declared in jsonl-format.ts and documented in docs/scenarios.md.
+ * expected, actual). The format is documented in docs/scenarios.md; keep the two in step.
  */
 import { jsonText } from '../cli/terminal-text';
-import { JSONL_VERSION, type JsonlFailure, type JsonlLine } from './jsonl-format';
 import type { Failure, RunEvent } from './results';
 import type { Reporter } from './report-human';
 
-function failureFields(f: Failure | undefined, scenarioFile: string): Partial<JsonlFailure> {
+export const JSONL_VERSION = 1;
+
+function failureFields(f: Failure | undefined, scenarioFile: string): Record<string, unknown> {
   if (!f) return {};
   return {
     message: f.message,
@@ -19,7 +20,7 @@ function failureFields(f: Failure | undefined, scenarioFile: string): Partial<Js
 }
 
 /** The JSON object written for an event. */
-export function jsonLineOf(e: RunEvent): JsonlLine {
+export function jsonLineOf(e: RunEvent): Record<string, unknown> {
   switch (e.type) {
     case 'file-start':
       return { event: e.type, version: JSONL_VERSION, file: e.file, scenarios: e.scenarios };
@@ -41,7 +42,6 @@ export function jsonLineOf(e: RunEvent): JsonlLine {
         event: e.type, file: e.file, scenario: r.name, line: r.line, ok: r.ok, durationMs: round(r.durationMs),
         steps: r.steps.length, notRun: r.notRun, ...failureFields(r.failure, e.file),
         ...(r.ok ? {} : { logs: r.logs.map((l) => ({ time: new Date(l.time).toISOString(), level: l.level, message: l.message })) }),
-        ...(r.permissionModel !== undefined ? { permissionModel: r.permissionModel } : {}),
       };
     }
     case 'file-end': {

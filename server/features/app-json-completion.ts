@@ -40,27 +40,23 @@ import { nodeAt, type Place } from './completion-place';
 // ---------------------------------------------------------------------------------------------
 // app.json
 
-/**
- * With the `editor` schema layer the editor already offers what the schema says (property names,
- * input types, booleans): only what comes from the document itself is offered here.
- */
+/** What the schema says (property names, input types, booleans) and what the document itself names. */
 export function completeApp(place: Place): CompletionItem[] {
   const { path, isKey } = place;
-  const schemaItems = place.ctx.schemaLayer === 'server';
   const input = objectEntries(nodeAt(place.root, ['input']));
   if (isKey) {
     const objectPath = path.slice(0, -1);
     const present = new Set(objectEntries(nodeAt(place.root, objectPath)).keys());
-    if (objectPath.length === 0) return schemaItems ? topLevelKeys(place, present) : [];
+    if (objectPath.length === 0) return topLevelKeys(place, present);
     if (objectPath.length === 1 && objectPath[0] === 'input') return place.colonAfter ? [] : newInputSnippets(place);
     if (objectPath.length === 2 && objectPath[0] === 'input' && typeof objectPath[1] === 'string') {
-      return schemaItems ? parameterKeys(place, input.get(objectPath[1]), present) : [];
+      return parameterKeys(place, input.get(objectPath[1]), present);
     }
     if (objectPath.length === 3 && objectPath[0] === 'input' && objectPath[2] === 'filter' && typeof objectPath[1] === 'string') {
       const kind = filterKindOf(stringValue(objectEntries(input.get(objectPath[1])).get('type')));
       return kind ? filterKeys(place, kind, present) : [];
     }
-    if (objectPath.length === 2 && objectPath[0] === 'guide' && typeof objectPath[1] === 'number') return schemaItems ? pageKeys(place, present) : [];
+    if (objectPath.length === 2 && objectPath[0] === 'guide' && typeof objectPath[1] === 'number') return pageKeys(place, present);
     return [];
   }
   if (path.length === 2 && path[0] === 'guide' && typeof path[1] === 'number') {
@@ -75,7 +71,7 @@ export function completeApp(place: Place): CompletionItem[] {
   const params = objectEntries(input.get(name));
   const type = stringValue(params.get('type'));
   const param = path[2];
-  if (path.length === 3 && param === 'type') return schemaItems ? typeValues(place) : [];
+  if (path.length === 3 && param === 'type') return typeValues(place);
   if (!isInputType(type)) return [];
   if (path.length === 4 && param === 'input_fields' && type === 'repeat' && typeof path[3] === 'number') {
     return inputNameValues(place, name, params.get('input_fields'));
@@ -91,7 +87,7 @@ export function completeApp(place: Place): CompletionItem[] {
     }
     return [];
   }
-  if (path.length === 3 && typeof param === 'string' && schemaItems) {
+  if (path.length === 3 && typeof param === 'string') {
     const info = parametersOf(type).find((p) => p.name === param);
     if (info && (info.kind === 'boolean' || (param === 'default' && type === 'toggle'))) return booleanValues(place, info);
   }
@@ -339,20 +335,15 @@ function typeSnippetLines(type: InputType): string[] {
   }
 }
 
-/**
- * A new guide page listing the inputs that are on no page yet. When the editor offers the schema's
- * own "New guide page" snippet, this one is offered only when it adds something: the inputs.
- */
+/** A new guide page listing the inputs that are on no page yet. */
 function newPageSnippet(place: Place, index: number): CompletionItem[] {
   if (place.token) return [];
   const placed = placedInputs(place.root);
   const unplaced = [...objectEntries(nodeAt(place.root, ['input'])).keys()].filter((n) => !placed.has(n));
-  const schemaItems = place.ctx.schemaLayer === 'server';
-  if (!schemaItems && unplaced.length === 0) return [];
   const fields = unplaced.length > 0 ? `\${4:${escapeSnippet(unplaced.map((n) => JSON.stringify(n)).join(', '))}}` : '$4';
   const body = `{\n\t"id": "\${1:stage_${index + 1}}",\n\t"title": "\${2:Page title}",\n\t"description": "$3",\n\t"input_fields": [${fields}]\n}`;
   return [
-    snippetItem(place, schemaItems ? 'new guide page' : 'new guide page with the inputs on no page', body, {
+    snippetItem(place, 'new guide page', body, {
       detail: unplaced.length > 0 ? `a new page with ${unplaced.join(', ')}` : 'a new page',
       documentation: markdown('A page of the wizard: an id, a title and description, and the inputs it shows, in order.'),
     }),

@@ -1,6 +1,6 @@
 import type { Node } from 'jsonc-parser';
 import { propertyValue } from '../../runtime/app/json-tree';
-import { CodeAction, CodeActionKind, type Diagnostic, type Position, type Range, type TextEdit } from 'vscode-languageserver';
+import { CodeAction, CodeActionKind, type Diagnostic, type Range, type TextEdit } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument } from '../service/parsed-document';
 import type { FeatureContext } from './context';
@@ -13,54 +13,30 @@ export interface FixData {
 
 /**
  * Quick fixes: replace with the did-you-mean, create a missing input, put an unused input on a
- * page. They act on diagnostics the server published (their `data` says what to write), and on
- * the editor's own schema diagnostics where the server left a problem to the editor
- * (`behindEditor`: the server's diagnostics it did not publish; see validation.ts).
+ * page. They act on diagnostics the server published (their `data` says what to write).
  */
-export function codeActions(
-  parsed: ParsedDocument | undefined,
-  _range: Range,
-  diagnostics: Diagnostic[],
-  ctx: FeatureContext,
-  behindEditor: readonly Diagnostic[] = [],
-): CodeAction[] {
-  const actions: CodeAction[] = [];
-  for (const d of diagnostics) {
-    if (d.source === 'smartplug') {
-      actions.push(...fixesOf(parsed, d, d, ctx));
-      continue;
-    }
-    for (const ours of behindEditor) {
-      if (!overlaps(ours.range, d.range)) continue;
-      for (const action of fixesOf(parsed, ours, d, ctx)) if (!actions.some((a) => a.title === action.title)) actions.push(action);
-    }
-  }
-  return actions;
+export function codeActions(parsed: ParsedDocument | undefined, _range: Range, diagnostics: Diagnostic[], ctx: FeatureContext): CodeAction[] {
+  return diagnostics.filter((d) => d.source === 'smartplug').flatMap((d) => fixesOf(parsed, d, ctx));
 }
 
-/** The fixes of one of the server's diagnostics, shown as fixing `shown` (that one, or the editor's at its place). */
-function fixesOf(parsed: ParsedDocument | undefined, d: Diagnostic, shown: Diagnostic, ctx: FeatureContext): CodeAction[] {
+/** The fixes of one of the server's diagnostics. */
+function fixesOf(parsed: ParsedDocument | undefined, d: Diagnostic, ctx: FeatureContext): CodeAction[] {
   const actions: CodeAction[] = [];
   const data = (d.data ?? {}) as FixData;
   if (data.replacement !== undefined) {
-    actions.push(fix(`Change to ${data.replacement}`, shown, { [ctx.document.uri]: [{ range: d.range, newText: data.replacement }] }, true));
+    actions.push(fix(`Change to ${data.replacement}`, d, { [ctx.document.uri]: [{ range: d.range, newText: data.replacement }] }, true));
   }
   if (parsed?.kind !== 'app') return actions;
   if (d.code === 'unknown-input' && data.replacement === undefined) {
     const name = nameInRange(ctx.document, d.range);
     const edit = name ? createInputEdit(parsed, ctx.document, name) : undefined;
-    if (edit) actions.push(fix(`Create input "${name}"`, shown, { [ctx.document.uri]: [edit] }, true));
+    if (edit) actions.push(fix(`Create input "${name}"`, d, { [ctx.document.uri]: [edit] }, true));
   }
   if (d.code === 'input-unreachable') {
     const name = nameInRange(ctx.document, d.range);
-    if (name) actions.push(...placeOnPageEdits(parsed, ctx.document, name).map(({ label, edit }) => fix(`Put "${name}" on ${label}`, shown, { [ctx.document.uri]: [edit] }, false)));
+    if (name) actions.push(...placeOnPageEdits(parsed, ctx.document, name).map(({ label, edit }) => fix(`Put "${name}" on ${label}`, d, { [ctx.document.uri]: [edit] }, false)));
   }
   return actions;
-}
-
-function overlaps(a: Range, b: Range): boolean {
-  const before = (p: Position, q: Position) => p.line < q.line || (p.line === q.line && p.character < q.character);
-  return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
 function fix(title: string, diagnostic: Diagnostic, changes: Record<string, TextEdit[]>, isPreferred: boolean): CodeAction {

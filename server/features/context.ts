@@ -1,6 +1,5 @@
 import type { Position, Range } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import type { SchemaLayer } from '../service/validation';
 
 /**
  * What a feature needs besides the parsed document: position arithmetic on the document's text,
@@ -11,11 +10,6 @@ export interface FeatureContext {
   readonly document: TextDocument;
   /** Text of another file: the editor's buffer when it is open, else the disk; undefined when absent. */
   readFile(path: string): string | undefined;
-  /**
-   * Who offers what the JSON Schemas say (property names, enum values, their documentation): the
-   * server, or the editor itself (then the server offers only what a schema cannot know).
-   */
-  readonly schemaLayer: SchemaLayer;
 }
 
 export function rangeAt(doc: TextDocument, offset: number, length: number): Range {

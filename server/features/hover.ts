@@ -2,8 +2,7 @@
  * Hover: what the JSON Schema says of the property or value under the cursor (title,
  * markdownDescription or description, default, examples; for a value the schema names, that
  * value's own description). In app.json an input type shows its description and config shape, an
- * input name (its key, or an entry of input_fields) what that input is. With the `editor` schema
- * layer the editor shows the schema's documentation itself: only the app's own names are hovered.
+ * input name (its key, or an entry of input_fields) what that input is.
  */
 import { findNodeAtOffset, type Node } from 'jsonc-parser';
 import type { Hover } from 'vscode-languageserver';
@@ -24,8 +23,7 @@ export function doHover(parsed: ParsedDocument, offset: number, ctx: FeatureCont
   if (!node || node.type === 'object' || node.type === 'array' || node.type === 'property') return null;
   const isKey = node.parent?.type === 'property' && node.parent.children?.[0] === node;
   const path = pathOfNode(node);
-  const schemaDocs = ctx.schemaLayer === 'server';
-  const contents = (isKey ? keyMarkdown(parsed, path, schemaDocs) : valueMarkdown(parsed, path, node, schemaDocs)) ?? null;
+  const contents = (isKey ? keyMarkdown(parsed, path) : valueMarkdown(parsed, path, node)) ?? null;
   if (!contents) return null;
   const range = { start: ctx.document.positionAt(node.offset), end: ctx.document.positionAt(node.offset + node.length) };
   return { contents: { kind: 'markdown', value: contents }, range };
@@ -35,14 +33,14 @@ function inputNode(parsed: ParsedDocument, name: string): Node | undefined {
   return objectEntries(objectEntries(parsed.json.root).get('input')).get(name);
 }
 
-function keyMarkdown(parsed: ParsedDocument, path: (string | number)[], schemaDocs: boolean): string | undefined {
+function keyMarkdown(parsed: ParsedDocument, path: (string | number)[]): string | undefined {
   if (parsed.kind === 'app' && path.length === 2 && path[0] === 'input' && typeof path[1] === 'string') {
     return inputSummaryMarkdown(path[1], inputNode(parsed, path[1]));
   }
-  return schemaDocs ? render(docsOf(schemasAt(parsed.kind, path, parsed.value))) : undefined;
+  return render(docsOf(schemasAt(parsed.kind, path, parsed.value)));
 }
 
-function valueMarkdown(parsed: ParsedDocument, path: (string | number)[], node: Node, schemaDocs: boolean): string | undefined {
+function valueMarkdown(parsed: ParsedDocument, path: (string | number)[], node: Node): string | undefined {
   const value: unknown = node.value;
   if (parsed.kind === 'app') {
     if (path.length === 3 && path[0] === 'input' && path[2] === 'type' && isInputType(value)) {
@@ -56,7 +54,6 @@ function valueMarkdown(parsed: ParsedDocument, path: (string | number)[], node: 
       if (input) return inputSummaryMarkdown(value, input);
     }
   }
-  if (!schemaDocs) return undefined;
   const refs = schemasAt(parsed.kind, path, parsed.value);
   const docs = docsOf(refs);
   const described = valueDescription(refs, value);

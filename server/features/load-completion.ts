@@ -22,8 +22,6 @@ import { nodeAt, type Place } from './completion-place';
 // manifest.json and *.load.json
 
 export function completeLoad(place: Place): CompletionItem[] {
-  // Everything offered here is the schema's: an editor that applies the schemas offers it already.
-  if (place.ctx.schemaLayer === 'editor') return [];
   const { path, isKey, parsed } = place;
   const instance = place.root ? (getNodeValue(place.root) as unknown) : undefined;
   if (isKey) {

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseTree } from 'jsonc-parser';
-import { Location, ResponseError, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { ErrorCodes, Location, LSPErrorCodes, ResponseError, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument } from '../service/parsed-document';
 import { indexAppJson, nameAt, type AppJsonIndex } from './app-index';
@@ -94,7 +94,7 @@ export function prepareRename(parsed: ParsedDocument, offset: number, ctx: Featu
   const index = pair.json.index;
   const at = [...index.inputs.values(), ...index.references].find((n) => offset >= n.node.offset && offset <= n.node.offset + n.node.length);
   if (!at) return null;
-  if (!index.inputs.has(at.name)) throw new ResponseError(0, `"${at.name}" is not an input of this app.json, so there is nothing to rename; correct the name or create the input first`);
+  if (!index.inputs.has(at.name)) throw new ResponseError(LSPErrorCodes.RequestFailed, `"${at.name}" is not an input of this app.json, so there is nothing to rename; correct the name or create the input first`);
   return range(ctx.document, at.offset, at.length);
 }
 
@@ -120,7 +120,7 @@ export function scriptReferences(pair: AppPair, offset: number, includeDeclarati
 export function scriptPrepareRename(pair: AppPair, offset: number): Range | null {
   const ref = scriptNameAt(pair, offset);
   if (!ref) return null;
-  if (!pair.json.index.inputs.has(ref.name)) throw new ResponseError(0, `"${ref.name}" is not an input of app.json; there is nothing to rename`);
+  if (!pair.json.index.inputs.has(ref.name)) throw new ResponseError(LSPErrorCodes.RequestFailed, `"${ref.name}" is not an input of app.json; there is nothing to rename`);
   return range(pair.script!.doc, ref.offset, ref.length);
 }
 
@@ -133,9 +133,9 @@ export function scriptRename(pair: AppPair, offset: number, newName: string): Wo
 
 function renameEdit(pair: AppPair, name: string, newName: string): WorkspaceEdit {
   if (!NAME.test(newName)) {
-    throw new ResponseError(0, `"${newName}" cannot be an input name: use letters, digits and _ , not starting with a digit (app.js reads it as settings.${newName})`);
+    throw new ResponseError(ErrorCodes.InvalidParams, `"${newName}" cannot be an input name: use letters, digits and _ , not starting with a digit (app.js reads it as settings.${newName})`);
   }
-  if (newName !== name && pair.json.index.inputs.has(newName)) throw new ResponseError(0, `an input named "${newName}" already exists`);
+  if (newName !== name && pair.json.index.inputs.has(newName)) throw new ResponseError(ErrorCodes.InvalidParams, `an input named "${newName}" already exists`);
   const changes: Record<string, TextEdit[]> = {};
   for (const loc of referencesOf(pair, name, true)) (changes[loc.uri] ??= []).push({ range: loc.range, newText: newName });
   return { changes };

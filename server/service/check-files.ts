@@ -38,7 +38,7 @@ function problemsOfFile(uri: string, filePath: string, text: string, readFile: (
   const appFile = appFileKindFromName(filePath);
   if (appFile) return checkAppFile(appFile, filePath, text, editorFiles(readFile));
   const kind = documentKind(filePath, text);
-  return kind ? validateDocument(parseDocument(uri, filePath, 0, kind, text), 'server') : undefined;
+  return kind ? validateDocument(parseDocument(uri, filePath, 0, kind, text)) : undefined;
 }
 
 /** How many files, errors and warnings: what Validate Workspace reports. */

@@ -1,7 +1,8 @@
 /**
  * The JSON Schemas of schemas/, bundled into the server (nothing is fetched or read at run time).
- * The same files are contributed to VS Code through `jsonValidation` (app.json and manifest.json
- * through the *-by-name wrappers, which leave other tools' files of those names alone).
+ * The same files are published for other editors (app.json and manifest.json also through the
+ * *-by-name wrappers, which leave other tools' files of those names alone); in VS Code the server
+ * applies them itself (docs/language-server.md).
  */
 import appSchema from '../../schemas/app.schema.json';
 import loadCommonSchema from '../../schemas/load-common.schema.json';

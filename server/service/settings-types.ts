@@ -9,6 +9,10 @@ import { fnmatch } from '../../runtime/devices/filter';
  * declaration (schemas/smartplug-api.d.ts) declares empty.
  */
 export function settingsDeclaration(appJson: AppJson, appName = appJson.name ?? 'app'): string {
+  // Any other name is `any` for TypeScript: a name that is no input is the server's to report
+  // (settings-unknown-input, with the did-you-mean and its quick fix), once; an input whose type
+  // app.json gets wrong is reported there, the cause, and app.js stays quiet about it.
+  const unknownNames = ['    /** No input of app.json has this name: the SmartPlug server says so where it is used. */', '    readonly [notAnInput: string]: any;'];
   const inputs = appJson.input;
   const members = new Set(Object.values(inputs).flatMap((i) => (i.type === 'repeat' ? i.input_fields : [])));
   const topLevel = Object.keys(inputs).filter((n) => !members.has(n) || appJson.guide.some((p) => p.input_fields.includes(n)));
@@ -18,9 +22,11 @@ export function settingsDeclaration(appJson: AppJson, appName = appJson.name ?? 
     'declare namespace SmartPlug {',
     '  interface Settings {',
     ...topLevel.flatMap((n) => property(n, inputs[n], inputs, 'settings', '    ', new Set([n]))),
+    ...unknownNames,
     '  }',
     '  interface Config {',
     ...topLevel.flatMap((n) => property(n, inputs[n], inputs, 'config', '    ', new Set([n]))),
+    ...unknownNames,
     '  }',
     '}',
     '',

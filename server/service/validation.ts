@@ -5,61 +5,20 @@ import type { SourceProblem } from '../../runtime/errors';
 import { devicesBeside, type ReadFile } from './devices-beside';
 import { selectorFilterProblems } from './filter-checks';
 import type { ParsedDocument } from './parsed-document';
+import { withoutConsequences } from './consequences';
+import { withTypeSuggestion } from './input-type-hint';
 import { schemaProblems } from './schema-validation';
 
 /**
- * Who checks a document against the JSON Schemas: the server (`server`, for any LSP client and
- * `smartplug validate`), or the editor itself (`editor`: VS Code does, from the extension's
- * `jsonValidation`), in which case the server must not report the same mistakes again.
- */
-export type SchemaLayer = 'server' | 'editor';
-
-/**
- * The layer for one document, given the client's. An editor applies our schema by the file's name
- * only when the document names no `$schema` of its own: VS Code's JSON service then follows the
- * `$schema` URL instead (and cannot fetch ours), so for such a document the server keeps the
- * whole schema layer.
- */
-export function layerFor(parsed: ParsedDocument, editorLayer: SchemaLayer): SchemaLayer {
-  if (editorLayer === 'server') return 'server';
-  const value = parsed.value;
-  const namesSchema = value !== null && typeof value === 'object' && !Array.isArray(value) && typeof (value as Record<string, unknown>).$schema === 'string';
-  return namesSchema ? 'server' : 'editor';
-}
-
-/**
- * Schema errors an editor's JSON service does not report: `"format": "regex"` is our own format
- * (a validator as the runtime compiles it), unknown to VS Code's JSON service.
- */
-const UNCHECKED_BY_EDITORS = new Set(['schema-format']);
-
-/** What VS Code's JSON service reports in every JSON file, schema or not. */
-const REPORTED_BY_EDITORS = new Set(['json-syntax', 'json-duplicate-key']);
-
-/**
  * Every problem of a document: syntax, then the JSON Schema, then the rules a schema cannot say.
- * Where a rule and the schema speak of the same property, one of them is kept: with the `server`
- * layer the rule's message (which names the fix precisely); with the `editor` layer the editor's
- * schema message, since the server cannot take that one back. Syntax errors never stop the other
- * checks.
+ * Where a rule and the schema speak of the same property, the rule's message is kept (it names the
+ * fix precisely). A consequence of another problem is left out (see consequences.ts): the cause
+ * says it. Syntax errors never stop the other checks.
  */
-export function validateDocument(parsed: ParsedDocument, layer: SchemaLayer = 'server', readFile: ReadFile = readFromDisk): SourceProblem[] {
+export function validateDocument(parsed: ParsedDocument, readFile: ReadFile = readFromDisk): SourceProblem[] {
   const { rules, schema, anchorOf } = checkDocument(parsed, readFile);
-  if (layer === 'editor') {
-    const claimed = new Set(schema.filter((p) => !UNCHECKED_BY_EDITORS.has(p.code)).map((p) => anchorOf(p.offset)));
-    return sorted(rules.filter((p) => !REPORTED_BY_EDITORS.has(p.code) && !claimed.has(anchorOf(p.offset))));
-  }
   const claimed = new Set(rules.map((p) => anchorOf(p.offset)));
-  return sorted(rules.concat(schema.filter((p) => !claimed.has(anchorOf(p.offset)))));
-}
-
-/**
- * The rule problems the `editor` layer leaves to the editor's schema message. Their quick fixes
- * (a did-you-mean, `10` for `"10"`) still apply: code actions offer them on the editor's diagnostic.
- */
-export function problemsBehindEditorSchema(parsed: ParsedDocument, readFile: ReadFile = readFromDisk): SourceProblem[] {
-  const shown = new Set(validateDocument(parsed, 'editor', readFile));
-  return checkDocument(parsed, readFile).rules.filter((p) => !shown.has(p));
+  return sorted(withoutConsequences(rules.concat(schema.filter((p) => !claimed.has(anchorOf(p.offset)))), parsed.text));
 }
 
 /**
@@ -106,8 +65,9 @@ function ruleProblems(parsed: ParsedDocument, readFile: ReadFile): SourceProblem
   switch (parsed.kind) {
     case 'app': {
       if (!parsed.app) return parsed.json.problems;
+      const problems = parsed.app.problems.map((p) => withTypeSuggestion(p, parsed.text));
       const filters = selectorFilterProblems(parsed.app, () => devicesBeside(parsed.path, readFile));
-      return filters.length ? [...parsed.app.problems, ...filters] : parsed.app.problems;
+      return filters.length ? [...problems, ...filters] : problems;
     }
     case 'manifest':
       return [...parsed.json.problems, ...checkManifest(parsed.json)];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { SMARTPLUG_JSON } from '../../client/language-client/language-id';
 import { ROOT } from './cli-helpers';
 
 /** The client modules the unit tests load in plain Node: they and what they import must not need vscode. */
@@ -9,6 +10,7 @@ const PURE = [
   'client/activation/app-detection.ts',
   'client/language-client/restart-budget.ts',
   'client/language-client/served-documents.ts',
+  'client/language-client/language-id.ts',
   'client/language-client/client-log.ts',
   'client/intellisense/declarations.ts',
   'client/new-app/templates.ts',
@@ -70,7 +72,7 @@ describe('client: structure', () => {
   it('contributes the commands the client registers, with their titles', () => {
     const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
     assert.equal(pkg.main, './dist/client/extension.js');
-    assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/app.json', 'workspaceContains:**/manifest.json', 'workspaceContains:**/*.load.json']);
+    assert.deepEqual(pkg.activationEvents, ['workspaceContains:**/app.json', 'workspaceContains:**/manifest.json', 'workspaceContains:**/*.load.json', `onLanguage:${SMARTPLUG_JSON}`]);
     const titles = pkg.contributes.commands.map((c: { command: string; title: string; category: string }) => [c.command, `${c.category}: ${c.title}`]);
     assert.deepEqual(titles, [
       ['smartplug.restartServer', 'SmartPlug: Restart Language Server'],
@@ -85,11 +87,18 @@ describe('client: structure', () => {
     const registered = tsFiles(path.join(ROOT, 'client', 'commands')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]));
     assert.deepEqual(registered.sort(), titles.map(([id]: string[]) => id).sort());
     assert.deepEqual(pkg.contributes.configuration.properties['smartplug.scriptDeclarations.enable'].default, true);
-    // VS Code's JSON service applies the schemas (the server is told so and leaves that layer to it).
-    assert.deepEqual(pkg.contributes.jsonValidation.map((v: { url: string }) => v.url), ['./schemas/app-by-name.schema.json', './schemas/manifest-by-name.schema.json', './schemas/load-action.schema.json']);
+    // Our files have a language of their own, so VS Code's JSON extension does not serve them a
+    // second time beside the server (no jsonValidation: the server applies the schemas itself).
+    assert.equal(pkg.contributes.jsonValidation, undefined);
     // Scenario, instance and devices files are JSON with comments (docs/scenarios.md), as the runtime
     // reads them: editors must not flag the comments.
-    assert.deepEqual(pkg.contributes.languages, [{ id: 'jsonc', filenames: ['instance.json', 'devices.json'], filenamePatterns: ['*.scenario.json', '*.instance.json', '*.devices.json'] }]);
+    assert.deepEqual(pkg.contributes.languages, [
+      { id: 'jsonc', filenames: ['instance.json', 'devices.json'], filenamePatterns: ['*.scenario.json', '*.instance.json', '*.devices.json'] },
+      { id: SMARTPLUG_JSON, aliases: ['SmartPlug JSON'], filenames: ['app.json', 'manifest.json'], filenamePatterns: ['*.load.json'], configuration: './language-configuration.json' },
+    ]);
+    assert.deepEqual(pkg.contributes.grammars, [{ language: SMARTPLUG_JSON, scopeName: 'source.json.smartplug', path: './syntaxes/smartplug-json.tmLanguage.json' }]);
+    // JSON's own grammar colours them.
+    assert.deepEqual(JSON.parse(readFileSync(path.join(ROOT, 'syntaxes', 'smartplug-json.tmLanguage.json'), 'utf8')).patterns, [{ include: 'source.json' }]);
   });
 
   it('ships what its manifest and README point to, and claims only the categories it has', () => {
@@ -99,6 +108,8 @@ describe('client: structure', () => {
     const shipped = new Set(listed.split('\n').map((l) => l.trim()).filter(Boolean));
     const pointedTo = [
       pkg.icon,
+      pkg.contributes.languages.find((l: { configuration?: string }) => l.configuration).configuration.replace(/^\.\//, ''),
+      ...pkg.contributes.grammars.map((g: { path: string }) => g.path.replace(/^\.\//, '')),
       ...pkg.contributes.views.explorer.map((v: { icon: string }) => v.icon),
       ...pkg.contributes.walkthroughs.flatMap((w: { steps: { media: { markdown?: string; image?: string } }[] }) => w.steps.map((st) => st.media.markdown ?? st.media.image)),
     ];

@@ -576,6 +576,11 @@ export class Window {
     return out;
   }
 
+  /** The rows of the visible Problems panel as drawn: message, then source and code (`smartplug input-type-unknown`), then place. */
+  async problemRowTexts(): Promise<string[]> {
+    return (await this.page.locator('.markers-panel .monaco-list-row').allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+  }
+
   /** Waits until the Problems panel has a problem matching `pred` (or, with `absent`, none). */
   async waitForProblem(pred: (p: Problem) => boolean, what: string, absent = false, timeout = TIMEOUT): Promise<Problem[]> {
     await this.showProblems();

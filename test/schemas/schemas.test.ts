@@ -22,7 +22,7 @@ import {
 import { compileValidator } from '../../runtime/app/input-rules';
 import { FOREIGN_KEYS } from '../../server/service/document-kind';
 import { positionAfter } from '../support/text-ranges';
-import { contributedJsonValidation, vscodeJsonService } from '../support/vscode-json-service';
+import { vscodeJsonService } from '../support/vscode-json-service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -808,17 +808,7 @@ describe('schemas', () => {
     assert.deepEqual(errorsOf(validateApp, { $schema: 1 }), ['/$schema type']);
   });
 
-  describe('by file name (package.json jsonValidation)', () => {
-    const contributed = contributedJsonValidation();
-
-    it('contributes app.json, manifest.json and *.load.json, in any folder', () => {
-      assert.deepEqual(contributed, [
-        { fileMatch: ['app.json', '**/app.json'], url: './schemas/app-by-name.schema.json' },
-        { fileMatch: ['manifest.json', '**/manifest.json'], url: './schemas/manifest-by-name.schema.json' },
-        { fileMatch: ['*.load.json', '**/*.load.json'], url: './schemas/load-action.schema.json' },
-      ]);
-    });
-
+  describe('by file name (for editors that associate schemas by name)', () => {
     it('leaves the app.json and manifest.json of other tools alone, recognised by the keys the language server uses', () => {
       for (const [wrapper, kind] of [['app-by-name', 'app'], ['manifest-by-name', 'manifest']] as const) {
         const keys = ((SCHEMAS[wrapper].if!.not!.propertyNames as Schema).not as Schema).enum;
@@ -840,7 +830,7 @@ describe('schemas', () => {
   describe('in VS Code’s JSON language service', () => {
     let service: LanguageService;
     before(() => {
-      // Associated as VS Code does it: package.json's jsonValidation, urls relative to the extension.
+      // Associated by file name, as another editor would (the extension gives our files their own language instead).
       service = vscodeJsonService();
     });
 

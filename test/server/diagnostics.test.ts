@@ -171,4 +171,42 @@ describe('language server: manifest and load action diagnostics over LSP', funct
     assert.equal(covered(text, find(load, 'load-url-scheme')), 'ftp');
     assert.equal(covered(text, find(load, 'load-switchover-range')), '13');
   });
+
+  it('says a misspelt guide reference once: the error with its did-you-mean, not also "on no page" for the input it meant', async () => {
+    const text = app({ input: { timeout: { type: 'number', name: 'Minutes' }, lamp: { type: 'single_device_selector' } }, guide: [page(['timout', 'lamp'])] });
+    const { diagnostics } = await client.open(uri('app.json'), text);
+    assert.deepEqual(diagnostics.map((d) => d.code), ['unknown-input'], diagnostics.map((d) => d.message).join(' | '));
+    assert.match(diagnostics[0].message, /"timout", which is not an input; did you mean "timeout"\?/);
+    assert.deepEqual(diagnostics[0].data, { replacement: '"timeout"' });
+    // An input on no page with no misspelling that means it is still flagged.
+    const other = app({ input: { timeout: { type: 'number' }, spare: { type: 'text' } }, guide: [page(['timout'])] });
+    const second = await client.open(uri('app.json'), other);
+    assert.deepEqual(second.diagnostics.map((d) => d.code).sort(), ['input-unreachable', 'unknown-input']);
+    assert.match(find(second.diagnostics, 'input-unreachable').message, /input "spare" is on no guide page/);
+  });
+
+  it('makes an unknown input type the error it is, with the type that was meant and its quick fix; nothing else about that input', async () => {
+    const text = app({ input: { level: { type: 'slider', name: 'Level', min: 0, max: 10 } }, guide: [page(['level'])] });
+    const { diagnostics } = await client.open(uri('app.json'), text);
+    assert.equal(diagnostics.length, 1, diagnostics.map((d) => `${d.code} ${d.message}`).join(' | '));
+    const d = find(diagnostics, 'input-type-unknown');
+    assert.equal(d.severity, 1);
+    assert.equal(d.source, 'smartplug');
+    assert.equal(covered(text, d), '"slider"');
+    assert.match(d.message, /input "level": unknown input type "slider"; did you mean "number"\? Fix: write "type": "number"/);
+    assert.deepEqual(d.data, { replacement: '"number"' });
+    // A misspelling is suggested by its spelling, with the same quick fix.
+    const typo = await client.open(uri('app.json'), app({ input: { n: { type: 'nubmer' } }, guide: [page(['n'])] }));
+    assert.deepEqual(find(typo.diagnostics, 'input-type-unknown').data, { replacement: '"number"' });
+  });
+
+  it('gives schema problems a source and a code, as every other problem', async () => {
+    const text = app({ input: { n: { type: 'number', name: 'N', description: 3 } }, guide: [page(['n'])] });
+    const { diagnostics } = await client.open(uri('app.json'), text);
+    assert.ok(diagnostics.length > 0);
+    for (const d of diagnostics) {
+      assert.equal(d.source, 'smartplug', JSON.stringify(d));
+      assert.match(String(d.code), /^[a-z]+(-[a-z]+)+$/, JSON.stringify(d));
+    }
+  });
 });

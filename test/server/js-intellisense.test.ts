@@ -74,6 +74,15 @@ describe('JavaScript IntelliSense for app.js: the script API and settings declar
     assert.ok(found.some((m) => /Argument of type 'string' is not assignable to parameter of type 'number'/.test(m)), found.join('\n'));
   });
 
+  it('leaves a name that is no input to the server\'s one warning: TypeScript says nothing of settings.timout (one diagnostic, one quick fix)', () => {
+    const script = 'function installed() {\n  runIn(settings.timout * 60, "x")\n  settings.timeout.on()\n}\n';
+    const ls = service(appFiles('examples/door-light', script));
+    const found = messages(ls, '/app/app.js');
+    assert.ok(!found.some((m) => /timout/.test(m)), found.join('\n'));
+    // A declared input keeps its type: misuse of it is still TypeScript's to flag.
+    assert.ok(found.some((m) => /Property 'on' does not exist on type 'number'/.test(m)), found.join('\n'));
+  });
+
   describe('function handles typed by their function type, evt.function, top-level mappings', () => {
     const APP_JSON = {
       input: {

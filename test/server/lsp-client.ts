@@ -23,7 +23,6 @@ import {
 } from 'vscode-languageserver-protocol/node';
 
 import { SERVER_NODE_FLAGS } from '../../server/node-flags';
-import type { SmartPlugInitializationOptions } from '../../server/protocol';
 import { assertFreshDist } from '../support/fresh-dist';
 
 export const SERVER = path.resolve(__dirname, '..', '..', 'dist', 'server', 'main.js');
@@ -50,8 +49,7 @@ export class LspClient {
     this.connection.listen();
   }
 
-  /** `initializationOptions`: what the client says of its editor (server/protocol.ts SmartPlugInitializationOptions). */
-  static async start(rootDir = process.cwd(), initializationOptions?: SmartPlugInitializationOptions): Promise<LspClient> {
+  static async start(rootDir = process.cwd()): Promise<LspClient> {
     assertFreshDist(['server/main']);
     const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, SERVER, '--stdio'], { stdio: ['pipe', 'pipe', 'inherit'] });
     const client = new LspClient(child);
@@ -60,7 +58,6 @@ export class LspClient {
       rootUri: pathToFileURL(rootDir).href,
       capabilities: {},
       workspaceFolders: [{ uri: pathToFileURL(rootDir).href, name: 'root' }],
-      ...(initializationOptions ? { initializationOptions } : {}),
     });
     await client.connection.sendNotification(InitializedNotification.type, {});
     return client;

@@ -7,6 +7,7 @@ import {
   type CodeAction,
   DefinitionRequest,
   type Location,
+  ErrorCodes,
   PrepareRenameRequest,
   ReferencesRequest,
   RenameRequest,
@@ -103,10 +104,11 @@ describe('language server: navigation, rename and quick fixes over LSP', functio
     assert.doesNotMatch(js + json, /\blamp\b(?!")/);
   });
 
-  it('refuses a rename to a name that is not an identifier or already exists', async () => {
+  it('refuses a rename to a name that is not an identifier or already exists, with the protocol\'s error codes', async () => {
     const at = { textDocument: { uri: jsonUri }, position: pos(APP_JSON, '"lamp"', 1, 2) };
-    await assert.rejects(client.connection.sendRequest(RenameRequest.type, { ...at, newName: 'two words' }), /cannot be an input name/);
-    await assert.rejects(client.connection.sendRequest(RenameRequest.type, { ...at, newName: 'door' }), /already exists/);
+    const invalidParams = (message: RegExp) => (e: { code?: number; message?: string }) => e.code === ErrorCodes.InvalidParams && message.test(e.message ?? '');
+    await assert.rejects(client.connection.sendRequest(RenameRequest.type, { ...at, newName: 'two words' }), invalidParams(/cannot be an input name/));
+    await assert.rejects(client.connection.sendRequest(RenameRequest.type, { ...at, newName: 'door' }), invalidParams(/already exists/));
   });
 
   it('offers "did you mean" for a misspelt reference, which fixes it', async () => {

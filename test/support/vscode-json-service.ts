@@ -1,9 +1,10 @@
 /**
  * VS Code's own JSON language service (vscode-json-languageservice, the library inside VS Code's
- * JSON extension), set up as VS Code sets it up for users of this extension: the schemas associated
- * through package.json's `jsonValidation`, their URLs relative to the extension, relative `$ref`s
- * read from disk, and nothing downloaded (our schemas' https ids are not served anywhere yet, and
- * this machine is offline). Tests use it to see what the editor shows beside the language server.
+ * JSON extension), set up as an editor that applies our published schemas by file name would set
+ * it up (the extension itself no longer does: our files have their own language, served by our
+ * server alone): relative `$ref`s read from disk, nothing downloaded (our schemas' https ids are
+ * not served anywhere yet, and this machine is offline). Tests use it to see that the schemas read
+ * well in another editor.
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -17,10 +18,12 @@ export interface JsonValidation {
   url: string;
 }
 
-export function contributedJsonValidation(): JsonValidation[] {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { jsonValidation: JsonValidation[] } };
-  return pkg.contributes.jsonValidation;
-}
+/** The association by file name: the *-by-name wrappers leave other tools' app.json and manifest.json alone. */
+export const SCHEMAS_BY_NAME: readonly JsonValidation[] = [
+  { fileMatch: ['app.json', '**/app.json'], url: './schemas/app-by-name.schema.json' },
+  { fileMatch: ['manifest.json', '**/manifest.json'], url: './schemas/manifest-by-name.schema.json' },
+  { fileMatch: ['*.load.json', '**/*.load.json'], url: './schemas/load-action.schema.json' },
+];
 
 export function vscodeJsonService(): LanguageService {
   const service = getLanguageService({
@@ -31,7 +34,7 @@ export function vscodeJsonService(): LanguageService {
   service.configure({
     validate: true,
     allowComments: false,
-    schemas: contributedJsonValidation().map((e) => ({ uri: pathToFileURL(path.join(ROOT, e.url)).href, fileMatch: e.fileMatch })),
+    schemas: SCHEMAS_BY_NAME.map((e) => ({ uri: pathToFileURL(path.join(ROOT, e.url)).href, fileMatch: e.fileMatch })),
   });
   return service;
 }
