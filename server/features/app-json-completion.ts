@@ -1,6 +1,7 @@
 /** Completion in app.json: keys by position, input types and parameters, input names, filters, snippets. */
 import { getNodeValue, type JSONPath, type Node } from 'jsonc-parser';
 import { type CompletionItem, CompletionItemKind } from 'vscode-languageserver';
+import { allCapabilities } from '../../runtime/devices/capabilities';
 import { FILTER_KEYS } from '../../runtime/devices/filter';
 import {
   APP_JSON_KEYS,
@@ -79,6 +80,11 @@ export function completeApp(place: Place): CompletionItem[] {
   if (param === 'filter' && path[3] === 'type' && (path.length === 4 || (path.length === 5 && typeof path[4] === 'number'))) {
     const kind = filterKindOf(type);
     return kind ? filterTypeValues(place, kind) : [];
+  }
+  if (param === 'filter' && path[3] === 'capability' && filterKindOf(type) === 'device' && (path.length === 4 || (path.length === 5 && typeof path[4] === 'number'))) {
+    return allCapabilities().map((c, i) =>
+      withoutUndefined(valueItem(place, c.id, { kind: CompletionItemKind.EnumMember, detail: 'capability', documentation: markdown(`${c.title}: ${c.attributes.map((a) => `\`${a.name}\``).join(', ') || 'no attributes'}`), sortText: String(i).padStart(2, '0') })),
+    );
   }
   if (param === 'default' && (type === 'option' || type === 'checkbox')) {
     if (path.length === 3 || (type === 'checkbox' && path.length === 4 && typeof path[3] === 'number')) {

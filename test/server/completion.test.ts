@@ -300,6 +300,16 @@ describe('completion (LSP)', function () {
       assert.deepEqual(labels(types.list), ['Zigbee Door', 'Hue Lamp']);
     });
 
+    it('offers the catalogue\'s capabilities for a device selector\'s capability key, alone or in a list', async () => {
+      const ids = allCapabilities().map((c) => c.id);
+      const one = await complete('{"input": {"d": {"type": "multi_device_selector", "filter": {"capability": "|"}}}}');
+      assert.deepEqual(labels(one.list), ids);
+      const list = await complete('{"input": {"d": {"type": "single_device_selector", "filter": {"capability": ["switch", "|"]}}}}');
+      assert.ok(labels(list.list).includes('switchLevel'));
+      const fn = await complete('{"input": {"f": {"type": "single_function_selector", "filter": {"capability": "|"}}}}');
+      assert.deepEqual(labels(fn.list), []);
+    });
+
     it('offers the function types of the capability catalogue for a function selector', async () => {
       const { list, text } = await complete('{"input": {"f": {"type": "single_function_selector", "filter": {"type": "tem|"}}}}');
       const expected = [...new Set(allCapabilities().flatMap((c) => c.attributes.map((a) => a.functionType)))];
