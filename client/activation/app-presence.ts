@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { appJsonBeside, EXCLUDE_GLOB, isInNodeModules, isOwnFile, isScriptPath, OWN_FILES_GLOB } from './app-detection';
+import { SMARTPLUG_JSON } from '../language-client/language-id';
 import { documentHead, headOf, readHead } from './read-head';
 
 export class AppPresence implements vscode.Disposable {
@@ -48,7 +49,7 @@ export class AppPresence implements vscode.Disposable {
       if (head !== undefined && isOwnFile({ path: appJson.fsPath, head })) this.foundAt(document.uri);
       return;
     }
-    if (document.languageId !== 'json' && document.languageId !== 'jsonc') return;
+    if (document.languageId !== 'json' && document.languageId !== 'jsonc' && document.languageId !== SMARTPLUG_JSON) return;
     if (isOwnFile({ path, head: documentHead(document) })) this.foundAt(document.uri);
   }
 
