@@ -1,7 +1,7 @@
 // Bundles every entry point into dist/: one self-contained file each, so the .vsix and the worker
 // (which may read only its own file under Node's permission model) need no node_modules.
 import * as esbuild from 'esbuild';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -59,5 +59,19 @@ if (watch) {
   if (failed) {
     console.error(`esbuild: ${failed} of ${options.length} entry points failed`);
     process.exitCode = 1;
+  }
+  copySqliteWasm();
+}
+
+/**
+ * node-sqlite3-wasm (the platform's embedded store) loads its WebAssembly from the folder of the
+ * script that contains it: each bundle that contains it gets the .wasm beside it.
+ */
+function copySqliteWasm() {
+  const wasm = 'node_modules/node-sqlite3-wasm/dist/node-sqlite3-wasm.wasm';
+  for (const o of options) {
+    if (existsSync(o.outfile) && readFileSync(o.outfile, 'utf8').includes('node-sqlite3-wasm.wasm')) {
+      copyFileSync(wasm, path.join(path.dirname(o.outfile), 'node-sqlite3-wasm.wasm'));
+    }
   }
 }

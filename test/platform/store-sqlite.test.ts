@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { openStore, type PlatformStore } from '../../platform/store';
+import { EMBEDDED_DB_FILE, openStore, type PlatformStore } from '../../platform/store';
 import { rejectsWith, storeContract } from './store-contract';
 
 const folders: string[] = [];
@@ -30,5 +31,25 @@ describe('platform store: the embedded folder', function () {
     const again = await openStore(dir);
     assert.equal(again.backend, 'sqlite');
     await again.close();
+  });
+
+  it("takes over from a killed process: its store.lock and node-sqlite3-wasm's .lock folder are stale", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'smartplug-store-'));
+    folders.push(dir);
+    const setup = await openStore(dir);
+    await setup.enrollThing({ thingId: 'before', model: 'plug' });
+    await setup.close();
+    // What a process killed inside a transaction leaves: its pid in store.lock, the database's lock folder.
+    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
+    writeFileSync(path.join(dir, 'store.lock'), dead);
+    mkdirSync(path.join(dir, `${EMBEDDED_DB_FILE}.lock`));
+    const store = await openStore(dir);
+    try {
+      await store.enrollThing({ thingId: 'after', model: 'plug' });
+      assert.deepEqual((await store.listThings()).map((t) => t.thingId), ['after', 'before']);
+    } finally {
+      await store.close();
+    }
+    assert.equal(existsSync(path.join(dir, 'store.lock')), false, 'close releases the folder');
   });
 });
