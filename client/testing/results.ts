@@ -1,16 +1,13 @@
 /**
  * `smartplug test --format json` lines → what the Testing view shows: each scenario started, passed
  * or failed with its duration, and each failure as a message with expected and actual (for a diff)
- * at its place. The format is docs/scenarios.md's "JSON lines" (runtime/scenario/report-jsonl.ts).
- * Pure (no vscode): fed line by line as the child process writes them.
+ * at its place. The lines are declared once, in runtime/scenario/jsonl-format.ts (the CLI writes
+ * them from the same types). Pure (no vscode): fed line by line as the child process writes them.
  */
+import type { JsonlFailure, JsonlLine, JsonlLocation, JsonlLogLine } from '../../runtime/scenario/jsonl-format';
 
 /** 1-based, as the CLI reports it. */
-export interface ResultLocation {
-  file: string;
-  line: number;
-  column: number;
-}
+export type ResultLocation = JsonlLocation;
 
 export interface FailureMessage {
   message: string;
@@ -31,13 +28,33 @@ export type RunOutcome =
   | ({ type: 'started' } & ScenarioRef)
   | ({ type: 'passed'; durationMs: number } & ScenarioRef)
   | ({ type: 'failed'; durationMs: number; failures: FailureMessage[]; logs: string[] } & ScenarioRef)
+  /**
+   * The scenario's app ran in a worker without Node's permission model: whatever its steps did,
+   * the result is not one to trust quietly. The view shows it as errored with `message`.
+   */
+  | ({ type: 'unsandboxed'; durationMs: number; message: string } & ScenarioRef)
   /** The file could not run at all (a syntax error): every scenario of it fails with these. */
   | { type: 'file-failed'; file: string; failures: FailureMessage[] }
   /** A line that is not part of the format (a warning on stdout): shown in the run's output. */
   | { type: 'output'; text: string };
 
+/** What the view says of a scenario that ran without the permission model. */
+export const UNSANDBOXED_MESSAGE =
+  "This scenario ran without Node's permission model: its app had the test process's file, network and process access, " +
+  "so its result is not shown as passed or failed. The Node that VS Code runs the tests with did not apply the permission model; " +
+  'run the scenario with `smartplug test` in a terminal whose Node is 20.19 or later (nodejs.org).';
+
 interface Pending {
   failures: FailureMessage[];
+}
+
+const EVENTS: ReadonlySet<string> = new Set<JsonlLine['event']>(['file-start', 'file-problem', 'scenario-start', 'step', 'scenario-end', 'file-end']);
+
+/** A parsed line that has the shape every line of the format shares; anything else is output. */
+function asJsonlLine(value: unknown): JsonlLine | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const v = value as { event?: unknown; file?: unknown };
+  return typeof v.event === 'string' && EVENTS.has(v.event) && typeof v.file === 'string' ? (value as JsonlLine) : undefined;
 }
 
 export class ResultMapper {
@@ -49,19 +66,20 @@ export class ResultMapper {
   push(line: string): RunOutcome[] {
     const text = line.trim();
     if (text === '') return [];
-    let e: Record<string, any>;
+    let parsed: unknown;
     try {
-      e = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch {
       return [{ type: 'output', text: line }];
     }
-    if (typeof e !== 'object' || e === null || typeof e.event !== 'string' || typeof e.file !== 'string') return [{ type: 'output', text: line }];
-    const file: string = e.file;
+    const e = asJsonlLine(parsed);
+    if (!e) return [{ type: 'output', text: line }];
+    const file = e.file;
     switch (e.event) {
       case 'file-start':
         return [];
       case 'file-problem': {
-        const p = e.problem ?? {};
+        const p = e.problem;
         const list = this.fileProblems.get(file) ?? [];
         list.push({
           message: p.fix ? `${p.message}. Fix: ${p.fix}` : String(p.message),
@@ -89,6 +107,7 @@ export class ResultMapper {
         const key = keyOf(file, e.scenario, e.line);
         const pending = this.stepFailures.get(key);
         this.stepFailures.delete(key);
+        if (e.permissionModel === false) return [{ type: 'unsandboxed', ...ref, durationMs, message: UNSANDBOXED_MESSAGE }];
         if (e.ok) return [{ type: 'passed', ...ref, durationMs }];
         const failures = [...(pending?.failures ?? [])];
         if (typeof e.message === 'string') failures.push(failureOf(e, e.location));
@@ -103,8 +122,6 @@ export class ResultMapper {
         if (!problems || this.filesWithScenarios.has(file)) return [];
         return [{ type: 'file-failed', file, failures: problems }];
       }
-      default:
-        return [];
     }
   }
 }
@@ -133,7 +150,7 @@ export function formatValue(v: unknown): string {
   return JSON.stringify(v, null, 2) ?? String(v);
 }
 
-function failureOf(e: Record<string, any>, location: ResultLocation | undefined): FailureMessage {
+function failureOf(e: Partial<JsonlFailure>, location: ResultLocation | undefined): FailureMessage {
   const hasBoth = e.expected !== undefined && e.actual !== undefined;
   return {
     message: String(e.message ?? 'failed'),
@@ -142,7 +159,7 @@ function failureOf(e: Record<string, any>, location: ResultLocation | undefined)
   };
 }
 
-function logLine(l: { time?: string; level?: string; message?: string }): string {
+function logLine(l: Partial<JsonlLogLine>): string {
   const time = typeof l.time === 'string' ? l.time.slice(11, 23) : '';
   return `${time} ${(l.level ?? '').padEnd(5)} ${l.message ?? ''}`;
 }

@@ -161,6 +161,14 @@ export class ScenarioRunner {
         run.passed(item, outcome.durationMs);
         reported.add(item);
         return;
+      case 'unsandboxed': {
+        // Never quietly: errored, with why, and said in the run's output too.
+        const why = `${outcome.message} (VS Code runs the tests with ${process.execPath}, Node ${process.versions.node}.)`;
+        run.errored(item, new vscode.TestMessage(why), outcome.durationMs);
+        run.appendOutput(`${outcome.scenario}: ${why}\r\n`, undefined, item);
+        reported.add(item);
+        return;
+      }
       case 'failed':
         run.failed(item, outcome.failures.map(toMessage), outcome.durationMs);
         if (outcome.logs.length) run.appendOutput(`${outcome.scenario}: the app's log\r\n${outcome.logs.join('\r\n')}\r\n`, undefined, item);

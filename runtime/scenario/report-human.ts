@@ -64,10 +64,15 @@ export function createHumanReporter(options: HumanReporterOptions): Reporter & {
     summary(results) {
       const { passed, failed } = summarize(results);
       const text = `${passed} passed, ${failed} failed`;
-      return failed ? paint('red', text) : paint('green', text);
+      const unsandboxed = results.flatMap((f) => f.scenarios).filter((sc) => sc.permissionModel === false).length;
+      const warning = unsandboxed ? `\n${paint('red', `warning: ${unsandboxed} scenario(s) ran without Node's permission model`)}` : '';
+      return (failed ? paint('red', text) : paint('green', text)) + warning;
     },
   };
 }
+
+/** Shown under a scenario whose worker ran without Node's permission model. */
+export const UNSANDBOXED_WARNING = "warning: the app ran without Node's permission model: it had the worker process's file, network and process access";
 
 function clockText(ms: number): string {
   const iso = new Date(ms).toISOString();
@@ -83,6 +88,7 @@ function scenarioEnd(r: ScenarioResult, show: (f: string) => string, paint: (c: 
     // One record, one line: a log message's own line breaks show as \n.
     for (const l of shown) lines.push(`        ${clockText(l.time)} ${l.level.padEnd(5)} ${terminalText(l.message)}`);
   }
+  if (r.permissionModel === false) lines.push(`      ${paint('red', UNSANDBOXED_WARNING)}`);
   const notRun = r.notRun ? `; ${r.notRun} step${r.notRun === 1 ? '' : 's'} not run` : '';
   const time = `${Math.round(r.durationMs)} ms`;
   lines.push(r.ok ? `  ${paint('green', '✓ passed')} ${paint('dim', `(${time})`)}` : `  ${paint('red', '✗ failed')} ${paint('dim', `(${time}${notRun})`)}`);

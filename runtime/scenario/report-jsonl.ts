@@ -1,15 +1,14 @@
 /**
  * The JSON-lines reporter: one JSON object per run event, flat enough for the editor's Testing view
  * to map straight onto test items (file, scenario name and line, step line, ok, duration, message,
- * expected, actual). The format is documented in docs/scenarios.md; keep the two in step.
+ * expected, actual). Its lines are declared in jsonl-format.ts and documented in docs/scenarios.md.
  */
 import { jsonText } from '../cli/terminal-text';
+import { JSONL_VERSION, type JsonlFailure, type JsonlLine } from './jsonl-format';
 import type { Failure, RunEvent } from './results';
 import type { Reporter } from './report-human';
 
-export const JSONL_VERSION = 1;
-
-function failureFields(f: Failure | undefined, scenarioFile: string): Record<string, unknown> {
+function failureFields(f: Failure | undefined, scenarioFile: string): Partial<JsonlFailure> {
   if (!f) return {};
   return {
     message: f.message,
@@ -20,7 +19,7 @@ function failureFields(f: Failure | undefined, scenarioFile: string): Record<str
 }
 
 /** The JSON object written for an event. */
-export function jsonLineOf(e: RunEvent): Record<string, unknown> {
+export function jsonLineOf(e: RunEvent): JsonlLine {
   switch (e.type) {
     case 'file-start':
       return { event: e.type, version: JSONL_VERSION, file: e.file, scenarios: e.scenarios };
@@ -42,6 +41,7 @@ export function jsonLineOf(e: RunEvent): Record<string, unknown> {
         event: e.type, file: e.file, scenario: r.name, line: r.line, ok: r.ok, durationMs: round(r.durationMs),
         steps: r.steps.length, notRun: r.notRun, ...failureFields(r.failure, e.file),
         ...(r.ok ? {} : { logs: r.logs.map((l) => ({ time: new Date(l.time).toISOString(), level: l.level, message: l.message })) }),
+        ...(r.permissionModel !== undefined ? { permissionModel: r.permissionModel } : {}),
       };
     }
     case 'file-end': {

@@ -53,6 +53,12 @@ export interface ScenarioResult {
   problems: SourceProblem[];
   /** The app's log, for showing next to a failure. */
   logs: ScenarioLogLine[];
+  /**
+   * Whether every worker process the scenario's Thing ran on was under Node's permission model
+   * (false: the app had that process's file, network and process access); absent when no worker
+   * was started for it (it stopped at setup).
+   */
+  permissionModel?: boolean;
 }
 
 export interface FileResult {

@@ -213,6 +213,12 @@ async function runOnThing(parsed: ScenarioFile, scenario: Scenario, options: Run
     result.notRun = scenario.steps.length;
     return finish({ message: `the scenario's Thing could not be started: ${messageOf(e)}`, line: scenario.line, column: scenario.column });
   }
+  // Said in the report: a worker without the permission model must not go unnoticed (a restart step
+  // starts another process, which says so again).
+  result.permissionModel = pool.permissionModelOf(thingId) === true;
+  thing.on('worker', (w) => {
+    if (w.permissionModel === false) result.permissionModel = false;
+  });
   // Listening before anything is installed: the worker sends executions only once asked.
   const recorder = new Recorder(thing);
   const appId = appIdOf(app.name, 1);

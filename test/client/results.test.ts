@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { formatValue, LineSplitter, ResultMapper, type RunOutcome } from '../../client/testing/results';
+import { formatValue, LineSplitter, ResultMapper, UNSANDBOXED_MESSAGE, type RunOutcome } from '../../client/testing/results';
+import { WorkerPool } from '../../runtime/host/worker-pool';
+import type { JsonlLine } from '../../runtime/scenario/jsonl-format';
+import { createHumanReporter, createJsonLinesReporter, runScenarioFiles } from '../../runtime/scenario';
 import { ROOT, smartplug } from './cli-helpers';
 import { assertFreshDist } from '../support/fresh-dist';
 
@@ -109,6 +112,46 @@ describe('client: scenario results from smartplug test --format json', function 
       { type: 'started', file, scenario: 'x', line: 3 },
       { type: 'failed', file, scenario: 'x', line: 3, durationMs: 1.5, failures: [{ message: 'unknown device "nope"', location: { file, line: 3, column: 63 } }], logs: [] },
     ]);
+  });
+
+  it('says plainly when scenarios ran without the permission model: errored in the view, warned in the text report (a recorded stream of a real run)', async () => {
+    const file = path.join(ROOT, 'examples', 'motion-light', 'tests', 'motion-light.scenario.json');
+    // The one pool whose workers run without the permission model is a debug session's: record a
+    // run on one, as the stream a Node that ignores the flag would give.
+    const record = async (pool: WorkerPool) => {
+      let json = '';
+      let text = '';
+      const jsonl = createJsonLinesReporter((t) => (json += t));
+      const human = createHumanReporter({ write: (t) => (text += t) });
+      try {
+        const results = await runScenarioFiles([file], { pool, onEvent: (e) => (jsonl.onEvent(e), human.onEvent(e)) });
+        text += human.summary(results);
+      } finally {
+        await pool.close();
+      }
+      return { lines: json.trim().split('\n'), text };
+    };
+    const open = await record(new WorkerPool({ permissionModel: false }));
+    const ends = open.lines.map((l) => JSON.parse(l) as JsonlLine).filter((e) => e.event === 'scenario-end');
+    assert.equal(ends.length, 6);
+    assert.ok(ends.every((e) => e.event === 'scenario-end' && e.permissionModel === false && e.ok), 'every scenario passed its steps, without the permission model');
+    const mapper = new ResultMapper();
+    const outcomes = open.lines.flatMap((l) => mapper.push(l));
+    assert.deepEqual(ofType(outcomes, 'passed'), [], 'not one is shown as passed');
+    const unsandboxed = ofType(outcomes, 'unsandboxed');
+    assert.equal(unsandboxed.length, 6);
+    assert.ok(unsandboxed.every((u) => u.message === UNSANDBOXED_MESSAGE && u.file === file && u.line > 0));
+    assert.match(UNSANDBOXED_MESSAGE, /without Node's permission model/);
+    assert.match(open.text, /warning: the app ran without Node's permission model/);
+    assert.match(open.text, /6 passed, 0 failed\nwarning: 6 scenario\(s\) ran without Node's permission model/);
+
+    // The same run under the permission model (the default) says so too, and passes.
+    const closed = await record(new WorkerPool());
+    const closedEnds = closed.lines.map((l) => JSON.parse(l) as JsonlLine).filter((e) => e.event === 'scenario-end');
+    assert.ok(closedEnds.length === 6 && closedEnds.every((e) => e.event === 'scenario-end' && e.permissionModel === true));
+    const closedMapper = new ResultMapper();
+    assert.equal(ofType(closed.lines.flatMap((l) => closedMapper.push(l)), 'passed').length, 6);
+    assert.doesNotMatch(closed.text, /permission model/);
   });
 
   it('passes lines that are not its format through as output', () => {

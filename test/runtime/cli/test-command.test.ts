@@ -45,6 +45,8 @@ describe('smartplug test', function () {
     const steps = events.filter((e) => e.event === 'step');
     assert.ok(steps.length > 10);
     assert.ok(steps.every((e) => e.ok === true && typeof e.line === 'number'));
+    // Each scenario says its worker ran under the permission model.
+    assert.deepEqual(events.filter((e) => e.event === 'scenario-end').map((e) => (e as { permissionModel?: boolean }).permissionModel), [true, true, true, true, true, true]);
   });
 
   /** A scenario in a fresh folder whose app lies outside it: only --allow-read lets the run read it. */
