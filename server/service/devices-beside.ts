@@ -18,8 +18,10 @@ export type ReadFile = (path: string) => string | undefined;
  * devices" from "devices with no meta".
  */
 export function devicesBeside(appPath: string, readFile: ReadFile): KnownDevices | undefined {
-  if (!path.isAbsolute(appPath)) return undefined;
-  const text = readFile(path.join(path.dirname(appPath), 'devices.json'));
+  // A document with no file (an untitled buffer) is named by its URI: it has nothing beside it. A
+  // relative path (`smartplug validate app.json`) is the working directory's.
+  if (!path.isAbsolute(appPath) && /^[a-z][\w+.-]*:/i.test(appPath)) return undefined;
+  const text = readFile(path.join(path.dirname(path.resolve(appPath)), 'devices.json'));
   if (text === undefined) return undefined;
   const types: string[] = [];
   const metaKeys: string[] = [];

@@ -9,6 +9,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { type CodeAction, CodeActionRequest, type Diagnostic } from 'vscode-languageserver-protocol';
+import { parseDocument } from '../../server/service/parsed-document';
+import { validateDocument } from '../../server/service/validation';
 import { LspClient } from './lsp-client';
 import { covered } from '../support/text-ranges';
 
@@ -81,5 +83,17 @@ describe('language server: selector filter keys that can match nothing', functio
     const { filterKeys } = await check(text);
     assert.deepEqual(filterKeys.map((d) => [d.code, covered(text, d.range)]), [['filter-capability-unknown', '"swtich"']]);
     assert.match(filterKeys[0].message, /no device has the capability "swtich", so the filter matches none; did you mean "switch"\?/);
+  });
+
+  it('smartplug validate (a path relative to the working directory, files read from disk) finds the devices.json beside app.json too', () => {
+    const folder = path.join(dir, 'relative');
+    mkdirSync(folder);
+    writeFileSync(path.join(folder, 'devices.json'), DEVICES);
+    const text = appJson({ rom: 'hall' });
+    writeFileSync(path.join(folder, 'app.json'), text);
+    const relative = path.relative(process.cwd(), path.join(folder, 'app.json'));
+    const problems = validateDocument(parseDocument(relative, relative, 0, 'app', text)).filter((p) => p.code === 'filter-key-unmatched');
+    assert.deepEqual(problems.map((p) => [p.file, p.severity]), [[relative, 'warning']]);
+    assert.match(problems[0].message, /did you mean "room"\? keys that can match: type, capability, name, device_id, id, room, floor/);
   });
 });
