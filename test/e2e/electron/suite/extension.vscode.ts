@@ -6,6 +6,8 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { startCli } from '../../../../client/testing/cli-process';
+import type { JsonlLine } from '../../../../runtime/scenario/jsonl-format';
 
 const WS = process.env.SMARTPLUG_E2E_WORKSPACE!;
 const uri = (rel: string) => vscode.Uri.file(path.join(WS, rel));
@@ -74,6 +76,26 @@ describe('SmartPlug in VS Code (test-electron)', () => {
     assert.ok(await vscode.workspace.applyEdit(edit));
     const js = await vscode.workspace.openTextDocument(uri('porch-light/app.js'));
     assert.match(js.getText(), /settings\.duration \* 60/);
+  });
+
+  // Issue 14's question: does Electron's Node, which desktop VS Code runs the tests with, apply
+  // Node's permission model? smartplug test refuses (exit 2) where it does not; where it does,
+  // every scenario says its worker ran under it.
+  it(`runs smartplug test on Electron's Node (${process.versions.electron ?? 'not Electron'}, Node ${process.versions.node}) under the permission model`, async () => {
+    const ext = vscode.extensions.getExtension('smartplug.smartplug-apps-ide')!;
+    const lines: JsonlLine[] = [];
+    const child = startCli({
+      execPath: process.execPath,
+      cliPath: path.join(ext.extensionPath, 'dist', 'runtime', 'cli.js'),
+      args: ['test', '--format', 'json', 'thermostat'],
+      cwd: WS,
+      onLine: (l) => lines.push(JSON.parse(l) as JsonlLine),
+    });
+    const exit = await child.done;
+    assert.notEqual(exit.code, 2, `Electron's Node did not apply the permission model: ${exit.stderr}`);
+    const ends = lines.filter((l) => l.event === 'scenario-end');
+    assert.equal(ends.length, 2, exit.stderr);
+    assert.deepEqual(ends.map((e) => e.event === 'scenario-end' && e.permissionModel), [true, true]);
   });
 
   it('has its commands', async () => {
