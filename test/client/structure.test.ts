@@ -88,8 +88,10 @@ describe('client: structure', () => {
     assert.deepEqual(registered.sort(), titles.map(([id]: string[]) => id).sort());
     assert.deepEqual(pkg.contributes.configuration.properties['smartplug.scriptDeclarations.enable'].default, true);
     // Our files have a language of their own, so VS Code's JSON extension does not serve them a
-    // second time beside the server (no jsonValidation: the server applies the schemas itself).
-    assert.equal(pkg.contributes.jsonValidation, undefined);
+    // second time beside the server (the server applies the schemas itself). Scenarios stay JSON
+    // with comments; their schema says only "an object", which keeps VS Code's JSON service from
+    // offering the values it finds elsewhere in the file beside the server's device ids.
+    assert.deepEqual(pkg.contributes.jsonValidation, [{ fileMatch: ['*.scenario.json', '**/*.scenario.json'], url: './schemas/scenario.schema.json' }]);
     // Scenario, instance and devices files are JSON with comments (docs/scenarios.md), as the runtime
     // reads them: editors must not flag the comments.
     assert.deepEqual(pkg.contributes.languages, [
