@@ -9,7 +9,9 @@ import {
   TextDocumentSyncKind,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
+import { completeAppFile } from './features/app-file-completion';
 import { codeActions } from './features/code-actions';
+import { completeSubscribe } from './features/subscribe-completion';
 import { doComplete } from './features/completion';
 import type { FeatureContext } from './features/context';
 import { formatDocument } from './features/formatting';
@@ -86,7 +88,10 @@ export class SmartPlugServer {
       this.pendingValidation.delete(e.document.uri);
       void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     });
-    connection.onCompletion((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => doComplete(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
+    connection.onCompletion((p) =>
+      this.withScript(p.textDocument.uri, (_pair, ctx) => completeSubscribe(ctx.document, uriToPath(p.textDocument.uri), ctx.document.offsetAt(p.position), ctx.readFile) ?? null) ??
+      this.withAppFile(p.textDocument.uri, (kind, ctx) => completeAppFile(kind, ctx.document, uriToPath(p.textDocument.uri), ctx.document.offsetAt(p.position), editorFiles(ctx.readFile))) ??
+      this.withDocument(p.textDocument.uri, (parsed, ctx) => doComplete(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
     connection.onHover((p) => this.withDocument(p.textDocument.uri, (parsed, ctx) => doHover(parsed, ctx.document.offsetAt(p.position), ctx)) ?? null);
     // Navigation works from app.json and from app.js (settings.X) alike.
     connection.onDefinition((p) =>

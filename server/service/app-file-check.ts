@@ -13,12 +13,12 @@ import { APP_JSON, type FileSource } from '../../runtime/app/load-app';
 import { parseAppJson } from '../../runtime/app/parse-app-json';
 import type { SelectorCatalogue } from '../../runtime/app/config-types';
 import { checkDevicesFile } from '../../runtime/devices/devices-file';
-import { DeviceRegistry } from '../../runtime/devices/registry';
 import { catalogueOf } from '../../runtime/engine/config-gate';
 import { lineColumnAt, type SourceProblem } from '../../runtime/errors';
 import { diagnoseScenarioFile } from '../../runtime/scenario/diagnose';
 import { parseScenarioFile } from '../../runtime/scenario/parse-scenario';
 import type { AppFileKind } from './app-file-kind';
+import { devicesRegistry } from './devices-file-registry';
 
 export function checkAppFile(kind: AppFileKind, filePath: string, text: string, files: FileSource): SourceProblem[] | undefined {
   const problems = runtimeProblems(kind, filePath, text, files);
@@ -63,14 +63,7 @@ function catalogueNear(filePath: string, appDir: string, files: FileSource): Sel
   for (const dir of new Set([path.dirname(filePath), appDir])) {
     const devicesPath = path.join(dir, 'devices.json');
     if (!files.exists(devicesPath)) continue;
-    const registry = new DeviceRegistry();
-    for (const spec of checkDevicesFile(files.readText(devicesPath), devicesPath).devices) {
-      try {
-        registry.add(spec);
-      } catch {
-        /* a duplicate id: devices.json's own diagnostics say so */
-      }
-    }
+    const registry = devicesRegistry(files.readText(devicesPath), devicesPath);
     return catalogueOf(registry);
   }
   return undefined;
