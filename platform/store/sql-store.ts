@@ -3,16 +3,16 @@
  * (row locks, which only PostgreSQL needs since SQLite has one writer) are marked where they are.
  */
 import { createHash } from 'node:crypto';
-import { Kysely, type Transaction } from 'kysely';
+import type { Kysely } from 'kysely';
+import { latestVersionRow, lockApp, missingVersion, refuseWhileAssigned, VERSION_COLUMNS, type Db } from './app-queries';
+import { inheritedIds, loadDesiredStates, replaceAssignments } from './assignment-queries';
 import { StoreError } from './errors';
 import { BundleCache, ReadCache } from './read-cache';
 import * as rollouts from './rollout-queries';
-import { checkInstance, hashSecret, type Row, newSecret, requireText, secretMatches, toApp, toAppVersion, toInstance, toThing, toThingState, toToken } from './rows';
+import { hashSecret, newSecret, requireText, secretMatches, toApp, toAppVersion, toInstance, toThing, toThingState, toToken } from './rows';
 import type { Backend, Database } from './schema';
 import type { ApiToken, App, AppInstance, AppInstanceInput, AppVersion, DeployInput, DesiredState, EnrollInput, PlatformStore, Rollout, RolloutInput, RolloutState, RolloutThing, RolloutThingStatus, Template, TemplateInput, Thing, ThingSecrets, ThingState, ThingStateReport } from './types';
 import { checkNoRenamedScript, checkVersion, checkVersionAbove, compareVersions } from './versions';
-
-type Db = Kysely<Database> | Transaction<Database>;
 
 export interface SqlStoreOptions {
   /** ms since the epoch; tests move it to expire leases */
@@ -24,8 +24,6 @@ export interface SqlStoreOptions {
   /** called once the store is closed (releases the embedded folder's lock) */
   onClose?: () => void;
 }
-
-const VERSION_COLUMNS = ['app_id', 'version', 'sha256', 'size', 'script_names', 'created_at'] as const;
 
 export class SqlPlatformStore implements PlatformStore {
   private readonly now: () => number;
@@ -62,7 +60,7 @@ export class SqlPlatformStore implements PlatformStore {
       // PostgreSQL: the app row is locked, so two replicas deploying one app take turns.
       const app = await trx.selectFrom('apps').selectAll().where('name', '=', name).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirstOrThrow();
       if (app.max_version !== '0.0.0') checkVersionAbove(name, version, app.max_version);
-      const latest = await this.latestVersionRow(trx, app.app_id);
+      const latest = await latestVersionRow(trx, app.app_id);
       if (latest) checkNoRenamedScript(name, latest.version, JSON.parse(latest.script_names) as string[], input.scriptNames);
       const values = { app_id: app.app_id, version, sha256, size: bundle.length, script_names: JSON.stringify(input.scriptNames), bundle, created_at: now };
       await trx.insertInto('app_versions').values(values).execute();
@@ -102,14 +100,14 @@ export class SqlPlatformStore implements PlatformStore {
   getAppVersion(appId: number, version: string): Promise<AppVersion> {
     return this.cache.get('apps', `version:${appId}@${version}`, async () => {
       const r = await this.db.selectFrom('app_versions').select(VERSION_COLUMNS).where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
-      if (!r) throw await this.missingVersion(this.db, appId, version);
+      if (!r) throw await missingVersion(this.db, appId, version);
       return toAppVersion(r);
     });
   }
 
   latestAppVersion(appId: number): Promise<AppVersion> {
     return this.cache.get('apps', `latest:${appId}`, async () => {
-      const r = await this.latestVersionRow(this.db, appId);
+      const r = await latestVersionRow(this.db, appId);
       if (!r) {
         const app = await this.getApp(appId);
         throw new StoreError('not_found', `app "${app.name}" has no version left in the App Store; deploy one`);
@@ -123,7 +121,7 @@ export class SqlPlatformStore implements PlatformStore {
     let bytes = this.bundles.get(info.sha256);
     if (!bytes) {
       const r = await this.db.selectFrom('app_versions').select('bundle').where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
-      if (!r) throw await this.missingVersion(this.db, appId, version);
+      if (!r) throw await missingVersion(this.db, appId, version);
       bytes = Buffer.from(r.bundle.buffer, r.bundle.byteOffset, r.bundle.byteLength);
       this.bundles.set(info.sha256, bytes);
     }
@@ -132,59 +130,27 @@ export class SqlPlatformStore implements PlatformStore {
 
   async removeAppVersion(appId: number, version: string): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await this.lockApp(trx, appId);
-      await this.refuseWhileAssigned(trx, appId, version);
+      await lockApp(trx, this.backend, appId);
+      await refuseWhileAssigned(trx, appId, version);
       const r = await trx.deleteFrom('app_versions').where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
-      if (Number(r.numDeletedRows) === 0) throw await this.missingVersion(trx, appId, version);
+      if (Number(r.numDeletedRows) === 0) throw await missingVersion(trx, appId, version);
     });
     this.cache.clear('apps');
   }
 
   async removeApp(appId: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await this.lockApp(trx, appId);
-      await this.refuseWhileAssigned(trx, appId);
+      await lockApp(trx, this.backend, appId);
+      await refuseWhileAssigned(trx, appId);
       await trx.deleteFrom('app_versions').where('app_id', '=', appId).execute();
       await trx.deleteFrom('apps').where('app_id', '=', appId).execute();
     });
     this.cache.clear('apps');
   }
 
-  private latestVersionRow(db: Db, appId: number) {
-    return db
-      .selectFrom('app_versions')
-      .select(VERSION_COLUMNS)
-      .where('app_id', '=', appId)
-      .execute()
-      .then((rows) => rows.sort((a, b) => compareVersions(b.version, a.version))[0]);
-  }
 
-  private async lockApp(trx: Db, appId: number): Promise<Row<'apps'>> {
-    const app = await trx.selectFrom('apps').selectAll().where('app_id', '=', appId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
-    if (!app) throw new StoreError('not_found', `there is no app ${appId} in the App Store; list the apps to see their ids`);
-    return app;
-  }
 
-  private async refuseWhileAssigned(trx: Db, appId: number, version?: string): Promise<void> {
-    const users = await trx
-      .selectFrom('assignments')
-      .select(['owner_kind', 'owner_id', 'version'])
-      .where('app_id', '=', appId)
-      .$if(version !== undefined, (q) => q.where('version', '=', version!))
-      .limit(5)
-      .execute();
-    if (users.length) {
-      const where = users.map((u) => `${u.owner_kind} "${u.owner_id}" (${u.version})`).join(', ');
-      throw new StoreError('conflict', `app ${appId}${version ? ` version ${version}` : ''} is still provisioned on ${where}${users.length === 5 ? ' and more' : ''}: remove it there, or update them to another version, first`);
-    }
-  }
 
-  private async missingVersion(db: Db, appId: number, version: string): Promise<StoreError> {
-    const app = await db.selectFrom('apps').select('name').where('app_id', '=', appId).executeTakeFirst();
-    if (!app) return new StoreError('not_found', `there is no app ${appId} in the App Store; list the apps to see their ids`);
-    const versions = (await db.selectFrom('app_versions').select('version').where('app_id', '=', appId).execute()).map((v) => v.version).sort(compareVersions);
-    return new StoreError('not_found', `app "${app.name}" (${appId}) has no version ${version} in the App Store; ${versions.length ? `it has ${versions.join(', ')}` : 'it has no version left: deploy one'}`);
-  }
 
   // ---- Templates ----
 
@@ -199,7 +165,7 @@ export class SqlPlatformStore implements PlatformStore {
         .values({ template_id: templateId, name, revision: 1, updated_at: now })
         .onConflict((oc) => oc.column('template_id').doUpdateSet((eb) => ({ name, revision: eb('templates.revision', '+', 1), updated_at: now })))
         .execute();
-      await this.replaceAssignments(trx, 'template', templateId, input.apps, new Set());
+      await replaceAssignments(trx, 'template', templateId, input.apps, new Set());
       const things = await trx.selectFrom('things').select('thing_id').where('template_id', '=', templateId).orderBy('thing_id').execute();
       await trx.updateTable('things').set((eb) => ({ desired_revision: eb('desired_revision', '+', 1) })).where('template_id', '=', templateId).execute();
       return things.map((t) => t.thing_id);
@@ -234,21 +200,33 @@ export class SqlPlatformStore implements PlatformStore {
   // ---- Things ----
 
   async enrollThing(input: EnrollInput): Promise<{ thing: Thing; secrets: ThingSecrets }> {
-    const thingId = requireText('the Thing id', input.thingId, 'give the Thing an id');
-    const model = requireText(`Thing "${thingId}": its type (model)`, input.model, 'give the Thing a type');
-    const secrets: ThingSecrets = { broker: input.secrets?.broker ?? newSecret(), shell: input.secrets?.shell ?? newSecret() };
-    const templateId = input.templateId ?? null;
-    const row = { thing_id: thingId, model, template_id: templateId, broker_secret_hash: hashSecret(secrets.broker), shell_secret_hash: hashSecret(secrets.shell), desired_revision: 1, enrolled_at: this.now() };
+    return (await this.enrollThings([input]))[0];
+  }
+
+  async enrollThings(inputs: EnrollInput[]): Promise<Array<{ thing: Thing; secrets: ThingSecrets }>> {
+    if (!Array.isArray(inputs)) throw new StoreError('bad_input', 'enrollThings takes a list of Things');
+    const now = this.now();
+    const enrolled = inputs.map((input) => {
+      const thingId = requireText('the Thing id', input.thingId, 'give the Thing an id');
+      const model = requireText(`Thing "${thingId}": its type (model)`, input.model, 'give the Thing a type');
+      const secrets: ThingSecrets = { broker: input.secrets?.broker ?? newSecret(), shell: input.secrets?.shell ?? newSecret() };
+      const row = { thing_id: thingId, model, template_id: input.templateId ?? null, broker_secret_hash: hashSecret(secrets.broker), shell_secret_hash: hashSecret(secrets.shell), desired_revision: 1, enrolled_at: now };
+      return { row, secrets };
+    });
     await this.db.transaction().execute(async (trx) => {
-      if (templateId !== null) {
+      for (const templateId of new Set(enrolled.map((e) => e.row.template_id))) {
+        if (templateId === null) continue;
         const t = await trx.selectFrom('templates').select('template_id').where('template_id', '=', templateId).executeTakeFirst();
-        if (!t) throw new StoreError('not_found', `Thing "${thingId}" names Template "${templateId}", which does not exist; save the Template first or enrol without one`);
+        const named = enrolled.find((e) => e.row.template_id === templateId)!.row.thing_id;
+        if (!t) throw new StoreError('not_found', `Thing "${named}" names Template "${templateId}", which does not exist; save the Template first or enrol without one`);
       }
-      const r = await trx.insertInto('things').values(row).onConflict((oc) => oc.column('thing_id').doNothing()).executeTakeFirst();
-      if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new StoreError('conflict', `Thing "${thingId}" is already enrolled; remove it first to enrol it again`);
+      for (const { row } of enrolled) {
+        const r = await trx.insertInto('things').values(row).onConflict((oc) => oc.column('thing_id').doNothing()).executeTakeFirst();
+        if (Number(r.numInsertedOrUpdatedRows ?? 0) === 0) throw new StoreError('conflict', `Thing "${row.thing_id}" is already enrolled; remove it first to enrol it again`);
+      }
     });
     this.cache.clear('things', 'desired');
-    return { thing: toThing(row), secrets };
+    return enrolled.map(({ row, secrets }) => ({ thing: toThing(row), secrets }));
   }
 
   getThing(thingId: string): Promise<Thing> {
@@ -292,8 +270,8 @@ export class SqlPlatformStore implements PlatformStore {
       for (const { thingId, apps } of changes) {
         if (!Array.isArray(apps)) throw new StoreError('bad_input', `Thing "${thingId}": "apps" must be a list of app instances`);
         const thing = await this.lockThing(trx, thingId);
-        const inherited = await this.inheritedIds(trx, thing.template_id);
-        await this.replaceAssignments(trx, 'thing', thingId, apps, inherited);
+        const inherited = await inheritedIds(trx, thing.template_id);
+        await replaceAssignments(trx, 'thing', thingId, apps, inherited);
         await trx.updateTable('things').set((eb) => ({ desired_revision: eb('desired_revision', '+', 1) })).where('thing_id', '=', thingId).execute();
       }
     });
@@ -322,7 +300,7 @@ export class SqlPlatformStore implements PlatformStore {
 
   desiredState(thingId: string): Promise<DesiredState> {
     return this.cache.get('desired', thingId, async () => {
-      const [state] = await this.loadDesiredStates(this.db, [await this.thingRow(this.db, thingId)]);
+      const [state] = await loadDesiredStates(this.db, [await this.thingRow(this.db, thingId)]);
       return state;
     });
   }
@@ -334,40 +312,9 @@ export class SqlPlatformStore implements PlatformStore {
       .$if(thingIds !== undefined, (q) => q.where('thing_id', 'in', thingIds!.length ? thingIds! : ['']))
       .orderBy('thing_id')
       .execute();
-    return this.loadDesiredStates(this.db, things, thingIds === undefined);
+    return loadDesiredStates(this.db, things, thingIds === undefined);
   }
 
-  /** `everyThing`: the Things are all there are, so every assignment is read (no long IN list). */
-  private async loadDesiredStates(db: Db, things: Array<Database['things']>, everyThing = false): Promise<DesiredState[]> {
-    if (!things.length) return [];
-    const templateIds = [...new Set(things.map((t) => t.template_id).filter((t): t is string => t !== null))];
-    const rows = await db
-      .selectFrom('assignments')
-      .selectAll()
-      .$if(!everyThing, (q) =>
-        q.where((eb) =>
-          eb.or([
-            eb.and([eb('owner_kind', '=', 'thing'), eb('owner_id', 'in', things.map((t) => t.thing_id))]),
-            ...(templateIds.length ? [eb.and([eb('owner_kind', '=', 'template'), eb('owner_id', 'in', templateIds)])] : []),
-          ]),
-        ),
-      )
-      .orderBy('position')
-      .execute();
-    const byOwner = new Map<string, Array<Row<'assignments'>>>();
-    for (const r of rows) {
-      const key = `${r.owner_kind}:${r.owner_id}`;
-      byOwner.set(key, [...(byOwner.get(key) ?? []), r]);
-    }
-    return things.map((t) => ({
-      thingId: t.thing_id,
-      revision: Number(t.desired_revision),
-      apps: [
-        ...(t.template_id ? (byOwner.get(`template:${t.template_id}`) ?? []).map((r) => ({ ...toInstance(r), source: { kind: 'template' as const, templateId: t.template_id! } })) : []),
-        ...(byOwner.get(`thing:${t.thing_id}`) ?? []).map((r) => ({ ...toInstance(r), source: { kind: 'thing' as const } })),
-      ],
-    }));
-  }
 
   private async thingRow(db: Db, thingId: string): Promise<Database['things']> {
     const r = await db.selectFrom('things').selectAll().where('thing_id', '=', thingId).executeTakeFirst();
@@ -381,66 +328,37 @@ export class SqlPlatformStore implements PlatformStore {
     return r;
   }
 
-  private async inheritedIds(trx: Db, templateId: string | null): Promise<Map<number, string>> {
-    if (templateId === null) return new Map();
-    const rows = await trx.selectFrom('assignments').select('installation_id').where('owner_kind', '=', 'template').where('owner_id', '=', templateId).execute();
-    return new Map(rows.map((r) => [Number(r.installation_id), templateId]));
-  }
 
-  /** Replaces an owner's installations: kept ids are updated, missing ones deleted, new ones get an id. */
-  private async replaceAssignments(trx: Db, kind: 'thing' | 'template', ownerId: string, apps: AppInstanceInput[], inherited: ReadonlyMap<number, string> | Set<never>): Promise<void> {
-    const owner = kind === 'thing' ? `Thing "${ownerId}"` : `Template "${ownerId}"`;
-    apps.forEach((a, i) => checkInstance(owner, a, i));
-    const existing = await trx.selectFrom('assignments').select('installation_id').where('owner_kind', '=', kind).where('owner_id', '=', ownerId).execute();
-    const mine = new Set(existing.map((r) => Number(r.installation_id)));
-    const seen = new Set<number>();
-    for (const a of apps) {
-      if (a.installation_id === undefined) continue;
-      if (inherited instanceof Map && inherited.has(a.installation_id)) {
-        throw new StoreError('conflict', `${owner}: installation ${a.installation_id} ("${a.name}") is inherited from Template "${inherited.get(a.installation_id)}"; change it in the Template, not on the Thing`);
-      }
-      if (!mine.has(a.installation_id)) throw new StoreError('not_found', `${owner} has no installation ${a.installation_id}; leave "installation_id" out to add a new app`);
-      if (seen.has(a.installation_id)) throw new StoreError('bad_input', `${owner}: installation ${a.installation_id} is listed twice`);
-      seen.add(a.installation_id);
-    }
-    for (const a of apps) await this.requireVersion(trx, a.app_id, a.version, owner);
-    const gone = [...mine].filter((id) => !seen.has(id));
-    if (gone.length) await trx.deleteFrom('assignments').where('installation_id', 'in', gone).execute();
-    for (const [position, a] of apps.entries()) {
-      const values = { owner_kind: kind, owner_id: ownerId, position, app_id: a.app_id, version: a.version, config: JSON.stringify(a.config), name: a.name };
-      if (a.installation_id === undefined) await trx.insertInto('assignments').values(values).execute();
-      else await trx.updateTable('assignments').set(values).where('installation_id', '=', a.installation_id).execute();
-    }
-  }
 
-  private async requireVersion(trx: Db, appId: number, version: string, owner: string): Promise<void> {
-    const r = await trx.selectFrom('app_versions').select('version').where('app_id', '=', appId).where('version', '=', version).executeTakeFirst();
-    if (!r) {
-      const e = await this.missingVersion(trx, appId, version);
-      throw new StoreError('not_found', `${owner}: ${e.message}`);
-    }
-  }
 
   // ---- What Things report ----
 
   async reportThingState(thingId: string, report: ThingStateReport): Promise<ThingState> {
+    return (await this.reportThingStates([{ thingId, report }]))[0];
+  }
+
+  async reportThingStates(reports: Array<{ thingId: string; report: ThingStateReport }>): Promise<ThingState[]> {
     const now = this.now();
     return this.db.transaction().execute(async (trx) => {
-      await this.thingRow(trx, thingId);
-      const prev = await trx.selectFrom('thing_states').selectAll().where('thing_id', '=', thingId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
-      const before = prev ? toThingState(prev) : { thingId, connected: false, connectionChangedAt: now, reachedRevision: 0, apps: {}, updatedAt: now };
-      const connected = report.connected ?? before.connected;
-      const next: ThingState = {
-        thingId,
-        connected,
-        connectionChangedAt: connected !== before.connected ? now : before.connectionChangedAt,
-        reachedRevision: report.reachedRevision ?? before.reachedRevision,
-        apps: report.apps ?? before.apps,
-        updatedAt: now,
-      };
-      const row = { thing_id: thingId, connected: next.connected ? 1 : 0, connection_changed_at: next.connectionChangedAt, reached_revision: next.reachedRevision, app_status: JSON.stringify(next.apps), updated_at: now };
-      await trx.insertInto('thing_states').values(row).onConflict((oc) => oc.column('thing_id').doUpdateSet(row)).execute();
-      return next;
+      const out: ThingState[] = [];
+      for (const { thingId, report } of reports) {
+        await this.thingRow(trx, thingId);
+        const prev = await trx.selectFrom('thing_states').selectAll().where('thing_id', '=', thingId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
+        const before = prev ? toThingState(prev) : { thingId, connected: false, connectionChangedAt: now, reachedRevision: 0, apps: {}, updatedAt: now };
+        const connected = report.connected ?? before.connected;
+        const next: ThingState = {
+          thingId,
+          connected,
+          connectionChangedAt: connected !== before.connected ? now : before.connectionChangedAt,
+          reachedRevision: report.reachedRevision ?? before.reachedRevision,
+          apps: report.apps ?? before.apps,
+          updatedAt: now,
+        };
+        const row = { thing_id: thingId, connected: next.connected ? 1 : 0, connection_changed_at: next.connectionChangedAt, reached_revision: next.reachedRevision, app_status: JSON.stringify(next.apps), updated_at: now };
+        await trx.insertInto('thing_states').values(row).onConflict((oc) => oc.column('thing_id').doUpdateSet(row)).execute();
+        out.push(next);
+      }
+      return out;
     });
   }
 

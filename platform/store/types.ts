@@ -186,6 +186,8 @@ export interface PlatformStore {
   // Things
   /** A later enrolment inherits the Template's apps. Returns the secrets (kept hashed, shown once). */
   enrollThing(input: EnrollInput): Promise<{ thing: Thing; secrets: ThingSecrets }>;
+  /** Many Things in one transaction (one synced commit: the embedded store syncs each commit, ~5–20 ms). All or none. */
+  enrollThings(inputs: EnrollInput[]): Promise<Array<{ thing: Thing; secrets: ThingSecrets }>>;
   getThing(thingId: string): Promise<Thing>;
   listThings(filter?: { templateId?: string }): Promise<Thing[]>;
   removeThing(thingId: string): Promise<void>;
@@ -203,6 +205,8 @@ export interface PlatformStore {
 
   // What Things report
   reportThingState(thingId: string, report: ThingStateReport): Promise<ThingState>;
+  /** Many reports in one transaction: a service coalesces what a fleet reports at once into one commit. All or none. */
+  reportThingStates(reports: Array<{ thingId: string; report: ThingStateReport }>): Promise<ThingState[]>;
   getThingState(thingId: string): Promise<ThingState | null>;
   listThingStates(thingIds?: string[]): Promise<ThingState[]>;
 

@@ -188,6 +188,22 @@ export function storeContract(backend: string, factory: () => StoreUnderTest): v
       await rejectsWith(store.reportThingState('ghost', { connected: true }), 'not_found', /no Thing "ghost"/);
     });
 
+    it('enrols and takes reports of many Things in one transaction: all or none', async () => {
+      await store.saveTemplate({ templateId: 'T', name: 'T', apps: [] });
+      const many = Array.from({ length: 200 }, (_, i) => ({ thingId: `t${String(i).padStart(3, '0')}`, model: 'plug', templateId: 'T' }));
+      const done = await store.enrollThings(many);
+      assert.equal(done.length, 200);
+      assert.equal(await store.verifyThingSecret('t199', 'shell', done[199].secrets.shell), true);
+      await rejectsWith(store.enrollThings([{ thingId: 'new-one', model: 'plug' }, { thingId: 't007', model: 'plug' }]), 'conflict', /Thing "t007" is already enrolled/);
+      await rejectsWith(store.getThing('new-one'), 'not_found', /no Thing "new-one"/);
+      const states = await store.reportThingStates(many.map((t) => ({ thingId: t.thingId, report: { connected: true, reachedRevision: 1 } })));
+      assert.equal(states.length, 200);
+      await rejectsWith(store.reportThingStates([{ thingId: 't000', report: { connected: false } }, { thingId: 'ghost', report: {} }]), 'not_found', /no Thing "ghost"/);
+      const all = await store.listThingStates();
+      assert.deepEqual([all.length, all.every((s) => s.connected && s.reachedRevision === 1)], [200, true]);
+      assert.equal((await store.listDesiredStates()).length, 200);
+    });
+
     it('rollouts: batches, progress, and a lease another replica takes only once it expires', async () => {
       const ids = ['t1', 't2', 't3', 't4', 't5'];
       const r = await store.createRollout({ rolloutId: 'r1', plan: { app: 'door-light', to: '1.1.0' }, batchSize: 2, failureThreshold: 1, thingIds: ids });
