@@ -2,7 +2,7 @@
 import { StoreError } from './errors';
 import { checkInstance, toInstance, type Row } from './rows';
 import type { Database } from './schema';
-import type { AppInstanceInput, DesiredState } from './types';
+import type { AppInstance, AppInstanceInput, DesiredState } from './types';
 import { missingVersion, type Db } from './app-queries';
 
 /** `everyThing`: the Things are all there are, so every assignment is read (no long IN list). */
@@ -37,14 +37,22 @@ export async function loadDesiredStates(db: Db, things: Array<Database['things']
   }));
 }
 
-export async function inheritedIds(trx: Db, templateId: string | null): Promise<Map<number, string>> {
+/** A Thing's inherited installations: by installation_id, the Template and the instance's name. */
+export type Inherited = ReadonlyMap<number, { templateId: string; name: string }>;
+
+export async function inheritedIds(trx: Db, templateId: string | null): Promise<Inherited> {
   if (templateId === null) return new Map();
-  const rows = await trx.selectFrom('assignments').select('installation_id').where('owner_kind', '=', 'template').where('owner_id', '=', templateId).execute();
-  return new Map(rows.map((r) => [Number(r.installation_id), templateId]));
+  const rows = await trx.selectFrom('assignments').select(['installation_id', 'name']).where('owner_kind', '=', 'template').where('owner_id', '=', templateId).execute();
+  return new Map(rows.map((r) => [Number(r.installation_id), { templateId, name: r.name }]));
+}
+
+/** An owner's own installations, in order. */
+export async function ownAssignments(trx: Db, kind: 'thing' | 'template', ownerId: string): Promise<AppInstance[]> {
+  return (await trx.selectFrom('assignments').selectAll().where('owner_kind', '=', kind).where('owner_id', '=', ownerId).orderBy('position').execute()).map(toInstance);
 }
 
 /** Replaces an owner's installations: kept ids are updated, missing ones deleted, new ones get an id. */
-export async function replaceAssignments(trx: Db, kind: 'thing' | 'template', ownerId: string, apps: AppInstanceInput[], inherited: ReadonlyMap<number, string> | Set<never>): Promise<void> {
+export async function replaceAssignments(trx: Db, kind: 'thing' | 'template', ownerId: string, apps: AppInstanceInput[], inherited: Inherited): Promise<void> {
   const owner = kind === 'thing' ? `Thing "${ownerId}"` : `Template "${ownerId}"`;
   apps.forEach((a, i) => checkInstance(owner, a, i));
   const existing = await trx.selectFrom('assignments').select('installation_id').where('owner_kind', '=', kind).where('owner_id', '=', ownerId).execute();
@@ -52,8 +60,9 @@ export async function replaceAssignments(trx: Db, kind: 'thing' | 'template', ow
   const seen = new Set<number>();
   for (const a of apps) {
     if (a.installation_id === undefined) continue;
-    if (inherited instanceof Map && inherited.has(a.installation_id)) {
-      throw new StoreError('conflict', `${owner}: installation ${a.installation_id} ("${a.name}") is inherited from Template "${inherited.get(a.installation_id)}"; change it in the Template, not on the Thing`);
+    const from = inherited.get(a.installation_id);
+    if (from) {
+      throw new StoreError('conflict', `${owner}: installation ${a.installation_id} ("${a.name}") is inherited from Template "${from.templateId}"; change it in the Template, not on the Thing`);
     }
     if (!mine.has(a.installation_id)) throw new StoreError('not_found', `${owner} has no installation ${a.installation_id}; leave "installation_id" out to add a new app`);
     if (seen.has(a.installation_id)) throw new StoreError('bad_input', `${owner}: installation ${a.installation_id} is listed twice`);

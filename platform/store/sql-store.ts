@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { latestVersionRow, lockApp, missingVersion, refuseWhileAssigned, VERSION_COLUMNS, type Db } from './app-queries';
-import { inheritedIds, loadDesiredStates, replaceAssignments } from './assignment-queries';
+import { inheritedIds, loadDesiredStates, ownAssignments, replaceAssignments, type Inherited } from './assignment-queries';
 import { StoreError } from './errors';
 import { BundleCache, ReadCache } from './read-cache';
 import * as rollouts from './rollout-queries';
@@ -165,7 +165,7 @@ export class SqlPlatformStore implements PlatformStore {
         .values({ template_id: templateId, name, revision: 1, updated_at: now })
         .onConflict((oc) => oc.column('template_id').doUpdateSet((eb) => ({ name, revision: eb('templates.revision', '+', 1), updated_at: now })))
         .execute();
-      await replaceAssignments(trx, 'template', templateId, input.apps, new Set());
+      await replaceAssignments(trx, 'template', templateId, input.apps, new Map());
       const things = await trx.selectFrom('things').select('thing_id').where('template_id', '=', templateId).orderBy('thing_id').execute();
       await trx.updateTable('things').set((eb) => ({ desired_revision: eb('desired_revision', '+', 1) })).where('template_id', '=', templateId).execute();
       return things.map((t) => t.thing_id);
@@ -265,37 +265,59 @@ export class SqlPlatformStore implements PlatformStore {
     return (await this.setManyThingApps([{ thingId, apps }]))[0];
   }
 
-  async setManyThingApps(changes: Array<{ thingId: string; apps: AppInstanceInput[] }>): Promise<DesiredState[]> {
-    await this.db.transaction().execute(async (trx) => {
-      for (const { thingId, apps } of changes) {
-        if (!Array.isArray(apps)) throw new StoreError('bad_input', `Thing "${thingId}": "apps" must be a list of app instances`);
-        const thing = await this.lockThing(trx, thingId);
-        const inherited = await inheritedIds(trx, thing.template_id);
-        await replaceAssignments(trx, 'thing', thingId, apps, inherited);
-        await trx.updateTable('things').set((eb) => ({ desired_revision: eb('desired_revision', '+', 1) })).where('thing_id', '=', thingId).execute();
-      }
-    });
-    this.cache.clear('things', 'desired');
-    return Promise.all(changes.map((c) => this.desiredState(c.thingId)));
+  setManyThingApps(changes: Array<{ thingId: string; apps: AppInstanceInput[] }>): Promise<DesiredState[]> {
+    return this.editThingApps(changes.map(({ thingId, apps }) => ({ thingId, edit: () => apps })));
   }
 
   async addThingApp(thingId: string, app: AppInstanceInput): Promise<AppInstance> {
-    const current = (await this.desiredState(thingId)).apps.filter((a) => a.source.kind === 'thing');
-    const known = new Set(current.map((a) => a.installation_id));
-    const state = await this.setThingApps(thingId, [...current.map(stripSource), app]);
-    const added = state.apps.find((a) => a.source.kind === 'thing' && !known.has(a.installation_id));
-    if (!added) throw new StoreError('conflict', `Thing "${thingId}": installation ${app.installation_id} is already on it`);
-    return stripSource(added);
+    let added: AppInstance | undefined;
+    await this.editThingApps([
+      {
+        thingId,
+        edit: (own) => [...own, app],
+        edited: (before, after) => (added = after.find((a) => !before.some((b) => b.installation_id === a.installation_id))),
+      },
+    ]);
+    if (!added) throw new StoreError('conflict', `Thing "${thingId}": installation ${app.installation_id} is already on it; leave "installation_id" out to add an app`);
+    return added;
   }
 
   async removeThingApp(thingId: string, installationId: number): Promise<void> {
-    const state = await this.desiredState(thingId);
-    const app = state.apps.find((a) => a.installation_id === installationId);
-    if (!app) throw new StoreError('not_found', `Thing "${thingId}" has no app with installation_id ${installationId}`);
-    if (app.source.kind === 'template') {
-      throw new StoreError('conflict', `"${app.name}" (installation ${installationId}) is inherited from Template "${app.source.templateId}" and cannot be removed from Thing "${thingId}": remove it from the Template and save the Template`);
-    }
-    await this.setThingApps(thingId, state.apps.filter((a) => a.source.kind === 'thing' && a.installation_id !== installationId).map(stripSource));
+    await this.editThingApps([
+      {
+        thingId,
+        edit: (own, inherited) => {
+          const from = inherited.get(installationId);
+          if (from) {
+            throw new StoreError('conflict', `"${from.name}" (installation ${installationId}) is inherited from Template "${from.templateId}" and cannot be removed from Thing "${thingId}": remove it from the Template and save the Template`);
+          }
+          if (!own.some((a) => a.installation_id === installationId)) throw new StoreError('not_found', `Thing "${thingId}" has no app with installation_id ${installationId}`);
+          return own.filter((a) => a.installation_id !== installationId);
+        },
+      },
+    ]);
+  }
+
+  /**
+   * Edits Things' own apps in one transaction. Each Thing's row is locked first (PostgreSQL), and
+   * its current apps are read inside the transaction, so two replicas adding apps to one Thing at
+   * once take turns and neither loses the other's.
+   */
+  private async editThingApps(edits: ThingAppsEdit[]): Promise<DesiredState[]> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const { thingId, edit, edited } of edits) {
+        const thing = await this.lockThing(trx, thingId);
+        const inherited = await inheritedIds(trx, thing.template_id);
+        const before = await ownAssignments(trx, 'thing', thingId);
+        const apps = edit(before, inherited);
+        if (!Array.isArray(apps)) throw new StoreError('bad_input', `Thing "${thingId}": "apps" must be a list of app instances`);
+        await replaceAssignments(trx, 'thing', thingId, apps, inherited);
+        await trx.updateTable('things').set((eb) => ({ desired_revision: eb('desired_revision', '+', 1) })).where('thing_id', '=', thingId).execute();
+        edited?.(before, await ownAssignments(trx, 'thing', thingId));
+      }
+    });
+    this.cache.clear('things', 'desired');
+    return Promise.all(edits.map((c) => this.desiredState(c.thingId)));
   }
 
   desiredState(thingId: string): Promise<DesiredState> {
@@ -440,6 +462,10 @@ export class SqlPlatformStore implements PlatformStore {
   }
 }
 
-function stripSource(a: AppInstance & { source?: unknown }): AppInstance {
-  return { app_id: a.app_id, installation_id: a.installation_id, version: a.version, config: a.config, name: a.name };
+interface ThingAppsEdit {
+  thingId: string;
+  /** the Thing's new own apps, from its current own apps and its inherited ones */
+  edit: (own: AppInstance[], inherited: Inherited) => AppInstanceInput[];
+  /** sees the own apps before and after, inside the transaction */
+  edited?: (before: AppInstance[], after: AppInstance[]) => void;
 }

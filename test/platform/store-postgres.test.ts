@@ -69,6 +69,17 @@ describe('platform store: two replicas on one PostgreSQL', function () {
     assert.deepEqual((await holder.getRollout('r')).counts, { pending: 0, sent: 0, succeeded: 2, failed: 0 });
   });
 
+  it('two replicas adding apps to one Thing at once: no addition is lost', async () => {
+    const v = await a.deployAppVersion({ name: 'x', version: '1.0.0', bundle: Buffer.from('x'), scriptNames: ['app.js'] });
+    await a.enrollThing({ thingId: 't', model: 'plug' });
+    const add = (s: PlatformStore, name: string) => s.addThingApp('t', { app_id: v.appId, version: '1.0.0', config: {}, name });
+    const added = await Promise.all(Array.from({ length: 6 }, (_, i) => [add(a, `a${i}`), add(b, `b${i}`)]).flat());
+    const state = await b.desiredState('t');
+    assert.deepEqual(state.apps.map((x) => x.name).sort(), added.map((x) => x.name).sort());
+    assert.equal(state.apps.length, 12);
+    assert.equal(state.revision, 13);
+  });
+
   it('a Template saved on one replica is what the other reads at once (no stale cache)', async () => {
     const v = await a.deployAppVersion({ name: 'x', version: '1.0.0', bundle: Buffer.from('x'), scriptNames: ['app.js'] });
     await a.saveTemplate({ templateId: 'T', name: 'T', apps: [] });
