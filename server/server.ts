@@ -36,7 +36,7 @@ import { appFileKindFromName, type AppFileKind } from './service/app-file-kind';
 import { appTypes } from './service/app-types';
 import { checkFiles, countProblems } from './service/check-files';
 import { documentKind } from './service/document-kind';
-import { parseDocument, type ParsedDocument } from './service/parsed-document';
+import { parseDocument, type ParsedDocument, rememberAppJsonParse } from './service/parsed-document';
 import { editorFiles } from './service/editor-files';
 import { checkScript } from './service/script-check';
 import { validateDocument } from './service/validation';
@@ -180,6 +180,8 @@ export class SmartPlugServer {
     if (!kind) return undefined;
     const parsed = parseDocument(uri, path, doc.version, kind, doc.getText());
     this.parsed.set(uri, parsed);
+    // app.js's requests read this app.json: they reuse this parse rather than parse it again.
+    rememberAppJsonParse(parsed);
     return parsed;
   }
 

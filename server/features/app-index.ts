@@ -1,5 +1,6 @@
 import type { Node } from 'jsonc-parser';
-import { propertyValue } from '../../runtime/app/json-tree';
+import { paramNode } from '../../runtime/app/app-json-checks';
+import type { ParsedDocument } from '../service/parsed-document';
 
 /** A name as written in app.json: the string node, and the range of the name inside its quotes. */
 export interface NameNode {
@@ -17,42 +18,46 @@ export interface AppJsonIndex {
   readonly references: (NameNode & { readonly owner: 'guide' | 'repeat'; readonly ownerName: string })[];
 }
 
-/** The value of a property of an object node (the last one, as JSON readers take it). */
-function child(node: Node | undefined, key: string): Node | undefined {
-  return node ? propertyValue(node, key) : undefined;
-}
-
-function nameNode(node: Node): NameNode | undefined {
-  if (node.type !== 'string' || typeof node.value !== 'string') return undefined;
+function nameNode(node: Node | undefined): NameNode | undefined {
+  if (!node || node.type !== 'string' || typeof node.value !== 'string') return undefined;
   // The node spans the quotes; names never contain escapes worth keeping positions through.
   return { name: node.value, node, offset: node.offset + 1, length: Math.max(0, node.length - 2) };
 }
 
+const indexes = new WeakMap<ParsedDocument, AppJsonIndex>();
+
 /**
- * Inputs and the places that name them, read straight from the tree so it works on a document
- * with syntax errors too (whatever jsonc-parser recovered).
+ * Inputs and the places that name them, read off the places the runtime's parse recorded
+ * (AppJsonLocations: it works on a document with syntax errors too, on whatever jsonc-parser
+ * recovered), once per parse.
  */
-export function indexAppJson(root: Node | undefined): AppJsonIndex {
+export function appIndexOf(parsed: ParsedDocument): AppJsonIndex {
+  let index = indexes.get(parsed);
+  if (!index) {
+    index = buildIndex(parsed);
+    indexes.set(parsed, index);
+  }
+  return index;
+}
+
+function buildIndex(parsed: ParsedDocument): AppJsonIndex {
   const inputs = new Map<string, NameNode>();
   const references: AppJsonIndex['references'] = [];
-  const inputObject = child(root, 'input');
-  for (const prop of inputObject?.type === 'object' ? (inputObject.children ?? []) : []) {
-    const key = prop.children?.[0];
-    const n = key ? nameNode(key) : undefined;
-    if (!n) continue;
-    if (!inputs.has(n.name)) inputs.set(n.name, n);
-    const fields = child(prop.children?.[1], 'input_fields');
+  const locations = parsed.app?.locations;
+  if (!locations) return { inputs, references };
+  for (const [name, location] of locations.inputs) {
+    const n = nameNode(location.keyNode);
+    if (n) inputs.set(name, n);
+    const fields = paramNode(location, 'input_fields');
     for (const f of fields?.type === 'array' ? (fields.children ?? []) : []) {
       const r = nameNode(f);
-      if (r) references.push({ ...r, owner: 'repeat', ownerName: n.name });
+      if (r) references.push({ ...r, owner: 'repeat', ownerName: name });
     }
   }
-  const guide = child(root, 'guide');
-  (guide?.type === 'array' ? (guide.children ?? []) : []).forEach((page, i) => {
-    const fields = child(page, 'input_fields');
-    const id = child(page, 'id');
-    const label = typeof id?.value === 'string' ? id.value : `page ${i + 1}`;
-    for (const f of fields?.type === 'array' ? (fields.children ?? []) : []) {
+  locations.pages.forEach((page, i) => {
+    const id = parsed.app?.appJson?.guide[i]?.id;
+    const label = typeof id === 'string' ? id : `page ${i + 1}`;
+    for (const f of page.fieldNodes) {
       const r = nameNode(f);
       if (r) references.push({ ...r, owner: 'guide', ownerName: label });
     }

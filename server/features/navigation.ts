@@ -1,10 +1,9 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseTree } from 'jsonc-parser';
 import { ErrorCodes, Location, LSPErrorCodes, ResponseError, type Range, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { ParsedDocument } from '../service/parsed-document';
-import { indexAppJson, nameAt, type AppJsonIndex } from './app-index';
+import { appJsonParse, type ParsedDocument } from '../service/parsed-document';
+import { appIndexOf, nameAt, type AppJsonIndex } from './app-index';
 import { configKeyLocations } from './config-keys';
 import type { FeatureContext } from './context';
 import { settingsReferences, type SettingsReference } from './script-settings';
@@ -29,7 +28,7 @@ function pairFromJson(parsed: ParsedDocument, ctx: FeatureContext): AppPair {
   const scriptPath = path.join(path.dirname(parsed.path), 'app.js');
   const scriptText = ctx.readFile(scriptPath);
   return {
-    json: { uri: parsed.uri, path: parsed.path, doc: ctx.document, index: indexAppJson(parsed.json.root) },
+    json: { uri: parsed.uri, path: parsed.path, doc: ctx.document, index: appIndexOf(parsed) },
     readFile: (p) => ctx.readFile(p),
     script: scriptText === undefined ? undefined : { uri: pathToFileURL(scriptPath).href, doc: TextDocument.create(pathToFileURL(scriptPath).href, 'javascript', 0, scriptText), refs: settingsReferences(scriptText) },
   };
@@ -42,7 +41,7 @@ export function pairFromScript(scriptUri: string, scriptPath: string, ctx: Featu
   if (jsonText === undefined) return undefined;
   const jsonUri = pathToFileURL(jsonPath).href;
   return {
-    json: { uri: jsonUri, path: jsonPath, doc: TextDocument.create(jsonUri, 'json', 0, jsonText), index: indexAppJson(parseTree(jsonText)) },
+    json: { uri: jsonUri, path: jsonPath, doc: TextDocument.create(jsonUri, 'json', 0, jsonText), index: appIndexOf(appJsonParse(jsonPath, jsonText)) },
     readFile: (p) => ctx.readFile(p),
     script: { uri: scriptUri, doc: ctx.document, refs: settingsReferences(ctx.document.getText()) },
   };

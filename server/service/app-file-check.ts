@@ -10,7 +10,6 @@ import { findNodeAtOffset, parseTree, type Node } from 'jsonc-parser';
 import { parseInstanceFile } from '../../runtime/app/instance-file';
 import { parseJsonDocument } from '../../runtime/app/json-tree';
 import { APP_JSON, type FileSource } from '../../runtime/app/load-app';
-import { parseAppJson } from '../../runtime/app/parse-app-json';
 import type { SelectorCatalogue } from '../../runtime/app/config-types';
 import { checkDevicesFile } from '../../runtime/devices/devices-file';
 import { catalogueOf } from '../../runtime/engine/config-gate';
@@ -19,6 +18,7 @@ import { diagnoseScenarioFile } from '../../runtime/scenario/diagnose';
 import { parseScenarioFile } from '../../runtime/scenario/parse-scenario';
 import type { AppFileKind } from './app-file-kind';
 import { devicesRegistry } from './devices-file-registry';
+import { appJsonParse } from './parsed-document';
 
 export function checkAppFile(kind: AppFileKind, filePath: string, text: string, files: FileSource): SourceProblem[] | undefined {
   const problems = runtimeProblems(kind, filePath, text, files);
@@ -53,7 +53,7 @@ function checkInstanceFile(filePath: string, text: string, files: FileSource): S
   const appDir = appFolderOf(filePath, files);
   if (appDir === undefined) return undefined;
   const appJsonPath = path.join(appDir, APP_JSON);
-  const appJson = parseAppJson(files.readText(appJsonPath), appJsonPath, { tolerant: true }).appJson;
+  const appJson = appJsonParse(appJsonPath, files.readText(appJsonPath)).app?.appJson;
   // app.json cannot be read as an app: its own diagnostics say why; here only the syntax.
   if (!appJson) return parseJsonDocument(text.replace(/^\uFEFF/, ''), filePath, { allowComments: true }).problems;
   return parseInstanceFile(text, filePath, appJson, catalogueNear(filePath, appDir, files)).problems;

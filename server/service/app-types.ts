@@ -1,7 +1,7 @@
 import * as path from 'node:path';
-import { parseAppJson } from '../../runtime/app/parse-app-json';
 import type { AppTypesResult } from '../protocol';
 import { apiDeclaration } from './api-declaration';
+import { appJsonParse } from './parsed-document';
 import { settingsDeclaration } from './settings-types';
 
 /**
@@ -11,6 +11,6 @@ import { settingsDeclaration } from './settings-types';
 export function appTypes(filePath: string, readFile: (path: string) => string | undefined): AppTypesResult {
   const jsonPath = path.join(path.dirname(filePath), 'app.json');
   const text = readFile(jsonPath);
-  const appJson = text === undefined ? undefined : parseAppJson(text, jsonPath, { tolerant: true }).appJson;
+  const appJson = text === undefined ? undefined : appJsonParse(jsonPath, text).app?.appJson;
   return { api: apiDeclaration(), settings: appJson ? settingsDeclaration(appJson, path.basename(path.dirname(jsonPath))) : '' };
 }

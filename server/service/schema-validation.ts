@@ -12,18 +12,20 @@ import { SCHEMAS } from './schemas';
  * the exact node, with messages that say what to write instead.
  */
 const validators = new Map<DocumentKind, ValidateFunction>();
+const acceptors = new Map<DocumentKind, ValidateFunction>();
+
+function compile(kind: DocumentKind, allErrors: boolean): ValidateFunction {
+  // allErrors: report every mistake at once; verbose: parentSchema for did-you-mean lists.
+  const ajv = new Ajv2020({ allErrors, verbose: allErrors, strict: false });
+  // A validator is a regular expression as the runtime compiles it (whole-text match).
+  ajv.addFormat('regex', { type: 'string', validate: (s: string) => compileValidator(s).error === undefined });
+  for (const schema of Object.values(SCHEMAS.all)) ajv.addSchema(schema);
+  return ajv.getSchema(SCHEMAS.idOf[kind]) as ValidateFunction;
+}
 
 function validatorFor(kind: DocumentKind): ValidateFunction {
   let v = validators.get(kind);
-  if (!v) {
-    // allErrors: report every mistake at once; verbose: parentSchema for did-you-mean lists.
-    const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: false });
-    // A validator is a regular expression as the runtime compiles it (whole-text match).
-    ajv.addFormat('regex', { type: 'string', validate: (s: string) => compileValidator(s).error === undefined });
-    for (const schema of Object.values(SCHEMAS.all)) ajv.addSchema(schema);
-    v = ajv.getSchema(SCHEMAS.idOf[kind]) as ValidateFunction;
-    validators.set(kind, v);
-  }
+  if (!v) validators.set(kind, (v = compile(kind, true)));
   return v;
 }
 
@@ -33,6 +35,14 @@ export interface SchemaTarget {
   readonly text: string;
   readonly root?: Node;
   readonly value: unknown;
+}
+
+/** Whether a value is valid against its kind's schema: the compiled validator alone, no positions. */
+export function schemaAccepts(kind: DocumentKind, value: unknown): boolean {
+  // Compiled to stop at the first error: a yes or no is all the fast path asks.
+  let v = acceptors.get(kind);
+  if (!v) acceptors.set(kind, (v = compile(kind, false)));
+  return v(value) === true;
 }
 
 export function schemaProblems(target: SchemaTarget): SourceProblem[] {

@@ -5,6 +5,7 @@ import type { SourceProblem } from '../../runtime/errors';
 import { devicesBeside, type ReadFile } from './devices-beside';
 import { selectorFilterProblems } from './filter-checks';
 import type { ParsedDocument } from './parsed-document';
+import { isCleanAppJson } from './clean-app-json';
 import { withoutConsequences } from './consequences';
 import { withTypeSuggestion } from './input-type-hint';
 import { schemaProblems } from './schema-validation';
@@ -16,6 +17,13 @@ import { schemaProblems } from './schema-validation';
  * says it. Syntax errors never stop the other checks.
  */
 export function validateDocument(parsed: ParsedDocument, readFile: ReadFile = readFromDisk): SourceProblem[] {
+  // Most documents have no problem: vouched for without building the tree (clean-app-json.ts).
+  if (parsed.kind === 'app' && parsed.strictValue !== undefined && isCleanAppJson(parsed.text, parsed.strictValue)) return [];
+  return problemsFromTree(parsed, readFile);
+}
+
+/** Every problem, found on the tree with its place: what validateDocument does when the fast path cannot vouch. */
+export function problemsFromTree(parsed: ParsedDocument, readFile: ReadFile = readFromDisk): SourceProblem[] {
   const { rules, schema, anchorOf } = checkDocument(parsed, readFile);
   const claimed = new Set(rules.map((p) => anchorOf(p.offset)));
   return sorted(withoutConsequences(rules.concat(schema.filter((p) => !claimed.has(anchorOf(p.offset)))), parsed.text));
