@@ -172,12 +172,17 @@ function commandMatches(e: CommandExpectation, c: CommandRecord): boolean {
 }
 
 /** `lamp.setLevel(50)`; `lamp.setLevel` when the expectation takes any arguments. */
+/**
+ * One way to write a command, expected or sent, so a diff marks only real differences:
+ * `lamp.setLevel(40)`, and `lamp.on(…)` where any arguments match (an expectation without `args`,
+ * and the commands it is compared with).
+ */
 export function renderCommand(c: { deviceId: string; command: string; args: unknown[] }, anyArgs: boolean): string {
-  return anyArgs ? `${c.deviceId}.${c.command}` : `${c.deviceId}.${c.command}(${c.args.map(show).join(', ')})`;
+  return `${c.deviceId}.${c.command}(${anyArgs ? '…' : c.args.map(show).join(', ')})`;
 }
 
 function renderExpectedCommand(e: CommandExpectation): string {
-  return e.args ? renderCommand({ deviceId: e.device, command: e.command, args: e.args }, false) : `${e.device}.${e.command}`;
+  return renderCommand({ deviceId: e.device, command: e.command, args: e.args ?? [] }, e.args === undefined);
 }
 
 function checkCommands(expected: CommandExpectation[], exactly: boolean, actual: CommandRecord[], fail: Fail): void {
