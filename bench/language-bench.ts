@@ -66,7 +66,8 @@ function anchor(text: string): () => Promise<void> {
 }
 
 async function medianAsyncMs(fn: () => Promise<void>, runs: number): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn();
+  // As many warm-up runs as ours get in proportion: the service compiles its schemas and JITs lazily.
+  for (let i = 0; i < Math.max(3, runs / 4); i++) await fn();
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
@@ -81,12 +82,15 @@ export async function languageBench(rows: Row[]): Promise<void> {
   const typical = readFileSync(path.join(ROOT, 'examples', 'door-light', 'app.json'), 'utf8');
   const large = largeAppJson(1024 * 1024);
   // Side by side for each size, so a busy machine slows each of them alike.
-  const typicalAnchor = await medianAsyncMs(anchor(typical), 200);
+  const typicalAnchorCold = await medianAsyncMs(anchor(typical), 200);
   const typicalFloor = medianMs(floor(typical), 200);
   const typicalMs = medianMs(ours(typical), 200);
   const largeAnchor = await medianAsyncMs(anchor(large), 15);
   const largeFloor = medianMs(floor(large), 15);
   const largeMs = medianMs(ours(large), 15);
+  // The service is several times faster on a small document once the large runs have warmed it
+  // (0.2 against 2 ms here): it is compared at its best.
+  const typicalAnchor = Math.min(typicalAnchorCold, await medianAsyncMs(anchor(typical), 200));
   rows.push({ figure: `diagnostics, typical app.json (${typical.split('\n').length} lines)`, value: `${fmt(typicalMs, 3)} ms`, target: '< 2 ms', ok: typicalMs < 2 });
   rows.push({ figure: '  vscode-json-languageservice, same schemas', value: `${fmt(typicalAnchor, 3)} ms (ours ${fmt(typicalAnchor / typicalMs, 1)}× faster)`, target: '≥ 5×', ok: typicalAnchor / typicalMs >= 5 });
   rows.push({ figure: '  floor: JSON.parse + the compiled schema', value: `${fmt(typicalFloor, 3)} ms (ours ${fmt(typicalMs / typicalFloor, 1)}× the floor)`, target: '' });
