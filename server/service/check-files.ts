@@ -4,7 +4,7 @@ import { checkAppFile } from './app-file-check';
 import { appFileKindFromName } from './app-file-kind';
 import { documentKind } from './document-kind';
 import { editorFiles } from './editor-files';
-import { parseDocument } from './parsed-document';
+import { appJsonParse, parseDocument } from './parsed-document';
 import { checkScript } from './script-check';
 import { validateDocument } from './validation';
 
@@ -38,7 +38,9 @@ function problemsOfFile(uri: string, filePath: string, text: string, readFile: (
   const appFile = appFileKindFromName(filePath);
   if (appFile) return checkAppFile(appFile, filePath, text, editorFiles(readFile));
   const kind = documentKind(filePath, text);
-  return kind ? validateDocument(parseDocument(uri, filePath, 0, kind, text)) : undefined;
+  if (!kind) return undefined;
+  // An app.json's parse is shared with the checks of its app.js and instance files in the same batch.
+  return validateDocument(kind === 'app' ? appJsonParse(filePath, text) : parseDocument(uri, filePath, 0, kind, text));
 }
 
 /** How many files, errors and warnings: what Validate Workspace reports. */
