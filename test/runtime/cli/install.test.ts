@@ -43,7 +43,7 @@ describe('smartplug installed like a CLI (npm pack, npm install -g, npx, npm lin
   before(function () {
     tmp = mkdtempSync(path.join(tmpdir(), 'smartplug install '));
     cache = path.join(tmp, 'npm cache');
-    // A cache of our own (npm install -g fetches the package's dependencies into it from the registry).
+    // A cache of our own: npm install -g must not need the registry (the bundles hold every dependency).
     const packed = ok(run(NPM, ['pack', '--pack-destination', tmp, '--json'], ROOT, npmEnv()), 'npm pack');
     const [info] = JSON.parse(packed.slice(packed.indexOf('['))) as { filename: string }[];
     tarball = path.join(tmp, info.filename);
@@ -68,7 +68,9 @@ describe('smartplug installed like a CLI (npm pack, npm install -g, npx, npm lin
 
   it('npm install -g (into a temporary prefix with a space in it): smartplug runs from the bin symlink, in the app folder, through a symlinked prefix too', () => {
     const prefix = path.join(tmp, 'global prefix');
-    ok(run(NPM, ['install', '--global', '--prefix', prefix, '--prefer-offline', tarball], tmp, npmEnv()), 'npm install -g');
+    // Offline: the package has no dependencies to fetch, so an offline user can install it.
+    ok(run(NPM, ['install', '--global', '--prefix', prefix, '--offline', tarball], tmp, npmEnv()), 'npm install -g');
+    assert.ok(!existsSync(path.join(prefix, 'lib', 'node_modules', 'smartplug-apps-ide', 'node_modules')), 'npm install -g installed dependencies the bundles already hold');
     const bin = path.join(prefix, 'bin', 'smartplug');
     assert.notEqual(realpathSync(bin), bin, 'npm installs the command as a symlink');
     assert.equal(ok(run(bin, ['--version'], app), 'smartplug --version').trim(), JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version);
