@@ -80,6 +80,9 @@ describe('e2e: onboarding', function () {
     // Clicking an app opens its script; its files are under it.
     await rows.filter({ hasText: 'Thermostat' }).first().click();
     await w.waitForActiveEditor('thermostat/app.js');
+    // Room for the app's files: the workspace's folder tree above the view is folded away.
+    const folders = w.page.locator('.pane-header', { hasText: /^samples$/i });
+    if ((await folders.getAttribute('aria-expanded')) === 'true') await folders.click();
     await rows.filter({ hasText: 'Thermostat' }).first().locator('.monaco-tl-twistie').click();
     for (const file of ['app.js', 'app.json', 'devices.json', 'thermostat.scenario.json']) await w.waitFor(rows.filter({ has: w.page.locator('.label-name', { hasText: new RegExp(`^${file.replace(/\./g, '\\.')}$`) }) }));
     await shot('apps-view');
