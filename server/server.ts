@@ -228,14 +228,16 @@ export class SmartPlugServer {
 
   /**
    * Scenarios read the app (app.json, app.js), devices and instance files; instance files read
-   * app.json and devices.json. Their open documents are checked again when one of those changes.
+   * app.json and devices.json; app.json's selector filters read the devices.json beside it. Their
+   * open documents are checked again when one of those changes.
    */
   private revalidateDependents(uri: string, changed: AppFileKind | undefined): void {
     if (changed === 'scenario') return;
+    const besideAppJson = changed === 'devices' ? pathToFileURL(path.join(path.dirname(uriToPath(uri)), 'app.json')).href : undefined;
     for (const doc of this.documents.all()) {
       if (doc.uri === uri) continue;
       const kind = appFileKindFromName(uriToPath(doc.uri));
-      if (kind === 'scenario' || (kind === 'instance' && changed !== 'instance')) this.scheduleValidation(doc);
+      if (kind === 'scenario' || (kind === 'instance' && changed !== 'instance') || doc.uri === besideAppJson) this.scheduleValidation(doc);
     }
   }
 

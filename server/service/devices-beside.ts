@@ -18,10 +18,7 @@ export type ReadFile = (path: string) => string | undefined;
  * devices" from "devices with no meta".
  */
 export function devicesBeside(appPath: string, readFile: ReadFile): KnownDevices | undefined {
-  // A document with no file (an untitled buffer) is named by its URI: it has nothing beside it. A
-  // relative path (`smartplug validate app.json`) is the working directory's.
-  if (!path.isAbsolute(appPath) && /^[a-z][\w+.-]*:/i.test(appPath)) return undefined;
-  const text = readFile(path.join(path.dirname(path.resolve(appPath)), 'devices.json'));
+  const text = devicesTextBeside(appPath, readFile);
   if (text === undefined) return undefined;
   const types: string[] = [];
   const metaKeys: string[] = [];
@@ -34,6 +31,14 @@ export function devicesBeside(appPath: string, readFile: ReadFile): KnownDevices
     for (const key of entries(props.get('meta')).keys()) if (!metaKeys.includes(key)) metaKeys.push(key);
   }
   return { types, metaKeys };
+}
+
+/** The text of the devices.json beside an app.json, as the caller sees it; undefined when there is none. */
+export function devicesTextBeside(appPath: string, readFile: ReadFile): string | undefined {
+  // A document with no file (an untitled buffer) is named by its URI: it has nothing beside it. A
+  // relative path (`smartplug validate app.json`) is the working directory's.
+  if (!path.isAbsolute(appPath) && /^[a-z][\w+.-]*:/i.test(appPath)) return undefined;
+  return readFile(path.join(path.dirname(path.resolve(appPath)), 'devices.json'));
 }
 
 function entries(node: Node | undefined): Map<string, Node> {

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { findNodeAtOffset, type Node } from 'jsonc-parser';
 import { checkLoadAction, checkManifest } from '../../runtime/load-actions';
 import type { SourceProblem } from '../../runtime/errors';
-import { devicesBeside, type ReadFile } from './devices-beside';
+import { devicesBeside, devicesTextBeside, type ReadFile } from './devices-beside';
 import { selectorFilterProblems } from './filter-checks';
 import type { ParsedDocument } from './parsed-document';
 import { isCleanAppJson } from './clean-app-json';
@@ -42,20 +42,27 @@ function readFromDisk(file: string): string | undefined {
 }
 
 interface DocumentCheck {
+  /** The devices.json beside app.json that the rules read (its selector filters' meta keys). */
+  readonly devicesText: string | undefined;
   readonly rules: SourceProblem[];
   readonly schema: SourceProblem[];
   /** The property a problem is about (its key's offset), so key and value problems meet. */
   readonly anchorOf: (offset: number | undefined) => number;
 }
 
-/** The rules and the schema, each run once per parse (the features ask more than once). */
+/**
+ * The rules and the schema, each run once per parse (the features ask more than once), and again
+ * when the devices.json beside app.json changed (an edit there changes what a filter can match).
+ */
 const checks = new WeakMap<ParsedDocument, DocumentCheck>();
 
 function checkDocument(parsed: ParsedDocument, readFile: ReadFile): DocumentCheck {
   let check = checks.get(parsed);
-  if (!check) {
+  const devicesText = parsed.kind === 'app' ? devicesTextBeside(parsed.path, readFile) : undefined;
+  if (!check || check.devicesText !== devicesText) {
     const root = parsed.json.root;
     check = {
+      devicesText,
       rules: ruleProblems(parsed, readFile),
       schema: schemaProblems({ kind: parsed.kind, file: parsed.path, text: parsed.text, root, value: parsed.value }),
       anchorOf: (offset) => anchorAt(root, offset),

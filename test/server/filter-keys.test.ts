@@ -61,6 +61,22 @@ describe('language server: selector filter keys that can match nothing', functio
     assert.equal(edit?.newText, '"room"');
   });
 
+  it('follows an edit of devices.json in the editor: app.json is checked again without being touched', async () => {
+    const { uri, filterKeys } = await check(appJson({ room: 'hall' }));
+    assert.deepEqual(filterKeys, []);
+    const devicesUri = LspClient.uri(path.join(path.dirname(new URL(uri).pathname), 'devices.json'));
+    // The unsaved buffer drops the meta key "room": the app's filter can now match nothing.
+    const appJsonAgain = client.nextDiagnostics(uri, 1);
+    await client.open(devicesUri, JSON.stringify([{ id: 'lamp', label: 'Lamp', capabilities: ['switch'], meta: { floor: '1' } }]), 'jsonc');
+    const after = (await appJsonAgain).diagnostics.filter((d) => String(d.code).startsWith('filter-'));
+    assert.deepEqual(after.map((d) => d.code), ['filter-key-unmatched']);
+    assert.match(after[0].message, /filter key "room" can match no device/);
+    // And back: the key is there again, the warning goes.
+    const cleared = client.nextDiagnostics(uri, 1);
+    await client.change(devicesUri, DEVICES);
+    assert.deepEqual((await cleared).diagnostics.filter((d) => String(d.code).startsWith('filter-')), []);
+  });
+
   it('is quiet for the filter\'s own keys and the devices\' meta keys', async () => {
     const { filterKeys } = await check(appJson({ capability: 'switch', room: 'hall', floor: 1, name: 'L*', device_id: ['lamp'], type: '*', id: 'lamp' }));
     assert.deepEqual(filterKeys, []);
