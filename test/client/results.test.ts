@@ -53,9 +53,9 @@ describe('client: scenario results from smartplug test --format json', function 
     const [wrong, crash] = failed;
     assert.equal(wrong.failures.length, 1);
     const f = wrong.failures[0];
-    assert.match(f.message, /commands: lamp\.off was not sent/);
+    assert.match(f.message, /commands: lamp\.off\(…\) was not sent/);
     assert.match(f.message, /state\.count: expected 2, got 1/);
-    assert.deepEqual(JSON.parse(f.expected!), { commands: ['lamp.off'], state: { count: 2 } });
+    assert.deepEqual(JSON.parse(f.expected!), { commands: ['lamp.off(…)'], state: { count: 2 } });
     assert.deepEqual(JSON.parse(f.actual!), { commands: ['lamp.on()'], state: { count: 1 } });
     // Line 18 is the failing expect step; its column is the step's.
     assert.deepEqual(f.location, { file: failing, line: 18, column: 9 });
