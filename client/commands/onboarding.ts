@@ -38,7 +38,8 @@ async function pickApp(apps: AppTree, title: string): Promise<vscode.Uri | undef
   if (folders.length === 1) return folders[0];
   const picked = await vscode.window.showQuickPick(
     folders.map((folder) => ({ label: path.basename(folder.fsPath), description: vscode.workspace.asRelativePath(folder), folder })),
-    { title },
+    // Opened from a walkthrough button too: the page taking the focus back must not close the pick.
+    { title, ignoreFocusOut: true },
   );
   return picked?.folder;
 }

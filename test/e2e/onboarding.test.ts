@@ -18,12 +18,20 @@ describe('e2e: onboarding', function () {
     const w = session.peek()?.samples;
     if (!w) return;
     await w.escape(2);
+    await sleep(500);
     await w.runCommand('Notifications: Clear All Notifications').catch(() => {});
-    await w.revertAndCloseAll();
+    // The walkthrough page can hold the focus a moment after its button ran a command: try again once.
+    await w.revertAndCloseAll().catch(async () => {
+      await w.escape(2);
+      await sleep(1000);
+      await w.revertAndCloseAll();
+    });
   });
 
   it('has a walkthrough of four steps, each with a button that does it', async () => {
     const w = win();
+    // The page as a user first sees it: no panel left open by an earlier test.
+    await w.runCommand('View: Close Panel').catch(() => {});
     await w.runCommand('Welcome: Open Walkthrough...');
     await w.waitFor('.quick-input-widget .quick-input-list .monaco-list-row', /Get Started with SmartPlug/);
     await w.quickInputType('Get Started with SmartPlug');
