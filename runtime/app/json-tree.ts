@@ -132,6 +132,17 @@ function duplicateKeys(text: string, file: string, root: Node): SourceProblem[] 
   return problems;
 }
 
+/** A plain object node's properties by key (the last one wins, as JSON.parse has it). */
+export function objectEntries(node: Node | undefined): Map<string, Node> {
+  const out = new Map<string, Node>();
+  if (!node || node.type !== 'object') return out;
+  for (const prop of node.children ?? []) {
+    const [k, v] = prop.children ?? [];
+    if (k && typeof k.value === 'string') out.set(k.value, v ?? prop);
+  }
+  return out;
+}
+
 /** The properties of an object node, in order; skips properties the parser could not complete. */
 export function properties(node: Node): JsonProperty[] {
   if (node.type !== 'object') return [];

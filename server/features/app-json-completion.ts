@@ -19,10 +19,10 @@ import {
   functionTypes,
   inputTypeMarkdown,
   knownDevices,
-  objectEntries,
   stringValue,
   type SelectorKind,
 } from './app-vocabulary';
+import { objectEntries } from '../../runtime/app/json-tree';
 import { docsOf, type SchemaDocs } from './schema-docs';
 import { schemasAt } from './schema-walk';
 

@@ -6,6 +6,7 @@
 import type { Node } from 'jsonc-parser';
 import { CONFIG_SHAPES, isInputType, type InputType } from '../../runtime/app/app-json-types';
 import { allCapabilities } from '../../runtime/devices/capabilities';
+import { objectEntries } from '../../runtime/app/json-tree';
 import { devicesBeside, type KnownDevices } from '../service/devices-beside';
 import { SCHEMAS } from '../service/schemas';
 import type { FeatureContext } from './context';
@@ -29,17 +30,6 @@ export function filterKindOf(type: unknown): SelectorKind | undefined {
   if (type === 'single_function_selector' || type === 'multi_function_selector') return 'function';
   if (type === 'single_device_selector' || type === 'multi_device_selector') return 'device';
   return undefined;
-}
-
-/** A plain object node's properties by key (the last one wins, as JSON.parse has it). */
-export function objectEntries(node: Node | undefined): Map<string, Node> {
-  const out = new Map<string, Node>();
-  if (!node || node.type !== 'object') return out;
-  for (const prop of node.children ?? []) {
-    const [k, v] = prop.children ?? [];
-    if (k && typeof k.value === 'string') out.set(k.value, v ?? prop);
-  }
-  return out;
 }
 
 export function stringValue(node: Node | undefined): string | undefined {

@@ -2,7 +2,7 @@
 import { createScanner, getLocation, parseTree, type JSONPath, type Node } from 'jsonc-parser';
 import type { Range } from 'vscode-languageserver';
 import type { ParsedDocument } from '../service/parsed-document';
-import { objectEntries } from './app-vocabulary';
+import { objectEntries } from '../../runtime/app/json-tree';
 import type { FeatureContext } from './context';
 
 

@@ -1,7 +1,7 @@
 /** Completion in manifest.json and *.load.json: the properties of that kind and their values, from the schemas. */
 import { getNodeValue } from 'jsonc-parser';
 import { type CompletionItem, CompletionItemKind } from 'vscode-languageserver';
-import { objectEntries } from './app-vocabulary';
+import { objectEntries } from '../../runtime/app/json-tree';
 import { docsOf, valuesOf } from './schema-docs';
 import { deepEqual } from './schema-match';
 import { isSchemaObject, type SchemaRef } from './schema-refs';

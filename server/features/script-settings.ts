@@ -9,14 +9,15 @@ export interface SettingsReference {
   readonly object: 'settings' | 'config';
 }
 
-interface EsNode {
+/** An acorn (ESTree) node, as far as the walkers here look at it. */
+export interface EsNode {
   type: string;
   start: number;
   end: number;
   [key: string]: unknown;
 }
 
-const isNode = (v: unknown): v is EsNode => typeof v === 'object' && v !== null && typeof (v as EsNode).type === 'string';
+export const isNode = (v: unknown): v is EsNode => typeof v === 'object' && v !== null && typeof (v as EsNode).type === 'string';
 
 /**
  * Every read of a setting in a script. acorn-loose parses scripts with syntax errors too, so the

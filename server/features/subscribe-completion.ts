@@ -15,15 +15,7 @@ import { fnmatch } from '../../runtime/devices/filter';
 import type { AttributeSpec } from '../../runtime/devices/types';
 import { catalogueOf } from '../../runtime/engine/config-gate';
 import { devicesRegistry } from '../service/devices-file-registry';
-
-interface EsNode {
-  type: string;
-  start: number;
-  end: number;
-  [key: string]: unknown;
-}
-
-const isNode = (v: unknown): v is EsNode => typeof v === 'object' && v !== null && typeof (v as EsNode).type === 'string';
+import { isNode, type EsNode } from './script-settings';
 
 /** The input name and the string literal when the offset is inside `subscribe(settings.<name>, "…")`. */
 export function subscribeAttributeAt(script: string, offset: number): { input: string; start: number; end: number } | undefined {

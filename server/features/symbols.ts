@@ -9,7 +9,8 @@ import type { Node } from 'jsonc-parser';
 import { type DocumentSymbol, type Range, SymbolKind } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { ParsedDocument } from '../service/parsed-document';
-import { objectEntries, stringValue } from './app-vocabulary';
+import { objectEntries } from '../../runtime/app/json-tree';
+import { stringValue } from './app-vocabulary';
 
 interface Prop {
   readonly key: string;

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { parseTree, type Node } from 'jsonc-parser';
+import { parseTree } from 'jsonc-parser';
+import { objectEntries } from '../../runtime/app/json-tree';
 
 /** What the devices.json beside an app.json says that its selector filters can match. */
 export interface KnownDevices {
@@ -23,12 +24,12 @@ export function devicesBeside(appPath: string, readFile: ReadFile): KnownDevices
   const types: string[] = [];
   const metaKeys: string[] = [];
   const root = parseTree(text, [], { allowTrailingComma: true, disallowComments: false });
-  const list = root?.type === 'array' ? root : entries(root).get('devices');
+  const list = root?.type === 'array' ? root : objectEntries(root).get('devices');
   for (const device of list?.type === 'array' ? (list.children ?? []) : []) {
-    const props = entries(device);
+    const props = objectEntries(device);
     const type = props.get('type');
     if (type?.type === 'string' && type.value !== '' && !types.includes(type.value as string)) types.push(type.value as string);
-    for (const key of entries(props.get('meta')).keys()) if (!metaKeys.includes(key)) metaKeys.push(key);
+    for (const key of objectEntries(props.get('meta')).keys()) if (!metaKeys.includes(key)) metaKeys.push(key);
   }
   return { types, metaKeys };
 }
@@ -41,12 +42,3 @@ export function devicesTextBeside(appPath: string, readFile: ReadFile): string |
   return readFile(path.join(path.dirname(path.resolve(appPath)), 'devices.json'));
 }
 
-function entries(node: Node | undefined): Map<string, Node> {
-  const out = new Map<string, Node>();
-  if (!node || node.type !== 'object') return out;
-  for (const prop of node.children ?? []) {
-    const [k, v] = prop.children ?? [];
-    if (k && typeof k.value === 'string') out.set(k.value, v ?? prop);
-  }
-  return out;
-}
