@@ -10,6 +10,7 @@ const watch = process.argv.includes('--watch');
 /** [entry source, output path without .js]; entries whose source does not exist yet are skipped. */
 const entries = [
   ['runtime/cli.ts', 'runtime/cli'],
+  ['platform/main.ts', 'platform/cli'],
   ['runtime/worker/worker-main.ts', 'runtime/worker'],
   ['runtime/worker/engine-thread.ts', 'runtime/engine-thread'],
   ['server/main.ts', 'server/main'],

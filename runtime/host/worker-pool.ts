@@ -9,6 +9,7 @@
 import type { EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
 import { appIdSequence } from '../engine/app-ids';
 import { Thing, type ThingTransport } from './thing';
+import type { ThingJournal } from './thing-journal';
 import { WorkerProcess, type ReplaySkip, type WorkerProcessOptions } from './worker-process';
 
 export interface PoolOptions extends WorkerProcessOptions {
@@ -128,6 +129,36 @@ export class WorkerPool implements ThingTransport {
     slot.lost = old;
     old?.kill();
     await this.respawn(slot, reason);
+  }
+
+  /**
+   * Seed 000's worker re-spawn for one Thing of a shared worker (a Bundle Sync): the Thing alone is
+   * disposed and created again from its journal, after `edit` has changed the journal (an app's new
+   * source or config, an app taken out). Every app kept comes back with its state and jobs (no
+   * installed() call); the other Things of the worker are not touched.
+   */
+  async respawnThing(id: string, edit: (journal: ThingJournal) => void): Promise<void> {
+    const slot = this.slotOf.get(id);
+    const thing = slot?.things.get(id);
+    if (!slot || !thing) throw new Error(`no Thing "${id}" in this runtime`);
+    if (slot.restarting) await slot.restarting;
+    const worker = this.requireProcess(slot);
+    await worker.call(id, 'disposeThing', []);
+    edit(thing.journal);
+    const t0 = performance.now();
+    await Promise.all(
+      thing.journal.restoreCalls(thing.forwardedEvents()).map(([op, args]) =>
+        worker.call(id, op, args as CallArgs<typeof op>).then(
+          () => undefined,
+          (e: Error) => {
+            if (op !== 'install') throw e;
+            const request = (args as CallArgs<'install'>)[0];
+            thing.report('log', { time: thing.journal.lastTime ?? Date.now(), appId: request.id ?? '', appLabel: request.label ?? request.source.name, level: 'error', source: 'runtime', message: `could not be started again after the re-spawn: ${e.message}` });
+          },
+        ),
+      ),
+    );
+    thing.report('worker', { time: Date.now(), change: 'restarted', pid: worker.pid, reason: 'bundle sync', durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,258 @@
+/**
+ * The SmartPlug agent of one Thing: its MQTT connection (with a last will that says it went
+ * offline), its Bundle Sync, and its reports. On connect and on every change of its desired state it
+ * performs the load action of each bundle it lacks, and only when every one is downloaded, checked
+ * and read does it switch: the Thing is re-spawned with the new app set (seed 000), each kept app
+ * with its state. A failed sync changes nothing: the Thing keeps running what it had and says why.
+ * Replayed, stale or duplicate desired states are harmless: a revision already reached is only
+ * reported again.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import type { Socket } from 'node:net';
+import type { Thing } from '../../runtime/host/thing';
+import type { WorkerPool } from '../../runtime/host/worker-pool';
+import type { AppSource } from '../../runtime/engine/installed-app';
+import type { LogLevel } from '../../runtime/engine/records';
+import { loadCompletion, completionPublishOptions } from '../../runtime/load-actions/completion';
+import type { BundleContents } from '../bundle';
+import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStatus, type DesiredApp, type DesiredStateMessage, type IapError, type StatusMessage } from '../protocol';
+import { BundleFetcher, LoadError } from './bundle-fetch';
+
+export interface AgentOptions {
+  thingId: string;
+  /** the Thing's broker credential (also its download credential) */
+  secret: string;
+  model: string;
+  brokerUrl: string;
+  brokerCa?: Buffer;
+  /** the Thing in the runtime, with its devices */
+  thing: Thing;
+  pool: WorkerPool;
+  fetcher: BundleFetcher;
+  log?: (line: string) => void;
+}
+
+interface InstalledApp {
+  appId: string;
+  installationId: number;
+  sha256: string;
+  version: string;
+  config: string;
+  source: AppSource;
+}
+
+const AGENT_VERSION = '1.0.0';
+
+export class ThingAgent {
+  private client: MqttClient | undefined;
+  private readonly installed = new Map<number, InstalledApp>();
+  private readonly statuses = new Map<number, AppStatus>();
+  private reached = 0;
+  private lastError: IapError | null = null;
+  private latest: DesiredStateMessage | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+
+  constructor(private readonly options: AgentOptions) {
+    const { thing } = options;
+    thing.on('log', (r) => {
+      if (r.appId && !this.installationOf(r.appId)) return;
+      const source = r.appId ? `app:${r.appLabel}` : 'agent';
+      this.publishEvent(levelOf(r.level), r.message, source);
+    });
+    thing.on('app', (r) => {
+      const installationId = this.installationOf(r.appId);
+      if (installationId !== undefined && r.change === 'quarantined') {
+        this.statuses.set(installationId, { state: 'failed', error: r.reason ?? 'quarantined' });
+        this.publishStatus();
+      }
+    });
+  }
+
+  get thingId(): string {
+    return this.options.thingId;
+  }
+
+  get thing(): Thing {
+    return this.options.thing;
+  }
+
+  get revision(): number {
+    return this.reached;
+  }
+
+  get connected(): boolean {
+    return this.client?.connected === true;
+  }
+
+  async start(): Promise<void> {
+    const { thingId, secret, brokerUrl, brokerCa } = this.options;
+    const offline = JSON.stringify({ connected: false, mru: iapNow() });
+    this.client = await mqtt.connectAsync(brokerUrl, {
+      clientId: thingId, username: thingId, password: secret, clean: true, reconnectPeriod: 1000, connectTimeout: 30_000, keepalive: 60,
+      will: { topic: topics.connection(thingId), payload: Buffer.from(offline), qos: 1, retain: true },
+      ...(brokerCa ? { ca: brokerCa } : {}),
+    });
+    const client = this.client;
+    client.on('message', (topic, payload) => this.onMessage(topic, payload));
+    client.on('connect', () => void this.onConnect());
+    await this.onConnect();
+  }
+
+  /** Ends the connection cleanly, saying it is offline (a clean disconnect sends no last will). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    const client = this.client;
+    if (!client) return;
+    if (client.connected) await client.publishAsync(topics.connection(this.thingId), JSON.stringify({ connected: false, mru: iapNow() }), { qos: 1, retain: true }).catch(() => undefined);
+    await client.endAsync().catch(() => undefined);
+  }
+
+  /** Resolves once no sync is running or waiting. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async onConnect(): Promise<void> {
+    const client = this.client!;
+    (client.stream as Socket | undefined)?.setNoDelay?.(true);
+    const { thingId, model } = this.options;
+    const about: AboutMessage = { manufacturer: 'SmartPlug', product: 'SmartPlug simulated Thing', model, version: AGENT_VERSION, glpVersion: 0, mru: iapNow() };
+    await Promise.all([
+      client.publishAsync(topics.connection(thingId), JSON.stringify({ connected: true, mru: iapNow() }), { qos: 1, retain: true }),
+      client.publishAsync(topics.about(thingId), JSON.stringify(about), { qos: 1, retain: true }),
+      client.subscribeAsync(topics.desired(thingId), { qos: 1 }),
+    ]).catch((e: Error) => this.options.log?.(`${thingId}: could not announce itself: ${e.message}`));
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    if (topic !== topics.desired(this.thingId) || this.stopped) return;
+    if (payload.length === 0) return; // the Thing was removed: nothing is desired any more
+    const parsed = parsePayload('desired', payload, topic);
+    if (!parsed.ok) {
+      this.publishEvent('error', `refused a desired state: ${parsed.error}`, 'agent', 'malformed');
+      return;
+    }
+    this.latest = parsed.value;
+    if (this.running) this.again = true;
+    else this.running = this.syncLoop();
+  }
+
+  private async syncLoop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        await this.sync(this.latest!).catch((e: Error) => {
+          this.lastError = iapEvent('error', `the Bundle Sync failed: ${e.message}`, 'agent', topics.desired(this.thingId), { code: 'sync' });
+          this.publishStatus();
+        });
+      } while (this.again && !this.stopped);
+    } finally {
+      this.running = undefined;
+    }
+  }
+
+  private async sync(desired: DesiredStateMessage): Promise<void> {
+    if (desired.revision <= this.reached && this.reached > 0) {
+      this.publishStatus();
+      return;
+    }
+    this.publishStatus(desired.revision);
+    // 1. Load every bundle the Thing lacks; switch only if all of them load.
+    const needed = desired.apps.filter((a) => this.installed.get(a.installation_id)?.sha256 !== a.load.checksum);
+    const loads = await Promise.all(needed.map((a) => this.load(a)));
+    const failed = loads.find((l): l is { app: DesiredApp; error: LoadError } => 'error' in l);
+    if (failed) {
+      this.lastError = iapEvent('error', `${failed.app.app}@${failed.app.version}: ${failed.error.message}; the Thing keeps running revision ${this.reached}`, 'agent', failed.app.load.url, { code: failed.error.code });
+      this.publishStatus();
+      return;
+    }
+    const sources = new Map<number, AppSource>();
+    for (const l of loads) if ('contents' in l) sources.set(l.app.installation_id, toSource(l.contents));
+    await this.switchTo(desired, sources);
+    this.reached = desired.revision;
+    this.lastError = null;
+    this.publishStatus();
+  }
+
+  private async load(app: DesiredApp): Promise<{ app: DesiredApp; contents: BundleContents } | { app: DesiredApp; error: LoadError }> {
+    const respond = (error: IapError | null) => {
+      const completion = loadCompletion(app.load as unknown as Record<string, unknown>, error);
+      this.client?.publish(app.load.response, JSON.stringify(completion), completionPublishOptions(app.load.response));
+    };
+    try {
+      const contents = await this.options.fetcher.fetch(app.load, this.options.secret, `${app.app}@${app.version}`);
+      if (contents.name !== app.app) throw new LoadError('bad-bundle', `the bundle at ${app.load.url} holds the app "${contents.name}", not "${app.app}"`);
+      respond(null);
+      return { app, contents };
+    } catch (e) {
+      const error = e instanceof LoadError ? e : new LoadError('load', (e as Error).message);
+      respond(iapEvent('error', error.message, 'agent', app.load.url, { code: error.code }));
+      return { app, error };
+    }
+  }
+
+  /** The switch: apps removed are uninstalled, the Thing is re-spawned with the new versions (state kept), new apps are installed, changed ones updated. */
+  private async switchTo(desired: DesiredStateMessage, sources: Map<number, AppSource>): Promise<void> {
+    const { thing, pool, thingId } = this.options;
+    const wanted = new Map(desired.apps.map((a) => [a.installation_id, a]));
+    for (const [id, app] of [...this.installed]) {
+      if (wanted.has(id)) continue;
+      await thing.uninstall(app.appId).catch(() => undefined);
+      this.installed.delete(id);
+      this.statuses.delete(id);
+    }
+    const upgraded = desired.apps.filter((a) => this.installed.has(a.installation_id) && sources.has(a.installation_id));
+    await pool.respawnThing(thingId, (journal) => {
+      for (const a of upgraded) {
+        const source = sources.get(a.installation_id)!;
+        const stored = journal.apps.get(this.installed.get(a.installation_id)!.appId);
+        journal.packages.set(source.name, source);
+        if (stored) stored.request = { ...stored.request, source };
+      }
+    });
+    for (const a of desired.apps) {
+      const current = this.installed.get(a.installation_id);
+      const config = JSON.stringify(a.config);
+      try {
+        if (!current) {
+          const source = sources.get(a.installation_id)!;
+          const info = await thing.install({ source, config: a.config, label: a.name });
+          this.installed.set(a.installation_id, { appId: info.id, installationId: a.installation_id, sha256: a.load.checksum, version: a.version, config, source });
+        } else if (current.sha256 !== a.load.checksum || current.config !== config) {
+          await thing.update(current.appId, a.config);
+          Object.assign(current, { sha256: a.load.checksum, version: a.version, config, source: sources.get(a.installation_id) ?? current.source });
+        }
+        this.statuses.set(a.installation_id, { state: 'running' });
+      } catch (e) {
+        this.statuses.set(a.installation_id, { state: 'failed', error: (e as Error).message });
+      }
+    }
+  }
+
+  private publishStatus(syncing?: number): void {
+    const apps: Record<string, AppStatus> = {};
+    for (const [id, s] of this.statuses) apps[String(id)] = s;
+    const status: StatusMessage = { revision: this.reached, apps, error: this.lastError, mru: iapNow(), ...(syncing !== undefined ? { syncing } : {}) };
+    this.client?.publish(topics.status(this.thingId), JSON.stringify(status), { qos: 1, retain: true });
+  }
+
+  private publishEvent(cat: IapError['cat'], message: string, source: string, code?: string): void {
+    const topic = topics.event(this.thingId, cat);
+    this.client?.publish(topic, JSON.stringify(iapEvent(cat, message, source, topic, code ? { code } : {})), { qos: 1, retain: false });
+  }
+
+  private installationOf(appId: string): number | undefined {
+    for (const app of this.installed.values()) if (app.appId === appId) return app.installationId;
+    return undefined;
+  }
+}
+
+function toSource(c: BundleContents): AppSource {
+  return { name: c.name, version: c.version, appJson: c.appJson, scriptFile: c.scriptFile, script: c.script };
+}
+
+function levelOf(level: LogLevel): IapError['cat'] {
+  return level === 'warn' ? 'warning' : level === 'trace' ? 'debug' : level;
+}

@@ -1,0 +1,150 @@
+/**
+ * The platform's commands of `smartplug` (bin/smartplug.js sends them here): up, platform, fleet and
+ * deploy. Secrets come from the environment or from `--dir`, never from the command line (it shows
+ * in process lists) and never go to the output.
+ */
+import { readFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { makeBundle } from './bundle';
+import { PLATFORM_USER } from './broker/access';
+import { Fleet } from './fleet/fleet';
+import { PlatformService } from './service/platform-service';
+import { exampleAppDir } from './up/example-app';
+import { ENDPOINTS_FILE, LocalEnvironment, type LocalEndpoints } from './up/local-environment';
+import { SECRETS_FILE, type LocalSecrets } from './up/local-secrets';
+
+export const PLATFORM_USAGE = `platform commands:
+  up [--dir .smartplug] [--things N] [--port P] [--broker-port P]
+      The embedded default: an MQTT broker on loopback, the platform on an embedded store in
+      --dir, and N simulated Things (default 3). The first start deploys the example app and
+      provisions it. Prints the addresses and "ready"; Ctrl-C stops it.
+  platform --broker URL --store URL|DIR --port P [--public-url URL] [--shared-group G]
+      The platform service. Needs SMARTPLUG_ADMIN_TOKEN (the bootstrap API token) and
+      SMARTPLUG_BROKER_PASSWORD (its broker account "${PLATFORM_USER}") in the environment.
+  fleet --broker URL --platform URL --things N [--template T] [--type MODEL] [--prefix P]
+        [--credentials FILE]
+      N simulated Things sharing a few worker processes. Needs SMARTPLUG_TOKEN (provision scope).
+  deploy APPDIR [--platform URL] [--dir .smartplug]
+      Bundles the app folder and deploys it to the App Store. The platform and token come from
+      --platform and SMARTPLUG_TOKEN, or from the local environment in --dir.`;
+
+export async function platformMain(command: string, rest: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  switch (command) {
+    case 'up':
+      return up(rest, out, err);
+    case 'platform':
+      return platform(rest, out, err);
+    case 'fleet':
+      return fleet(rest, out, err);
+    case 'deploy':
+      return deploy(rest, out, err);
+    default:
+      err(`smartplug: unknown command "${command}"\n\n${PLATFORM_USAGE}`);
+      return 2;
+  }
+}
+
+async function up(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({ args, options: { dir: { type: 'string', default: '.smartplug' }, things: { type: 'string', default: '3' }, port: { type: 'string', default: '0' }, 'broker-port': { type: 'string', default: '0' } } });
+  const things = positiveInt(values.things!, '--things', err);
+  if (things === undefined) return 2;
+  const t0 = performance.now();
+  out(`smartplug up: starting in ${path.resolve(values.dir!)}`);
+  const env = await LocalEnvironment.start({ dir: values.dir!, things, port: Number(values.port), brokerPort: Number(values['broker-port']), exampleApp: exampleAppDir(), log: (line) => out(`platform: ${line}`) });
+  for (const agent of env.fleet.agents) {
+    agent.thing.on('log', (r) => out(`${agent.thingId} ${r.appLabel}: ${r.message}`));
+  }
+  out(`broker    ${env.endpoints.broker}`);
+  out(`platform  ${env.endpoints.platform}`);
+  out(`secrets   ${path.join(path.resolve(values.dir!), SECRETS_FILE)} (the admin token; keep it private)`);
+  out(`ready in ${Math.round(performance.now() - t0)} ms: ${things} Things; Ctrl-C stops`);
+  await untilSignal();
+  out('stopping…');
+  await env.close();
+  out('stopped');
+  return 0;
+}
+
+async function platform(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({ args, options: { broker: { type: 'string' }, store: { type: 'string' }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'public-url': { type: 'string' }, 'shared-group': { type: 'string' } } });
+  const adminToken = process.env.SMARTPLUG_ADMIN_TOKEN;
+  const brokerPassword = process.env.SMARTPLUG_BROKER_PASSWORD;
+  if (!values.broker || !values.store) {
+    err('smartplug platform: give --broker mqtt://HOST:PORT and --store postgres://… or a folder');
+    return 2;
+  }
+  if (!adminToken || !brokerPassword) {
+    err('smartplug platform: set SMARTPLUG_ADMIN_TOKEN (at least 16 characters) and SMARTPLUG_BROKER_PASSWORD in the environment');
+    return 2;
+  }
+  const service = await PlatformService.start({
+    store: values.store, brokerUrl: values.broker, brokerUsername: PLATFORM_USER, brokerPassword, port: Number(values.port), host: values.host,
+    publicUrl: values['public-url'], adminToken, sharedGroup: values['shared-group'], log: (line) => out(line),
+  });
+  out(`platform  ${service.url} (store: ${service.store.backend})`);
+  out('ready');
+  await untilSignal();
+  await service.close();
+  return 0;
+}
+
+async function fleet(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({ args, options: { broker: { type: 'string' }, platform: { type: 'string' }, things: { type: 'string', default: '10' }, template: { type: 'string' }, type: { type: 'string', default: 'home' }, prefix: { type: 'string', default: 'thing' }, credentials: { type: 'string', default: 'fleet-credentials.json' } } });
+  const token = process.env.SMARTPLUG_TOKEN;
+  const things = positiveInt(values.things!, '--things', err);
+  if (things === undefined) return 2;
+  if (!values.broker || !values.platform || !token) {
+    err('smartplug fleet: give --broker URL and --platform URL, and set SMARTPLUG_TOKEN (a token with the provision scope)');
+    return 2;
+  }
+  const f = await Fleet.start({ brokerUrl: values.broker, platformUrl: values.platform, token, things, templateId: values.template, model: values.type, prefix: values.prefix, credentialsFile: values.credentials!, log: (line) => out(line) });
+  out(`ready: ${things} Things`);
+  await untilSignal();
+  await f.close();
+  return 0;
+}
+
+async function deploy(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { platform: { type: 'string' }, dir: { type: 'string', default: '.smartplug' } } });
+  if (positionals.length !== 1) {
+    err('smartplug deploy: give one app folder, e.g. smartplug deploy examples/door-light');
+    return 2;
+  }
+  let platformUrl = values.platform;
+  let token = process.env.SMARTPLUG_TOKEN;
+  const endpointsFile = path.join(values.dir!, ENDPOINTS_FILE);
+  if (!platformUrl && existsSync(endpointsFile)) platformUrl = (JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints).platform;
+  if (!token && existsSync(path.join(values.dir!, SECRETS_FILE))) token = (JSON.parse(readFileSync(path.join(values.dir!, SECRETS_FILE), 'utf8')) as LocalSecrets).adminToken;
+  if (!platformUrl || !token) {
+    err(`smartplug deploy: no platform: start one with "smartplug up" (then ${endpointsFile} names it), or give --platform URL and set SMARTPLUG_TOKEN`);
+    return 2;
+  }
+  const bundle = await makeBundle(positionals[0]);
+  const response = await fetch(`${platformUrl}/api/apps`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/zip' }, body: bundle.bytes });
+  const body = (await response.json().catch(() => ({}))) as { app?: { appId: number }; version?: { version: string; sha256: string }; error?: { message: string } };
+  if (!response.ok) {
+    err(`smartplug deploy: ${positionals[0]}: ${body.error?.message ?? `HTTP ${response.status}`}`);
+    return 1;
+  }
+  out(`deployed ${bundle.name} ${body.version!.version} as app ${body.app!.appId} (sha256 ${body.version!.sha256})`);
+  return 0;
+}
+
+function positiveInt(text: string, flag: string, err: (line: string) => void): number | undefined {
+  if (/^[0-9]+$/.test(text) && Number(text) > 0 && Number(text) <= 100_000) return Number(text);
+  err(`smartplug: ${flag} is a whole number from 1 to 100000, not "${text}"`);
+  return undefined;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

@@ -1,0 +1,111 @@
+/**
+ * A fleet of simulated Things (`smartplug fleet`, and the fleet of `smartplug up`): each Thing is an
+ * agent with its own devices, MQTT connection and apps, and the Things share a few worker processes
+ * of one WorkerPool. Things not enrolled yet are enrolled through the platform's HTTP API (in one
+ * batch), with the fleet's Template, and their credentials kept in the credentials file.
+ */
+import { Thing } from '../../runtime/host/thing';
+import { WorkerPool } from '../../runtime/host/worker-pool';
+import { ThingAgent } from '../agent/thing-agent';
+import { BundleFetcher } from '../agent/bundle-fetch';
+import { modelDevices } from './models';
+import { readCredentials, writeCredentials, type CredentialFile } from './fleet-credentials';
+
+export interface FleetOptions {
+  brokerUrl: string;
+  brokerCa?: Buffer;
+  platformUrl: string;
+  /** an API token with the provision scope, to enrol Things */
+  token: string;
+  things: number;
+  /** Thing ids are PREFIX-1 … PREFIX-N (default "thing") */
+  prefix?: string;
+  templateId?: string;
+  model?: string;
+  credentialsFile: string;
+  /** Things per worker process (default 250) */
+  thingsPerWorker?: number;
+  /** every this many ms one Thing's front door opens and closes again (0: never) */
+  activityMs?: number;
+  log?: (line: string) => void;
+}
+
+export class Fleet {
+  readonly agents: ThingAgent[] = [];
+  private activity: NodeJS.Timeout | undefined;
+
+  private constructor(readonly pool: WorkerPool) {}
+
+  static async start(options: FleetOptions): Promise<Fleet> {
+    const model = options.model ?? 'home';
+    const devices = modelDevices(model);
+    const prefix = options.prefix ?? 'thing';
+    const ids = Array.from({ length: options.things }, (_, i) => `${prefix}-${i + 1}`);
+    const creds = await enrollMissing(options, ids, model);
+    const pool = new WorkerPool({ thingsPerWorker: options.thingsPerWorker ?? 250 });
+    const fleet = new Fleet(pool);
+    const fetcher = new BundleFetcher();
+    try {
+      // Things first (the workers start as they fill), then the connections, a few hundred at a time.
+      const things = await Promise.all(ids.map(async (id) => {
+        const thing = await pool.addThing(id, { clock: 'real' }, (tid, s, transport, newAppId) => new Thing(tid, s, transport, newAppId));
+        for (const spec of devices) await thing.addDevice(spec);
+        return thing;
+      }));
+      for (let i = 0; i < ids.length; i++) {
+        fleet.agents.push(new ThingAgent({ thingId: ids[i], secret: creds[ids[i]].secret, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, log: options.log }));
+      }
+      for (let i = 0; i < fleet.agents.length; i += 250) await Promise.all(fleet.agents.slice(i, i + 250).map((a) => a.start()));
+    } catch (e) {
+      await fleet.close();
+      throw e;
+    }
+    if (options.activityMs) fleet.startActivity(options.activityMs, devices.some((d) => d.id === 'front-door'));
+    return fleet;
+  }
+
+  /** Resolves when every agent has no sync running. */
+  async idle(): Promise<void> {
+    await Promise.all(this.agents.map((a) => a.idle()));
+  }
+
+  agent(thingId: string): ThingAgent | undefined {
+    return this.agents.find((a) => a.thingId === thingId);
+  }
+
+  private startActivity(ms: number, hasDoor: boolean): void {
+    if (!hasDoor) return;
+    this.activity = setInterval(() => {
+      const agent = this.agents[Math.floor(Math.random() * this.agents.length)];
+      if (!agent) return;
+      const thing = agent.thing;
+      void thing?.deviceEvent('front-door', 'contact', 'open').catch(() => undefined);
+      setTimeout(() => void thing?.deviceEvent('front-door', 'contact', 'closed').catch(() => undefined), Math.min(ms / 2, 2000)).unref();
+    }, ms);
+    this.activity.unref();
+  }
+
+  async close(): Promise<void> {
+    if (this.activity) clearInterval(this.activity);
+    await Promise.all(this.agents.map((a) => a.stop()));
+    await this.pool.close();
+  }
+}
+
+async function enrollMissing(options: FleetOptions, ids: string[], model: string): Promise<CredentialFile> {
+  const creds = readCredentials(options.credentialsFile);
+  const missing = ids.filter((id) => !creds[id]);
+  if (missing.length === 0) return creds;
+  const response = await fetch(`${options.platformUrl}/api/things/batch`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${options.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ things: missing.map((thingId) => ({ thingId, model, templateId: options.templateId ?? null })) }),
+  });
+  const body = (await response.json().catch(() => ({}))) as { things?: Array<{ thing: { thingId: string }; secrets: { broker: string; shell: string } }>; error?: { message: string } };
+  if (!response.ok || !body.things) {
+    throw new Error(`could not enrol ${missing.length} Things at ${options.platformUrl}: ${body.error?.message ?? `HTTP ${response.status}`}${response.status === 409 ? `; they are enrolled already, but ${options.credentialsFile} lacks their credentials: remove them from the platform or use another --prefix` : ''}`);
+  }
+  for (const e of body.things) creds[e.thing.thingId] = { secret: e.secrets.broker, shell: e.secrets.shell };
+  writeCredentials(options.credentialsFile, creds);
+  return creds;
+}

@@ -1,0 +1,101 @@
+/**
+ * The payloads of the platform's MQTT topics (platform/protocol/topics.ts), declared once. The
+ * platform service and the agent both import these; `schemas/platform/*.schema.json` say the same
+ * for anything else, and both sides validate what they receive against them (validate.ts).
+ */
+
+/** How a Thing's app comes to it: its own list, or its Template's (then it cannot be removed from the Thing). */
+export type AppOrigin = { kind: 'thing' } | { kind: 'template'; templateId: string };
+
+/**
+ * The load action of seed 002 for one bundle: method `setup`, a direct URL, SHA256 integrity with
+ * its checksum, and the response topic the load completion goes to. `user` is the Thing's id; there
+ * is no `passwd`: the agent authenticates the download with its own broker credential, so no secret
+ * travels in a (retained) message.
+ */
+export interface BundleLoadAction {
+  url: string;
+  method: 'setup';
+  integrity: 'SHA256';
+  checksum: string;
+  user: string;
+  response: string;
+}
+
+/** One app a Thing should run: seed 003's instance object, the app's name, where it comes from and how to load it. */
+export interface DesiredApp {
+  app_id: number;
+  installation_id: number;
+  version: string;
+  config: Record<string, unknown>;
+  /** the instance's name (seed 003) */
+  name: string;
+  /** the app's name in the App Store */
+  app: string;
+  origin: AppOrigin;
+  load: BundleLoadAction;
+}
+
+/** Platform → Thing, retained: what the Thing should run. */
+export interface DesiredStateMessage {
+  revision: number;
+  apps: DesiredApp[];
+  /** IAP timestamp of the change */
+  mru: string;
+}
+
+export type AppStatus = { state: 'running' } | { state: 'stopped' } | { state: 'failed'; error: string };
+
+/** Thing → platform, retained: what the Thing runs now. */
+export interface StatusMessage {
+  /** the desired revision the Thing has reached (0: none yet) */
+  revision: number;
+  /** by installation_id */
+  apps: Record<string, AppStatus>;
+  /** the revision it is working towards, while a sync runs */
+  syncing?: number;
+  /** why the last sync did not reach its revision */
+  error?: IapError | null;
+  mru: string;
+}
+
+/** Thing → platform, retained; `connected: false` is the agent's last will. */
+export interface ConnectionMessage {
+  connected: boolean;
+  mru: string;
+}
+
+/** Seed 002's load completion object: what the load action carried, and null or an IAP error event object. */
+export interface LoadCompletionMessage {
+  url: unknown;
+  method: unknown;
+  protocol: unknown;
+  type: unknown;
+  flags: unknown;
+  error: IapError | null;
+}
+
+/** An IAP event object (a trimmed generic-logger object): errors in completions, logs on ev/{category}. */
+export interface IapError {
+  cat: 'debug' | 'info' | 'warning' | 'error';
+  /** IAP timestamp */
+  utc: string;
+  message: string;
+  /** what raised it: "agent", or "app:<instance name>" */
+  source: string;
+  /** the topic it concerns */
+  topic: string;
+  /** a machine-readable reason ("checksum", "unsafe-path", …), when there is one */
+  code?: string;
+  data?: Record<string, unknown> | null;
+}
+
+/** A Thing's About object (IAP), trimmed to what the platform shows. */
+export interface AboutMessage {
+  manufacturer: string;
+  product: string;
+  model: string;
+  version: string;
+  glpVersion: 0;
+  mru: string;
+}

@@ -1,0 +1,53 @@
+/**
+ * Every MQTT topic of the platform, built in one place. They follow IAP/MQ's grammar
+ * (`glp/{version}/{SID}/{channel}/…`, channels rq/fb/ev, `=` for a service rather than an object);
+ * the SID of a Thing is its id. docs/protocol.md lists them with their payloads, QoS and retain flags.
+ */
+
+export const GLP = 'glp/0';
+
+/** What a Thing id (an IAP SID) may be: IAP's SID characters, not starting with a special one. */
+export const THING_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+
+export function isThingId(id: string): boolean {
+  return THING_ID_PATTERN.test(id);
+}
+
+export const topics = {
+  /** Platform → Thing: the Thing's desired state (retained, QoS 1). */
+  desired: (thingId: string) => `${GLP}/${thingId}/rq/=agent/desired`,
+  /** Thing → platform: the revision reached and each app's status (retained, QoS 1). */
+  status: (thingId: string) => `${GLP}/${thingId}/fb/=agent/status`,
+  /** Thing → platform: online/offline; the offline message is the agent's MQTT last will (retained, QoS 1). */
+  connection: (thingId: string) => `${GLP}/${thingId}/fb/=agent/connection`,
+  /** Thing: its About object (retained, QoS 1), published when its agent starts. */
+  about: (thingId: string) => `${GLP}/${thingId}/fb/about`,
+  /** Thing → platform: load completion objects of seed 002 (event channel: QoS 1, not retained). */
+  loadResponse: (thingId: string) => `${GLP}/${thingId}/ev/=cms/response/load`,
+  /** Thing → anyone allowed: app logs and the agent's own events, IAP event objects (QoS 1, not retained). */
+  event: (thingId: string, category: EventCategory) => `${GLP}/${thingId}/ev/${category}`,
+} as const;
+
+export type EventCategory = 'debug' | 'info' | 'warning' | 'error';
+export const EVENT_CATEGORIES: readonly EventCategory[] = ['debug', 'info', 'warning', 'error'];
+
+/** The subscriptions the platform service makes: every Thing's feedback and load completions. */
+export const platformSubscriptions = {
+  status: `${GLP}/+/fb/=agent/status`,
+  connection: `${GLP}/+/fb/=agent/connection`,
+  loadResponse: `${GLP}/+/ev/=cms/response/load`,
+} as const;
+
+/** MQTT 5 shared subscription: each message goes to one platform replica of the group. */
+export function shared(group: string, filter: string): string {
+  return `$share/${group}/${filter}`;
+}
+
+/** The Thing a `glp/0/{SID}/…` topic is about, or undefined. */
+export function thingOfTopic(topic: string): string | undefined {
+  if (!topic.startsWith(`${GLP}/`)) return undefined;
+  const end = topic.indexOf('/', GLP.length + 1);
+  if (end < 0) return undefined;
+  const id = topic.slice(GLP.length + 1, end);
+  return isThingId(id) ? id : undefined;
+}

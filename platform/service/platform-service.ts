@@ -1,0 +1,145 @@
+/**
+ * The platform service (`smartplug platform`): the HTTP API and bundle downloads, and the MQTT side
+ * that publishes each Thing's desired state and takes in what Things report. It keeps nothing of
+ * its own: everything is in the store, so replicas can share one store and one broker.
+ */
+import mqtt, { type MqttClient } from 'mqtt';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { openStore, type DesiredState, type PlatformStore } from '../store';
+import { topics } from '../protocol';
+import { addAppRoutes } from './app-routes';
+import { Authenticator } from './auth';
+import { DesiredStates } from './desired-states';
+import { FeedbackIngest } from './feedback';
+import { Router, send, sendError } from './http-kit';
+import { addThingRoutes } from './thing-routes';
+import type { ServiceContext } from './service-context';
+
+export interface PlatformServiceOptions {
+  /** a store already open, or where to open one (a folder, or a postgres:// URL) */
+  store: PlatformStore | string;
+  brokerUrl: string;
+  /** the platform's own broker account */
+  brokerUsername: string;
+  brokerPassword: string;
+  /** CA certificates for an mqtts:// broker with its own CA */
+  brokerCa?: Buffer;
+  /** HTTP port (0: any free one) */
+  port: number;
+  /** default 127.0.0.1 */
+  host?: string;
+  /** the URL Things download bundles from (default: http://host:port) */
+  publicUrl?: string;
+  /** the bootstrap token; it holds every scope */
+  adminToken: string;
+  /** MQTT 5 shared-subscription group for replicas (undefined: one replica, plain subscriptions) */
+  sharedGroup?: string;
+  log?: (line: string) => void;
+}
+
+export class PlatformService {
+  private constructor(
+    readonly store: PlatformStore,
+    private readonly ownsStore: boolean,
+    readonly mqtt: MqttClient,
+    private readonly server: Server,
+    readonly url: string,
+    readonly feedback: FeedbackIngest,
+    readonly routes: Array<{ method: string; pattern: string }>,
+  ) {}
+
+  static async start(options: PlatformServiceOptions): Promise<PlatformService> {
+    const log = options.log ?? (() => undefined);
+    const ownsStore = typeof options.store === 'string';
+    const store = typeof options.store === 'string' ? await openStore(options.store) : options.store;
+    let client: MqttClient | undefined;
+    let server: Server | undefined;
+    try {
+      client = await mqtt.connectAsync(options.brokerUrl, {
+        username: options.brokerUsername, password: options.brokerPassword, clientId: `smartplug-platform-${randomUUID().slice(0, 8)}`,
+        protocolVersion: options.sharedGroup ? 5 : 4, reconnectPeriod: 1000, connectTimeout: 10_000, ...(options.brokerCa ? { ca: options.brokerCa } : {}),
+      });
+      const mq = client;
+      noDelay(mq);
+      mq.on('connect', () => noDelay(mq));
+      const host = options.host ?? '127.0.0.1';
+      server = createServer();
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(options.port, host, () => resolve());
+      });
+      const port = (server.address() as AddressInfo).port;
+      const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+      const desired = new DesiredStates(store, (options.publicUrl ?? url).replace(/\/$/, ''));
+      const feedback = new FeedbackIngest(store, mq, { sharedGroup: options.sharedGroup, log });
+      const auth = new Authenticator(store, options.adminToken);
+      const provision = async (states: DesiredState[]) => {
+        await Promise.all(states.map(async (s) => mq.publishAsync(topics.desired(s.thingId), JSON.stringify(await desired.message(s)), { qos: 1, retain: true })));
+      };
+      const ctx: ServiceContext = {
+        store, auth, desired, provision, log,
+        unprovision: async (thingId) => {
+          desired.forget(thingId);
+          await mq.publishAsync(topics.desired(thingId), '', { qos: 1, retain: true });
+        },
+        thingsChanged: () => feedback.thingsChanged(),
+      };
+      const router = new Router();
+      router.get('/api/health', async () => ({ status: 200, body: { ok: true, service: 'smartplug-platform', store: store.backend } }));
+      addAppRoutes(router, ctx);
+      addThingRoutes(router, ctx);
+      server.on('request', (req, res) => {
+        const url = new URL(req.url ?? '/', 'http://platform');
+        let matched;
+        try {
+          matched = router.match(req.method ?? 'GET', url.pathname);
+        } catch (e) {
+          sendError(res, e);
+          return;
+        }
+        matched.handler(req, matched.params, url).then(
+          (reply) => send(res, reply),
+          (e: unknown) => {
+            if (!(e instanceof Error) || !('status' in e || 'code' in e)) log(`${req.method} ${url.pathname} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+            sendError(res, e);
+          },
+        );
+      });
+      await feedback.start();
+      // The broker may have lost its retained messages (an embedded broker keeps them in memory, a
+      // real one may be new): every connection publishes every desired state again. Agents ignore
+      // a revision they already run.
+      const republish = async () => {
+        try {
+          await provision(await store.listDesiredStates());
+        } catch (e) {
+          log(`could not publish the desired states: ${(e as Error).message}`);
+        }
+      };
+      await republish();
+      mq.on('connect', () => void republish());
+      return new PlatformService(store, ownsStore, mq, server, url, feedback, router.list());
+    } catch (e) {
+      server?.close();
+      await client?.endAsync(true).catch(() => undefined);
+      if (ownsStore) await store.close();
+      throw e;
+    }
+  }
+
+  async close(): Promise<void> {
+    await new Promise<void>((resolve) => {
+      this.server.close(() => resolve());
+      this.server.closeAllConnections();
+    });
+    await this.feedback.drain();
+    await this.mqtt.endAsync();
+    if (this.ownsStore) await this.store.close();
+  }
+}
+
+function noDelay(client: MqttClient): void {
+  (client.stream as Socket | undefined)?.setNoDelay?.(true);
+}

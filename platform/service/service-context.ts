@@ -1,0 +1,48 @@
+/** What every route of the platform service shares. */
+import type { PlatformStore, AppInstanceInput, DesiredState } from '../store';
+import type { Authenticator } from './auth';
+import type { DesiredStates } from './desired-states';
+import { HttpError } from './http-kit';
+
+export interface ServiceContext {
+  store: PlatformStore;
+  auth: Authenticator;
+  desired: DesiredStates;
+  /** Publishes these desired states (retained) so their Things sync. */
+  provision(states: DesiredState[]): Promise<void>;
+  /** Clears a removed Thing's retained desired state. */
+  unprovision(thingId: string): Promise<void>;
+  thingsChanged(): void;
+  log(line: string): void;
+}
+
+/**
+ * An app instance from a request body: seed 003's object. `version` defaults to the app's latest,
+ * `name` to the app's name, `config` to {}.
+ */
+export async function instanceInput(store: PlatformStore, raw: unknown, where: string): Promise<AppInstanceInput> {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new HttpError(400, 'bad_input', `${where}: an app instance is an object {app_id, version?, config?, name?}`);
+  const o = raw as Record<string, unknown>;
+  const known = new Set(['app_id', 'installation_id', 'version', 'config', 'name']);
+  for (const k of Object.keys(o)) if (!known.has(k)) throw new HttpError(400, 'bad_input', `${where}: unknown property "${k}" (an app instance has app_id, installation_id, version, config and name)`);
+  if (!Number.isInteger(o.app_id)) throw new HttpError(400, 'bad_input', `${where}: "app_id" must be the app's id (a number; GET /api/apps lists them)`);
+  const appId = o.app_id as number;
+  if (o.installation_id !== undefined && !Number.isInteger(o.installation_id)) throw new HttpError(400, 'bad_input', `${where}: "installation_id" must be a number, or left out for a new installation`);
+  if (o.version !== undefined && typeof o.version !== 'string') throw new HttpError(400, 'bad_input', `${where}: "version" must be a string such as "1.2.0"`);
+  if (o.config !== undefined && (typeof o.config !== 'object' || o.config === null || Array.isArray(o.config))) throw new HttpError(400, 'bad_input', `${where}: "config" must be the app's config object (seed 003)`);
+  if (o.name !== undefined && typeof o.name !== 'string') throw new HttpError(400, 'bad_input', `${where}: "name" must be a string`);
+  const app = await store.getApp(appId);
+  const version = (o.version as string | undefined) ?? (await store.latestAppVersion(appId)).version;
+  await store.getAppVersion(appId, version);
+  return {
+    app_id: appId, version, config: (o.config as Record<string, unknown> | undefined) ?? {}, name: (o.name as string | undefined) ?? app.name,
+    ...(o.installation_id !== undefined ? { installation_id: o.installation_id as number } : {}),
+  };
+}
+
+export async function instanceList(store: PlatformStore, raw: unknown, where: string): Promise<AppInstanceInput[]> {
+  if (!Array.isArray(raw)) throw new HttpError(400, 'bad_input', `${where}: "apps" must be an array of app instances`);
+  const out: AppInstanceInput[] = [];
+  for (let i = 0; i < raw.length; i++) out.push(await instanceInput(store, raw[i], `${where} apps[${i}]`));
+  return out;
+}

@@ -1,0 +1,187 @@
+/** Things, Templates, bulk actions and API tokens. Every change that alters what a Thing should run publishes its desired state. */
+import { isThingId } from '../protocol';
+import type { EnrollInput, PlatformStore, Thing } from '../store';
+import { SCOPES } from './auth';
+import { idParam } from './app-routes';
+import { HttpError, readJson, stringField, type Router } from './http-kit';
+import { instanceInput, instanceList, type ServiceContext } from './service-context';
+
+export function addThingRoutes(router: Router, ctx: ServiceContext): void {
+  const { store, auth } = ctx;
+
+  router.get('/api/things', async (req, _p, url) => {
+    await auth.requireToken(req, 'read');
+    const templateId = url.searchParams.get('template') ?? undefined;
+    const things = await store.listThings(templateId ? { templateId } : undefined);
+    return { status: 200, body: { things: await thingViews(store, things) } };
+  });
+
+  router.get('/api/things/:thingId', async (req, p) => {
+    await auth.requireToken(req, 'read');
+    const [view] = await thingViews(store, [await store.getThing(p.thingId)]);
+    return { status: 200, body: view };
+  });
+
+  // Enrols one Thing; its secrets are in this answer only (the store keeps their hashes).
+  router.post('/api/things', async (req) => {
+    await auth.requireToken(req, 'provision');
+    const input = enrollInput(await readJson(req), 'POST /api/things');
+    const enrolled = await store.enrollThing(input);
+    ctx.thingsChanged();
+    await ctx.provision([await store.desiredState(enrolled.thing.thingId)]);
+    return { status: 201, body: enrolled };
+  });
+
+  router.post('/api/things/batch', async (req) => {
+    await auth.requireToken(req, 'provision');
+    const body = await readJson(req, 16 * 1024 * 1024);
+    if (!Array.isArray(body.things)) throw new HttpError(400, 'bad_input', 'POST /api/things/batch: "things" must be an array of {thingId, model, templateId?}');
+    const inputs = body.things.map((t, i) => enrollInput(t, `POST /api/things/batch things[${i}]`));
+    const enrolled = await store.enrollThings(inputs);
+    ctx.thingsChanged();
+    await ctx.provision(await store.listDesiredStates(enrolled.map((e) => e.thing.thingId)));
+    return { status: 201, body: { things: enrolled } };
+  });
+
+  router.delete('/api/things/:thingId', async (req, p) => {
+    await auth.requireToken(req, 'provision');
+    await store.removeThing(p.thingId);
+    ctx.thingsChanged();
+    auth.forgetThing(p.thingId);
+    await ctx.unprovision(p.thingId);
+    return { status: 204 };
+  });
+
+  // A Thing's own apps: replace all, add one, remove one (an inherited one is refused by the store).
+  router.put('/api/things/:thingId/apps', async (req, p) => {
+    await auth.requireToken(req, 'provision');
+    const body = await readJson(req);
+    const state = await store.setThingApps(p.thingId, await instanceList(store, body.apps, `PUT /api/things/${p.thingId}/apps`));
+    await ctx.provision([state]);
+    return { status: 200, body: state };
+  });
+
+  router.post('/api/things/:thingId/apps', async (req, p) => {
+    await auth.requireToken(req, 'provision');
+    const instance = await store.addThingApp(p.thingId, await instanceInput(store, await readJson(req), `POST /api/things/${p.thingId}/apps`));
+    await ctx.provision([await store.desiredState(p.thingId)]);
+    return { status: 201, body: instance };
+  });
+
+  router.delete('/api/things/:thingId/apps/:installationId', async (req, p) => {
+    await auth.requireToken(req, 'provision');
+    await store.removeThingApp(p.thingId, idParam(p.installationId, 'installation'));
+    await ctx.provision([await store.desiredState(p.thingId)]);
+    return { status: 204 };
+  });
+
+  router.get('/api/templates', async (req) => {
+    await auth.requireToken(req, 'read');
+    return { status: 200, body: { templates: await store.listTemplates() } };
+  });
+
+  router.get('/api/templates/:templateId', async (req, p) => {
+    await auth.requireToken(req, 'read');
+    const template = await store.getTemplate(p.templateId);
+    const things = (await store.listThings({ templateId: p.templateId })).map((t) => t.thingId);
+    return { status: 200, body: { ...template, things } };
+  });
+
+  // Saving a Template provisions every Thing of it (seed 000: save and provision).
+  router.put('/api/templates/:templateId', async (req, p) => {
+    await auth.requireToken(req, 'provision');
+    const body = await readJson(req);
+    const where = `PUT /api/templates/${p.templateId}`;
+    const name = body.name === undefined ? p.templateId : stringField(body, 'name', where);
+    const { template, thingIds } = await store.saveTemplate({ templateId: p.templateId, name, apps: await instanceList(store, body.apps ?? [], where) });
+    await ctx.provision(await store.listDesiredStates(thingIds));
+    ctx.log(`saved Template ${p.templateId} (revision ${template.revision}): ${thingIds.length} Things provisioned`);
+    return { status: 200, body: { template, things: thingIds } };
+  });
+
+  router.delete('/api/templates/:templateId', async (req, p) => {
+    await auth.requireToken(req, 'provision');
+    await store.removeTemplate(p.templateId);
+    return { status: 204 };
+  });
+
+  // Bulk actions over chosen Things (seed 000): provision an app, remove it, or update it to its latest version.
+  router.post('/api/bulk', async (req) => {
+    await auth.requireToken(req, 'provision');
+    const body = await readJson(req, 16 * 1024 * 1024);
+    const action = body.action;
+    if (action !== 'provision' && action !== 'remove' && action !== 'update') throw new HttpError(400, 'bad_input', 'POST /api/bulk: "action" is provision, remove or update');
+    if (!Array.isArray(body.thingIds) || body.thingIds.some((t) => typeof t !== 'string')) throw new HttpError(400, 'bad_input', 'POST /api/bulk: "thingIds" must be an array of Thing ids');
+    const thingIds = body.thingIds as string[];
+    const instance = action === 'provision' ? await instanceInput(store, body.app, 'POST /api/bulk app') : undefined;
+    const appId = instance?.app_id ?? (Number.isInteger(body.app_id) ? (body.app_id as number) : undefined);
+    if (appId === undefined) throw new HttpError(400, 'bad_input', `POST /api/bulk: ${action} needs "app_id"`);
+    const latest = action === 'update' ? (await store.latestAppVersion(appId)).version : undefined;
+    const states = await store.listDesiredStates(thingIds);
+    if (states.length !== thingIds.length) {
+      const found = new Set(states.map((s) => s.thingId));
+      throw new HttpError(404, 'not_found', `POST /api/bulk: no Thing ${thingIds.find((t) => !found.has(t))}; nothing was changed`);
+    }
+    const changes = states.map((s) => {
+      const own = s.apps.filter((a) => a.source.kind === 'thing').map(({ source: _source, ...a }) => a);
+      if (action === 'provision') return { thingId: s.thingId, apps: [...own, { ...instance! }] };
+      if (action === 'remove') return { thingId: s.thingId, apps: own.filter((a) => a.app_id !== appId) };
+      return { thingId: s.thingId, apps: own.map((a) => (a.app_id === appId ? { ...a, version: latest! } : a)) };
+    });
+    const updated = await store.setManyThingApps(changes);
+    await ctx.provision(updated);
+    return { status: 200, body: { things: updated.map((s) => ({ thingId: s.thingId, revision: s.revision })) } };
+  });
+
+  router.post('/api/tokens', async (req) => {
+    await auth.requireToken(req, 'admin');
+    const body = await readJson(req);
+    const name = stringField(body, 'name', 'POST /api/tokens');
+    const scopes = body.scopes ?? ['read'];
+    if (!Array.isArray(scopes) || scopes.some((s) => !SCOPES.includes(s as never))) throw new HttpError(400, 'bad_input', `POST /api/tokens: "scopes" is a list of ${SCOPES.join(', ')}`);
+    return { status: 201, body: await store.createToken({ name, scopes: scopes as string[] }) };
+  });
+
+  router.get('/api/tokens', async (req) => {
+    await auth.requireToken(req, 'admin');
+    return { status: 200, body: { tokens: await store.listTokens() } };
+  });
+
+  router.delete('/api/tokens/:tokenId', async (req, p) => {
+    await auth.requireToken(req, 'admin');
+    await store.revokeToken(p.tokenId);
+    auth.forgetTokens();
+    return { status: 204 };
+  });
+}
+
+function enrollInput(raw: unknown, where: string): EnrollInput {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new HttpError(400, 'bad_input', `${where}: a Thing is {thingId, model, templateId?}`);
+  const o = raw as Record<string, unknown>;
+  const thingId = stringField(o, 'thingId', where);
+  if (!isThingId(thingId)) throw new HttpError(400, 'bad_input', `${where}: "${thingId}" is not a Thing id: use letters, digits, ".", "-" and "_", starting with a letter or digit (it is the Thing's IAP SID)`);
+  const model = stringField(o, 'model', where);
+  const templateId = o.templateId === undefined || o.templateId === null ? null : stringField(o, 'templateId', where);
+  return { thingId, model, templateId };
+}
+
+/** Things as the API lists them: the Thing, its live state and what it should run, each app with where it comes from and its status. */
+async function thingViews(store: PlatformStore, things: Thing[]) {
+  const ids = things.map((t) => t.thingId);
+  const [states, desired] = await Promise.all([store.listThingStates(ids), store.listDesiredStates(ids)]);
+  const stateOf = new Map(states.map((s) => [s.thingId, s]));
+  const desiredOf = new Map(desired.map((d) => [d.thingId, d]));
+  return things.map((t) => {
+    const s = stateOf.get(t.thingId);
+    const d = desiredOf.get(t.thingId);
+    const apps = (d?.apps ?? []).map((a) => ({ ...a, status: s?.apps[String(a.installation_id)] ?? { state: 'pending' } }));
+    return {
+      ...t,
+      connected: s?.connected ?? false,
+      reachedRevision: s?.reachedRevision ?? 0,
+      inSync: (s?.reachedRevision ?? 0) === t.desiredRevision,
+      apps: apps.filter((a) => a.source.kind === 'thing'),
+      inherited: apps.filter((a) => a.source.kind === 'template'),
+    };
+  });
+}
