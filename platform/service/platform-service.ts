@@ -9,6 +9,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { openStore, type DesiredState, type PlatformStore } from '../store';
 import { topics } from '../protocol';
+import type { BrokerAccounts } from '../broker/broker-accounts';
 import { addAppRoutes } from './app-routes';
 import { Authenticator } from './auth';
 import { DesiredStates } from './desired-states';
@@ -37,6 +38,8 @@ export interface PlatformServiceOptions {
   /** MQTT 5 shared-subscription group for replicas (undefined: one replica, plain subscriptions) */
   sharedGroup?: string;
   log?: (line: string) => void;
+  /** for a broker that keeps its own accounts: makes them from the platform's MQTT connection */
+  brokerAccounts?: (mqtt: MqttClient) => BrokerAccounts;
 }
 
 export class PlatformService {
@@ -85,6 +88,7 @@ export class PlatformService {
           await mq.publishAsync(topics.desired(thingId), '', { qos: 1, retain: true });
         },
         thingsChanged: () => feedback.thingsChanged(),
+        brokerAccounts: options.brokerAccounts?.(mq),
       };
       const router = new Router();
       router.get('/api/health', async () => ({ status: 200, body: { ok: true, service: 'smartplug-platform', store: store.backend } }));

@@ -1,5 +1,6 @@
 /** What every route of the platform service shares. */
 import type { PlatformStore, AppInstanceInput, DesiredState } from '../store';
+import type { BrokerAccounts } from '../broker/broker-accounts';
 import type { Authenticator } from './auth';
 import type { DesiredStates } from './desired-states';
 import { HttpError } from './http-kit';
@@ -13,6 +14,8 @@ export interface ServiceContext {
   /** Clears a removed Thing's retained desired state. */
   unprovision(thingId: string): Promise<void>;
   thingsChanged(): void;
+  /** the broker's accounts, when the platform manages them (see broker-accounts.ts) */
+  brokerAccounts?: BrokerAccounts;
   log(line: string): void;
 }
 

@@ -27,6 +27,7 @@ export function addThingRoutes(router: Router, ctx: ServiceContext): void {
     await auth.requireToken(req, 'provision');
     const input = enrollInput(await readJson(req), 'POST /api/things');
     const enrolled = await store.enrollThing(input);
+    await ctx.brokerAccounts?.addThings([{ thingId: enrolled.thing.thingId, secret: enrolled.secrets.broker }]);
     ctx.thingsChanged();
     await ctx.provision([await store.desiredState(enrolled.thing.thingId)]);
     return { status: 201, body: enrolled };
@@ -38,6 +39,7 @@ export function addThingRoutes(router: Router, ctx: ServiceContext): void {
     if (!Array.isArray(body.things)) throw new HttpError(400, 'bad_input', 'POST /api/things/batch: "things" must be an array of {thingId, model, templateId?}');
     const inputs = body.things.map((t, i) => enrollInput(t, `POST /api/things/batch things[${i}]`));
     const enrolled = await store.enrollThings(inputs);
+    await ctx.brokerAccounts?.addThings(enrolled.map((e) => ({ thingId: e.thing.thingId, secret: e.secrets.broker })));
     ctx.thingsChanged();
     await ctx.provision(await store.listDesiredStates(enrolled.map((e) => e.thing.thingId)));
     return { status: 201, body: { things: enrolled } };
@@ -46,6 +48,7 @@ export function addThingRoutes(router: Router, ctx: ServiceContext): void {
   router.delete('/api/things/:thingId', async (req, p) => {
     await auth.requireToken(req, 'provision');
     await store.removeThing(p.thingId);
+    await ctx.brokerAccounts?.removeThing(p.thingId);
     ctx.thingsChanged();
     auth.forgetThing(p.thingId);
     await ctx.unprovision(p.thingId);
