@@ -58,7 +58,9 @@ async function up(args: string[], out: (line: string) => void, err: (line: strin
   out(`broker    ${env.endpoints.broker}`);
   out(`platform  ${env.endpoints.platform}`);
   out(`secrets   ${path.join(path.resolve(values.dir!), SECRETS_FILE)} (the admin token; keep it private)`);
-  out(`ready in ${Math.round(performance.now() - t0)} ms: ${things} Things; Ctrl-C stops`);
+  const converged = await env.fleet.converged(60_000);
+  const running = env.fleet.agents.filter((a) => a.synced).length;
+  out(`ready in ${Math.round(performance.now() - t0)} ms: ${running} of ${things} Things run their apps${converged ? '' : ' (the others are still syncing)'}; Ctrl-C stops`);
   await untilSignal();
   out('stopping…');
   await env.close();

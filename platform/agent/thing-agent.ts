@@ -87,6 +87,7 @@ export class ThingAgent {
   }
 
   async start(): Promise<void> {
+    this.stopped = false;
     const { thingId, secret, brokerUrl, brokerCa } = this.options;
     const offline = JSON.stringify({ connected: false, mru: iapNow() });
     this.client = await mqtt.connectAsync(brokerUrl, {
@@ -107,6 +108,11 @@ export class ThingAgent {
     if (!client) return;
     if (client.connected) await client.publishAsync(topics.connection(this.thingId), JSON.stringify({ connected: false, mru: iapNow() }), { qos: 1, retain: true }).catch(() => undefined);
     await client.endAsync().catch(() => undefined);
+  }
+
+  /** Whether the Thing runs the newest desired state it received. */
+  get synced(): boolean {
+    return this.latest !== undefined && this.reached >= this.latest.revision && !this.running;
   }
 
   /** Resolves once no sync is running or waiting. */

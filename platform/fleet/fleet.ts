@@ -69,6 +69,16 @@ export class Fleet {
     await Promise.all(this.agents.map((a) => a.idle()));
   }
 
+  /** Resolves when every Thing runs the desired state it received (false after `timeoutMs`). */
+  async converged(timeoutMs: number): Promise<boolean> {
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
+      if (this.agents.every((a) => a.synced)) return true;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return false;
+  }
+
   agent(thingId: string): ThingAgent | undefined {
     return this.agents.find((a) => a.thingId === thingId);
   }
