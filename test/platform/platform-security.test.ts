@@ -162,12 +162,12 @@ describe('platform security', function () {
   });
 
   describe('after all of that', () => {
-   it('wrote no credential to its log or outside its folder', async () => {
-    const secrets = [env.adminToken, ...Object.values(creds).flatMap((c) => [c.secret, c.shell])];
-    const text = logs.join('\n');
-    for (const s of secrets) assert.ok(!text.includes(s), 'a secret reached the log');
-    const files = readdirSync(root);
-    assert.deepEqual(files, ['state'], 'everything the platform keeps is inside --dir');
-   });
+    it('wrote no credential to its log or outside its folder', async () => {
+      const secrets = [env.adminToken, ...Object.values(creds).flatMap((c) => [c.secret, c.shell])];
+      const text = logs.join('\n');
+      for (const s of secrets) assert.ok(!text.includes(s), 'a secret reached the log');
+      const files = readdirSync(root);
+      assert.deepEqual(files, ['state'], 'everything the platform keeps is inside --dir');
+    });
   });
 });
