@@ -51,7 +51,8 @@ export class FeedbackIngest extends EventEmitter<FeedbackEvents> {
     if (topic === topics.status(thingId)) {
       const p = parsePayload('status', payload, topic);
       if (!p.ok) return this.refuse(thingId, topic, p.error);
-      this.merge(thingId, { reachedRevision: p.value.revision, apps: p.value.apps });
+      const error = p.value.error;
+      this.merge(thingId, { reachedRevision: p.value.revision, apps: p.value.apps, syncError: error ? { code: error.code ?? 'sync', message: error.message } : null });
     } else if (topic === topics.connection(thingId)) {
       const p = parsePayload('connection', payload, topic);
       if (!p.ok) return this.refuse(thingId, topic, p.error);

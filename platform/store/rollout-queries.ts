@@ -83,12 +83,21 @@ export async function releaseLease(db: Db, rolloutId: string, owner: string): Pr
   await db.updateTable('rollouts').set({ lease_owner: null, lease_expires_at: 0 }).where('rollout_id', '=', rolloutId).where('lease_owner', '=', owner).execute();
 }
 
-export async function recordThing(db: Db, backend: Backend, now: number, rolloutId: string, owner: string, thingId: string, status: RolloutThingStatus, error: string | null): Promise<void> {
-  if (!THING_STATUSES.includes(status)) throw new StoreError('bad_input', `rollout "${rolloutId}": "${status}" is not a Thing status; use one of ${THING_STATUSES.join(', ')}`);
+export interface RolloutThingUpdate {
+  thingId: string;
+  status: RolloutThingStatus;
+  error?: string | null;
+}
+
+/** Many Things' statuses in one transaction (one synced commit), fenced by the lease. All or none. */
+export async function recordThings(db: Db, backend: Backend, now: number, rolloutId: string, owner: string, updates: readonly RolloutThingUpdate[]): Promise<void> {
+  for (const u of updates) if (!THING_STATUSES.includes(u.status)) throw new StoreError('bad_input', `rollout "${rolloutId}": "${u.status}" is not a Thing status; use one of ${THING_STATUSES.join(', ')}`);
   await db.transaction().execute(async (trx) => {
     await checkLease(trx, backend, now, rolloutId, owner);
-    const r = await trx.updateTable('rollout_things').set({ status, error, updated_at: now }).where('rollout_id', '=', rolloutId).where('thing_id', '=', thingId).executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 0) throw new StoreError('not_found', `rollout "${rolloutId}" has no Thing "${thingId}"`);
+    for (const u of updates) {
+      const r = await trx.updateTable('rollout_things').set({ status: u.status, error: u.error ?? null, updated_at: now }).where('rollout_id', '=', rolloutId).where('thing_id', '=', u.thingId).executeTakeFirst();
+      if (Number(r.numUpdatedRows) === 0) throw new StoreError('not_found', `rollout "${rolloutId}" has no Thing "${u.thingId}"`);
+    }
   });
 }
 

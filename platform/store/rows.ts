@@ -3,7 +3,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import { StoreError } from './errors';
 import type { Database } from './schema';
-import type { ApiToken, App, AppInstance, AppInstanceInput, AppRunStatus, AppVersion, Rollout, RolloutState, RolloutThing, RolloutThingStatus, Thing, ThingState } from './types';
+import type { ApiToken, App, AppInstance, AppInstanceInput, AppRunStatus, SyncError, AppVersion, Rollout, RolloutState, RolloutThing, RolloutThingStatus, Thing, ThingState } from './types';
 
 export type Row<T extends keyof Database> = Selectable<Database[T]>;
 
@@ -30,6 +30,7 @@ export function toThingState(r: Row<'thing_states'>): ThingState {
     connectionChangedAt: Number(r.connection_changed_at),
     reachedRevision: Number(r.reached_revision),
     apps: JSON.parse(r.app_status) as Record<string, AppRunStatus>,
+    syncError: r.sync_error ? (JSON.parse(r.sync_error) as SyncError) : null,
     updatedAt: Number(r.updated_at),
   };
 }

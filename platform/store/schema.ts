@@ -16,7 +16,7 @@ export interface Database {
   things: { thing_id: string; model: string; template_id: string | null; broker_secret_hash: string; shell_secret_hash: string; desired_revision: number; enrolled_at: number };
   /** one installed app of a Thing (owner_kind 'thing') or of a Template ('template') */
   assignments: { installation_id: Generated<number>; owner_kind: 'thing' | 'template'; owner_id: string; position: number; app_id: number; version: string; config: string; name: string };
-  thing_states: { thing_id: string; connected: number; connection_changed_at: number; reached_revision: number; app_status: string; updated_at: number };
+  thing_states: { thing_id: string; connected: number; connection_changed_at: number; reached_revision: number; app_status: string; updated_at: number; sync_error: string | null };
   rollouts: { rollout_id: string; plan: string; batch_size: number; failure_threshold: number; state: string; lease_owner: string | null; lease_expires_at: number; created_at: number; updated_at: number };
   rollout_things: { rollout_id: string; thing_id: string; batch: number; status: string; error: string | null; updated_at: number };
   tokens: { token_id: string; name: string; token_hash: string; scopes: string; created_at: number; revoked_at: number | null };
@@ -120,6 +120,12 @@ function migrations(backend: Backend): Record<string, Migration> {
           .addColumn('created_at', 'bigint', (c) => c.notNull())
           .addColumn('revoked_at', 'bigint')
           .execute();
+      },
+    },
+    // Why a Thing's last Bundle Sync did not reach its revision (rollouts judge a Thing failed by it).
+    '002_sync_error': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema.alterTable('thing_states').addColumn('sync_error', 'text').execute();
       },
     },
   };

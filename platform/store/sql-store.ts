@@ -366,7 +366,7 @@ export class SqlPlatformStore implements PlatformStore {
       for (const { thingId, report } of reports) {
         await this.thingRow(trx, thingId);
         const prev = await trx.selectFrom('thing_states').selectAll().where('thing_id', '=', thingId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
-        const before = prev ? toThingState(prev) : { thingId, connected: false, connectionChangedAt: now, reachedRevision: 0, apps: {}, updatedAt: now };
+        const before: ThingState = prev ? toThingState(prev) : { thingId, connected: false, connectionChangedAt: now, reachedRevision: 0, apps: {}, syncError: null, updatedAt: now };
         const connected = report.connected ?? before.connected;
         const next: ThingState = {
           thingId,
@@ -374,9 +374,10 @@ export class SqlPlatformStore implements PlatformStore {
           connectionChangedAt: connected !== before.connected ? now : before.connectionChangedAt,
           reachedRevision: report.reachedRevision ?? before.reachedRevision,
           apps: report.apps ?? before.apps,
+          syncError: report.syncError !== undefined ? report.syncError : before.syncError,
           updatedAt: now,
         };
-        const row = { thing_id: thingId, connected: next.connected ? 1 : 0, connection_changed_at: next.connectionChangedAt, reached_revision: next.reachedRevision, app_status: JSON.stringify(next.apps), updated_at: now };
+        const row = { thing_id: thingId, connected: next.connected ? 1 : 0, connection_changed_at: next.connectionChangedAt, reached_revision: next.reachedRevision, app_status: JSON.stringify(next.apps), sync_error: next.syncError ? JSON.stringify(next.syncError) : null, updated_at: now };
         await trx.insertInto('thing_states').values(row).onConflict((oc) => oc.column('thing_id').doUpdateSet(row)).execute();
         out.push(next);
       }
@@ -420,7 +421,10 @@ export class SqlPlatformStore implements PlatformStore {
     return rollouts.releaseLease(this.db, rolloutId, owner);
   }
   recordRolloutThing(rolloutId: string, owner: string, thingId: string, status: RolloutThingStatus, error?: string | null): Promise<void> {
-    return rollouts.recordThing(this.db, this.backend, this.now(), rolloutId, owner, thingId, status, error ?? null);
+    return rollouts.recordThings(this.db, this.backend, this.now(), rolloutId, owner, [{ thingId, status, error }]);
+  }
+  recordRolloutThings(rolloutId: string, owner: string, updates: Array<{ thingId: string; status: RolloutThingStatus; error?: string | null }>): Promise<void> {
+    return rollouts.recordThings(this.db, this.backend, this.now(), rolloutId, owner, updates);
   }
   finishRollout(rolloutId: string, owner: string, state: Exclude<RolloutState, 'running'>): Promise<void> {
     return rollouts.finish(this.db, this.backend, this.now(), rolloutId, owner, state);

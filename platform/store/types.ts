@@ -104,13 +104,22 @@ export interface ThingState {
   reachedRevision: number;
   /** by installation_id */
   apps: Record<string, AppRunStatus>;
+  /** why the last Bundle Sync did not reach the desired revision (null: it did, or none ran) */
+  syncError: SyncError | null;
   updatedAt: number;
+}
+
+export interface SyncError {
+  /** a machine-readable reason: checksum, unsafe-path, fetch, … */
+  code: string;
+  message: string;
 }
 
 export interface ThingStateReport {
   connected?: boolean;
   reachedRevision?: number;
   apps?: Record<string, AppRunStatus>;
+  syncError?: SyncError | null;
 }
 
 export type RolloutState = 'running' | 'paused' | 'succeeded' | 'failed' | 'cancelled';
@@ -220,6 +229,8 @@ export interface PlatformStore {
   releaseRolloutLease(rolloutId: string, owner: string): Promise<void>;
   /** Fenced by the lease: throws lease_lost unless `owner` holds an unexpired lease. */
   recordRolloutThing(rolloutId: string, owner: string, thingId: string, status: RolloutThingStatus, error?: string | null): Promise<void>;
+  /** Many Things of one batch in one transaction, fenced like recordRolloutThing. All or none. */
+  recordRolloutThings(rolloutId: string, owner: string, updates: Array<{ thingId: string; status: RolloutThingStatus; error?: string | null }>): Promise<void>;
   /** Fenced by the lease, like recordRolloutThing; a finished rollout's lease is released. */
   finishRollout(rolloutId: string, owner: string, state: Exclude<RolloutState, 'running'>): Promise<void>;
   /** A user's pause, resume or cancel (not fenced). */

@@ -184,7 +184,11 @@ export function storeContract(backend: string, factory: () => StoreUnderTest): v
       now += 500;
       await store.reportThingState('a', { connected: false });
       const [last] = await store.listThingStates(['a']);
-      assert.deepEqual([last.connected, last.connectionChangedAt, last.reachedRevision], [false, 1_001_000, 3]);
+      assert.deepEqual([last.connected, last.connectionChangedAt, last.reachedRevision, last.syncError], [false, 1_001_000, 3, null]);
+      // A failed sync's reason is kept until a report clears it; a report without it leaves it be.
+      await store.reportThingState('a', { syncError: { code: 'checksum', message: 'wrong SHA256' } });
+      assert.deepEqual((await store.reportThingState('a', { connected: true })).syncError, { code: 'checksum', message: 'wrong SHA256' });
+      assert.equal((await store.reportThingState('a', { reachedRevision: 4, syncError: null })).syncError, null);
       await rejectsWith(store.reportThingState('ghost', { connected: true }), 'not_found', /no Thing "ghost"/);
     });
 
@@ -218,6 +222,10 @@ export function storeContract(backend: string, factory: () => StoreUnderTest): v
       assert.equal(await store.acquireRolloutLease('r1', 'replica-b', 10_000), true);
       await rejectsWith(store.recordRolloutThing('r1', 'replica-a', 't3', 'sent'), 'lease_lost', /held by "replica-b"/);
       await store.recordRolloutThing('r1', 'replica-b', 't3', 'sent');
+      // Many at once: all or none (an unknown Thing fails the whole batch).
+      await rejectsWith(store.recordRolloutThings('r1', 'replica-b', [{ thingId: 't3', status: 'succeeded' }, { thingId: 'nope', status: 'sent' }]), 'not_found', /no Thing "nope"/);
+      assert.equal((await store.rolloutThings('r1')).find((t) => t.thingId === 't3')?.status, 'sent');
+      await rejectsWith(store.recordRolloutThings('r1', 'replica-a', [{ thingId: 't3', status: 'succeeded' }]), 'lease_lost', /held by "replica-b"/);
       const got = await store.getRollout('r1');
       assert.deepEqual([got.counts, got.lease?.owner, got.plan], [{ pending: 2, sent: 1, succeeded: 1, failed: 1 }, 'replica-b', { app: 'door-light', to: '1.1.0' }]);
       assert.deepEqual((await store.rolloutThings('r1', { status: 'failed' })).map((t) => [t.thingId, t.error]), [['t2', 'checksum mismatch']]);
