@@ -6,8 +6,10 @@
 import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { MqttClient } from 'mqtt';
 import { makeBundle } from './bundle';
 import { PLATFORM_USER } from './broker/access';
+import { MosquittoDynsecAccounts, setupMosquittoDynsec } from './broker/mosquitto-dynsec';
 import { Fleet } from './fleet/fleet';
 import { PlatformService } from './service/platform-service';
 import { exampleAppDir } from './up/example-app';
@@ -20,10 +22,15 @@ export const PLATFORM_USAGE = `platform commands:
       --dir, and N simulated Things (default 3). The first start deploys the example app and
       provisions it. Prints the addresses and "ready"; Ctrl-C stops it.
   platform --broker URL --store URL|DIR --port P [--public-url URL] [--shared-group G]
+           [--broker-accounts mosquitto-dynsec] [--broker-ca FILE]
       The platform service. Needs SMARTPLUG_ADMIN_TOKEN (the bootstrap API token) and
       SMARTPLUG_BROKER_PASSWORD (its broker account "${PLATFORM_USER}") in the environment.
+      --broker-accounts mosquitto-dynsec: each Thing gets its own account and ACLs in mosquitto's
+      dynamic security plugin; with SMARTPLUG_BROKER_ADMIN_USER and SMARTPLUG_BROKER_ADMIN_PASSWORD
+      (the plugin's admin) set, it first makes the platform's own account and roles.
+      --broker-ca: the CA certificate (PEM) of an mqtts:// broker.
   fleet --broker URL --platform URL --things N [--template T] [--type MODEL] [--prefix P]
-        [--credentials FILE]
+        [--credentials FILE] [--broker-ca FILE]
       N simulated Things sharing a few worker processes. Needs SMARTPLUG_TOKEN (provision scope).
   deploy APPDIR [--platform URL] [--dir .smartplug]
       Bundles the app folder and deploys it to the App Store. The platform and token come from
@@ -69,21 +76,43 @@ async function up(args: string[], out: (line: string) => void, err: (line: strin
 }
 
 async function platform(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const { values } = parseArgs({ args, options: { broker: { type: 'string' }, store: { type: 'string' }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'public-url': { type: 'string' }, 'shared-group': { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { broker: { type: 'string' }, store: { type: 'string' }, port: { type: 'string', default: '8080' }, host: { type: 'string', default: '127.0.0.1' }, 'public-url': { type: 'string' }, 'shared-group': { type: 'string' }, 'broker-accounts': { type: 'string' }, 'broker-ca': { type: 'string' } } });
   const adminToken = process.env.SMARTPLUG_ADMIN_TOKEN;
   const brokerPassword = process.env.SMARTPLUG_BROKER_PASSWORD;
   if (!values.broker || !values.store) {
     err('smartplug platform: give --broker mqtt://HOST:PORT and --store postgres://… or a folder');
     return 2;
   }
+  const accountsKind = values['broker-accounts'];
+  if (accountsKind !== undefined && accountsKind !== 'mosquitto-dynsec') {
+    err(`smartplug platform: --broker-accounts is "mosquitto-dynsec" (or left out when the broker asks nobody, like smartplug up's), not "${accountsKind}"`);
+    return 2;
+  }
+  const brokerCa = readCa(values['broker-ca'], 'platform', err);
+  if (brokerCa === null) return 2;
   if (!adminToken || !brokerPassword) {
     err('smartplug platform: set SMARTPLUG_ADMIN_TOKEN (at least 16 characters) and SMARTPLUG_BROKER_PASSWORD in the environment');
     return 2;
   }
+  const adminUser = process.env.SMARTPLUG_BROKER_ADMIN_USER;
+  const adminPassword = process.env.SMARTPLUG_BROKER_ADMIN_PASSWORD;
+  if (accountsKind && adminUser && adminPassword) {
+    await setupMosquittoDynsec({ brokerUrl: values.broker, brokerCa, adminUser, adminPassword, platformPassword: brokerPassword });
+    out(`broker accounts: mosquitto dynamic security set up (account ${PLATFORM_USER})`);
+  }
+  let accounts: MosquittoDynsecAccounts | undefined;
   const service = await PlatformService.start({
-    store: values.store, brokerUrl: values.broker, brokerUsername: PLATFORM_USER, brokerPassword, port: Number(values.port), host: values.host,
+    store: values.store, brokerUrl: values.broker, brokerUsername: PLATFORM_USER, brokerPassword, brokerCa, port: Number(values.port), host: values.host,
     publicUrl: values['public-url'], adminToken, sharedGroup: values['shared-group'], log: (line) => out(line),
+    ...(accountsKind ? { brokerAccounts: (mq: MqttClient) => (accounts = new MosquittoDynsecAccounts(mq)) } : {}),
   });
+  try {
+    await accounts?.check();
+  } catch (e) {
+    err(`smartplug platform: ${(e as Error).message}`);
+    await service.close();
+    return 1;
+  }
   out(`platform  ${service.url} (store: ${service.store.backend})`);
   out('ready');
   await untilSignal();
@@ -92,7 +121,7 @@ async function platform(args: string[], out: (line: string) => void, err: (line:
 }
 
 async function fleet(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const { values } = parseArgs({ args, options: { broker: { type: 'string' }, platform: { type: 'string' }, things: { type: 'string', default: '10' }, template: { type: 'string' }, type: { type: 'string', default: 'home' }, prefix: { type: 'string', default: 'thing' }, credentials: { type: 'string', default: 'fleet-credentials.json' } } });
+  const { values } = parseArgs({ args, options: { broker: { type: 'string' }, platform: { type: 'string' }, things: { type: 'string', default: '10' }, template: { type: 'string' }, type: { type: 'string', default: 'home' }, prefix: { type: 'string', default: 'thing' }, credentials: { type: 'string', default: 'fleet-credentials.json' }, 'broker-ca': { type: 'string' } } });
   const token = process.env.SMARTPLUG_TOKEN;
   const things = positiveInt(values.things!, '--things', err);
   if (things === undefined) return 2;
@@ -100,7 +129,9 @@ async function fleet(args: string[], out: (line: string) => void, err: (line: st
     err('smartplug fleet: give --broker URL and --platform URL, and set SMARTPLUG_TOKEN (a token with the provision scope)');
     return 2;
   }
-  const f = await Fleet.start({ brokerUrl: values.broker, platformUrl: values.platform, token, things, templateId: values.template, model: values.type, prefix: values.prefix, credentialsFile: values.credentials!, log: (line) => out(line) });
+  const brokerCa = readCa(values['broker-ca'], 'fleet', err);
+  if (brokerCa === null) return 2;
+  const f = await Fleet.start({ brokerUrl: values.broker, brokerCa, platformUrl: values.platform, token, things, templateId: values.template, model: values.type, prefix: values.prefix, credentialsFile: values.credentials!, log: (line) => out(line) });
   out(`ready: ${things} Things`);
   await untilSignal();
   await f.close();
@@ -131,6 +162,19 @@ async function deploy(args: string[], out: (line: string) => void, err: (line: s
   }
   out(`deployed ${bundle.name} ${body.version!.version} as app ${body.app!.appId} (sha256 ${body.version!.sha256})`);
   return 0;
+}
+
+/** The --broker-ca file's certificates; undefined when not given, null (after saying why) when unreadable. */
+function readCa(file: string | undefined, command: string, err: (line: string) => void): Buffer | undefined | null {
+  if (file === undefined) return undefined;
+  try {
+    const pem = readFileSync(file);
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new Error('it holds no PEM certificate ("-----BEGIN CERTIFICATE-----")');
+    return pem;
+  } catch (e) {
+    err(`smartplug ${command}: --broker-ca ${file}: ${(e as Error).message}; give the broker's CA certificate as a PEM file`);
+    return null;
+  }
 }
 
 function positiveInt(text: string, flag: string, err: (line: string) => void): number | undefined {

@@ -1,0 +1,163 @@
+/**
+ * A throwaway mosquitto for tests: Debian's broker (package `mosquitto`) with its dynamic security
+ * plugin, on free loopback ports, its configuration, dynsec accounts and persistence in a temporary
+ * folder, deleted after. As root, mosquitto would drop privileges to the `mosquitto` user and then
+ * could not write its files in our folder: the generated configuration says `user root` then.
+ * Optionally a TLS listener too, with a CA and a server certificate for 127.0.0.1 and localhost
+ * made with openssl in the folder.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { tmpdir, userInfo } from 'node:os';
+import * as path from 'node:path';
+
+export const MOSQUITTO = '/usr/sbin/mosquitto';
+export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
+
+export interface TestMosquitto {
+  /** mqtt://127.0.0.1:PORT */
+  url: string;
+  /** mqtts://127.0.0.1:PORT, when started with tls */
+  tlsUrl?: string;
+  /** the CA that signed the TLS listener's certificate (PEM) */
+  ca?: Buffer;
+  /** the dynamic security plugin's admin account (made by `mosquitto_ctrl dynsec init`) */
+  adminUser: string;
+  adminPassword: string;
+  dir: string;
+  /** the broker's own log so far */
+  log(): string;
+  /** stops the broker and deletes its folder */
+  stop(): Promise<void>;
+  /** the broker dies (SIGKILL, or SIGTERM for a clean stop) and starts again on the same ports and data */
+  restart(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+}
+
+export interface MosquittoOptions {
+  tls?: boolean;
+}
+
+export function mosquittoInstalled(): boolean {
+  return existsSync(MOSQUITTO) && existsSync(DYNSEC_PLUGIN);
+}
+
+export async function startMosquitto(options: MosquittoOptions = {}): Promise<TestMosquitto> {
+  if (!mosquittoInstalled()) throw new Error(`mosquitto or its dynamic security plugin is missing (${MOSQUITTO}, ${DYNSEC_PLUGIN}): install the Debian package \`mosquitto\` (.ci/run does)`);
+  const dir = mkdtempSync(path.join(tmpdir(), 'smartplug-mosquitto-'));
+  const adminUser = 'dynsec-admin';
+  const adminPassword = randomBytes(18).toString('base64url');
+  const dynsecFile = path.join(dir, 'dynamic-security.json');
+  const logFile = path.join(dir, 'mosquitto.log');
+  try {
+    execFileSync('mosquitto_ctrl', ['dynsec', 'init', dynsecFile, adminUser, adminPassword], { stdio: 'pipe' });
+    const port = await freePort();
+    const tlsPort = options.tls ? await freePort() : undefined;
+    const lines = [
+      'per_listener_settings false',
+      'allow_anonymous false',
+      'set_tcp_nodelay true',
+      ...(userInfo().uid === 0 ? ['user root'] : []),
+      'persistence true',
+      `persistence_location ${dir}/`,
+      `plugin ${DYNSEC_PLUGIN}`,
+      `plugin_opt_config_file ${dynsecFile}`,
+      'log_dest stdout',
+      'log_type error',
+      'log_type warning',
+      'log_type notice',
+      `listener ${port} 127.0.0.1`,
+    ];
+    let ca: Buffer | undefined;
+    if (tlsPort !== undefined) {
+      const files = makeCertificates(dir);
+      ca = readFileSync(files.ca);
+      lines.push(`listener ${tlsPort} 127.0.0.1`, `cafile ${files.ca}`, `certfile ${files.cert}`, `keyfile ${files.key}`);
+    }
+    const conf = path.join(dir, 'mosquitto.conf');
+    writeFileSync(conf, lines.join('\n') + '\n');
+
+    let child: ChildProcess | undefined;
+    const killOnExit = () => child?.kill('SIGKILL');
+    process.on('exit', killOnExit);
+    const launch = async () => {
+      const out = openSync(logFile, 'a');
+      child = spawn(MOSQUITTO, ['-c', conf], { stdio: ['ignore', out, out] });
+      closeSync(out);
+      await untilListening(port, child, logFile);
+      if (tlsPort !== undefined) await untilListening(tlsPort, child, logFile);
+    };
+    const halt = async (signal: 'SIGKILL' | 'SIGTERM') => {
+      const c = child;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      await new Promise<void>((resolve) => {
+        c.once('exit', () => resolve());
+        c.kill(signal);
+      });
+    };
+    await launch();
+    return {
+      url: `mqtt://127.0.0.1:${port}`,
+      ...(tlsPort !== undefined ? { tlsUrl: `mqtts://127.0.0.1:${tlsPort}`, ca } : {}),
+      adminUser,
+      adminPassword,
+      dir,
+      log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
+      async stop() {
+        await halt('SIGTERM');
+        process.off('exit', killOnExit);
+        rmSync(dir, { recursive: true, force: true });
+      },
+      async restart(signal = 'SIGKILL') {
+        await halt(signal);
+        await launch();
+      },
+    };
+  } catch (e) {
+    const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`mosquitto did not start: ${(e as Error).message}${log ? `\n${log}` : ''}`);
+  }
+}
+
+/** A CA, and a server key and certificate it signed for 127.0.0.1 and localhost (PEM files in dir). */
+function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
+  const f = (name: string) => path.join(dir, name);
+  const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=SmartPlug test CA']);
+  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost']);
+  writeFileSync(f('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
+  openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('server.ext')]);
+  return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
+}
+
+/** Resolves once the port accepts connections; rejects if the broker exits first or takes over 10 s. */
+async function untilListening(port: number, child: ChildProcess, logFile: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`mosquitto exited (${child.exitCode ?? child.signalCode}): ${readFileSync(logFile, 'utf8')}`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    if (Date.now() > deadline) throw new Error(`mosquitto did not listen on port ${port} within 10 s`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
