@@ -10,3 +10,6 @@ export function appIdSequence(): (name: string) => string {
   let n = 0;
   return (name) => `${appSlug(name)}-${++n}`;
 }
+
+/** The id the Thing's JS Shell context has in records: no app id can be it (ids are slugs). */
+export const SHELL_CONTEXT_ID = '=shell';

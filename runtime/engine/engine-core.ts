@@ -402,7 +402,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
 
   appLog(app: InstalledApp, level: LogLevel, message: string): void {
     const time = this.clock.now();
-    this.emit('log', { time, appId: app.id, appLabel: app.label, level, message, source: 'app', budget: app.rate.budget(time) });
+    this.emit('log', { time, appId: app.id, appLabel: app.label, level, message, source: 'app', budget: app.rate.budget(time), ...(app.current?.kind === 'shell' ? { shell: true as const } : {}) });
   }
 
   /** Lets the engine's parts report records (emit itself stays protected to the emitter). */

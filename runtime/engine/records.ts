@@ -18,6 +18,8 @@ export interface LogRecord {
   message: string;
   /** `app` for the script's own log calls, `runtime` for what the runtime says about the app. */
   source: 'app' | 'runtime';
+  /** Logged by a JS Shell expression (its output), not by one of the app's handlers. */
+  shell?: true;
   budget?: RateBudget;
   file?: string;
   line?: number;
@@ -61,7 +63,9 @@ export type ExecutionKind = 'installed' | 'updated' | 'uninstalled' | 'childUnin
   /** The app's promise jobs, drained after its executions. */
   | 'microtasks'
   /** Reporting a promise the app rejected and never handled. */
-  | 'rejection';
+  | 'rejection'
+  /** A JS Shell expression evaluated in the app's context (or the Thing's shell context). */
+  | 'shell';
 
 export interface ExecutionRecord {
   id: number;

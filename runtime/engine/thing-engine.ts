@@ -9,6 +9,7 @@ import { RateLimiter } from './rate-limiter';
 import type { RateBudget } from './records';
 import { defaultStatus, matchRoute } from './routes';
 import { ScriptServices } from './script-services';
+import { ShellEvaluator, type EvalResult, type EvalTarget } from './shell-eval';
 import type { AppSnapshot, JobSnapshot, SubscriptionSnapshot } from './snapshot';
 import { SunEvents } from './sun-events';
 import { checkScript } from '../sandbox/static-check';
@@ -55,6 +56,7 @@ export interface EndpointResponse {
 export class ThingEngine extends EngineCore {
   private readonly services: ScriptServices;
   private readonly sun: SunEvents;
+  private readonly shell: ShellEvaluator;
   private readonly packages = new Map<string, AppSource>();
   private readonly endpointResults = new Map<number, string>();
   private idSeq = 0;
@@ -71,6 +73,7 @@ export class ThingEngine extends EngineCore {
       onSubscriptionsChanged: () => this.sun.refresh(),
       endpointResponse: (execId, response) => this.endpointResults.set(execId, response),
     });
+    this.shell = new ShellEvaluator(this, this.services);
   }
 
   // ------------------------------------------------------------------ devices and location
@@ -243,6 +246,11 @@ export class ThingEngine extends EngineCore {
     return { status, headers: { 'content-type': r.contentType ?? 'application/json', ...rateHeaders }, body: noBody ? null : (r.data ?? null) };
   }
 
+  /** The JS Shell: an expression evaluated in an app's context or the Thing's shell context (shell-eval.ts). */
+  evaluate(target: EvalTarget, expression: string): EvalResult {
+    return this.shell.evaluate(target, expression);
+  }
+
   // ------------------------------------------------------------------ inspection
 
   appInfo(appId: string): AppInfo {
@@ -266,6 +274,7 @@ export class ThingEngine extends EngineCore {
 
   dispose(): void {
     this.sun.dispose();
+    this.shell.dispose();
     for (const app of this.apps.values()) {
       app.jobs.clear();
       app.sandbox.dispose();

@@ -7,6 +7,7 @@ import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-
 import type { LocationSpec } from '../engine/location';
 import type { RateLimit } from '../engine/rate-limiter';
 import type { RuntimeEventMap } from '../engine/records';
+import type { EvalResult, EvalTarget } from '../engine/shell-eval';
 import type { AttrValue, DeviceSpec } from '../devices/types';
 
 export interface EngineSettings {
@@ -64,6 +65,8 @@ export interface ThingCalls {
   location(): LocationSpec;
   /** Which device attribute a function id names. */
   functionOf(functionId: string | number): { deviceId: string; attribute: string; type: string };
+  /** The JS Shell: evaluates an expression in an app's context or the Thing's shell context; only text comes back. */
+  evaluate(target: EvalTarget, expression: string): EvalResult;
 }
 
 export type CallName = keyof ThingCalls;

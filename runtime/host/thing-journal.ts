@@ -6,6 +6,7 @@
  */
 import type { AttrValue, DeviceSpec } from '../devices/types';
 import type { AppSource } from '../engine/installed-app';
+import { SHELL_CONTEXT_ID } from '../engine/app-ids';
 import type { JobRunRecord, RuntimeEventMap } from '../engine/records';
 import { emptySnapshot, type AppSnapshot } from '../engine/snapshot';
 import type { InstallRequest } from '../engine/thing-engine';
@@ -76,7 +77,7 @@ export class ThingJournal {
 
   /** Whether a record naming this app may come from the worker: an app of this Thing's. */
   owns(appId: string): boolean {
-    return this.apps.has(appId) || this.quarantine.has(appId);
+    return this.apps.has(appId) || this.quarantine.has(appId) || appId === SHELL_CONTEXT_ID;
   }
 
   /** Keeps what the records say about the Thing. Returns false for a record this Thing cannot have sent. */

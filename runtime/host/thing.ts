@@ -11,6 +11,7 @@ import type { AppSource } from '../engine/installed-app';
 import type { LocationSpec } from '../engine/location';
 import type { RuntimeEventMap } from '../engine/records';
 import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-engine';
+import type { EvalResult, EvalTarget } from '../engine/shell-eval';
 import { TypedEmitter } from '../engine/typed-emitter';
 import { SourceError, type SourceProblem } from '../errors';
 import { OPTIONAL_EVENTS, type CallArgs, type CallName, type CallResult, type Culprit, type DeviceView, type EngineLostMessage, type EngineSettings, type EventsMessage, type OptionalEvent } from './protocol';
@@ -169,6 +170,11 @@ export class Thing extends TypedEmitter<HostEventMap> {
   /** Which device attribute a function id names. */
   async functionOf(functionId: string | number): Promise<{ deviceId: string; attribute: string; type: string }> {
     return this.call('functionOf', [functionId]);
+  }
+
+  /** The JS Shell: the expression's value as text, or an error text (syntax, a throw, the CPU limit). */
+  async evaluate(target: EvalTarget, expression: string): Promise<EvalResult> {
+    return this.call('evaluate', [target, expression]);
   }
 
   /** Apps taken out of the Thing because they kept stopping the worker. */

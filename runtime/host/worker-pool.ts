@@ -7,7 +7,7 @@
  * keeps stopping its worker is quarantined instead.
  */
 import type { EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
-import { appIdSequence } from '../engine/app-ids';
+import { appIdSequence, SHELL_CONTEXT_ID } from '../engine/app-ids';
 import { Thing, type ThingTransport } from './thing';
 import type { ThingJournal } from './thing-journal';
 import { WorkerProcess, type ReplaySkip, type WorkerProcessOptions } from './worker-process';
@@ -271,6 +271,8 @@ export class WorkerPool implements ThingTransport {
       if (t === thing && culprit?.kind === 'schedule') t.dropRunningJob(lost.reason);
       else t.journal.runningJob = undefined;
     }
+    // A shell expression that stopped the thread is not evaluated again: its caller is told so.
+    if (culprit && thing && culprit.appId === SHELL_CONTEXT_ID) return { callId: culprit.callId, apps: [culprit.appId] };
     if (!culprit || !thing || !thing.journal.apps.has(culprit.appId)) return undefined;
     thing.blame(culprit, lost, { cpuLimitMs: thing.journal.cpuLimitMs ?? this.options.cpuLimitMs ?? 2000, quarantineAfter: this.options.quarantineAfter ?? 3 });
     return { callId: culprit.callId, apps: [culprit.appId] };

@@ -6,6 +6,7 @@ import { preludeApi } from './prelude/api';
 import { preludeControls } from './prelude/controls';
 import { preludeCore } from './prelude/core';
 import { preludeHandles } from './prelude/handles';
+import { preludeInspect } from './prelude/inspect';
 import type { BridgeFunction, SandboxControls } from './prelude/types';
 import { routeRejections } from './rejections';
 import { ParsedScript, parseScript, topLevelFunctions } from './script-ast';
@@ -42,8 +43,9 @@ var __name = function (f) { return f; };
 var core = (${preludeCore.toString()});
 var handles = (${preludeHandles.toString()});
 var api = (${preludeApi.toString()});
+var inspect = (${preludeInspect.toString()});
 var controls = (${preludeControls.toString()});
-return function (bridge, hostNow, appInfoJson) { return controls(api(handles(core(bridge, hostNow, appInfoJson)))); };
+return function (bridge, hostNow, appInfoJson) { return controls(inspect(api(handles(core(bridge, hostNow, appInfoJson))))); };
 })()`;
 let preludeScript: vm.Script | undefined;
 // Evaluating any script in a context runs the microtasks queued in it (microtaskMode afterEvaluate).
@@ -111,6 +113,15 @@ export class AppSandbox {
   /** The app is gone: stop routing its promise rejections here (and let its context be collected). */
   dispose(): void {
     this.unrouteRejections();
+  }
+
+  /**
+   * Runs a JS Shell expression (compiled by shell-script.ts, instrumented like app.js) in this
+   * context. Returns its completion value, a value of the context's realm: the host hands it back to
+   * the context's controls.shellResult to be turned into text and never reads it itself.
+   */
+  runShell(script: vm.Script): unknown {
+    return script.runInContext(this.context);
   }
 
   /** Runs the script's top level (defining its functions). Throws SourceError on a failure. */

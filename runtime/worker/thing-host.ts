@@ -13,6 +13,7 @@ import type { ExecutionMonitor } from '../engine/engine-core';
 import type { RuntimeEventMap } from '../engine/records';
 import { ThingEngine, type AppInfo, type EndpointResponse, type InstallRequest } from '../engine/thing-engine';
 import type { AppSource } from '../engine/installed-app';
+import type { EvalResult, EvalTarget } from '../engine/shell-eval';
 import type { DeviceSpec } from '../devices/types';
 import { OPTIONAL_EVENTS, type CallName, type DeviceValues, type DeviceView, type EngineSettings, type OptionalEvent, type ThingCalls } from '../host/protocol';
 
@@ -165,6 +166,10 @@ export class ThingHost implements ThingCallsOfHost {
   functionOf(functionId: string | number): { deviceId: string; attribute: string; type: string } {
     const f = this.engine.devices.requireFunction(functionId);
     return { deviceId: f.deviceId, attribute: f.attribute, type: f.type };
+  }
+
+  evaluate(target: EvalTarget, expression: string): EvalResult {
+    return this.engine.evaluate(target, expression);
   }
 
   devices(): DeviceView[] {

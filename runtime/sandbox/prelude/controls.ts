@@ -1,10 +1,10 @@
 /**
- * Prelude part 4, the last (see core.ts; serialised, evaluated in the app's context): the events
+ * Prelude part 5, the last (see core.ts; serialised, evaluated in the app's context): the events
  * handlers receive, and the controls the host calls to run the app's code.
  */
-import type { ApiKit, SandboxControls } from './types';
+import type { InspectKit, SandboxControls } from './types';
 
-export function preludeControls(kit: ApiKit): SandboxControls {
+export function preludeControls(kit: InspectKit): SandboxControls {
   'use strict';
   const { appInfo, call, fmt, stringify, parse, RealDate, resolveHandler, namedFunction, run, deviceHandle, functionHandle, resolveTagged, location, appHandle, RENDER } = kit;
 
@@ -102,6 +102,8 @@ export function preludeControls(kit: ApiKit): SandboxControls {
     takeState: kit.takeState,
     hasFunction: kit.hasFunction,
     guardTrips: kit.guardTrips,
+    beginShell: kit.beginShell,
+    shellResult: kit.inspect,
   };
   return controls;
 }

@@ -1,7 +1,7 @@
 /**
  * The prelude: the SmartPlug script API, as it exists *inside* an app's vm context.
  *
- * Its parts (core, handles, api, controls) are never called in the host: app-sandbox.ts evaluates
+ * Its parts (core, handles, api, inspect, controls) are never called in the host: app-sandbox.ts evaluates
  * their source text (Function#toString) in each app's context, so every object a script can reach
  * is created in the script's own realm. The host is reached only through `bridge`, a host function
  * kept in core's closure, which takes and returns primitives and JSON text. That keeps host objects
@@ -238,6 +238,10 @@ export function preludeCore(bridge: BridgeFunction, hostNow: () => number, appIn
       }
     },
     takeState: () => finish(),
+    beginShell: () => {
+      ticks = 0;
+      tripped = false;
+    },
     hasFunction: (name) => typeof named[name] === 'function',
     guardTrips: () => trips,
   };

@@ -25,6 +25,10 @@ export interface SandboxControls {
   takeState(): 0 | string;
   hasFunction(name: string): boolean;
   guardTrips(): number;
+  /** A JS Shell evaluation starts: the guard is reset as for a handler (the host runs the expression itself). */
+  beginShell(): void;
+  /** A shell expression's value (or what it threw) as text, made in this realm: only the string goes back. */
+  shellResult(value: unknown, threw: boolean): string;
 }
 
 /** What one execution returns to the host: see SandboxControls.runDevice. */
@@ -39,7 +43,7 @@ export interface AppInfo {
 
 /** What core.ts puts in the kit: the bridge, globals, time, phases, handlers, state and executions. */
 export interface CoreKit
-  extends Pick<SandboxControls, 'setDeadline' | 'setNamedFunctions' | 'setState' | 'setPhase' | 'invoke' | 'takeState' | 'hasFunction' | 'guardTrips' | 'reportRejection'> {
+  extends Pick<SandboxControls, 'setDeadline' | 'setNamedFunctions' | 'setState' | 'setPhase' | 'invoke' | 'takeState' | 'hasFunction' | 'guardTrips' | 'reportRejection' | 'beginShell'> {
   appInfo: AppInfo;
   /** Calls the host; a failure (text starting with NUL) is thrown as an Error of the script's realm. */
   call(op: string, a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown): unknown;
@@ -85,4 +89,9 @@ export interface HandlesKit extends CoreKit, Pick<SandboxControls, 'setSettings'
 /** What api.ts adds: the marker of a render() result. */
 export interface ApiKit extends HandlesKit {
   RENDER: string;
+}
+
+/** What inspect.ts adds: the JS Shell's formatter (a value, or what was thrown, as bounded text). */
+export interface InspectKit extends ApiKit {
+  inspect(value: unknown, threw: boolean): string;
 }
