@@ -11,6 +11,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Socket } from 'node:net';
 import type { Thing } from '../../runtime/host/thing';
 import type { WorkerPool } from '../../runtime/host/worker-pool';
+import type { ThingJournal } from '../../runtime/host/thing-journal';
 import type { AppSource } from '../../runtime/engine/installed-app';
 import type { LogLevel } from '../../runtime/engine/records';
 import { loadCompletion, completionPublishOptions } from '../../runtime/load-actions/completion';
@@ -164,6 +165,8 @@ export class ThingAgent {
       this.publishStatus();
       return;
     }
+    // A new sync: the last one's error no longer says anything about this revision.
+    this.lastError = null;
     this.publishStatus(desired.revision);
     // 1. Load every bundle the Thing lacks; switch only if all of them load.
     const needed = desired.apps.filter((a) => this.installed.get(a.installation_id)?.sha256 !== a.load.checksum);
@@ -210,17 +213,32 @@ export class ThingAgent {
       this.statuses.delete(id);
     }
     const upgraded = desired.apps.filter((a) => this.installed.has(a.installation_id) && sources.has(a.installation_id));
-    await pool.respawnThing(thingId, (journal) => {
-      for (const a of upgraded) {
-        const source = sources.get(a.installation_id)!;
+    const swap = (apps: DesiredApp[], sourceOf: (a: DesiredApp) => AppSource) => (journal: ThingJournal) => {
+      for (const a of apps) {
+        const source = sourceOf(a);
         const stored = journal.apps.get(this.installed.get(a.installation_id)!.appId);
         journal.packages.set(source.name, source);
         if (stored) stored.request = { ...stored.request, source };
       }
-    });
+    };
+    const failures = await pool.respawnThing(thingId, swap(upgraded, (a) => sources.get(a.installation_id)!));
+    const refused = new Map<number, string>();
+    if (failures.length) {
+      // A new version that cannot start: the Thing goes back to the versions that ran, state and all.
+      for (const f of failures) {
+        const id = this.installationOf(f.appId);
+        if (id !== undefined) refused.set(id, f.error);
+      }
+      await pool.respawnThing(thingId, swap(upgraded, (a) => this.installed.get(a.installation_id)!.source));
+    }
     for (const a of desired.apps) {
       const current = this.installed.get(a.installation_id);
       const config = JSON.stringify(a.config);
+      const why = refused.get(a.installation_id);
+      if (why !== undefined) {
+        this.statuses.set(a.installation_id, { state: 'failed', error: `version ${a.version} could not start (${why}); version ${current!.version} runs on` });
+        continue;
+      }
       try {
         if (!current) {
           const source = sources.get(a.installation_id)!;

@@ -16,6 +16,8 @@ import { DesiredStates } from './desired-states';
 import { FeedbackIngest } from './feedback';
 import { Router, send, sendError } from './http-kit';
 import { addThingRoutes } from './thing-routes';
+import { addRolloutRoutes } from './rollout-routes';
+import { RolloutDriver } from './rollout-driver';
 import type { ServiceContext } from './service-context';
 
 export interface PlatformServiceOptions {
@@ -50,6 +52,7 @@ export class PlatformService {
     private readonly server: Server,
     readonly url: string,
     readonly feedback: FeedbackIngest,
+    readonly rollouts: RolloutDriver,
     readonly routes: Array<{ method: string; pattern: string }>,
   ) {}
 
@@ -78,9 +81,12 @@ export class PlatformService {
       const desired = new DesiredStates(store, (options.publicUrl ?? url).replace(/\/$/, ''));
       const feedback = new FeedbackIngest(store, mq, { sharedGroup: options.sharedGroup, log });
       const auth = new Authenticator(store, options.adminToken);
-      const provision = async (states: DesiredState[]) => {
+      const publish = async (states: DesiredState[]) => {
         await Promise.all(states.map(async (s) => mq.publishAsync(topics.desired(s.thingId), JSON.stringify(await desired.message(s)), { qos: 1, retain: true })));
       };
+      const driver = new RolloutDriver(store, publish, { log });
+      // Every change publishes, except to Things a Template rollout still holds back.
+      const provision = (states: DesiredState[]) => publish(states.filter((s) => !driver.isHeld(s.thingId)));
       const ctx: ServiceContext = {
         store, auth, desired, provision, log,
         unprovision: async (thingId) => {
@@ -94,6 +100,7 @@ export class PlatformService {
       router.get('/api/health', async () => ({ status: 200, body: { ok: true, service: 'smartplug-platform', store: store.backend } }));
       addAppRoutes(router, ctx);
       addThingRoutes(router, ctx);
+      addRolloutRoutes(router, ctx, driver);
       server.on('request', (req, res) => {
         const url = new URL(req.url ?? '/', 'http://platform');
         let matched;
@@ -122,9 +129,10 @@ export class PlatformService {
           log(`could not publish the desired states: ${(e as Error).message}`);
         }
       };
+      await driver.start();
       await republish();
       mq.on('connect', () => void republish());
-      return new PlatformService(store, ownsStore, mq, server, url, feedback, router.list());
+      return new PlatformService(store, ownsStore, mq, server, url, feedback, driver, router.list());
     } catch (e) {
       server?.close();
       await client?.endAsync(true).catch(() => undefined);
@@ -138,6 +146,7 @@ export class PlatformService {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
     });
+    await this.rollouts.stop();
     await this.feedback.drain();
     await this.mqtt.endAsync();
     if (this.ownsStore) await this.store.close();

@@ -4,6 +4,7 @@ import type { EnrollInput, PlatformStore, Thing } from '../store';
 import { SCOPES } from './auth';
 import { idParam } from './app-routes';
 import { HttpError, readJson, stringField, type Router } from './http-kit';
+import { bulkApps, parseBulk } from './plans';
 import { instanceInput, instanceList, type ServiceContext } from './service-context';
 
 export function addThingRoutes(router: Router, ctx: ServiceContext): void {
@@ -111,27 +112,13 @@ export function addThingRoutes(router: Router, ctx: ServiceContext): void {
   // Bulk actions over chosen Things (seed 000): provision an app, remove it, or update it to its latest version.
   router.post('/api/bulk', async (req) => {
     await auth.requireToken(req, 'provision');
-    const body = await readJson(req, 16 * 1024 * 1024);
-    const action = body.action;
-    if (action !== 'provision' && action !== 'remove' && action !== 'update') throw new HttpError(400, 'bad_input', 'POST /api/bulk: "action" is provision, remove or update');
-    if (!Array.isArray(body.thingIds) || body.thingIds.some((t) => typeof t !== 'string')) throw new HttpError(400, 'bad_input', 'POST /api/bulk: "thingIds" must be an array of Thing ids');
-    const thingIds = body.thingIds as string[];
-    const instance = action === 'provision' ? await instanceInput(store, body.app, 'POST /api/bulk app') : undefined;
-    const appId = instance?.app_id ?? (Number.isInteger(body.app_id) ? (body.app_id as number) : undefined);
-    if (appId === undefined) throw new HttpError(400, 'bad_input', `POST /api/bulk: ${action} needs "app_id"`);
-    const latest = action === 'update' ? (await store.latestAppVersion(appId)).version : undefined;
-    const states = await store.listDesiredStates(thingIds);
-    if (states.length !== thingIds.length) {
+    const plan = await parseBulk(store, await readJson(req, 16 * 1024 * 1024), 'POST /api/bulk');
+    const states = await store.listDesiredStates(plan.thingIds);
+    if (states.length !== plan.thingIds.length) {
       const found = new Set(states.map((s) => s.thingId));
-      throw new HttpError(404, 'not_found', `POST /api/bulk: no Thing ${thingIds.find((t) => !found.has(t))}; nothing was changed`);
+      throw new HttpError(404, 'not_found', `POST /api/bulk: no Thing ${plan.thingIds.find((t) => !found.has(t))}; nothing was changed`);
     }
-    const changes = states.map((s) => {
-      const own = s.apps.filter((a) => a.source.kind === 'thing').map(({ source: _source, ...a }) => a);
-      if (action === 'provision') return { thingId: s.thingId, apps: [...own, { ...instance! }] };
-      if (action === 'remove') return { thingId: s.thingId, apps: own.filter((a) => a.app_id !== appId) };
-      return { thingId: s.thingId, apps: own.map((a) => (a.app_id === appId ? { ...a, version: latest! } : a)) };
-    });
-    const updated = await store.setManyThingApps(changes);
+    const updated = await store.setManyThingApps(states.map((s) => ({ thingId: s.thingId, apps: bulkApps(s, plan) })));
     await ctx.provision(updated);
     return { status: 200, body: { things: updated.map((s) => ({ thingId: s.thingId, revision: s.revision })) } };
   });

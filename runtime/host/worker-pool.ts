@@ -135,9 +135,10 @@ export class WorkerPool implements ThingTransport {
    * Seed 000's worker re-spawn for one Thing of a shared worker (a Bundle Sync): the Thing alone is
    * disposed and created again from its journal, after `edit` has changed the journal (an app's new
    * source or config, an app taken out). Every app kept comes back with its state and jobs (no
-   * installed() call); the other Things of the worker are not touched.
+   * installed() call); the other Things of the worker are not touched. Returns the apps that could
+   * not be started again (their journal entries stay as edited).
    */
-  async respawnThing(id: string, edit: (journal: ThingJournal) => void): Promise<void> {
+  async respawnThing(id: string, edit: (journal: ThingJournal) => void): Promise<Array<{ appId: string; error: string }>> {
     const slot = this.slotOf.get(id);
     const thing = slot?.things.get(id);
     if (!slot || !thing) throw new Error(`no Thing "${id}" in this runtime`);
@@ -146,19 +147,21 @@ export class WorkerPool implements ThingTransport {
     await worker.call(id, 'disposeThing', []);
     edit(thing.journal);
     const t0 = performance.now();
+    const failed: Array<{ appId: string; error: string }> = [];
     await Promise.all(
       thing.journal.restoreCalls(thing.forwardedEvents()).map(([op, args]) =>
         worker.call(id, op, args as CallArgs<typeof op>).then(
           () => undefined,
           (e: Error) => {
             if (op !== 'install') throw e;
-            const request = (args as CallArgs<'install'>)[0];
-            thing.report('log', { time: thing.journal.lastTime ?? Date.now(), appId: request.id ?? '', appLabel: request.label ?? request.source.name, level: 'error', source: 'runtime', message: `could not be started again after the re-spawn: ${e.message}` });
+            // Said to the caller, who decides (a Bundle Sync goes back to the version that ran).
+            failed.push({ appId: (args as CallArgs<'install'>)[0].id ?? '', error: e.message });
           },
         ),
       ),
     );
     thing.report('worker', { time: Date.now(), change: 'restarted', pid: worker.pid, reason: 'bundle sync', durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
+    return failed;
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,8 @@ import { addAppRoutes } from '../../platform/service/app-routes';
 import { Router } from '../../platform/service/http-kit';
 import type { ServiceContext } from '../../platform/service/service-context';
 import { addThingRoutes } from '../../platform/service/thing-routes';
+import { addRolloutRoutes } from '../../platform/service/rollout-routes';
+import type { RolloutDriver } from '../../platform/service/rollout-driver';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const doc = readFileSync(path.join(ROOT, 'docs', 'protocol.md'), 'utf8');
@@ -25,6 +27,7 @@ describe('docs/protocol.md', () => {
     // Registering routes touches nothing of the context.
     addAppRoutes(router, {} as ServiceContext);
     addThingRoutes(router, {} as ServiceContext);
+    addRolloutRoutes(router, {} as ServiceContext, {} as RolloutDriver);
     const routes = [{ method: 'GET', pattern: '/api/health' }, ...router.list()];
     assert.ok(routes.length > 20);
     for (const r of routes) assert.ok(doc.includes('`' + `${r.method} ${r.pattern}` + '`'), `docs/protocol.md does not list ${r.method} ${r.pattern}`);
