@@ -368,13 +368,16 @@ export class SqlPlatformStore implements PlatformStore {
         const prev = await trx.selectFrom('thing_states').selectAll().where('thing_id', '=', thingId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
         const before: ThingState = prev ? toThingState(prev) : { thingId, connected: false, connectionChangedAt: now, reachedRevision: 0, apps: {}, syncError: null, updatedAt: now };
         const connected = report.connected ?? before.connected;
+        // Replicas sharing a subscription can store one Thing's reports out of order: a status with
+        // a lower revision reached than the stored one is older, and changes nothing of it.
+        const stale = report.reachedRevision !== undefined && report.reachedRevision < before.reachedRevision;
         const next: ThingState = {
           thingId,
           connected,
           connectionChangedAt: connected !== before.connected ? now : before.connectionChangedAt,
-          reachedRevision: report.reachedRevision ?? before.reachedRevision,
-          apps: report.apps ?? before.apps,
-          syncError: report.syncError !== undefined ? report.syncError : before.syncError,
+          reachedRevision: stale ? before.reachedRevision : (report.reachedRevision ?? before.reachedRevision),
+          apps: stale ? before.apps : (report.apps ?? before.apps),
+          syncError: !stale && report.syncError !== undefined ? report.syncError : before.syncError,
           updatedAt: now,
         };
         const row = { thing_id: thingId, connected: next.connected ? 1 : 0, connection_changed_at: next.connectionChangedAt, reached_revision: next.reachedRevision, app_status: JSON.stringify(next.apps), sync_error: next.syncError ? JSON.stringify(next.syncError) : null, updated_at: now };

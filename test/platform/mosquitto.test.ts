@@ -240,6 +240,15 @@ describe('platform on mosquitto and PostgreSQL', function () {
     assert.equal(things.length, 23);
   }));
 
+  describe('restart', () => it('a replica started while none ran takes in what Things reported meanwhile (their retained reports)', async () => {
+    await services[1].close();
+    const agent = fleet.agent('thing-20')!;
+    await agent.stop(); // publishes, retained, that it is offline: no replica is there to take it
+    const c = await replica();
+    const after = await new PlatformApi(c.url, adminToken).waitForThings((ts) => ts.find((t) => t.thingId === 'thing-20')?.connected === false, 10_000);
+    assert.equal(after.filter((t) => t.connected).length, 22);
+  }));
+
   describe('command', () => it('smartplug platform --broker-accounts mosquitto-dynsec --broker-ca: sets up its account, enrols Things with their own accounts', async () => {
     const errors: string[] = [];
     assert.equal(await platformMain('platform', ['--broker', mosq.url, '--store', storeUrl, '--broker-accounts', 'ldap'], () => undefined, (l) => errors.push(l)), 2);

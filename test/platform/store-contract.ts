@@ -192,6 +192,15 @@ export function storeContract(backend: string, factory: () => StoreUnderTest): v
       await rejectsWith(store.reportThingState('ghost', { connected: true }), 'not_found', /no Thing "ghost"/);
     });
 
+    it('ignores a status older than the one it has (a lower revision reached), as two replicas may store them out of order', async () => {
+      await store.enrollThing({ thingId: 'a', model: 'plug' });
+      await store.reportThingState('a', { connected: true, reachedRevision: 3, apps: { '2': { state: 'running' } }, syncError: null });
+      const late = await store.reportThingState('a', { reachedRevision: 2, apps: { '1': { state: 'running' } }, syncError: { code: 'sync', message: 'old' } });
+      assert.deepEqual([late.reachedRevision, late.apps, late.syncError], [3, { '2': { state: 'running' } }, null]);
+      const [batched] = await store.reportThingStates([{ thingId: 'a', report: { connected: false, reachedRevision: 1, apps: {} } }]);
+      assert.deepEqual([batched.connected, batched.reachedRevision, batched.apps], [false, 3, { '2': { state: 'running' } }]);
+    });
+
     it('enrols and takes reports of many Things in one transaction: all or none', async () => {
       await store.saveTemplate({ templateId: 'T', name: 'T', apps: [] });
       const many = Array.from({ length: 200 }, (_, i) => ({ thingId: `t${String(i).padStart(3, '0')}`, model: 'plug', templateId: 'T' }));
