@@ -86,7 +86,7 @@ describe('platform on mosquitto and PostgreSQL', function () {
     for (const s of services) await s.close().catch(() => undefined);
     await mosq?.stop();
     pg?.stop();
-    rmSync(root, { recursive: true, force: true });
+    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   describe('provisioning', () => it('a fleet of 20 Things enrolled through the API runs the app deployed to its Template, each with its own mosquitto account', async () => {
