@@ -57,11 +57,14 @@ async function openEmbedded(dir: string, options: OpenStoreOptions): Promise<Pla
   try {
     const wasm = new WasmSqliteDatabase(new WasmDatabase(file));
     db = new Kysely<Database>({ dialect: new SqliteDialect({ database: wasm }) });
-    // Durability: no WAL here; a rollback journal with full syncs means a commit is on disk when
-    // it returns, so an acknowledged write survives kill -9 and power loss. PERSIST (the journal's
-    // header is zeroed and synced, not the file deleted) saves the delete and its folder sync: a
-    // write measured 18.6 ms against DELETE's 31.9 ms on this loaded 2-core machine.
-    await sql`pragma journal_mode = persist`.execute(db);
+    // One process owns the folder (store.lock), so SQLite may keep its lock for as long as the
+    // store is open: node-sqlite3-wasm's VFS takes a lock by making a folder and drops it by
+    // removing it, which on every statement cost more than the statements (a fleet's reads and
+    // reports: seconds per thousand Things). With the lock held, WAL needs no shared memory, so a
+    // commit appends to the log and syncs it once. Durability: synchronous = full syncs the log on
+    // every commit, so an acknowledged write survives kill -9 and power loss.
+    await sql`pragma locking_mode = exclusive`.execute(db);
+    await sql`pragma journal_mode = wal`.execute(db);
     await sql`pragma synchronous = full`.execute(db);
     await sql`pragma foreign_keys = on`.execute(db);
     await migrate(db, 'sqlite');
