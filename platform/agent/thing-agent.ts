@@ -18,11 +18,14 @@ import { loadCompletion, completionPublishOptions } from '../../runtime/load-act
 import type { BundleContents } from '../bundle';
 import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStatus, type DesiredApp, type DesiredStateMessage, type IapError, type StatusMessage } from '../protocol';
 import { BundleFetcher, LoadError } from './bundle-fetch';
+import { ShellService } from './shell-service';
 
 export interface AgentOptions {
   thingId: string;
   /** the Thing's broker credential (also its download credential) */
   secret: string;
+  /** the Thing's JS Shell credential: callers must present it (no shell answers without one) */
+  shell?: string;
   model: string;
   brokerUrl: string;
   brokerCa?: Buffer;
@@ -54,9 +57,16 @@ export class ThingAgent {
   private running: Promise<void> | undefined;
   private again = false;
   private stopped = false;
+  private readonly shell: ShellService;
 
   constructor(private readonly options: AgentOptions) {
     const { thing } = options;
+    this.shell = new ShellService({
+      thingId: options.thingId, credential: options.shell, thing, pool: options.pool, idle: () => this.idle(),
+      installations: () => [...this.installed.values()].map((a) => ({ installationId: a.installationId, appId: a.appId, app: a.source.name, version: a.version, status: this.statuses.get(a.installationId) ?? { state: 'running' } })),
+      publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
+      event: (cat, message, code) => this.publishEvent(cat, message, 'shell', code),
+    });
     thing.on('log', (r) => {
       if (r.appId && !this.installationOf(r.appId)) return;
       const source = r.appId ? `app:${r.appLabel}` : 'agent';
@@ -105,6 +115,7 @@ export class ThingAgent {
   /** Ends the connection cleanly, saying it is offline (a clean disconnect sends no last will). */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.shell.close();
     const client = this.client;
     if (!client) return;
     if (client.connected) await client.publishAsync(topics.connection(this.thingId), JSON.stringify({ connected: false, mru: iapNow() }), { qos: 1, retain: true }).catch(() => undefined);
@@ -129,11 +140,12 @@ export class ThingAgent {
     await Promise.all([
       client.publishAsync(topics.connection(thingId), JSON.stringify({ connected: true, mru: iapNow() }), { qos: 1, retain: true }),
       client.publishAsync(topics.about(thingId), JSON.stringify(about), { qos: 1, retain: true }),
-      client.subscribeAsync(topics.desired(thingId), { qos: 1 }),
+      client.subscribeAsync([topics.desired(thingId), topics.shellRequest(thingId)], { qos: 1 }),
     ]).catch((e: Error) => this.options.log?.(`${thingId}: could not announce itself: ${e.message}`));
   }
 
   private onMessage(topic: string, payload: Buffer): void {
+    if (topic === topics.shellRequest(this.thingId) && !this.stopped) return this.shell.receive(payload);
     if (topic !== topics.desired(this.thingId) || this.stopped) return;
     if (payload.length === 0) return; // the Thing was removed: nothing is desired any more
     const parsed = parsePayload('desired', payload, topic);

@@ -3,7 +3,7 @@
  * maySubscribe; a broker with its own ACLs gets the same rules as data (accessRules), e.g. mosquitto's
  * dynamic security roles (mosquitto-dynsec.ts). A Thing reads only its own request topics (its
  * desired state, its shell) and writes only its own feedback and events; the platform may do
- * anything; a tool holding an API token reads feedback and events.
+ * anything; a tool holding an API token reads feedback and events and sends JS Shell requests.
  */
 import { GLP, isThingId } from '../protocol';
 
@@ -28,7 +28,8 @@ export interface TopicRules {
 /** 'everything' for the platform; the filters of a Thing or a tool. */
 export function accessRules(account: Account): TopicRules | 'everything' {
   if (account.kind === 'platform') return 'everything';
-  if (account.kind === 'tool') return { publish: [], subscribe: [`${GLP}/+/fb/#`, `${GLP}/+/ev/#`] };
+  // A tool may also ask any Thing's JS Shell; only a caller holding that Thing's shell credential is answered.
+  if (account.kind === 'tool') return { publish: [`${GLP}/+/rq/=shell/do`], subscribe: [`${GLP}/+/fb/#`, `${GLP}/+/ev/#`] };
   const own = `${GLP}/${account.thingId}`;
   return { publish: [`${own}/fb/#`, `${own}/ev/#`], subscribe: [`${own}/rq/#`] };
 }

@@ -53,7 +53,7 @@ export class Fleet {
         return thing;
       }));
       for (let i = 0; i < ids.length; i++) {
-        fleet.agents.push(new ThingAgent({ thingId: ids[i], secret: creds[ids[i]].secret, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, log: options.log }));
+        fleet.agents.push(new ThingAgent({ thingId: ids[i], secret: creds[ids[i]].secret, shell: creds[ids[i]].shell, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, log: options.log }));
       }
       for (let i = 0; i < fleet.agents.length; i += 250) await Promise.all(fleet.agents.slice(i, i + 250).map((a) => a.start()));
     } catch (e) {

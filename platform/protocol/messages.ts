@@ -99,3 +99,94 @@ export interface AboutMessage {
   glpVersion: 0;
   mru: string;
 }
+
+/** The JS Shell's actions (the `action` of a request on glp/0/{SID}/rq/=shell/do). */
+export type ShellAction = 'eval' | 'apps' | 'logs' | 'cancel' | 'restart';
+
+/** eval: an expression, in an app's context (`app`: its installation id) or the Thing's shell context. */
+export interface ShellEvalArgs {
+  expression: string;
+  app?: number;
+}
+
+/** logs: the last `lines` log lines the agent kept; with `follow`, then every new one until cancelled. */
+export interface ShellLogsArgs {
+  follow?: boolean;
+  lines?: number;
+}
+
+/** cancel: ends the stream (a logs follow) answering on this respond topic. */
+export interface ShellCancelArgs {
+  respond: string;
+}
+
+/**
+ * A tool → a Thing's JS Shell: the IAP do envelope. `respond` is where the answers go (under the
+ * Thing's glp/0/{SID}/ev/=shell/), `meta` is echoed in each, `auth` is the Thing's shell credential:
+ * a request without the right one gets no answer at all.
+ */
+export type ShellRequest = {
+  respond: string;
+  meta?: unknown;
+  auth: string;
+} & (
+  | { action: 'eval'; args: ShellEvalArgs }
+  | { action: 'apps'; args?: Record<string, never> }
+  | { action: 'logs'; args?: ShellLogsArgs }
+  | { action: 'cancel'; args: ShellCancelArgs }
+  | { action: 'restart'; args?: Record<string, never> }
+);
+
+/** One log line as the shell streams it. */
+export interface ShellLogLine {
+  /** IAP timestamp */
+  utc: string;
+  level: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** "app:<instance name>", "shell" (the Thing's shell context) or "runtime" */
+  source: string;
+  message: string;
+}
+
+/** An app as `apps` lists it. */
+export interface ShellAppInfo {
+  installation_id: number;
+  /** the app's name in the App Store */
+  app: string;
+  version: string;
+  /** the instance's name */
+  name: string;
+  status: AppStatus;
+  /** the app's id in the Thing's runtime */
+  runtimeId: string;
+  state: unknown;
+}
+
+/** What a shell request ends with, by action. */
+export interface ShellResults {
+  /** the expression's value, as text made inside its context */
+  eval: string;
+  apps: ShellAppInfo[];
+  logs: { lines: number; cancelled: boolean };
+  cancel: { cancelled: number };
+  restart: { apps: number; durationMs: number };
+}
+
+/**
+ * Thing → the caller, on the request's respond topic: zero or more chunks of `output` (log lines:
+ * what an expression logged, or the tail and follow of `logs`), then one message with `done: true`
+ * carrying `result` or `error`. `seq` counts the messages of one request from 0.
+ */
+export interface ShellResponse {
+  meta: unknown;
+  seq: number;
+  done: boolean;
+  output?: ShellLogLine[];
+  result?: unknown;
+  error: ShellError | null;
+}
+
+export interface ShellError {
+  /** eval: the expression failed (syntax, a throw, the CPU limit); malformed: the request; unknown-app; failed: the action could not be done */
+  code: 'eval' | 'malformed' | 'unknown-app' | 'failed' | 'busy';
+  message: string;
+}

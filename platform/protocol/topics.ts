@@ -26,7 +26,17 @@ export const topics = {
   loadResponse: (thingId: string) => `${GLP}/${thingId}/ev/=cms/response/load`,
   /** Thing → anyone allowed: app logs and the agent's own events, IAP event objects (QoS 1, not retained). */
   event: (thingId: string, category: EventCategory) => `${GLP}/${thingId}/ev/${category}`,
+  /** A tool → the Thing's JS Shell: IAP do envelopes with the shell credential (QoS 1, not retained). */
+  shellRequest: (thingId: string) => `${GLP}/${thingId}/rq/=shell/do`,
+  /** Thing → the caller: shell responses, on the request's `respond` topic, which must lie under this filter (QoS 1, not retained). */
+  shellResponses: (thingId: string) => `${GLP}/${thingId}/ev/=shell/#`,
 } as const;
+
+/** Whether `topic` may carry a Thing's shell responses: a topic (no wildcard) below its ev/=shell. */
+export function isShellRespondTopic(thingId: string, topic: string): boolean {
+  const prefix = `${GLP}/${thingId}/ev/=shell/`;
+  return topic.length > prefix.length && topic.startsWith(prefix) && !/[+#\u0000]/.test(topic) && topic.length <= 512;
+}
 
 export type EventCategory = 'debug' | 'info' | 'warning' | 'error';
 export const EVENT_CATEGORIES: readonly EventCategory[] = ['debug', 'info', 'warning', 'error'];

@@ -9,8 +9,10 @@ import connectionSchema from '../../schemas/platform/connection.schema.json';
 import desiredStateSchema from '../../schemas/platform/desired-state.schema.json';
 import eventSchema from '../../schemas/platform/event.schema.json';
 import loadCompletionSchema from '../../schemas/platform/load-completion.schema.json';
+import shellRequestSchema from '../../schemas/platform/shell-request.schema.json';
+import shellResponseSchema from '../../schemas/platform/shell-response.schema.json';
 import statusSchema from '../../schemas/platform/status.schema.json';
-import type { AboutMessage, ConnectionMessage, DesiredStateMessage, IapError, LoadCompletionMessage, StatusMessage } from './messages';
+import type { AboutMessage, ConnectionMessage, DesiredStateMessage, IapError, LoadCompletionMessage, ShellRequest, ShellResponse, StatusMessage } from './messages';
 
 export interface PayloadKinds {
   desired: DesiredStateMessage;
@@ -19,6 +21,8 @@ export interface PayloadKinds {
   loadCompletion: LoadCompletionMessage;
   event: IapError;
   about: AboutMessage;
+  shellRequest: ShellRequest;
+  shellResponse: ShellResponse;
 }
 export type PayloadKind = keyof PayloadKinds;
 
@@ -29,6 +33,8 @@ const SCHEMA_OF: Record<PayloadKind, { $id: string }> = {
   loadCompletion: loadCompletionSchema,
   event: eventSchema,
   about: aboutSchema,
+  shellRequest: shellRequestSchema,
+  shellResponse: shellResponseSchema,
 };
 
 /** Payloads above this are refused unread (a Thing's desired state with 256 apps is ~100 KB). */

@@ -34,9 +34,9 @@ describe('platform broker access rules', () => {
     assert.deepEqual(['glp/0/t1/rq/#', 'glp/0/t1/rq/=agent/desired', 'glp/0/+/rq/#', 'glp/0/t1/#', 'glp/0/t2/rq/#', '#', '$share/g/glp/0/t1/rq/#', 'glp/0/t1/fb/#'].map((f) => maySubscribe(thing, f)), [true, true, false, false, false, false, false, false]);
   });
 
-  it('a tool reads any feedback and events and publishes nothing; the platform does anything', () => {
-    assert.deepEqual(['glp/0/+/fb/#', 'glp/0/t1/ev/info', 'glp/0/+/rq/#', 'glp/0/#', '$SYS/#'].map((f) => maySubscribe(tool, f)), [true, true, false, false, false]);
-    assert.equal(mayPublish(tool, 'glp/0/t1/fb/x'), false);
+  it('a tool reads any feedback and events and publishes only JS Shell requests; the platform does anything', () => {
+    assert.deepEqual(['glp/0/+/fb/#', 'glp/0/t1/ev/info', 'glp/0/+/ev/=shell/#', 'glp/0/+/rq/#', 'glp/0/t1/rq/=shell/do', 'glp/0/#', '$SYS/#'].map((f) => maySubscribe(tool, f)), [true, true, true, false, false, false, false]);
+    assert.deepEqual(['glp/0/t1/rq/=shell/do', 'glp/0/t1/fb/x', 'glp/0/t1/rq/=agent/desired', 'glp/0/t1/rq/=shell/do/x', 'glp/0/t1/ev/=shell/x', 'glp/0/t1/rq/=shell'].map((t) => mayPublish(tool, t)), [true, false, false, false, false, false]);
     assert.equal(accessRules({ kind: 'platform' }), 'everything');
     assert.equal(mayPublish({ kind: 'platform' }, '$CONTROL/dynamic-security/v1'), true);
   });
@@ -48,7 +48,7 @@ describe('platform broker access rules', () => {
       { acltype: 'subscribePattern', topic: 'glp/0/t1/rq/#', allow: true },
       { acltype: 'publishClientReceive', topic: 'glp/0/t1/rq/#', allow: true },
     ]);
-    assert.deepEqual(dynsecAcls(tool).map((a) => `${a.acltype} ${a.topic}`), ['subscribePattern glp/0/+/fb/#', 'publishClientReceive glp/0/+/fb/#', 'subscribePattern glp/0/+/ev/#', 'publishClientReceive glp/0/+/ev/#']);
+    assert.deepEqual(dynsecAcls(tool).map((a) => `${a.acltype} ${a.topic}`), ['publishClientSend glp/0/+/rq/=shell/do', 'subscribePattern glp/0/+/fb/#', 'publishClientReceive glp/0/+/fb/#', 'subscribePattern glp/0/+/ev/#', 'publishClientReceive glp/0/+/ev/#']);
     assert.ok(dynsecAcls({ kind: 'platform' }).some((a) => a.acltype === 'publishClientSend' && a.topic === '$CONTROL/dynamic-security/#'));
   });
 });

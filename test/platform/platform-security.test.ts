@@ -149,12 +149,15 @@ describe('platform security', function () {
       assert.equal((await api.get('/api/things/sloppy')).body.reachedRevision, 0);
     });
 
-    it('a tool with an API token reads feedback but cannot publish', async () => {
+    it('a tool with an API token reads feedback and may publish only JS Shell requests', async () => {
       const tool = await connect(TOOL_USER, env.adminToken, 'ide-1');
-      const granted = await subackCodes(tool, ['glp/0/+/fb/#', 'glp/0/thing-1/rq/#']);
-      assert.deepEqual(granted, [0, 128]);
+      const granted = await subackCodes(tool, ['glp/0/+/fb/#', 'glp/0/thing-1/rq/#', 'glp/0/+/ev/=shell/#']);
+      assert.deepEqual(granted, [0, 128, 0]);
       const status = await new Promise<string>((resolve) => tool.on('message', (t) => t.endsWith('=agent/status') && resolve(t)));
       assert.match(status, /^glp\/0\/thing-\d\/fb\/=agent\/status$/);
+      // A shell request is let through (the Thing answers only its shell credential: test/platform/shell.test.ts).
+      await tool.publishAsync('glp/0/thing-1/rq/=shell/do', JSON.stringify({ action: 'apps', respond: 'glp/0/thing-1/ev/=shell/ide-1/1', auth: 'wrong' }), { qos: 1 });
+      assert.equal(tool.connected, true);
       const closed = closeOf(tool);
       tool.publish('glp/0/thing-1/rq/=agent/desired', '{}', { qos: 0 });
       await closed;

@@ -1,0 +1,266 @@
+/**
+ * A Thing's JS Shell service (issue 15, "JS Shell service"): requests on glp/0/{SID}/rq/=shell/do,
+ * answers on each request's respond topic under the Thing's own glp/0/{SID}/ev/=shell/. It
+ * evaluates expressions (in an app's context or the Thing's shell context, output streamed), lists
+ * the apps, tails and follows the log lines it keeps, and restarts the Thing's apps (a re-spawn,
+ * state kept). Only a caller holding the Thing's shell credential is answered: any other request
+ * gets no answer at all (the caller may be probing), and an error event on the Thing's own channel
+ * says so, without the credential.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { WorkerPool } from '../../runtime/host/worker-pool';
+import type { Thing } from '../../runtime/host/thing';
+import { SHELL_CONTEXT_ID } from '../../runtime/engine/app-ids';
+import type { EvalTarget } from '../../runtime/engine/shell-eval';
+import type { LogRecord } from '../../runtime/engine/records';
+import { checkPayload, iapNow, isShellRespondTopic, MAX_PAYLOAD_BYTES, topics, type AppStatus, type IapError, type ShellAppInfo, type ShellError, type ShellLogLine, type ShellRequest, type ShellResults } from '../protocol';
+
+/** One app of the Thing as its agent knows it. */
+export interface ShellInstallation {
+  installationId: number;
+  /** its id in the Thing's runtime */
+  appId: string;
+  /** its name in the App Store */
+  app: string;
+  version: string;
+  status: AppStatus;
+}
+
+/** What the shell needs of its Thing's agent. */
+export interface ShellHost {
+  thingId: string;
+  /** the Thing's shell credential; without one, no request is answered */
+  credential: string | undefined;
+  thing: Thing;
+  pool: WorkerPool;
+  installations(): ShellInstallation[];
+  /** publishes QoS 1, not retained */
+  publish(topic: string, payload: string): void;
+  /** an event on the Thing's own ev/{category} channel */
+  event(cat: IapError['cat'], message: string, code: string): void;
+  /** resolves when no Bundle Sync runs (a restart waits for it) */
+  idle(): Promise<void>;
+}
+
+/** Log lines kept for `logs` (a ring: the oldest goes). */
+export const SHELL_LOG_LINES = 200;
+/** Streams following the log at once, per Thing. */
+export const MAX_FOLLOWERS = 8;
+/** Evaluations waiting their turn, per Thing. */
+export const MAX_QUEUED_EVALS = 16;
+const MAX_LINE_CHARS = 8192;
+const LINES_PER_CHUNK = 200;
+
+export class ShellService {
+  private readonly ring: ShellLogLine[] = [];
+  private readonly followers = new Map<string, ShellStream>();
+  private readonly credentialHash: Buffer | undefined;
+  private evalChain: Promise<void> = Promise.resolve();
+  private queuedEvals = 0;
+  /** The evaluation under way: its log lines go to its stream. */
+  private evaluating: { appId: string; stream: ShellStream } | undefined;
+
+  constructor(private readonly host: ShellHost) {
+    this.credentialHash = host.credential ? digest(host.credential) : undefined;
+    host.thing.on('log', (r) => this.onLog(r));
+  }
+
+  /** One message on the Thing's rq/=shell/do. */
+  receive(payload: Buffer): void {
+    const { thingId } = this.host;
+    const topic = topics.shellRequest(thingId);
+    let value: unknown;
+    if (payload.length <= MAX_PAYLOAD_BYTES) {
+      try {
+        value = JSON.parse(payload.toString('utf8'));
+      } catch {
+        value = undefined;
+      }
+    }
+    const request = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    const auth = typeof request?.auth === 'string' ? request.auth : undefined;
+    if (!this.authorized(auth)) {
+      const why = !request ? 'it is not a JSON object' : auth === undefined ? 'it carries no shell credential ("auth")' : 'its shell credential is wrong';
+      this.host.event('error', `refused a JS Shell request on ${topic}: ${why}; it was not answered`, 'shell-auth');
+      return;
+    }
+    const respond = request!.respond;
+    if (typeof respond !== 'string' || !isShellRespondTopic(thingId, respond)) {
+      const shown = typeof respond === 'string' ? JSON.stringify(respond.slice(0, 200)) : 'missing';
+      this.host.event('error', `refused a JS Shell request on ${topic}: its respond topic (${shown}) is not a topic under ${topics.shellResponses(thingId).slice(0, -1)}, where this Thing answers; it was not answered`, 'shell-respond');
+      return;
+    }
+    const stream = new ShellStream(this.host, respond, request!.meta ?? null);
+    const checked = checkPayload('shellRequest', value, topic);
+    if (!checked.ok) {
+      stream.fail('malformed', checked.error);
+      return;
+    }
+    this.handle(checked.value, stream).catch((e: Error) => stream.fail('failed', e.message));
+  }
+
+  /** The agent stops: followers end with it. */
+  close(): void {
+    this.followers.clear();
+  }
+
+  private async handle(request: ShellRequest, stream: ShellStream): Promise<void> {
+    switch (request.action) {
+      case 'eval':
+        return this.evaluate(request.args.app, request.args.expression, stream);
+      case 'apps':
+        return stream.done(await this.apps());
+      case 'logs':
+        return this.logs(request.args?.lines ?? 20, request.args?.follow === true, stream);
+      case 'cancel': {
+        const follower = this.followers.get(request.args.respond);
+        if (follower) {
+          this.followers.delete(request.args.respond);
+          follower.done({ lines: follower.lines, cancelled: true } satisfies ShellResults['logs']);
+        }
+        return stream.done({ cancelled: follower ? 1 : 0 } satisfies ShellResults['cancel']);
+      }
+      case 'restart': {
+        await this.host.idle();
+        const t0 = performance.now();
+        await this.host.pool.respawnThing(this.host.thingId, () => undefined);
+        return stream.done({ apps: this.host.installations().length, durationMs: Math.round(performance.now() - t0) } satisfies ShellResults['restart']);
+      }
+    }
+  }
+
+  private evaluate(installationId: number | undefined, expression: string, stream: ShellStream): Promise<void> {
+    let target: EvalTarget = { shell: true };
+    if (installationId !== undefined) {
+      const installed = this.host.installations();
+      const app = installed.find((i) => i.installationId === installationId);
+      if (!app) {
+        const list = installed.map((i) => `${i.installationId} (${i.app})`).join(', ') || 'none';
+        stream.fail('unknown-app', `${this.host.thingId} has no app with installation id ${installationId}; its apps: ${list}. Leave "app" out to evaluate in the Thing's shell context`);
+        return Promise.resolve();
+      }
+      target = { appId: app.appId };
+    }
+    if (this.queuedEvals >= MAX_QUEUED_EVALS) {
+      stream.fail('busy', `${MAX_QUEUED_EVALS} evaluations are waiting on ${this.host.thingId} already; send this one again when they are answered`);
+      return Promise.resolve();
+    }
+    // One at a time, so the log lines under way are this evaluation's.
+    this.queuedEvals++;
+    const run = async () => {
+      this.evaluating = { appId: 'appId' in target ? target.appId : SHELL_CONTEXT_ID, stream };
+      try {
+        const r = await this.host.thing.evaluate(target, expression);
+        if (r.ok) stream.done(r.result satisfies ShellResults['eval']);
+        else stream.fail('eval', r.error);
+      } catch (e) {
+        stream.fail('failed', (e as Error).message);
+      } finally {
+        this.evaluating = undefined;
+        this.queuedEvals--;
+      }
+    };
+    const next = this.evalChain.then(run);
+    this.evalChain = next;
+    return next;
+  }
+
+  private async apps(): Promise<ShellResults['apps']> {
+    const { thing } = this.host;
+    const running = new Map((await thing.listApps()).map((a) => [a.id, a]));
+    return this.host.installations().map((i): ShellAppInfo => ({
+      installation_id: i.installationId, app: i.app, version: i.version, name: thing.journal.labelOf(i.appId),
+      status: i.status, runtimeId: i.appId, state: running.get(i.appId)?.state ?? null,
+    }));
+  }
+
+  private logs(lines: number, follow: boolean, stream: ShellStream): void {
+    if (follow && !this.followers.has(stream.respond) && this.followers.size >= MAX_FOLLOWERS) {
+      stream.fail('busy', `${MAX_FOLLOWERS} callers follow ${this.host.thingId}'s log already; cancel one first`);
+      return;
+    }
+    const tail = lines > 0 ? this.ring.slice(-lines) : [];
+    for (let i = 0; i < tail.length; i += LINES_PER_CHUNK) stream.output(tail.slice(i, i + LINES_PER_CHUNK));
+    if (!follow) {
+      stream.done({ lines: tail.length, cancelled: false } satisfies ShellResults['logs']);
+      return;
+    }
+    this.followers.get(stream.respond)?.done({ lines: 0, cancelled: true });
+    this.followers.set(stream.respond, stream);
+  }
+
+  private onLog(r: LogRecord): void {
+    const line: ShellLogLine = {
+      utc: iapNow(r.time), level: r.level, source: r.appId === SHELL_CONTEXT_ID ? 'shell' : r.appId ? `app:${r.appLabel}` : 'runtime',
+      message: r.message.length > MAX_LINE_CHARS ? r.message.slice(0, MAX_LINE_CHARS - 1) + '…' : r.message,
+    };
+    this.ring.push(line);
+    if (this.ring.length > SHELL_LOG_LINES) this.ring.shift();
+    if (r.shell && this.evaluating?.appId === r.appId) this.evaluating.stream.output([line]);
+    for (const follower of this.followers.values()) follower.output([line]);
+  }
+
+  private authorized(auth: string | undefined): boolean {
+    if (auth === undefined || !this.credentialHash) return false;
+    return timingSafeEqual(digest(auth), this.credentialHash);
+  }
+}
+
+/** The answers to one request: output chunks (a turn's lines in one message), then the one final message. */
+class ShellStream {
+  private seq = 0;
+  private ended = false;
+  private pending: ShellLogLine[] = [];
+  private flushScheduled = false;
+  /** log lines sent */
+  lines = 0;
+
+  constructor(
+    private readonly host: ShellHost,
+    readonly respond: string,
+    private readonly meta: unknown,
+  ) {}
+
+  output(lines: ShellLogLine[]): void {
+    if (this.ended) return;
+    this.pending.push(...lines);
+    if (this.pending.length >= LINES_PER_CHUNK) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  done(result: unknown): void {
+    this.end({ result, error: null });
+  }
+
+  fail(code: ShellError['code'], message: string): void {
+    this.end({ error: { code, message } });
+  }
+
+  private end(last: { result?: unknown; error: ShellError | null }): void {
+    if (this.ended) return;
+    this.flush();
+    this.ended = true;
+    this.send({ done: true, ...last });
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    if (this.ended || this.pending.length === 0) return;
+    const output = this.pending;
+    this.pending = [];
+    this.lines += output.length;
+    this.send({ done: false, output, error: null });
+  }
+
+  private send(body: { done: boolean; output?: ShellLogLine[]; result?: unknown; error: ShellError | null }): void {
+    this.host.publish(this.respond, JSON.stringify({ meta: this.meta, seq: this.seq++, ...body }));
+  }
+}
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
