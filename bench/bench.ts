@@ -10,6 +10,7 @@ import { SERVER_NODE_FLAGS } from '../server/node-flags';
 import { fleetBench } from './fleet-bench';
 import { runawayBench } from './runaway-bench';
 import { runtimeBench } from './runtime-bench';
+import { shellBench } from './shell-bench';
 import { storeBench } from './store-bench';
 import { printTable, type Row } from './table';
 
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   await runawayBench(rows);
   await fleetBench(rows);
   await storeBench(rows);
+  await shellBench(rows);
   // The language server's figures are taken in a process configured as the server is.
   const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, 'language.js')], { encoding: 'utf8', maxBuffer: 1 << 24 });
   rows.push(...(JSON.parse(out) as Row[]));
