@@ -45,7 +45,7 @@ export interface ShellHost {
 
 /** Log lines kept for `logs` (a ring: the oldest goes). */
 export const SHELL_LOG_LINES = 200;
-/** Streams following the log at once, per Thing. */
+/** Streams following the log at once, per Thing; one more ends the oldest. */
 export const MAX_FOLLOWERS = 8;
 /** Evaluations waiting their turn, per Thing. */
 export const MAX_QUEUED_EVALS = 16;
@@ -177,8 +177,10 @@ export class ShellService {
 
   private logs(lines: number, follow: boolean, stream: ShellStream): void {
     if (follow && !this.followers.has(stream.respond) && this.followers.size >= MAX_FOLLOWERS) {
-      stream.fail('busy', `${MAX_FOLLOWERS} callers follow ${this.host.thingId}'s log already; cancel one first`);
-      return;
+      // A caller that went away without cancelling must not lock the others out: the oldest follow ends.
+      const [oldest, follower] = this.followers.entries().next().value!;
+      this.followers.delete(oldest);
+      follower.done({ lines: follower.lines, cancelled: true } satisfies ShellResults['logs']);
     }
     const tail = lines > 0 ? this.ring.slice(-lines) : [];
     for (let i = 0; i < tail.length; i += LINES_PER_CHUNK) stream.output(tail.slice(i, i + LINES_PER_CHUNK));

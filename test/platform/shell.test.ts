@@ -12,6 +12,7 @@ import type { ShellAppInfo, ShellResponse } from '../../platform/protocol';
 import { ShellClient, ShellTimeout, type ShellCall } from '../../platform/shell/shell-client';
 import { exampleAppDir } from '../../platform/up/example-app';
 import { LocalEnvironment } from '../../platform/up/local-environment';
+import { MAX_FOLLOWERS } from '../../platform/agent/shell-service';
 import { assertFreshDist } from '../support/fresh-dist';
 import { PlatformApi, runsEverything } from '../support/platform-api';
 
@@ -128,6 +129,15 @@ describe('JS Shell service', function () {
     await reading;
     assert.deepEqual(seen.at(-1)!.result, { lines: seen.flatMap((r) => r.output ?? []).length, cancelled: true });
     assert.deepEqual(seen.map((r) => r.seq), seen.map((_, i) => i));
+  });
+
+  it('ends the oldest follow when too many follow at once (a caller gone without cancelling locks no one out)', async () => {
+    const follows = Array.from({ length: MAX_FOLLOWERS }, () => shell.request('thing-1', cred(), 'logs', { lines: 0, follow: true }));
+    await wait(200);
+    const newest = shell.request('thing-1', cred(), 'logs', { lines: 0, follow: true });
+    assert.deepEqual((await follows[0].final).result, { lines: 0, cancelled: true });
+    for (const f of [...follows.slice(1), newest]) assert.deepEqual((await shell.cancel('thing-1', cred(), f)).result, { cancelled: 1 });
+    assert.equal((await newest.final).done, true);
   });
 
   it("restarts the Thing's apps with their state kept", async () => {
