@@ -17,7 +17,7 @@ import { LocalEnvironment } from '../platform/up/local-environment';
 import { localSecrets } from '../platform/up/local-secrets';
 import { fmt, percentile, type Row } from './table';
 
-const WARM = 200;
+const WARM = 1000;
 const RUNS = 2000;
 
 export async function shellBench(rows: Row[]): Promise<void> {

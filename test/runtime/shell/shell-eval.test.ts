@@ -189,5 +189,21 @@ describe('JS Shell evaluations', () => {
       await rt.deviceEvent('door', 'contact', 'open');
       assert.deepEqual((await rt.appInfo(info.id)).state, { opens: 2 });
     });
+
+    it('an expression the guard cannot stop (a catastrophic regular expression) is stopped by the warden, answered with an error and not run again', async () => {
+      const [info] = await rt.listApps();
+      const workerRecords: string[] = [];
+      rt.on('worker', (w) => workerRecords.push(w.change));
+      const r = await rt.evaluate({ shell: true }, '/(a+)+$/.test("a".repeat(40) + "b")');
+      assert.equal(r.ok, false);
+      assert.match(!r.ok ? r.error : '', /^the expression stopped the worker's engine thread past the CPU limit/);
+      assert.deepEqual(workerRecords, ['engine-restarted']);
+      assert.deepEqual(rt.quarantined(), []);
+      // The apps were restored with their state, and run.
+      await rt.deviceEvent('door', 'contact', 'closed');
+      await rt.deviceEvent('door', 'contact', 'open');
+      assert.deepEqual((await rt.appInfo(info.id)).state, { opens: 3 });
+      assert.equal((await rt.evaluate({ shell: true }, '"still here"') as { result: string }).result, "'still here'");
+    });
   });
 });
