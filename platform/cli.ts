@@ -1,6 +1,6 @@
 /**
- * The platform's commands of `smartplug` (bin/smartplug.js sends them here): up, platform, fleet and
- * deploy. Secrets come from the environment or from `--dir`, never from the command line (it shows
+ * The platform's commands of `smartplug` (bin/smartplug.js sends them here): up, platform, fleet,
+ * deploy and shell. Secrets come from the environment or from `--dir`, never from the command line (it shows
  * in process lists) and never go to the output.
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { PLATFORM_USER } from './broker/access';
 import { MosquittoDynsecAccounts, setupMosquittoDynsec } from './broker/mosquitto-dynsec';
 import { Fleet } from './fleet/fleet';
 import { PlatformService } from './service/platform-service';
+import { shellCommand, SHELL_USAGE } from './shell/shell-command';
 import { exampleAppDir } from './up/example-app';
 import { ENDPOINTS_FILE, LocalEnvironment, type LocalEndpoints } from './up/local-environment';
 import { SECRETS_FILE, type LocalSecrets } from './up/local-secrets';
@@ -34,7 +35,8 @@ export const PLATFORM_USAGE = `platform commands:
       N simulated Things sharing a few worker processes. Needs SMARTPLUG_TOKEN (provision scope).
   deploy APPDIR [--platform URL] [--dir .smartplug]
       Bundles the app folder and deploys it to the App Store. The platform and token come from
-      --platform and SMARTPLUG_TOKEN, or from the local environment in --dir.`;
+      --platform and SMARTPLUG_TOKEN, or from the local environment in --dir.
+${SHELL_USAGE}`;
 
 export async function platformMain(command: string, rest: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   switch (command) {
@@ -46,6 +48,8 @@ export async function platformMain(command: string, rest: string[], out: (line: 
       return fleet(rest, out, err);
     case 'deploy':
       return deploy(rest, out, err);
+    case 'shell':
+      return shellCommand(rest, out, err);
     default:
       err(`smartplug: unknown command "${command}"\n\n${PLATFORM_USAGE}`);
       return 2;

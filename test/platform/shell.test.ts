@@ -13,6 +13,7 @@ import { ShellClient, ShellTimeout, type ShellCall } from '../../platform/shell/
 import { exampleAppDir } from '../../platform/up/example-app';
 import { LocalEnvironment } from '../../platform/up/local-environment';
 import { MAX_FOLLOWERS } from '../../platform/agent/shell-service';
+import { shellCommand } from '../../platform/shell/shell-command';
 import { assertFreshDist } from '../support/fresh-dist';
 import { PlatformApi, runsEverything } from '../support/platform-api';
 
@@ -200,6 +201,31 @@ describe('JS Shell service', function () {
     assert.match(malformed.error!.message, /^glp\/0\/thing-1\/rq\/=shell\/do: at \/args\/expression must NOT have fewer than 1 characters; see schemas\/platform\/shell-request.schema.json$/);
     const unknownAction = await shell.request('thing-1', cred(), 'dance' as 'apps').final;
     assert.match(unknownAction.error!.message, /at \/action must be equal to one of the allowed values/);
+  });
+
+  it('smartplug shell: one expression, the apps, the log, from the local environment\'s --dir', async () => {
+    const dir = path.join(root, 'state');
+    const run = async (...args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await shellCommand([...args, '--dir', dir], (l) => out.push(l), (l) => err.push(l));
+      return { code, out, err };
+    };
+    const value = await run('thing-1', 'log.info("from the cli");', 'state.opens', '--app', String(installation));
+    assert.equal(value.code, 0, value.err.join('\n'));
+    assert.match(value.out[0], /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} UTC info  app:Hall light: from the cli$/);
+    assert.match(value.out[1], /^\d+$/);
+    const apps = await run('thing-1', '--apps');
+    assert.equal(apps.code, 0);
+    assert.match(apps.out[0], new RegExp(`^${installation}  Hall light \\(Door light 1.0.0\\)  running  state \\{"above":`));
+    const failed = await run('thing-1', 'nope');
+    assert.deepEqual([failed.code, failed.err], [1, ['ReferenceError: nope is not defined']]);
+    const logs = await run('thing-1', '--logs', '--lines', '2');
+    assert.equal(logs.code, 0);
+    assert.equal(logs.out.length, 2);
+    const unknown = await run('thing-9', '1');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err[0], /^smartplug shell: no shell credential for thing-9: set SMARTPLUG_SHELL_CREDENTIAL/);
   });
 
   it("stops a runaway expression with an error, and the Thing's apps keep running", async () => {
