@@ -50,6 +50,8 @@ export const MAX_FOLLOWERS = 8;
 /** Evaluations waiting their turn, per Thing. */
 export const MAX_QUEUED_EVALS = 16;
 const MAX_LINE_CHARS = 8192;
+/** The JSON of a request's `meta`, at most. */
+export const MAX_META_CHARS = 4096;
 const LINES_PER_CHUNK = 200;
 
 export class ShellService {
@@ -91,7 +93,14 @@ export class ShellService {
       this.host.event('error', `refused a JS Shell request on ${topic}: its respond topic (${shown}) is not a topic under ${topics.shellResponses(thingId).slice(0, -1)}, where this Thing answers; it was not answered`, 'shell-respond');
       return;
     }
-    const stream = new ShellStream(this.host, respond, request!.meta ?? null);
+    const meta = request!.meta ?? null;
+    const metaChars = JSON.stringify(meta).length;
+    // meta is echoed in every answer (a follow's too): a large one would multiply.
+    if (metaChars > MAX_META_CHARS) {
+      new ShellStream(this.host, respond, null).fail('malformed', `${topic}: "meta" is ${metaChars} characters of JSON; the limit is ${MAX_META_CHARS} (it is echoed in every answer)`);
+      return;
+    }
+    const stream = new ShellStream(this.host, respond, meta);
     const checked = checkPayload('shellRequest', value, topic);
     if (!checked.ok) {
       stream.fail('malformed', checked.error);

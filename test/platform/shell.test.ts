@@ -199,6 +199,9 @@ describe('JS Shell service', function () {
     const malformed = await shell.request('thing-1', cred(), 'eval', { expression: '' }).final;
     assert.equal(malformed.error?.code, 'malformed');
     assert.match(malformed.error!.message, /^glp\/0\/thing-1\/rq\/=shell\/do: at \/args\/expression must NOT have fewer than 1 characters; see schemas\/platform\/shell-request.schema.json$/);
+    const bigMeta = await shell.request('thing-1', cred(), 'apps', undefined, { meta: 'x'.repeat(5000) }).final;
+    assert.deepEqual([bigMeta.meta, bigMeta.error?.code], [null, 'malformed']);
+    assert.match(bigMeta.error!.message, /"meta" is 5002 characters of JSON; the limit is 4096/);
     const unknownAction = await shell.request('thing-1', cred(), 'dance' as 'apps').final;
     assert.match(unknownAction.error!.message, /at \/action must be equal to one of the allowed values/);
   });
