@@ -77,6 +77,7 @@ export function preludeInspect(kit: ApiKit): InspectKit {
   };
 
   let budget = MAX_TOTAL;
+  const STOP = Object.freeze({});
 
   const format = (v: unknown, depth: number, seen: object[]): string => {
     if (budget <= 0) return '…';
@@ -114,12 +115,27 @@ export function preludeInspect(kit: ApiKit): InspectKit {
           }
         };
         let prefix = '';
+        // A collection is walked only as far as it is shown: past the cap, iterating stops (STOP).
+        const full = () => parts.length >= MAX_ENTRIES || budget <= 0;
+        const walk = (forEach: Function, size: number, entry: (value: unknown, key: unknown) => string) => {
+          try {
+            apply(forEach, o, [(value: unknown, key: unknown) => {
+              if (full()) throw STOP;
+              add(entry(value, key));
+            }]);
+          } catch (e) {
+            if (e !== STOP) throw e;
+          }
+          more += size - parts.length;
+        };
         if (inherits(o, MapProto)) {
-          prefix = `Map(${apply(mapSize, o, [])}) `;
-          apply(mapForEach, o, [(value: unknown, key: unknown) => add(`${format(key, depth + 1, seen)} => ${format(value, depth + 1, seen)}`)]);
+          const size = apply(mapSize, o, []) as number;
+          prefix = `Map(${size}) `;
+          walk(mapForEach, size, (value, key) => `${format(key, depth + 1, seen)} => ${format(value, depth + 1, seen)}`);
         } else if (inherits(o, SetProto)) {
-          prefix = `Set(${apply(setSize, o, [])}) `;
-          apply(setForEach, o, [(value: unknown) => add(format(value, depth + 1, seen))]);
+          const size = apply(setSize, o, []) as number;
+          prefix = `Set(${size}) `;
+          walk(setForEach, size, (value) => format(value, depth + 1, seen));
         }
         const array = isArray(o);
         if (array) {

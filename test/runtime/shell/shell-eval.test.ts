@@ -59,6 +59,8 @@ describe('JS Shell evaluations', () => {
     assert.equal(ev('({ a: { b: { c: { d: { e: { f: 1 } } } } } })'), '{ a: { b: { c: { d: [Object] } } } }');
     assert.equal(ev('({ get g() { throw new Error("never read") } })'), '{ g: [Getter] }');
     assert.match(ev('Array.from({ length: 150 }, (_, i) => i)'), /^\[ 0, 1, 2, .* 99, \.\.\. 50 more \]$/);
+    assert.match(ev('new Map(Array.from({ length: 300 }, (_, i) => [i, i]))'), /^Map\(300\) \{ 0 => 0, .* 99 => 99, \.\.\. 200 more \}$/);
+    assert.match(ev('new Set(Array.from({ length: 2e4 }, (_, i) => i))'), /^Set\(20000\) \{ 0, 1, .* 99, \.\.\. 19900 more \}$/);
     const long = ev('Array.from({ length: 100 }, () => "x".repeat(1000))');
     assert.ok(long.length < 20_000, `bounded: ${long.length} characters`);
     // The completion value of several statements; declarations do not leak into the next evaluation.
