@@ -214,7 +214,7 @@ export class ThingAgent {
     }
   }
 
-  /** The switch: apps removed are uninstalled, the Thing is re-spawned with the new versions (state kept), new apps are installed, changed ones updated. */
+  /** The switch: apps removed are uninstalled, the Thing is re-spawned when an app has a new version (state kept), new apps are installed, changed ones updated. */
   private async switchTo(desired: DesiredStateMessage, sources: Map<number, AppSource>): Promise<void> {
     const { thing, pool, thingId } = this.options;
     const wanted = new Map(desired.apps.map((a) => [a.installation_id, a]));
@@ -233,7 +233,9 @@ export class ThingAgent {
         if (stored) stored.request = { ...stored.request, source };
       }
     };
-    const failures = await pool.respawnThing(thingId, swap(upgraded, (a) => sources.get(a.installation_id)!));
+    // New code needs the re-spawn (seed 000); apps only added, removed or given a new config do not:
+    // re-creating every context of the Thing for them would cost a fleet seconds for nothing.
+    const failures = upgraded.length ? await pool.respawnThing(thingId, swap(upgraded, (a) => sources.get(a.installation_id)!)) : [];
     const refused = new Map<number, string>();
     if (failures.length) {
       // A new version that cannot start: the Thing goes back to the versions that ran, state and all.

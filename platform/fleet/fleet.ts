@@ -23,7 +23,7 @@ export interface FleetOptions {
   templateId?: string;
   model?: string;
   credentialsFile: string;
-  /** Things per worker process (default 250) */
+  /** Things per worker process (default 100: a worker's engine thread has a 256 MB heap, and a Thing of the `home` type with two apps takes about 1 MB) */
   thingsPerWorker?: number;
   /** every this many ms one Thing's front door opens and closes again (0: never) */
   activityMs?: number;
@@ -42,7 +42,7 @@ export class Fleet {
     const prefix = options.prefix ?? 'thing';
     const ids = Array.from({ length: options.things }, (_, i) => `${prefix}-${i + 1}`);
     const creds = await enrollMissing(options, ids, model);
-    const pool = new WorkerPool({ thingsPerWorker: options.thingsPerWorker ?? 250 });
+    const pool = new WorkerPool({ thingsPerWorker: options.thingsPerWorker ?? 100 });
     const fleet = new Fleet(pool);
     const fetcher = new BundleFetcher();
     try {

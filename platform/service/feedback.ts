@@ -78,7 +78,7 @@ export class FeedbackIngest extends EventEmitter<FeedbackEvents> {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flushing.then(() => this.flush());
-    }, this.options.flushMs ?? 25);
+    }, this.options.flushMs ?? 100);
   }
 
   private async flush(): Promise<void> {

@@ -1,0 +1,20 @@
+import { openStore } from './platform/store';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+(async () => {
+  const store = await openStore(mkdtempSync(path.join(tmpdir(), 'st-')));
+  const v = await store.deployAppVersion({ name: 'a', version: '1.0.0', bundle: Buffer.alloc(1000), scriptNames: ['app.js'] });
+  await store.saveTemplate({ templateId: 'T', name: 'T', apps: [{ app_id: v.appId, version: '1.0.0', config: { x: 1 }, name: 'n' }] });
+  const t = async (label: string, fn: () => Promise<unknown>) => { const t0 = performance.now(); await fn(); console.log(label, Math.round(performance.now() - t0), 'ms'); };
+  await t('enroll 1000', () => store.enrollThings(Array.from({ length: 1000 }, (_, i) => ({ thingId: `t-${i}`, model: 'home', templateId: 'T' }))));
+  await t('listDesiredStates', () => store.listDesiredStates());
+  await t('listDesiredStates again', () => store.listDesiredStates());
+  await t('saveTemplate', () => store.saveTemplate({ templateId: 'T', name: 'T', apps: [{ app_id: v.appId, version: '1.0.0', config: { x: 2 }, name: 'n' }] }));
+  await t('reportThingStates 1000', () => store.reportThingStates(Array.from({ length: 1000 }, (_, i) => ({ thingId: `t-${i}`, report: { connected: true, reachedRevision: 2, apps: { '1': { state: 'running' } } } }))));
+  await t('listThings', () => store.listThings());
+  await t('listThingStates', () => store.listThingStates());
+  await t('verifyThingSecret x100', async () => { for (let i = 0; i < 100; i++) await store.verifyThingSecret(`t-${i}`, 'broker', 'x'); });
+  await t('desiredState x100', async () => { for (let i = 0; i < 100; i++) await store.desiredState(`t-${i}`); });
+  await store.close();
+})();
