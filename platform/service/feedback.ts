@@ -29,6 +29,8 @@ export class FeedbackIngest extends EventEmitter<FeedbackEvents> {
   private flushing: Promise<void> = Promise.resolve();
   /** the enrolled Things, read again when a report names one not in it (see thingsChanged) */
   private known: Set<string> | undefined;
+  /** shutting down: a failed write is not tried again */
+  private draining = false;
 
   constructor(
     private readonly store: PlatformStore,
@@ -75,25 +77,35 @@ export class FeedbackIngest extends EventEmitter<FeedbackEvents> {
   private merge(thingId: string, report: ThingStateReport): void {
     const prev = this.pending.get(thingId);
     this.pending.set(thingId, prev ? { ...prev, ...report } : report);
+    this.schedule(this.options.flushMs ?? 100);
+  }
+
+  private schedule(ms: number): void {
     this.timer ??= setTimeout(() => {
       this.timer = undefined;
       this.flushing = this.flushing.then(() => this.flush());
-    }, this.options.flushMs ?? 100);
+    }, ms);
   }
 
   private async flush(): Promise<void> {
     const batch = [...this.pending].map(([thingId, report]) => ({ thingId, report }));
     this.pending = new Map();
     if (batch.length === 0) return;
-    // Reports of Things the store does not know (removed meanwhile, or not enrolled) are dropped.
-    if (!this.known || batch.some((b) => !this.known!.has(b.thingId))) this.known = new Set((await this.store.listThings()).map((t) => t.thingId));
-    const known = this.known;
-    const kept = batch.filter((b) => known.has(b.thingId));
     try {
+      // Reports of Things the store does not know (removed meanwhile, or not enrolled) are dropped.
+      if (!this.known || batch.some((b) => !this.known!.has(b.thingId))) this.known = new Set((await this.store.listThings()).map((t) => t.thingId));
+      const known = this.known;
+      const kept = batch.filter((b) => known.has(b.thingId));
       if (kept.length) await this.store.reportThingStates(kept);
       this.emit('stored', kept.map((b) => b.thingId));
     } catch (e) {
-      this.options.log(`could not store ${kept.length} Thing reports: ${(e as Error).message}`);
+      // Nothing is lost: the reports go back under any newer one that came meanwhile, and are tried again.
+      this.options.log(`could not store ${batch.length} Thing reports (trying again in a second): ${(e as Error).message}`);
+      // (The Things are read again first: one removed by another replica fails the whole batch.)
+      this.known = undefined;
+      if (this.draining) return;
+      for (const b of batch) this.pending.set(b.thingId, { ...b.report, ...this.pending.get(b.thingId) });
+      this.schedule(1000);
     }
   }
 
@@ -104,6 +116,7 @@ export class FeedbackIngest extends EventEmitter<FeedbackEvents> {
 
   /** Writes what is pending now (on shutdown). */
   async drain(): Promise<void> {
+    this.draining = true;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;

@@ -361,9 +361,12 @@ export class SqlPlatformStore implements PlatformStore {
 
   async reportThingStates(reports: Array<{ thingId: string; report: ThingStateReport }>): Promise<ThingState[]> {
     const now = this.now();
-    return this.db.transaction().execute(async (trx) => {
-      const out: ThingState[] = [];
-      for (const { thingId, report } of reports) {
+    // Rows are locked in Thing id order, so two replicas storing reports of the same Things at once
+    // wait for each other instead of deadlocking (PostgreSQL would abort one of them).
+    const ordered = [...reports].sort((x, y) => (x.thingId < y.thingId ? -1 : x.thingId > y.thingId ? 1 : 0));
+    const states = await this.db.transaction().execute(async (trx) => {
+      const out = new Map<string, ThingState>();
+      for (const { thingId, report } of ordered) {
         await this.thingRow(trx, thingId);
         const prev = await trx.selectFrom('thing_states').selectAll().where('thing_id', '=', thingId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
         const before: ThingState = prev ? toThingState(prev) : { thingId, connected: false, connectionChangedAt: now, reachedRevision: 0, apps: {}, syncError: null, updatedAt: now };
@@ -382,10 +385,11 @@ export class SqlPlatformStore implements PlatformStore {
         };
         const row = { thing_id: thingId, connected: next.connected ? 1 : 0, connection_changed_at: next.connectionChangedAt, reached_revision: next.reachedRevision, app_status: JSON.stringify(next.apps), sync_error: next.syncError ? JSON.stringify(next.syncError) : null, updated_at: now };
         await trx.insertInto('thing_states').values(row).onConflict((oc) => oc.column('thing_id').doUpdateSet(row)).execute();
-        out.push(next);
+        out.set(thingId, next);
       }
       return out;
     });
+    return reports.map((r) => states.get(r.thingId)!);
   }
 
   async getThingState(thingId: string): Promise<ThingState | null> {

@@ -217,6 +217,7 @@ describe('platform on mosquitto and PostgreSQL', function () {
     assert.ok(observed.length >= 23, `${observed.length} status reports`);
     assert.deepEqual([...atA, ...atB].sort(), [...observed].sort(), 'each report went to exactly one replica');
     assert.ok(atA.length > 0 && atB.length > 0, `both replicas took reports: A ${atA.length}, B ${atB.length}`);
+    assert.deepEqual(logs.filter((l) => /could not store/.test(l)), [], 'a replica failed to store reports');
 
     // A dies: its connection drops without a DISCONNECT, as a killed process's would.
     await a.mqtt.endAsync(true);

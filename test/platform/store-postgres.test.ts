@@ -82,6 +82,18 @@ describe('platform store on PostgreSQL', function () {
       assert.equal(state.revision, 13);
     });
 
+    it('two replicas storing reports of the same Things at once, in opposite orders: both are stored, no deadlock', async () => {
+      const ids = Array.from({ length: 40 }, (_, i) => `t${String(i).padStart(2, '0')}`);
+      await a.enrollThings(ids.map((thingId) => ({ thingId, model: 'plug' })));
+      for (let round = 1; round <= 5; round++) {
+        const reports = ids.map((thingId) => ({ thingId, report: { reachedRevision: round, connected: round % 2 === 0 } }));
+        const [fromA, fromB] = await Promise.all([a.reportThingStates(reports), b.reportThingStates([...reports].reverse())]);
+        assert.deepEqual([fromA.map((s) => s.thingId), fromB.map((s) => s.thingId)], [ids, [...ids].reverse()], 'answers in the order asked');
+      }
+      const states = await b.listThingStates(ids);
+      assert.deepEqual([...new Set(states.map((s) => `${s.reachedRevision} ${s.connected}`))], ['5 false']);
+    });
+
     it('a Template saved on one replica is what the other reads at once (no stale cache)', async () => {
       const v = await a.deployAppVersion({ name: 'x', version: '1.0.0', bundle: Buffer.from('x'), scriptNames: ['app.js'] });
       await a.saveTemplate({ templateId: 'T', name: 'T', apps: [] });
