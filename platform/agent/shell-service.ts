@@ -133,8 +133,9 @@ export class ShellService {
       case 'restart': {
         await this.host.idle();
         const t0 = performance.now();
-        await this.host.pool.respawnThing(this.host.thingId, () => undefined);
-        return stream.done({ apps: this.host.installations().length, durationMs: Math.round(performance.now() - t0) } satisfies ShellResults['restart']);
+        const failures = await this.host.pool.respawnThing(this.host.thingId, () => undefined);
+        const failed = failures.map((f) => ({ runtimeId: f.appId, error: f.error }));
+        return stream.done({ apps: this.host.installations().length, durationMs: Math.round(performance.now() - t0), failed } satisfies ShellResults['restart']);
       }
     }
   }

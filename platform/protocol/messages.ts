@@ -168,7 +168,8 @@ export interface ShellResults {
   apps: ShellAppInfo[];
   logs: { lines: number; cancelled: boolean };
   cancel: { cancelled: number };
-  restart: { apps: number; durationMs: number };
+  /** `failed`: apps that could not be started again (by their runtime id), with why */
+  restart: { apps: number; durationMs: number; failed: Array<{ runtimeId: string; error: string }> };
 }
 
 /**

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import type { ShellAppInfo, ShellLogLine, ShellResponse } from '../protocol';
+import type { ShellAppInfo, ShellLogLine, ShellResponse, ShellResults } from '../protocol';
 import { ShellClient, type ShellCall } from './shell-client';
 
 export const SHELL_USAGE = `  shell THING [EXPRESSION] [--app INSTALLATION_ID] [--apps] [--logs [--lines N] [--follow]]
@@ -101,8 +101,9 @@ class ShellSession {
 
   async restart(): Promise<number> {
     return this.print(this.client.request(this.thingId, this.credential, 'restart'), (r) => {
-      const { apps, durationMs } = r as { apps: number; durationMs: number };
+      const { apps, durationMs, failed } = r as ShellResults['restart'];
       this.out(`restarted ${apps} app(s) in ${durationMs} ms, each with its state`);
+      for (const f of failed) this.err(`${f.runtimeId} could not be started again: ${f.error}`);
     });
   }
 
