@@ -3,10 +3,11 @@
  * PostgreSQL, both started by this file. Things enrolled through the API get their own mosquitto
  * accounts and ACLs (access.ts's rules as dynsec roles); a fleet runs an app deployed to its
  * Template; each attack on the broker is tried for real; two replicas on one store and one broker
- * split the reports with a shared subscription, and one dying leaves the other ingesting.
+ * split the reports with a shared subscription, and one dying leaves the other ingesting; the
+ * `smartplug platform` process killed in the middle of a rollout leaves it to another replica.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -219,8 +220,9 @@ describe('platform on mosquitto and PostgreSQL', function () {
     assert.ok(atA.length > 0 && atB.length > 0, `both replicas took reports: A ${atA.length}, B ${atB.length}`);
     assert.deepEqual(logs.filter((l) => /could not store/.test(l)), [], 'a replica failed to store reports');
 
-    // A dies: its connection drops without a DISCONNECT, as a killed process's would.
+    // A dies: its connection drops without a DISCONNECT, as a killed process's would, and it drives nothing more.
     await a.mqtt.endAsync(true);
+    await a.rollouts.stop();
     for (const list of [atA, atB, observed]) list.length = 0;
     assert.equal(await save(apiB, 12), 23);
     await wait(300);
@@ -250,39 +252,75 @@ describe('platform on mosquitto and PostgreSQL', function () {
     assert.equal(after.filter((t) => t.connected).length, 22);
   }));
 
-  describe('command', () => it('smartplug platform --broker-accounts mosquitto-dynsec --broker-ca: sets up its account, enrols Things with their own accounts', async () => {
-    const errors: string[] = [];
-    assert.equal(await platformMain('platform', ['--broker', mosq.url, '--store', storeUrl, '--broker-accounts', 'ldap'], () => undefined, (l) => errors.push(l)), 2);
-    writeFileSync(path.join(root, 'not-a-ca.pem'), 'hello');
-    assert.equal(await platformMain('platform', ['--broker', mosq.tlsUrl!, '--store', storeUrl, '--broker-ca', path.join(root, 'not-a-ca.pem')], () => undefined, (l) => errors.push(l)), 2);
-    assert.match(errors[0], /--broker-accounts is "mosquitto-dynsec".*not "ldap"/);
-    assert.match(errors[1], /--broker-ca .*not-a-ca\.pem: it holds no PEM certificate/);
+  describe('smartplug platform as a process', () => {
+    let child: ChildProcess | undefined;
+    let output = '';
+    let url: string;
+    after(() => child?.kill('SIGKILL'));
 
-    const caFile = path.join(root, 'ca.pem');
-    writeFileSync(caFile, mosq.ca!);
-    const password = brokerPassword; // the replicas' own: a repeated setup leaves them connected
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'platform', 'main.ts'), 'platform', '--broker', mosq.tlsUrl!, '--broker-ca', caFile, '--store', storeUrl, '--port', '0', '--shared-group', 'cli', '--broker-accounts', 'mosquitto-dynsec'], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, SMARTPLUG_ADMIN_TOKEN: adminToken, SMARTPLUG_BROKER_PASSWORD: password, SMARTPLUG_BROKER_ADMIN_USER: mosq.adminUser, SMARTPLUG_BROKER_ADMIN_PASSWORD: mosq.adminPassword },
-    });
-    try {
-      let output = '';
-      child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    it('smartplug platform --broker-accounts mosquitto-dynsec --broker-ca: sets up its account, enrols Things with their own accounts', async () => {
+      const errors: string[] = [];
+      assert.equal(await platformMain('platform', ['--broker', mosq.url, '--store', storeUrl, '--broker-accounts', 'ldap'], () => undefined, (l) => errors.push(l)), 2);
+      writeFileSync(path.join(root, 'not-a-ca.pem'), 'hello');
+      assert.equal(await platformMain('platform', ['--broker', mosq.tlsUrl!, '--store', storeUrl, '--broker-ca', path.join(root, 'not-a-ca.pem')], () => undefined, (l) => errors.push(l)), 2);
+      assert.match(errors[0], /--broker-accounts is "mosquitto-dynsec".*not "ldap"/);
+      assert.match(errors[1], /--broker-ca .*not-a-ca\.pem: it holds no PEM certificate/);
+
+      const caFile = path.join(root, 'ca.pem');
+      writeFileSync(caFile, mosq.ca!);
+      // The replicas' own password: a repeated setup leaves them connected.
+      child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'platform', 'main.ts'), 'platform', '--broker', mosq.tlsUrl!, '--broker-ca', caFile, '--store', storeUrl, '--port', '0', '--shared-group', GROUP, '--broker-accounts', 'mosquitto-dynsec'], {
+        cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, SMARTPLUG_ADMIN_TOKEN: adminToken, SMARTPLUG_BROKER_PASSWORD: brokerPassword, SMARTPLUG_BROKER_ADMIN_USER: mosq.adminUser, SMARTPLUG_BROKER_ADMIN_PASSWORD: mosq.adminPassword },
+      });
+      child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
       const until = Date.now() + 30_000;
       while (!/^ready$/m.test(output) && Date.now() < until && child.exitCode === null) await wait(50);
       assert.match(output, /broker accounts: mosquitto dynamic security set up/);
-      const url = /^platform\s+(http:\/\/\S+)/m.exec(output)?.[1];
+      url = /^platform\s+(http:\/\/\S+)/m.exec(output)?.[1] ?? '';
       assert.ok(url, output);
       const enrolled = await new PlatformApi(url, adminToken).post('/api/things', { thingId: 'cli-thing', model: 'plug' });
       assert.equal(enrolled.status, 201, JSON.stringify(enrolled.body));
       const thing = await connect('cli-thing', enrolled.body.secrets.broker);
       assert.deepEqual(await subackCodes(thing, ['glp/0/cli-thing/rq/#', 'glp/0/thing-1/rq/#']), [0, 128]);
-      assert.ok(!output.includes(password) && !output.includes(enrolled.body.secrets.broker), 'a secret reached the output');
-    } finally {
-      child.kill('SIGKILL');
-    }
-  }));
+      assert.ok(!output.includes(brokerPassword) && !output.includes(enrolled.body.secrets.broker), 'a secret reached the output');
+    });
+
+    it('killed (SIGKILL) in the middle of the rollout it drives: another replica takes it over and every Thing converges', async function () {
+      this.timeout(60_000);
+      assert.ok(url, 'the previous test started the process');
+      const survivor = services[2];
+      const viaChild = new PlatformApi(url, adminToken);
+      const appId = (await viaChild.get('/api/apps')).body.apps[0].appId;
+      const thingIds = Array.from({ length: 12 }, (_, i) => `thing-${i + 1}`);
+      const app = { app_id: appId, config: { ...readInstanceFile(path.join(exampleAppDir(), 'instance.json')).config, timeout: 21 }, name: 'Porch light' };
+      const created = await viaChild.post('/api/rollouts', { plan: { kind: 'bulk', action: 'provision', thingIds, app }, batchSize: 2, ackTimeoutMs: 20_000, rolloutId: 'killed' });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      let mid: any;
+      for (const until = Date.now() + 20_000; Date.now() < until; await wait(10)) {
+        mid = (await viaChild.get('/api/rollouts/killed')).body;
+        if (mid.counts?.succeeded >= 2) break;
+      }
+      child!.kill('SIGKILL');
+      assert.equal(mid.state, 'running');
+      assert.ok(mid.counts.succeeded >= 2 && mid.counts.succeeded < 12, JSON.stringify(mid.counts));
+      assert.notEqual(mid.lease.owner, survivor.rollouts.owner, 'the killed replica drove it');
+      const api2 = new PlatformApi(survivor.url, adminToken);
+      let done: any;
+      const owners = new Set<string>();
+      for (const until = Date.now() + 45_000; Date.now() < until; await wait(100)) {
+        done = (await api2.get('/api/rollouts/killed')).body;
+        if (done.lease) owners.add(done.lease.owner);
+        if (done.state !== 'running') break;
+      }
+      assert.ok(owners.has(survivor.rollouts.owner), `taken over by the surviving replica, not ${[...owners].join(', ')}`);
+      assert.equal(done.state, 'succeeded', JSON.stringify(done));
+      assert.deepEqual(done.counts, { pending: 0, sent: 0, succeeded: 12, failed: 0 });
+      const things = await api2.waitForThings((ts) => thingIds.every((id) => { const t = ts.find((x) => x.thingId === id); return t && runsEverything(t) && t.apps.length === 1; }));
+      for (const id of thingIds) assert.equal(things.find((t) => t.thingId === id).apps[0].config.timeout, 21);
+    });
+  });
 
   describe('logs', () => it('wrote no credential to the platform log', () => {
     const creds = JSON.parse(readFileSync(path.join(root, 'fleet.json'), 'utf8')) as Record<string, { secret: string }>;
