@@ -10,6 +10,24 @@ import { instanceInput, instanceList, type ServiceContext } from './service-cont
 export function addThingRoutes(router: Router, ctx: ServiceContext): void {
   const { store, auth } = ctx;
 
+  // A broker that keeps its own accounts (see broker-accounts.ts) gets the new Things'. If it
+  // refuses, the enrolment is undone: a Thing without an account could never connect, and its
+  // secret, shown only in this answer, would be lost with the error.
+  async function addBrokerAccounts(things: Array<{ thingId: string; secret: string }>): Promise<void> {
+    const accounts = ctx.brokerAccounts;
+    if (!accounts) return;
+    try {
+      await accounts.addThings(things);
+    } catch (e) {
+      for (const t of things) {
+        await store.removeThing(t.thingId).catch(() => undefined);
+        await accounts.removeThing(t.thingId).catch(() => undefined);
+      }
+      ctx.thingsChanged();
+      throw new HttpError(502, 'broker', `the broker did not make the Things' accounts, so nothing was enrolled: ${(e as Error).message}`);
+    }
+  }
+
   router.get('/api/things', async (req, _p, url) => {
     await auth.requireToken(req, 'read');
     const templateId = url.searchParams.get('template') ?? undefined;
@@ -28,7 +46,7 @@ export function addThingRoutes(router: Router, ctx: ServiceContext): void {
     await auth.requireToken(req, 'provision');
     const input = enrollInput(await readJson(req), 'POST /api/things');
     const enrolled = await store.enrollThing(input);
-    await ctx.brokerAccounts?.addThings([{ thingId: enrolled.thing.thingId, secret: enrolled.secrets.broker }]);
+    await addBrokerAccounts([{ thingId: enrolled.thing.thingId, secret: enrolled.secrets.broker }]);
     ctx.thingsChanged();
     await ctx.provision([await store.desiredState(enrolled.thing.thingId)]);
     return { status: 201, body: enrolled };
@@ -40,7 +58,7 @@ export function addThingRoutes(router: Router, ctx: ServiceContext): void {
     if (!Array.isArray(body.things)) throw new HttpError(400, 'bad_input', 'POST /api/things/batch: "things" must be an array of {thingId, model, templateId?}');
     const inputs = body.things.map((t, i) => enrollInput(t, `POST /api/things/batch things[${i}]`));
     const enrolled = await store.enrollThings(inputs);
-    await ctx.brokerAccounts?.addThings(enrolled.map((e) => ({ thingId: e.thing.thingId, secret: e.secrets.broker })));
+    await addBrokerAccounts(enrolled.map((e) => ({ thingId: e.thing.thingId, secret: e.secrets.broker })));
     ctx.thingsChanged();
     await ctx.provision(await store.listDesiredStates(enrolled.map((e) => e.thing.thingId)));
     return { status: 201, body: { things: enrolled } };

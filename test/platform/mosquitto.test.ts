@@ -169,6 +169,17 @@ describe('platform on mosquitto and PostgreSQL', function () {
       assert.equal(JSON.parse(await retained).revision, (await api.get('/api/things/mallory')).body.desiredRevision);
     });
 
+    it("an enrolment cannot take over a broker account that is not a Thing's (the dynsec admin's): refused, nothing enrolled", async () => {
+      const r = await api.post('/api/things', { thingId: mosq.adminUser, model: 'home' });
+      assert.equal(r.status, 502);
+      assert.equal(r.body.error.code, 'broker');
+      assert.match(r.body.error.message, new RegExp(`nothing was enrolled: the broker already has accounts that are not SmartPlug Things': ${mosq.adminUser}; enrol these Things under other ids`));
+      assert.equal((await api.get(`/api/things/${mosq.adminUser}`)).status, 404);
+      const again = await connect(mosq.adminUser, mosq.adminPassword, { clientId: 'admin-again' });
+      const [role] = await new DynsecControl(again).run([{ command: 'getRole', rolename: thingRole(mosq.adminUser) }]);
+      assert.match(role.error ?? '', /not found/i, 'no Thing role was left behind');
+    });
+
     it('stop working when the Thing is removed: mosquitto disconnects it and refuses it after', async () => {
       const mallory = await connect('mallory', secret, { clientId: 'mallory' });
       const closed = new Promise<void>((r) => mallory.once('close', () => r()));
