@@ -1,7 +1,8 @@
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { SourceError } from '../errors';
-import { instrument, InstrumentedScript } from './instrument';
+import type { InstrumentedScript } from './instrument';
+import { analyseScript } from './script-cache';
 import { preludeApi } from './prelude/api';
 import { preludeControls } from './prelude/controls';
 import { preludeCore } from './prelude/core';
@@ -9,7 +10,6 @@ import { preludeHandles } from './prelude/handles';
 import { preludeInspect } from './prelude/inspect';
 import type { BridgeFunction, SandboxControls } from './prelude/types';
 import { routeRejections } from './rejections';
-import { ParsedScript, parseScript, topLevelFunctions } from './script-ast';
 
 export interface SandboxOptions {
   appId: string;
@@ -63,13 +63,12 @@ export class AppSandbox {
   readonly functionNames: readonly string[];
   private readonly context: vm.Context;
   private readonly instrumented: InstrumentedScript;
-  private readonly parsed: ParsedScript;
   private readonly unrouteRejections: () => void;
 
   constructor(private readonly options: SandboxOptions) {
-    this.parsed = parseScript(options.source, options.file);
-    this.instrumented = instrument(this.parsed);
-    this.functionNames = [...topLevelFunctions(this.parsed).keys()].filter((n) => IDENTIFIER.test(n));
+    const analysed = analyseScript(options.source, options.file);
+    this.instrumented = analysed.instrumented;
+    this.functionNames = [...analysed.topLevelFunctions.keys()].filter((n) => IDENTIFIER.test(n));
     this.mayQueueMicrotasks = /\b(?:async|await|Promise|then|catch|finally|import|Atomics|WebAssembly)\b/.test(options.source);
 
     // The app's promise jobs queue in the context, not in the process: they run only when the

@@ -2,7 +2,8 @@ import { allCapabilities } from '../devices/capabilities';
 import type { ParamSpec } from '../devices/types';
 import { didYouMean } from '../suggest';
 import type { SourceProblem } from '../errors';
-import { AstNode, parseScript, positionOf, topLevelFunctions, walk } from './script-ast';
+import { AstNode, positionOf, topLevelFunctions, walk } from './script-ast';
+import { ScriptMemo, analyseScript } from './script-cache';
 
 /** Functions of the script API that take a handler, and the index of that argument. */
 const HANDLER_ARG: Record<string, number> = {
@@ -86,10 +87,17 @@ interface ScriptInput {
  * very attribute they are subscribed to — the endless event loop seed 001 ("Anatomy & Life-Cycle of
  * a SmartApp") warns about.
  */
+const checked = new ScriptMemo<readonly SourceProblem[]>();
+
+/** Checks app.js without running it (the result is remembered per script: a fleet installs one app.js many times). */
 export function checkScript(source: ScriptInput): SourceProblem[] {
+  return [...checked.get(`${source.scriptFile}\u0000${source.script}`, () => checkScriptNow(source))];
+}
+
+function checkScriptNow(source: ScriptInput): SourceProblem[] {
   let parsed;
   try {
-    parsed = parseScript(source.script, source.scriptFile);
+    parsed = analyseScript(source.script, source.scriptFile).parsed;
   } catch {
     return []; // syntax errors are reported by the loader
   }
