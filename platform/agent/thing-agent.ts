@@ -287,8 +287,13 @@ export class ThingAgent {
   }
 }
 
+const sources = new WeakMap<BundleContents, AppSource>();
+
+/** One AppSource object per bundle read, shared by the Things of a fleet (the runtime sends a source it knows by reference). */
 function toSource(c: BundleContents): AppSource {
-  return { name: c.name, version: c.version, appJson: c.appJson, scriptFile: c.scriptFile, script: c.script };
+  let source = sources.get(c);
+  if (!source) sources.set(c, (source = { name: c.name, version: c.version, appJson: c.appJson, scriptFile: c.scriptFile, script: c.script }));
+  return source;
 }
 
 function levelOf(level: LogLevel): IapError['cat'] {

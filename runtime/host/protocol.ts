@@ -69,6 +69,14 @@ export interface ThingCalls {
   evaluate(target: EvalTarget, expression: string): EvalResult;
 }
 
+/**
+ * How an app source travels to a worker: in full the first time (with the key it is kept under),
+ * then by that key. A fleet installs one app on the hundred Things of a worker; sending its script
+ * and app.json each time cost more than installing it. The engine thread keeps what it was sent for
+ * as long as it lives; the host starts again from nothing when the thread is lost.
+ */
+export type WireSource = (AppSource & { sourceKey?: string }) | { sourceRef: string };
+
 export type CallName = keyof ThingCalls;
 export type CallArgs<K extends CallName> = Parameters<ThingCalls[K]>;
 export type CallResult<K extends CallName> = ReturnType<ThingCalls[K]>;

@@ -276,7 +276,9 @@ export class WorkerPool implements ThingTransport {
     }
     // A shell expression that stopped the thread is not evaluated again: its caller is told so.
     if (culprit && thing && culprit.appId === SHELL_CONTEXT_ID) return { callId: culprit.callId, apps: [culprit.appId] };
-    if (!culprit || !thing || !thing.journal.apps.has(culprit.appId)) return undefined;
+    if (!culprit || !thing) return undefined;
+    // An app being installed is not in the journal yet: its install call is refused, not replayed.
+    if (!thing.journal.apps.has(culprit.appId)) return { callId: culprit.callId, apps: [culprit.appId] };
     thing.blame(culprit, lost, { cpuLimitMs: thing.journal.cpuLimitMs ?? this.options.cpuLimitMs ?? 2000, quarantineAfter: this.options.quarantineAfter ?? 3 });
     return { callId: culprit.callId, apps: [culprit.appId] };
   }

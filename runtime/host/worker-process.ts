@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { permissionFlag } from './permission-flag';
 import type { CallArgs, CallMessage, CallName, CallResult, EngineLostMessage, EventsMessage, ReplyMessage, SelfCheckMessage, SelfCheckResult, SerializedError, WorkerMessage } from './protocol';
+import { SourceWire } from './source-wire';
 
 /** Ends of a worker, with no app to name, that a call may be in flight for before it is refused. */
 export const POISON_CRASHES = 2;
@@ -67,6 +68,8 @@ export class WorkerProcess {
   /** Calls the lost engine thread never answered, kept to be sent again once the apps are restored. */
   private held: PendingCall[] = [];
   private seq = 0;
+  /** Which app sources the engine thread already holds (see WireSource). */
+  private readonly sources = new SourceWire();
   lastBeat = Date.now();
   exited = false;
 
@@ -164,7 +167,15 @@ export class WorkerProcess {
         p.reject(new Error(`the runtime worker ended ${p.crashes} times while this ${p.op} call was being handled, with no app to name; it was not delivered again`));
         continue;
       }
-      this.send(p, skip && p.sentAs === skip.callId ? skip.apps : undefined);
+      const skipped = skip && p.sentAs === skip.callId ? skip.apps : undefined;
+      // An app whose own install stopped the thread (its installed() or top level ran past its CPU
+      // limit where the guard cannot reach) is not installed again: it would stop the next thread too.
+      const installing = p.op === 'install' ? (p.args as CallArgs<'install'>)[0].id : undefined;
+      if (skipped && installing !== undefined && skipped.includes(installing)) {
+        p.reject(new Error(`the app stopped the worker's engine thread while it was being installed (its installed() or top-level code ran past its CPU limit in code the execution guard cannot interrupt: a regular expression or a built-in over a huge array); it was not installed`));
+        continue;
+      }
+      this.send(p, skipped);
     }
   }
 
@@ -176,6 +187,8 @@ export class WorkerProcess {
 
   /** Every unanswered call becomes a held one (the worker is gone or being replaced). */
   holdPending(): void {
+    // The next engine thread holds no source: what is sent again goes in full.
+    this.sources.reset();
     for (const p of this.pending.values()) {
       if (p.once) p.reject(new Error('the runtime worker was lost while its Things were being restored'));
       else this.held.push(p);
@@ -200,7 +213,7 @@ export class WorkerProcess {
     const id = ++this.seq;
     p.sentAs = id;
     this.pending.set(id, p);
-    const msg: CallMessage = { kind: 'call', id, thing: p.thing, op: p.op, args: p.args as CallArgs<CallName>, ...(skip?.length ? { skip: [...skip] } : {}) };
+    const msg: CallMessage = { kind: 'call', id, thing: p.thing, op: p.op, args: this.sources.encode(p.op, p.args as CallArgs<CallName>), ...(skip?.length ? { skip: [...skip] } : {}) };
     this.child.send(msg);
   }
 

@@ -6,13 +6,16 @@ import { ConfigError } from '../engine/config-gate';
 import type { ExecutionMonitor } from '../engine/engine-core';
 import type { RuntimeEventMap } from '../engine/records';
 import { SourceError } from '../errors';
-import type { CallMessage, DeviceValues, EngineSettings, SerializedError } from '../host/protocol';
+import type { AppSource } from '../engine/installed-app';
+import type { CallArgs, CallMessage, DeviceValues, EngineSettings, SerializedError, WireSource } from '../host/protocol';
 import { ThingHost } from './thing-host';
 
 export type ThingRecordSink = <K extends keyof RuntimeEventMap>(thing: string, name: K, payload: RuntimeEventMap[K]) => void;
 
 export class WorkerDispatcher {
   private readonly things = new Map<string, ThingHost>();
+  /** The app sources this thread was sent, by key (see WireSource in host/protocol.ts). */
+  private readonly sources = new Map<string, AppSource>();
 
   constructor(
     private readonly onRecord: ThingRecordSink,
@@ -29,7 +32,28 @@ export class WorkerDispatcher {
     }
     const host = this.things.get(m.thing);
     if (!host) throw new Error(`this worker hosts no Thing "${m.thing}"`);
-    return host.call(m.op, m.args, m.skip);
+    return host.call(m.op, this.decode(m.op, m.args), m.skip);
+  }
+
+  /** The call's args with every app source in full again. */
+  private decode(op: CallMessage['op'], args: CallMessage['args']): CallMessage['args'] {
+    if (op === 'install') {
+      const [request] = args as CallArgs<'install'>;
+      return [{ ...request, source: this.source(request.source as unknown as WireSource) }] as CallMessage['args'];
+    }
+    if (op === 'registerPackage') return [this.source((args as CallArgs<'registerPackage'>)[0] as unknown as WireSource)] as CallMessage['args'];
+    return args;
+  }
+
+  private source(wire: WireSource): AppSource {
+    if ('sourceRef' in wire) {
+      const known = this.sources.get(wire.sourceRef);
+      if (!known) throw new Error(`this engine thread was never sent the app source ${wire.sourceRef}`);
+      return known;
+    }
+    const { sourceKey, ...source } = wire;
+    if (sourceKey) this.sources.set(sourceKey, source);
+    return source;
   }
 
   /** Each Thing's device values changed since the last call. */
