@@ -5,6 +5,8 @@
  * across the Things of a process: the bytes are still downloaded and checked by each Thing.
  */
 import { createHash } from 'node:crypto';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import { readBundle, type BundleContents } from '../bundle';
 import type { BundleLoadAction } from '../protocol';
 
@@ -24,31 +26,7 @@ export class BundleFetcher {
   private readonly read = new Map<string, Promise<BundleContents>>();
 
   async fetch(load: BundleLoadAction, password: string, label: string): Promise<BundleContents> {
-    let response: Response;
-    try {
-      response = await fetch(load.url, {
-        redirect: 'manual',
-        headers: { authorization: `Basic ${Buffer.from(`${load.user}:${password}`).toString('base64')}` },
-        signal: AbortSignal.timeout(30_000),
-      });
-    } catch (e) {
-      throw new LoadError('fetch', `could not download ${load.url}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}`);
-    }
-    if (response.status >= 300 && response.status < 400) {
-      await response.body?.cancel();
-      throw new LoadError('redirect', `${load.url} answered with a redirect (${response.status}): a load action's url must lead to the image itself (seed 002)`);
-    }
-    if (!response.ok) {
-      const text = (await response.text().catch(() => '')).slice(0, 300);
-      throw new LoadError('fetch', `could not download ${load.url}: HTTP ${response.status} ${text}`);
-    }
-    const declared = Number(response.headers.get('content-length') ?? 0);
-    if (declared > MAX_DOWNLOAD_BYTES) {
-      await response.body?.cancel();
-      throw new LoadError('too-large', `${load.url} is ${declared} bytes, over the agent's limit of ${MAX_DOWNLOAD_BYTES}`);
-    }
-    const bytes = Buffer.from(await response.arrayBuffer());
-    if (bytes.length > MAX_DOWNLOAD_BYTES) throw new LoadError('too-large', `${load.url} is over the agent's limit of ${MAX_DOWNLOAD_BYTES} bytes`);
+    const bytes = await download(load.url, `Basic ${Buffer.from(`${load.user}:${password}`).toString('base64')}`);
     const sum = createHash('sha256').update(bytes).digest('hex');
     if (sum !== load.checksum.toLowerCase()) throw new LoadError('checksum', `the bundle ${label} from ${load.url} has SHA256 ${sum}, not the load action's checksum ${load.checksum}: it was not installed`);
     let contents = this.read.get(sum);
@@ -64,4 +42,59 @@ export class BundleFetcher {
       throw new LoadError(code, (e as Error).message);
     }
   }
+}
+
+// node:http with keep-alive agents rather than fetch(): a fleet downloads a thousand bundles at once,
+// and undici's fetch cost about 1 ms of the event loop each, node:http a fraction of it.
+const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 64 }) };
+
+/** GETs `url` itself: no redirect followed, a size limit, a timeout. */
+function download(url: string, authorization: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      reject(new LoadError('fetch', `"${url}" is not a URL`));
+      return;
+    }
+    const get = parsed.protocol === 'https:' ? https.get : parsed.protocol === 'http:' ? http.get : undefined;
+    if (!get) {
+      reject(new LoadError('fetch', `${url}: the agent downloads http and https URLs only`));
+      return;
+    }
+    const req = get(parsed, { agent: agents[parsed.protocol as 'http:' | 'https:'], headers: { authorization }, timeout: 30_000 }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 300 && status < 400) {
+        res.resume();
+        reject(new LoadError('redirect', `${url} answered with a redirect (${status}): a load action's url must lead to the image itself (seed 002)`));
+        return;
+      }
+      const declared = Number(res.headers['content-length'] ?? 0);
+      if (declared > MAX_DOWNLOAD_BYTES) {
+        res.destroy();
+        reject(new LoadError('too-large', `${url} is ${declared} bytes, over the agent's limit of ${MAX_DOWNLOAD_BYTES}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_DOWNLOAD_BYTES) {
+          res.destroy();
+          reject(new LoadError('too-large', `${url} is over the agent's limit of ${MAX_DOWNLOAD_BYTES} bytes`));
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('end', () => {
+        const body = Buffer.concat(chunks);
+        if (status === 200) resolve(body);
+        else reject(new LoadError('fetch', `could not download ${url}: HTTP ${status} ${body.toString('utf8', 0, Math.min(body.length, 300))}`));
+      });
+      res.on('error', (e) => reject(new LoadError('fetch', `could not download ${url}: ${e.message}`)));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
+    req.on('error', (e) => reject(new LoadError('fetch', `could not download ${url}: ${e.message}`)));
+  });
 }
