@@ -8,6 +8,7 @@ import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../server/node-flags';
 import { fleetBench } from './fleet-bench';
+import { platformBench } from './platform-bench';
 import { runawayBench } from './runaway-bench';
 import { runtimeBench } from './runtime-bench';
 import { shellBench } from './shell-bench';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
   await runawayBench(rows);
   await fleetBench(rows);
   await storeBench(rows);
+  await platformBench(rows);
   await shellBench(rows);
   // The language server's figures are taken in a process configured as the server is.
   const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, 'language.js')], { encoding: 'utf8', maxBuffer: 1 << 24 });

@@ -26,7 +26,8 @@ export class BundleFetcher {
   private readonly read = new Map<string, Promise<BundleContents>>();
 
   async fetch(load: BundleLoadAction, password: string, label: string): Promise<BundleContents> {
-    const bytes = await download(load.url, `Basic ${Buffer.from(`${load.user}:${password}`).toString('base64')}`);
+    const authorization = `Basic ${Buffer.from(`${load.user}:${password}`).toString('base64')}`;
+    const bytes = await withRetries(() => download(load.url, authorization));
     const sum = createHash('sha256').update(bytes).digest('hex');
     if (sum !== load.checksum.toLowerCase()) throw new LoadError('checksum', `the bundle ${label} from ${load.url} has SHA256 ${sum}, not the load action's checksum ${load.checksum}: it was not installed`);
     let contents = this.read.get(sum);
@@ -97,4 +98,21 @@ function download(url: string, authorization: string): Promise<Buffer> {
     req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
     req.on('error', (e) => reject(new LoadError('fetch', `could not download ${url}: ${e.message}`)));
   });
+}
+
+/** Delays before the second and third attempt of a download that failed on the way (not one refused for what it is). */
+const RETRY_DELAYS_MS = [250, 1000];
+
+async function withRetries(attempt: () => Promise<Buffer>): Promise<Buffer> {
+  for (let i = 0; ; i++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      // Only a failed transfer (refused, reset, timed out, a 5xx) is tried again; a redirect, a
+      // 4xx or a size over the limit would fail the same way again.
+      const transient = e instanceof LoadError && e.code === 'fetch' && !/HTTP 4\d\d/.test(e.message);
+      if (!transient || i >= RETRY_DELAYS_MS.length) throw e;
+      await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[i] * (0.5 + Math.random())));
+    }
+  }
 }
