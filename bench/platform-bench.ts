@@ -1,0 +1,199 @@
+/**
+ * The platform's figures (issue 15): `smartplug up` to ready, deploy to "bundle available", and
+ * provisioning one app to a Template of 1,000 simulated Things through Debian's mosquitto with real
+ * HTTP downloads, until every Thing reports it running; memory per simulated Thing. The fleet runs in
+ * its own process (`smartplug fleet`), as it would beside a platform, on the same 2 cores. Floors
+ * measured in the same run: 1,000 downloads of the bundle, and 1,000 QoS 1 round trips through
+ * mosquitto.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import mqtt, { type MqttClient } from 'mqtt';
+import { makeBundle } from '../platform/bundle';
+import { PLATFORM_USER } from '../platform/broker/access';
+import { MosquittoDynsecAccounts, setupMosquittoDynsec } from '../platform/broker/mosquitto-dynsec';
+import { PlatformService } from '../platform/service/platform-service';
+import { mosquittoInstalled, startMosquitto } from '../test/support/mosquitto';
+import { fmt, percentile, type Row } from './table';
+
+/** The package root, from dist/bench/ (npm run bench) or bench/ (tsx). */
+const ROOT = [path.resolve(__dirname, '..', '..'), path.resolve(__dirname, '..')].find((d) => existsSync(path.join(d, 'bin', 'smartplug.js')))!;
+const CLI = path.join(ROOT, 'bin', 'smartplug.js');
+const EXAMPLE = path.join(ROOT, 'examples', 'door-light');
+
+/** Runs `smartplug ARGS` until a line matches `ready`; resolves with the process and the ms it took. */
+function startCli(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 300_000): Promise<{ child: ChildProcess; ms: number; lines: string[] }> {
+  const t0 = performance.now();
+  const profile = process.env.SMARTPLUG_BENCH_PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.SMARTPLUG_BENCH_PROFILE] : [];
+  const child = spawn(process.execPath, [...profile, CLI, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`smartplug ${args[0]} was not ready within ${timeoutMs} ms:\n${lines.slice(-20).join('\n')}`)), timeoutMs);
+    let buffered = '';
+    const onData = (d: Buffer) => {
+      buffered += d.toString();
+      for (let i = buffered.indexOf('\n'); i >= 0; i = buffered.indexOf('\n')) {
+        const line = buffered.slice(0, i);
+        buffered = buffered.slice(i + 1);
+        lines.push(line);
+        if (ready.test(line)) {
+          clearTimeout(timer);
+          resolve({ child, ms: performance.now() - t0, lines });
+        }
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`smartplug ${args[0]} exited (${code}) before it was ready:\n${lines.slice(-20).join('\n')}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGINT');
+    setTimeout(() => child.kill('SIGKILL'), 60_000).unref();
+  });
+}
+
+/** Resident memory of a process and all its descendants, MB. */
+function treeRssMb(pid: number): number {
+  let total = 0;
+  const walk = (p: number) => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${p}/status`, 'utf8'));
+      total += m ? Number(m[1]) / 1024 : 0;
+      for (const task of readdirSync(`/proc/${p}/task`)) {
+        const children = readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').trim();
+        for (const c of children ? children.split(/\s+/) : []) walk(Number(c));
+      }
+    } catch {
+      /* gone meanwhile */
+    }
+  };
+  walk(pid);
+  return total;
+}
+
+async function upBench(rows: Row[]): Promise<void> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-up-'));
+  try {
+    const first = await startCli(['up', '--dir', dir, '--things', '3'], {}, /\bready\b/);
+    await stop(first.child);
+    const again = await startCli(['up', '--dir', dir, '--things', '3'], {}, /\bready\b/);
+    try {
+      rows.push({ figure: 'smartplug up to ready, 3 Things (first start, with the example deployed / again)', value: `${fmt(first.ms, 0)} / ${fmt(again.ms, 0)} ms`, target: '' });
+      // Deploy to "bundle available": a new version, uploaded and checked, until its bundle downloads.
+      const { platform } = JSON.parse(readFileSync(path.join(dir, 'endpoints.json'), 'utf8')) as { platform: string };
+      const { adminToken } = JSON.parse(readFileSync(path.join(dir, 'secrets.json'), 'utf8')) as { adminToken: string };
+      const times: number[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const app = path.join(dir, `app-${i}`);
+        cpSync(EXAMPLE, app, { recursive: true });
+        const appJson = JSON.parse(readFileSync(path.join(app, 'app.json'), 'utf8'));
+        appJson.version = `1.0.${i}`;
+        writeFileSync(path.join(app, 'app.json'), JSON.stringify(appJson));
+        const t0 = performance.now();
+        const bundle = await makeBundle(app);
+        const res = await fetch(`${platform}/api/apps`, { method: 'POST', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/zip' }, body: bundle.bytes });
+        const body = (await res.json()) as { app: { appId: number } };
+        const got = await fetch(`${platform}/bundles/${body.app.appId}/1.0.${i}`, { headers: { authorization: `Bearer ${adminToken}` } });
+        await got.arrayBuffer();
+        if (got.status !== 200) throw new Error(`bundle not available: ${got.status}`);
+        times.push(performance.now() - t0);
+      }
+      rows.push({ figure: 'deploy to "bundle available" (bundle made, uploaded, checked, stored, downloaded; median of 5)', value: `${fmt(percentile(times.sort((a, b) => a - b), 50), 1)} ms`, target: '' });
+    } finally {
+      await stop(again.child);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function provisionBench(rows: Row[], things: number): Promise<void> {
+  if (!mosquittoInstalled()) {
+    rows.push({ figure: `provision one app to a Template of ${things} Things`, value: 'skipped: mosquitto is not installed', target: '< 5 s', ok: false });
+    return;
+  }
+  const dir = mkdtempSync(path.join(tmpdir(), 'bench-fleet-'));
+  const broker = await startMosquitto();
+  const adminToken = randomBytes(24).toString('base64url');
+  const platformPassword = randomBytes(24).toString('base64url');
+  let service: PlatformService | undefined;
+  let fleet: ChildProcess | undefined;
+  const probes: MqttClient[] = [];
+  try {
+    await setupMosquittoDynsec({ brokerUrl: broker.url, adminUser: broker.adminUser, adminPassword: broker.adminPassword, platformPassword });
+    service = await PlatformService.start({
+      store: path.join(dir, 'store'), brokerUrl: broker.url, brokerUsername: PLATFORM_USER, brokerPassword: platformPassword, port: 0, adminToken,
+      brokerAccounts: (mq) => new MosquittoDynsecAccounts(mq),
+    });
+    const bundle = await makeBundle(EXAMPLE);
+    const version = await service.store.deployAppVersion({ name: bundle.name, version: bundle.version, bundle: bundle.bytes, scriptNames: bundle.scriptNames });
+    await service.store.saveTemplate({ templateId: 'bench', name: 'Bench', apps: [] });
+    const started = await startCli(['fleet', '--broker', broker.url, '--platform', service.url, '--things', String(things), '--template', 'bench', '--credentials', path.join(dir, 'fleet.json')], { SMARTPLUG_TOKEN: adminToken }, /^ready/);
+    fleet = started.child;
+    const store = service.store;
+    const allReached = async (revision: number) => {
+      for (;;) {
+        const states = await store.listThingStates();
+        if (states.length === things && states.every((s) => s.reachedRevision >= revision && Object.values(s.apps).length > 0 && Object.values(s.apps).every((a) => a.state === 'running'))) return;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const instance = JSON.parse(readFileSync(path.join(EXAMPLE, 'instance.json'), 'utf8')) as { name: string; config: Record<string, unknown> };
+    const t0 = performance.now();
+    const res = await fetch(`${service.url}/api/templates/bench`, { method: 'PUT', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', apps: [{ app_id: version.appId, version: version.version, config: instance.config, name: instance.name }] }) });
+    const saved = (await res.json()) as { template: { revision: number } };
+    const target = (await store.listDesiredStates(['thing-1']))[0].revision;
+    await allReached(target);
+    const provisionMs = performance.now() - t0;
+    const rss = treeRssMb(fleet.pid!);
+    rows.push({ figure: `provision one app to a Template of ${things} Things through mosquitto, real HTTP downloads, until every Thing reports it running (template revision ${saved.template.revision})`, value: `${fmt(provisionMs / 1000, 2)} s`, target: '< 5 s (floor ~2 s)', ok: provisionMs < 5000 });
+    rows.push({ figure: `memory per simulated Thing (the fleet process and its workers, ${things} Things, 1 app each)`, value: `${fmt(rss / things, 2)} MB`, target: '' });
+    // Floors in the same run: what the network parts alone cost.
+    const creds = JSON.parse(readFileSync(path.join(dir, 'fleet.json'), 'utf8')) as Record<string, { secret: string }>;
+    const f0 = performance.now();
+    const auth = `Basic ${Buffer.from(`thing-1:${creds['thing-1'].secret}`).toString('base64')}`;
+    const url = `${service.url}/bundles/${version.appId}/${version.version}`;
+    for (let i = 0; i < things; i += 50) await Promise.all(Array.from({ length: Math.min(50, things - i) }, async () => (await fetch(url, { headers: { authorization: auth } })).arrayBuffer()));
+    const downloadsMs = performance.now() - f0;
+    const a = await mqtt.connectAsync(broker.url, { username: PLATFORM_USER, password: platformPassword, clientId: 'bench-a' });
+    probes.push(a);
+    (a.stream as import('node:net').Socket).setNoDelay(true);
+    await a.subscribeAsync('bench/echo', { qos: 1 });
+    const r0 = performance.now();
+    let left = things;
+    await new Promise<void>((resolve) => {
+      a.on('message', () => {
+        if (--left === 0) resolve();
+        else void a.publishAsync('bench/echo', 'x', { qos: 1 });
+      });
+      void a.publishAsync('bench/echo', 'x', { qos: 1 });
+    });
+    const roundTripsMs = performance.now() - r0;
+    rows.push({ figure: `floor, same run: ${things} bundle downloads (50 at a time) / ${things} QoS 1 round trips through mosquitto (one after another)`, value: `${fmt(downloadsMs, 0)} / ${fmt(roundTripsMs, 0)} ms`, target: '' });
+  } finally {
+    for (const p of probes) await p.endAsync(true).catch(() => undefined);
+    const s0 = performance.now();
+    if (fleet) await stop(fleet);
+    if (process.env.SMARTPLUG_BENCH_PROFILE) process.stderr.write(`fleet stopped in ${Math.round(performance.now() - s0)} ms\n`);
+    await service?.close();
+    await broker.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function platformBench(rows: Row[]): Promise<void> {
+  await upBench(rows);
+  await provisionBench(rows, Number(process.env.SMARTPLUG_BENCH_THINGS ?? 1000));
+}
