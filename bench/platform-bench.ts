@@ -143,19 +143,26 @@ async function provisionBench(rows: Row[], things: number): Promise<void> {
     const started = await startCli(['fleet', '--broker', broker.url, '--platform', service.url, '--things', String(things), '--template', 'bench', '--credentials', path.join(dir, 'fleet.json')], { SMARTPLUG_TOKEN: adminToken }, /^ready/);
     fleet = started.child;
     const store = service.store;
-    const allReached = async (revision: number) => {
-      for (;;) {
-        const states = await store.listThingStates();
-        if (states.length === things && states.every((s) => s.reachedRevision >= revision && Object.values(s.apps).length > 0 && Object.values(s.apps).every((a) => a.state === 'running'))) return;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
+    // Every Thing that reports running the revision, counted as the platform stores the reports
+    // (its own event), so the bench does not load the machine by polling the store.
+    const reached = new Set<string>();
+    let target = Infinity;
+    let done: () => void = () => undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    service.feedback.on('stored', (ids) => {
+      void store.listThingStates(ids).then((states) => {
+        for (const s of states) if (s.reachedRevision >= target && Object.values(s.apps).length > 0 && Object.values(s.apps).every((a) => a.state === 'running')) reached.add(s.thingId);
+        if (reached.size === things) done();
+      });
+    });
     const instance = JSON.parse(readFileSync(path.join(EXAMPLE, 'instance.json'), 'utf8')) as { name: string; config: Record<string, unknown> };
+    // Saving the Template raises each of its Things' desired revision by one.
+    target = (await store.listDesiredStates(['thing-1']))[0].revision + 1;
     const t0 = performance.now();
     const res = await fetch(`${service.url}/api/templates/bench`, { method: 'PUT', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', apps: [{ app_id: version.appId, version: version.version, config: instance.config, name: instance.name }] }) });
     const saved = (await res.json()) as { template: { revision: number } };
-    const target = (await store.listDesiredStates(['thing-1']))[0].revision;
-    await allReached(target);
+    if ((await store.listDesiredStates(['thing-1']))[0].revision !== target) throw new Error('the Template save did not raise the desired revision by one');
+    await finished;
     const provisionMs = performance.now() - t0;
     const rss = treeRssMb(fleet.pid!);
     rows.push({ figure: `provision one app to a Template of ${things} Things through mosquitto, real HTTP downloads, until every Thing reports it running (template revision ${saved.template.revision})`, value: `${fmt(provisionMs / 1000, 2)} s`, target: '< 5 s (floor ~2 s)', ok: provisionMs < 5000 });

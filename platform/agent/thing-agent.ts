@@ -46,6 +46,8 @@ interface InstalledApp {
 }
 
 const AGENT_VERSION = '1.0.0';
+/** A sync still running after this long is reported as syncing. */
+const SYNCING_REPORT_AFTER_MS = 300;
 
 export class ThingAgent {
   private client: MqttClient | undefined;
@@ -177,24 +179,29 @@ export class ThingAgent {
       this.publishStatus();
       return;
     }
-    // A new sync: the last one's error no longer says anything about this revision.
+    // A new sync: the last one's error no longer says anything about this revision. That it is
+    // syncing is said only if it takes a while: a quick sync reports once, when it is done (a
+    // thousand Things syncing at once send a thousand messages fewer).
     this.lastError = null;
-    this.publishStatus(desired.revision);
-    // 1. Load every bundle the Thing lacks; switch only if all of them load.
-    const needed = desired.apps.filter((a) => this.installed.get(a.installation_id)?.sha256 !== a.load.checksum);
-    const loads = await Promise.all(needed.map((a) => this.load(a)));
-    const failed = loads.find((l): l is { app: DesiredApp; error: LoadError } => 'error' in l);
-    if (failed) {
-      this.lastError = iapEvent('error', `${failed.app.app}@${failed.app.version}: ${failed.error.message}; the Thing keeps running revision ${this.reached}`, 'agent', failed.app.load.url, { code: failed.error.code });
+    const syncing = setTimeout(() => this.publishStatus(desired.revision), SYNCING_REPORT_AFTER_MS);
+    try {
+      // 1. Load every bundle the Thing lacks; switch only if all of them load.
+      const needed = desired.apps.filter((a) => this.installed.get(a.installation_id)?.sha256 !== a.load.checksum);
+      const loads = await Promise.all(needed.map((a) => this.load(a)));
+      const failed = loads.find((l): l is { app: DesiredApp; error: LoadError } => 'error' in l);
+      if (failed) {
+        this.lastError = iapEvent('error', `${failed.app.app}@${failed.app.version}: ${failed.error.message}; the Thing keeps running revision ${this.reached}`, 'agent', failed.app.load.url, { code: failed.error.code });
+        return;
+      }
+      const sources = new Map<number, AppSource>();
+      for (const l of loads) if ('contents' in l) sources.set(l.app.installation_id, toSource(l.contents));
+      await this.switchTo(desired, sources);
+      this.reached = desired.revision;
+      this.lastError = null;
+    } finally {
+      clearTimeout(syncing);
       this.publishStatus();
-      return;
     }
-    const sources = new Map<number, AppSource>();
-    for (const l of loads) if ('contents' in l) sources.set(l.app.installation_id, toSource(l.contents));
-    await this.switchTo(desired, sources);
-    this.reached = desired.revision;
-    this.lastError = null;
-    this.publishStatus();
   }
 
   private async load(app: DesiredApp): Promise<{ app: DesiredApp; contents: BundleContents } | { app: DesiredApp; error: LoadError }> {
