@@ -69,10 +69,11 @@ async function up(args: string[], out: (line: string) => void, err: (line: strin
   out(`broker    ${env.endpoints.broker}`);
   out(`platform  ${env.endpoints.platform}`);
   out(`secrets   ${path.join(path.resolve(values.dir!), SECRETS_FILE)} (the admin token; keep it private)`);
+  const stopped = untilSignal(); // listening before "ready" is printed, so a Ctrl-C right after it stops cleanly
   const converged = await env.fleet.converged(60_000);
   const running = env.fleet.agents.filter((a) => a.synced).length;
   out(`ready in ${Math.round(performance.now() - t0)} ms: ${running} of ${things} Things run their apps${converged ? '' : ' (the others are still syncing)'}; Ctrl-C stops`);
-  await untilSignal();
+  await stopped;
   out('stopping…');
   await env.close();
   out('stopped');
@@ -117,9 +118,10 @@ async function platform(args: string[], out: (line: string) => void, err: (line:
     await service.close();
     return 1;
   }
+  const stopped = untilSignal();
   out(`platform  ${service.url} (store: ${service.store.backend})`);
   out('ready');
-  await untilSignal();
+  await stopped;
   await service.close();
   return 0;
 }
@@ -136,8 +138,9 @@ async function fleet(args: string[], out: (line: string) => void, err: (line: st
   const brokerCa = readCa(values['broker-ca'], 'fleet', err);
   if (brokerCa === null) return 2;
   const f = await Fleet.start({ brokerUrl: values.broker, brokerCa, platformUrl: values.platform, token, things, templateId: values.template, model: values.type, prefix: values.prefix, credentialsFile: values.credentials!, log: (line) => out(line) });
+  const stopped = untilSignal();
   out(`ready: ${things} Things`);
-  await untilSignal();
+  await stopped;
   await f.close();
   return 0;
 }

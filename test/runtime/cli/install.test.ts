@@ -5,7 +5,7 @@
  * their names and are reached through symlinks too, as users' folders are.
  */
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -62,11 +62,36 @@ describe('smartplug installed like a CLI (npm pack, npm install -g, npx, npm lin
 
   it('npm pack ships what the CLI runs, and nothing of the checkout besides', () => {
     const listing = ok(run('tar', ['-tzf', tarball], tmp), 'tar -t').split('\n').filter(Boolean).map((f) => f.replace(/^package\//, '')).sort();
-    for (const f of ['bin/smartplug.js', 'dist/runtime/cli.js', 'dist/runtime/worker.js', 'dist/runtime/engine-thread.js', 'package.json', 'README.md', 'LICENSE']) assert.ok(listing.includes(f), `${f} is in the package: ${listing.join(' ')}`);
-    assert.deepEqual(listing.filter((f) => /^(test|runtime|server|client|examples|bench)\/|\.map$|\.ts$/.test(f) && !f.endsWith('.d.ts')), []);
+    const needed = ['bin/smartplug.js', 'dist/runtime/cli.js', 'dist/runtime/worker.js', 'dist/runtime/engine-thread.js', 'dist/platform/cli.js', 'dist/platform/node-sqlite3-wasm.wasm', 'package.json', 'README.md', 'LICENSE'];
+    // smartplug up deploys the example app on first start: it ships, and nothing else of examples/.
+    const example = ['examples/door-light/app.js', 'examples/door-light/app.json', 'examples/door-light/instance.json'];
+    for (const f of [...needed, ...example]) assert.ok(listing.includes(f), `${f} is in the package: ${listing.join(' ')}`);
+    assert.deepEqual(listing.filter((f) => /^(test|runtime|server|client|examples|bench)\/|\.map$|\.ts$/.test(f) && !f.endsWith('.d.ts') && !example.includes(f)), []);
   });
 
-  it('npm install -g (into a temporary prefix with a space in it): smartplug runs from the bin symlink, in the app folder, through a symlinked prefix too', () => {
+  /** Runs a long-running command until it prints `ready`, then stops it with Ctrl-C; its whole output. */
+  function untilReadyThenStop(command: string, args: string[], cwd: string): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const child = spawn(command, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`${command} ${args.join(' ')} was not ready within 60 s:\n${out}`));
+      }, 60_000);
+      const onData = (d: Buffer) => {
+        out += d.toString();
+        if (/^ready/m.test(out) && !child.killed) child.kill('SIGINT');
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('exit', () => {
+        clearTimeout(timer);
+        resolve(out);
+      });
+    });
+  }
+
+  it('npm install -g (into a temporary prefix with a space in it): smartplug runs from the bin symlink, in the app folder, through a symlinked prefix too', async () => {
     const prefix = path.join(tmp, 'global prefix');
     // Offline: the package has no dependencies to fetch, so an offline user can install it.
     ok(run(NPM, ['install', '--global', '--prefix', prefix, '--offline', tarball], tmp, npmEnv()), 'npm install -g');
@@ -95,6 +120,11 @@ describe('smartplug installed like a CLI (npm pack, npm install -g, npx, npm lin
     // smartplug run starts its worker from the installed package as well.
     const status = ok(run(bin, ['run', '.', '--config', 'instance.json', '--devices', 'devices.json', '--virtual', '--json'], app), 'smartplug run');
     assert.match(status, /"type":"worker","change":"started","pid":\d+,"permissionModel":true/);
+    // And smartplug up: the embedded store's WebAssembly, the broker and the example app all come from the package.
+    const up = await untilReadyThenStop(bin, ['up', '--dir', path.join(tmp, 'my platform'), '--things', '1'], app);
+    assert.match(up, /first start: deployed Door light 1\.0\.0/, up);
+    assert.match(up, /^ready in \d+ ms: 1 of 1 Things run their apps/m, up);
+    assert.match(up, /^stopped$/m, up);
   });
 
   it('npx smartplug in this checkout (the README\'s way), for the examples and for an app elsewhere', () => {
