@@ -57,6 +57,8 @@ export class ThingAgent {
   private lastError: IapError | null = null;
   private latest: DesiredStateMessage | undefined;
   private running: Promise<void> | undefined;
+  /** the installation being installed now (installs run one at a time) */
+  private installing: number | undefined;
   private again = false;
   private stopped = false;
   private readonly shell: ShellService;
@@ -70,7 +72,8 @@ export class ThingAgent {
       event: (cat, message, code) => this.publishEvent(cat, message, 'shell', code),
     });
     thing.on('log', (r) => {
-      if (r.appId && !this.installationOf(r.appId)) return;
+      // An app's log during its own install (installed()) comes before its id is known here.
+      if (r.appId && this.installationOf(r.appId) === undefined && this.installing === undefined) return;
       const source = r.appId ? `app:${r.appLabel}` : 'agent';
       this.publishEvent(levelOf(r.level), r.message, source);
     });
@@ -263,7 +266,8 @@ export class ThingAgent {
       try {
         if (!current) {
           const source = sources.get(a.installation_id)!;
-          const info = await thing.install({ source, config: a.config, label: a.name });
+          this.installing = a.installation_id;
+          const info = await thing.install({ source, config: a.config, label: a.name }).finally(() => (this.installing = undefined));
           this.installed.set(a.installation_id, { appId: info.id, installationId: a.installation_id, sha256: a.load.checksum, version: a.version, config, source });
         } else if (current.sha256 !== a.load.checksum || current.config !== config) {
           await thing.update(current.appId, a.config);

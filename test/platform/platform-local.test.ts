@@ -92,10 +92,17 @@ describe('platform on one machine (smartplug up)', function () {
 
   it('a Thing gets its own app beside the inherited one, and bulk actions reach only the chosen Things', async () => {
     const appId = (await api.get('/api/apps')).body.apps[0].appId;
+    // What the new app logs in installed() reaches the Thing's event channel, named by its instance.
+    await env.service.mqtt.subscribeAsync('glp/0/thing-3/ev/info');
+    const logged = new Promise<any>((resolve) => env.service.mqtt.on('message', (t, p) => t === 'glp/0/thing-3/ev/info' && resolve(JSON.parse(p.toString()))));
     const own = await api.post('/api/things/thing-3/apps', { app_id: appId, version: '1.0.0', name: 'Porch light', config: JSON.parse(readFileSync(path.join(EXAMPLE, 'instance.json'), 'utf8')).config });
     assert.equal(own.status, 201, JSON.stringify(own.body));
     let things = await api.waitForThings((ts) => ts.find((t) => t.thingId === 'thing-3')?.apps.length === 1 && ts.every(runsEverything));
     assert.equal((await env.fleet.agent('thing-3')!.thing.listApps()).length, 2);
+    const event = await logged;
+    assert.deepEqual([event.cat, event.source], ['info', 'app:Porch light']);
+    assert.match(event.message, /^watching the door/);
+    await env.service.mqtt.unsubscribeAsync('glp/0/thing-3/ev/info');
     // Update to the latest version, on thing-3 only.
     const bulk = await api.post('/api/bulk', { action: 'update', thingIds: ['thing-3'], app_id: appId });
     assert.equal(bulk.status, 200, JSON.stringify(bulk.body));
