@@ -4,6 +4,10 @@ import type { BrokerAccounts } from '../broker/broker-accounts';
 import type { Authenticator } from './auth';
 import type { DesiredStates } from './desired-states';
 import { HttpError } from './http-kit';
+import { readBundle } from '../bundle';
+import { checkConfig } from '../../runtime/app/check-config';
+import { applyDefaults } from '../../runtime/app/config-object';
+import type { AppJson } from '../../runtime/app/app-json-types';
 
 export interface ServiceContext {
   store: PlatformStore;
@@ -36,11 +40,33 @@ export async function instanceInput(store: PlatformStore, raw: unknown, where: s
   if (o.name !== undefined && typeof o.name !== 'string') throw new HttpError(400, 'bad_input', `${where}: "name" must be a string`);
   const app = await store.getApp(appId);
   const version = (o.version as string | undefined) ?? (await store.latestAppVersion(appId)).version;
-  await store.getAppVersion(appId, version);
+  const stored = await store.getAppVersion(appId, version);
+  const config = (o.config as Record<string, unknown> | undefined) ?? {};
+  // Refused here rather than failing on every Thing: what the config lacks or gets wrong, with the
+  // runtime's own rules. (Which devices a selector names depends on each Thing; its Thing checks that.)
+  const appJson = await appJsonOf(store, appId, version, stored.sha256);
+  const problems = checkConfig(appJson, applyDefaults(appJson, config)).filter((p) => p.severity === 'error');
+  if (problems.length) {
+    const list = problems.map((p) => `${p.path.length ? p.path.join('.') : '(config)'}: ${p.message}${p.fix ? ` Fix: ${p.fix}` : ''}`).join('; ');
+    throw new HttpError(400, 'bad_config', `${where}: the config does not fit ${app.name} ${version}'s app.json: ${list}`);
+  }
   return {
-    app_id: appId, version, config: (o.config as Record<string, unknown> | undefined) ?? {}, name: (o.name as string | undefined) ?? app.name,
+    app_id: appId, version, config, name: (o.name as string | undefined) ?? app.name,
     ...(o.installation_id !== undefined ? { installation_id: o.installation_id as number } : {}),
   };
+}
+
+/** Each bundle's app.json, read once, by the bundle's SHA-256 (content-addressed: any store, any replica). */
+const appJsons = new Map<string, Promise<AppJson>>();
+
+function appJsonOf(store: PlatformStore, appId: number, version: string, sha256: string): Promise<AppJson> {
+  let found = appJsons.get(sha256);
+  if (!found) {
+    found = store.readBundle(appId, version).then(async ({ bytes }) => (await readBundle(bytes, { label: `app ${appId} ${version}`, expectedSha256: sha256 })).appJson);
+    found.catch(() => appJsons.delete(sha256));
+    appJsons.set(sha256, found);
+  }
+  return found;
 }
 
 export async function instanceList(store: PlatformStore, raw: unknown, where: string): Promise<AppInstanceInput[]> {

@@ -17,13 +17,14 @@ import { PlatformApi, runsEverything } from '../support/platform-api';
 
 const EXAMPLE = exampleAppDir();
 
-async function deployVersion(api: PlatformApi, root: string, version: string, editAppJson?: (j: any) => void): Promise<void> {
+async function deployVersion(api: PlatformApi, root: string, version: string, editAppJson?: (j: any) => void, editScript?: (s: string) => string): Promise<void> {
   const dir = path.join(root, `app-${version}`);
   cpSync(EXAMPLE, dir, { recursive: true });
   const appJson = JSON.parse(readFileSync(path.join(dir, 'app.json'), 'utf8'));
   appJson.version = version;
   editAppJson?.(appJson);
   writeFileSync(path.join(dir, 'app.json'), JSON.stringify(appJson, null, 2));
+  if (editScript) writeFileSync(path.join(dir, 'app.js'), editScript(readFileSync(path.join(dir, 'app.js'), 'utf8')));
   const r = await api.request('POST', '/api/apps', (await makeBundle(dir)).bytes);
   assert.equal(r.status, 201, JSON.stringify(r.body));
 }
@@ -96,21 +97,33 @@ describe('rollouts', function () {
     assert.ok(versions(things).every((v) => v.endsWith(':1.1.0')));
   });
 
-  it('stops past its failure threshold and gives the Template its previous apps back', async () => {
-    // 1.2.0 needs an input the Template's config lacks: every Thing fails to run it.
+  it('refuses a plan whose config does not fit the app version, naming the input', async () => {
+    // 1.2.0 needs an input the Template's config lacks: refused before any Thing is touched.
     await deployVersion(api, root, '1.2.0', (j) => {
       j.input.room = { type: 'text', name: 'Room', description: 'Where the door is.', required: true };
       j.guide[1].input_fields = [...j.guide[1].input_fields, 'room'];
     });
     const current = (await api.get(`/api/templates/${EXAMPLE_TEMPLATE}`)).body;
-    const plan = { kind: 'template', templateId: EXAMPLE_TEMPLATE, apps: [{ ...current.apps[0], version: '1.2.0' }] };
-    const created = await api.post('/api/rollouts', { plan, batchSize: 2, failureThreshold: 1, rolloutId: 'to-1.2.0' });
+    const r = await api.post('/api/rollouts', { plan: { kind: 'template', templateId: EXAMPLE_TEMPLATE, apps: [{ ...current.apps[0], version: '1.2.0' }] } });
+    assert.equal(r.status, 400);
+    assert.equal(r.body.error.code, 'bad_config');
+    assert.match(r.body.error.message, /room: .*required input "room".*Fix: add "room"/);
+    assert.equal((await api.get(`/api/templates/${EXAMPLE_TEMPLATE}`)).body.apps[0].version, '1.1.0', 'nothing changed');
+    assert.equal((await api.get('/api/rollouts')).body.rollouts.length, 1, 'no rollout was made');
+  });
+
+  it('stops past its failure threshold and gives the Template its previous apps back', async () => {
+    // 1.3.0 fails on every Thing: its top-level code throws when it loads.
+    await deployVersion(api, root, '1.3.0', undefined, (script) => `throw new Error('the new firmware is not there');\n${script}`);
+    const current = (await api.get(`/api/templates/${EXAMPLE_TEMPLATE}`)).body;
+    const plan = { kind: 'template', templateId: EXAMPLE_TEMPLATE, apps: [{ ...current.apps[0], version: '1.3.0' }] };
+    const created = await api.post('/api/rollouts', { plan, batchSize: 2, failureThreshold: 1, rolloutId: 'to-1.3.0' });
     assert.equal(created.status, 201, JSON.stringify(created.body));
-    const done = await waitForRollout(api, 'to-1.2.0', (r) => r.state !== 'running');
+    const done = await waitForRollout(api, 'to-1.3.0', (r) => r.state !== 'running');
     assert.equal(done.state, 'failed');
     assert.equal(done.counts.failed, 2);
     assert.equal(done.counts.pending, 4, 'the later batches were never sent');
-    assert.match(done.things.find((t: any) => t.status === 'failed').error, /Hall light: version 1.2.0 could not start[\s\S]*lacks required input "room"[\s\S]*runs on/);
+    assert.match(done.things.find((t: any) => t.status === 'failed').error, /Hall light: version 1.3.0 could not start[\s\S]*the new firmware is not there[\s\S]*runs on/);
     assert.equal((await api.get(`/api/templates/${EXAMPLE_TEMPLATE}`)).body.apps[0].version, '1.1.0');
     const things = await api.waitForThings((ts) => ts.every(runsEverything));
     assert.ok(versions(things).every((v) => v.endsWith(':1.1.0')), versions(things).join(' '));
