@@ -44,21 +44,12 @@ function exampleVersion(root: string, version: string, readme?: string): string 
   return dir;
 }
 
-/** The processes a process started (a fleet's workers). */
-function childPids(pid: number): number[] {
+/** The processes of a process group (a fleet and its workers). */
+function groupPids(pgid: number): number[] {
   try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).split('\n').filter((l) => l.trim()).map(Number);
+    return execFileSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).split('\n').filter((l) => l.trim()).map(Number);
   } catch {
-    return []; // ps exits 1 when there are none
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
+    return []; // pgrep exits 1 when there are none
   }
 }
 
@@ -68,8 +59,9 @@ class Cli {
   output = '';
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 
-  constructor(args: string[], env: Record<string, string>) {
-    this.child = spawn(process.execPath, [SMARTPLUG, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  /** `group`: in a process group of its own, whose processes (a fleet's workers) can be found after it is killed. */
+  constructor(args: string[], env: Record<string, string>, group = false) {
+    this.child = spawn(process.execPath, [SMARTPLUG, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: group });
     this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
     this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
     this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -85,7 +77,7 @@ class Cli {
     }
   }
 
-  /** SIGKILL, and the process reaped (so a lock it held shows a dead owner). */
+  /** SIGKILL to this process alone (not its group), and the process reaped (so a lock it held shows a dead owner). */
   async kill(): Promise<void> {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
     const { signal } = await this.exited;
@@ -135,7 +127,7 @@ describe('processes killed with SIGKILL lose nothing', function () {
       await store?.close();
     });
 
-    const startFleet = () => new Cli(['fleet', '--broker', broker.url, '--platform', service.url, '--things', String(THINGS), '--template', 'home', '--credentials', credentialsFile()], { SMARTPLUG_TOKEN: adminToken });
+    const startFleet = () => new Cli(['fleet', '--broker', broker.url, '--platform', service.url, '--things', String(THINGS), '--template', 'home', '--credentials', credentialsFile()], { SMARTPLUG_TOKEN: adminToken }, true);
 
     async function deploy(version: string): Promise<number> {
       const bundle = await makeBundle(exampleVersion(root, version));
@@ -178,11 +170,11 @@ describe('processes killed with SIGKILL lose nothing', function () {
      * the fleet again and checks it converges.
      */
     async function killDuringSync(apps: object[], expected: Record<string, string>, completions: number, someSwitched = false): Promise<void> {
+      assert.ok(groupPids(fleet!.child.pid!).length >= 2, 'the fleet runs its Things in worker processes of its group');
       const before = new Map<string, number>((await api.get('/api/things')).body.things.map((t: any) => [t.thingId, t.reachedRevision]));
       // The platform's own subscriptions (glp/0/+/ev/=cms/response/load, the status topics) bring each completion and status here.
       let seen = 0;
       let switched = false;
-      let workers: number[] = [];
       let moment!: () => void;
       const reached = new Promise<void>((r) => (moment = r));
       const check = () => seen >= completions && (!someSwitched || switched) && moment();
@@ -203,7 +195,6 @@ describe('processes killed with SIGKILL lose nothing', function () {
         const saved = await api.put('/api/templates/home', { name: 'Home', apps });
         assert.equal(saved.status, 200, JSON.stringify(saved.body));
         await Promise.race([reached, wait(20_000).then(() => assert.fail(`only ${seen} load completions came${someSwitched ? `, switched: ${switched}` : ''}`))]);
-        workers = childPids(fleet!.child.pid!);
         await fleet!.kill();
       } finally {
         service.feedback.off('loadCompletion', onCompletion);
@@ -213,9 +204,9 @@ describe('processes killed with SIGKILL lose nothing', function () {
       const offline = await api.waitForThings((ts) => ts.length === THINGS && ts.every((t) => !t.connected), 10_000);
       const synced = offline.filter((t) => t.inSync).length;
       // The killed fleet's worker processes end too (they see their parent gone): no app runs on, orphaned.
-      assert.ok(workers.length > 0, 'the fleet ran its Things in worker processes');
-      for (const until = Date.now() + 5000; workers.some(alive) && Date.now() < until; ) await wait(50);
-      assert.deepEqual(workers.filter(alive), [], 'worker processes outlived their killed fleet');
+      const group = fleet!.child.pid!;
+      for (const until = Date.now() + 5000; groupPids(group).length && Date.now() < until; ) await wait(50);
+      assert.deepEqual(groupPids(group), [], 'worker processes outlived their killed fleet');
       assert.ok(synced < THINGS, `killed after ${seen} load completions, yet every Thing had reached its revision: not in the middle of a sync`);
       if (someSwitched) assert.ok(synced > 0);
       fleet = startFleet();
