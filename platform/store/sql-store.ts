@@ -9,7 +9,9 @@ import { inheritedIds, loadDesiredStates, ownAssignments, replaceAssignments, ty
 import { StoreError } from './errors';
 import { BundleCache, ReadCache } from './read-cache';
 import * as rollouts from './rollout-queries';
-import { hashSecret, newSecret, requireText, secretMatches, toApp, toAppVersion, toInstance, toThing, toThingState, toToken } from './rows';
+import * as states from './state-queries';
+import * as tokens from './token-queries';
+import { hashSecret, newSecret, requireText, secretMatches, toApp, toAppVersion, toInstance, toThing } from './rows';
 import type { Backend, Database } from './schema';
 import type { ApiToken, App, AppInstance, AppInstanceInput, AppVersion, DeployInput, DesiredState, EnrollInput, PlatformStore, Rollout, RolloutInput, RolloutState, RolloutThing, RolloutThingStatus, Template, TemplateInput, Thing, ThingSecrets, ThingState, ThingStateReport } from './types';
 import { checkNoRenamedScript, checkVersion, checkVersionAbove, compareVersions } from './versions';
@@ -353,58 +355,22 @@ export class SqlPlatformStore implements PlatformStore {
 
 
 
-  // ---- What Things report ----
+  // ---- What Things report (platform/store/state-queries.ts) ----
 
   async reportThingState(thingId: string, report: ThingStateReport): Promise<ThingState> {
     return (await this.reportThingStates([{ thingId, report }]))[0];
   }
 
-  async reportThingStates(reports: Array<{ thingId: string; report: ThingStateReport }>): Promise<ThingState[]> {
-    const now = this.now();
-    // Rows are locked in Thing id order, so two replicas storing reports of the same Things at once
-    // wait for each other instead of deadlocking (PostgreSQL would abort one of them).
-    const ordered = [...reports].sort((x, y) => (x.thingId < y.thingId ? -1 : x.thingId > y.thingId ? 1 : 0));
-    const states = await this.db.transaction().execute(async (trx) => {
-      const out = new Map<string, ThingState>();
-      for (const { thingId, report } of ordered) {
-        await this.thingRow(trx, thingId);
-        const prev = await trx.selectFrom('thing_states').selectAll().where('thing_id', '=', thingId).$if(this.backend === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
-        const before: ThingState = prev ? toThingState(prev) : { thingId, connected: false, connectionChangedAt: now, reachedRevision: 0, apps: {}, syncError: null, updatedAt: now };
-        const connected = report.connected ?? before.connected;
-        // Replicas sharing a subscription can store one Thing's reports out of order: a status with
-        // a lower revision reached than the stored one is older, and changes nothing of it.
-        const stale = report.reachedRevision !== undefined && report.reachedRevision < before.reachedRevision;
-        const next: ThingState = {
-          thingId,
-          connected,
-          connectionChangedAt: connected !== before.connected ? now : before.connectionChangedAt,
-          reachedRevision: stale ? before.reachedRevision : (report.reachedRevision ?? before.reachedRevision),
-          apps: stale ? before.apps : (report.apps ?? before.apps),
-          syncError: !stale && report.syncError !== undefined ? report.syncError : before.syncError,
-          updatedAt: now,
-        };
-        const row = { thing_id: thingId, connected: next.connected ? 1 : 0, connection_changed_at: next.connectionChangedAt, reached_revision: next.reachedRevision, app_status: JSON.stringify(next.apps), sync_error: next.syncError ? JSON.stringify(next.syncError) : null, updated_at: now };
-        await trx.insertInto('thing_states').values(row).onConflict((oc) => oc.column('thing_id').doUpdateSet(row)).execute();
-        out.set(thingId, next);
-      }
-      return out;
-    });
-    return reports.map((r) => states.get(r.thingId)!);
+  reportThingStates(reports: Array<{ thingId: string; report: ThingStateReport }>): Promise<ThingState[]> {
+    return states.reportStates(this.db, this.backend, this.now(), reports, (trx, thingId) => this.thingRow(trx, thingId));
   }
 
-  async getThingState(thingId: string): Promise<ThingState | null> {
-    const r = await this.db.selectFrom('thing_states').selectAll().where('thing_id', '=', thingId).executeTakeFirst();
-    return r ? toThingState(r) : null;
+  getThingState(thingId: string): Promise<ThingState | null> {
+    return states.getState(this.db, thingId);
   }
 
-  async listThingStates(thingIds?: string[]): Promise<ThingState[]> {
-    const rows = await this.db
-      .selectFrom('thing_states')
-      .selectAll()
-      .$if(thingIds !== undefined, (q) => q.where('thing_id', 'in', thingIds!.length ? thingIds! : ['']))
-      .orderBy('thing_id')
-      .execute();
-    return rows.map(toThingState);
+  listThingStates(thingIds?: string[]): Promise<ThingState[]> {
+    return states.listStates(this.db, thingIds);
   }
 
   // ---- Rollouts (platform/store/rollout-queries.ts) ----
@@ -440,36 +406,22 @@ export class SqlPlatformStore implements PlatformStore {
     return rollouts.setState(this.db, this.now(), rolloutId, state);
   }
 
-  // ---- API tokens ----
+  // ---- API tokens (platform/store/token-queries.ts) ----
 
-  async createToken(input: { name: string; scopes: string[] }): Promise<{ token: ApiToken; secret: string }> {
-    const name = requireText('the token name', input.name, 'name the token after who uses it');
-    if (!Array.isArray(input.scopes) || input.scopes.some((s) => typeof s !== 'string')) throw new StoreError('bad_input', `token "${name}": scopes must be a list of strings`);
-    const secret = newSecret();
-    const token: ApiToken = { tokenId: newSecret().slice(0, 12), name, scopes: input.scopes, createdAt: this.now(), revokedAt: null };
-    await this.db.insertInto('tokens').values({ token_id: token.tokenId, name, token_hash: hashSecret(secret), scopes: JSON.stringify(token.scopes), created_at: token.createdAt, revoked_at: null }).execute();
-    this.cache.clear('tokens');
-    return { token, secret };
+  createToken(input: { name: string; scopes: string[] }): Promise<{ token: ApiToken; secret: string }> {
+    return tokens.createToken(this.db, this.cache, this.now(), input);
   }
 
-  async verifyToken(secret: string): Promise<ApiToken | null> {
-    if (typeof secret !== 'string' || secret === '') return null;
-    const hash = hashSecret(secret);
-    const token = await this.cache.get('tokens', hash, async () => {
-      const r = await this.db.selectFrom('tokens').selectAll().where('token_hash', '=', hash).executeTakeFirst();
-      return r ? toToken(r) : null;
-    });
-    return token && token.revokedAt === null ? token : null;
+  verifyToken(secret: string): Promise<ApiToken | null> {
+    return tokens.verifyToken(this.db, this.cache, secret);
   }
 
-  async listTokens(): Promise<ApiToken[]> {
-    return (await this.db.selectFrom('tokens').selectAll().orderBy('created_at').execute()).map(toToken);
+  listTokens(): Promise<ApiToken[]> {
+    return tokens.listTokens(this.db);
   }
 
-  async revokeToken(tokenId: string): Promise<void> {
-    const r = await this.db.updateTable('tokens').set({ revoked_at: this.now() }).where('token_id', '=', tokenId).executeTakeFirst();
-    this.cache.clear('tokens');
-    if (Number(r.numUpdatedRows) === 0) throw new StoreError('not_found', `there is no token "${tokenId}"; list the tokens to see their ids`);
+  revokeToken(tokenId: string): Promise<void> {
+    return tokens.revokeToken(this.db, this.cache, this.now(), tokenId);
   }
 }
 
