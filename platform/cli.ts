@@ -12,31 +12,13 @@ import { PLATFORM_USER } from './broker/access';
 import { MosquittoDynsecAccounts, setupMosquittoDynsec } from './broker/mosquitto-dynsec';
 import { Fleet } from './fleet/fleet';
 import { PlatformService } from './service/platform-service';
-import { shellCommand, SHELL_USAGE } from './shell/shell-command';
+import { shellCommand } from './shell/shell-command';
+import { PLATFORM_USAGE } from './usage';
 import { exampleAppDir } from './up/example-app';
 import { ENDPOINTS_FILE, LocalEnvironment, type LocalEndpoints } from './up/local-environment';
 import { SECRETS_FILE, type LocalSecrets } from './up/local-secrets';
 
-export const PLATFORM_USAGE = `platform commands:
-  up [--dir .smartplug] [--things N] [--port P] [--broker-port P]
-      The embedded default: an MQTT broker on loopback, the platform on an embedded store in
-      --dir, and N simulated Things (default 3). The first start deploys the example app and
-      provisions it. Prints the addresses and "ready"; Ctrl-C stops it.
-  platform --broker URL --store URL|DIR --port P [--public-url URL] [--shared-group G]
-           [--broker-accounts mosquitto-dynsec] [--broker-ca FILE]
-      The platform service. Needs SMARTPLUG_ADMIN_TOKEN (the bootstrap API token) and
-      SMARTPLUG_BROKER_PASSWORD (its broker account "${PLATFORM_USER}") in the environment.
-      --broker-accounts mosquitto-dynsec: each Thing gets its own account and ACLs in mosquitto's
-      dynamic security plugin; with SMARTPLUG_BROKER_ADMIN_USER and SMARTPLUG_BROKER_ADMIN_PASSWORD
-      (the plugin's admin) set, it first makes the platform's own account and roles.
-      --broker-ca: the CA certificate (PEM) of an mqtts:// broker.
-  fleet --broker URL --platform URL --things N [--template T] [--type MODEL] [--prefix P]
-        [--credentials FILE] [--broker-ca FILE]
-      N simulated Things sharing a few worker processes. Needs SMARTPLUG_TOKEN (provision scope).
-  deploy APPDIR [--platform URL] [--dir .smartplug]
-      Bundles the app folder and deploys it to the App Store. The platform and token come from
-      --platform and SMARTPLUG_TOKEN, or from the local environment in --dir.
-${SHELL_USAGE}`;
+
 
 export async function platformMain(command: string, rest: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   switch (command) {

@@ -7,6 +7,7 @@ import { runCommand } from './cli/run-command';
 import { terminalLines } from './cli/terminal-text';
 import { testCommand } from './cli/test-command';
 import { validateCommand } from './cli/validate-command';
+import { PLATFORM_USAGE } from '../platform/usage';
 
 const USAGE = `usage: smartplug <command> [options]
 
@@ -26,7 +27,9 @@ commands:
       Checks app.json, manifest.json and *.load.json files (folders are searched) with the
       language server's rules; exit status 1 on any error.
   help, --help     this text
-  version, --version`;
+  version, --version
+
+${PLATFORM_USAGE}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

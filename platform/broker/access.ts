@@ -5,7 +5,7 @@
  * desired state, its shell) and writes only its own feedback and events; the platform may do
  * anything; a tool holding an API token reads feedback and events and sends JS Shell requests.
  */
-import { GLP, isThingId } from '../protocol';
+import { GLP, isThingId } from '../protocol/topics';
 
 export type Account = { kind: 'platform' } | { kind: 'thing'; thingId: string } | { kind: 'tool'; scopes: readonly string[] };
 

@@ -10,16 +10,9 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { ShellAppInfo, ShellLogLine, ShellResponse, ShellResults } from '../protocol';
 import { ShellClient, type ShellCall } from './shell-client';
+import { SHELL_USAGE } from '../usage';
 
-export const SHELL_USAGE = `  shell THING [EXPRESSION] [--app INSTALLATION_ID] [--apps] [--logs [--lines N] [--follow]]
-        [--restart] [--dir .smartplug] [--broker URL] [--broker-ca FILE]
-      The Thing's JS Shell. EXPRESSION is evaluated in the app of installation --app (its settings,
-      state and functions), or else in the Thing's read-only shell context (devices, location);
-      what it logs is printed, then its value. --apps lists the apps, --logs prints the last log
-      lines (--follow: then new ones until Ctrl-C), --restart restarts the apps (state kept).
-      With none of them, reads expressions line by line (.app ID, .shell, .apps, .logs, .restart,
-      .exit). The broker, token and the Thing's shell credential come from --dir (smartplug up),
-      or from --broker, SMARTPLUG_TOKEN and SMARTPLUG_SHELL_CREDENTIAL.`;
+
 
 type Print = (line: string) => void;
 

@@ -1,0 +1,36 @@
+/**
+ * The platform commands' help text, apart from the commands themselves: the runtime's CLI shows it
+ * in `smartplug help` without loading the platform's bundle.
+ */
+import { PLATFORM_USER } from './broker/access';
+
+export const SHELL_USAGE = `  shell THING [EXPRESSION] [--app INSTALLATION_ID] [--apps] [--logs [--lines N] [--follow]]
+        [--restart] [--dir .smartplug] [--broker URL] [--broker-ca FILE]
+      The Thing's JS Shell. EXPRESSION is evaluated in the app of installation --app (its settings,
+      state and functions), or else in the Thing's read-only shell context (devices, location);
+      what it logs is printed, then its value. --apps lists the apps, --logs prints the last log
+      lines (--follow: then new ones until Ctrl-C), --restart restarts the apps (state kept).
+      With none of them, reads expressions line by line (.app ID, .shell, .apps, .logs, .restart,
+      .exit). The broker, token and the Thing's shell credential come from --dir (smartplug up),
+      or from --broker, SMARTPLUG_TOKEN and SMARTPLUG_SHELL_CREDENTIAL.`;
+
+export const PLATFORM_USAGE = `platform commands:
+  up [--dir .smartplug] [--things N] [--port P] [--broker-port P]
+      The embedded default: an MQTT broker on loopback, the platform on an embedded store in
+      --dir, and N simulated Things (default 3). The first start deploys the example app and
+      provisions it. Prints the addresses and "ready"; Ctrl-C stops it.
+  platform --broker URL --store URL|DIR --port P [--public-url URL] [--shared-group G]
+           [--broker-accounts mosquitto-dynsec] [--broker-ca FILE]
+      The platform service. Needs SMARTPLUG_ADMIN_TOKEN (the bootstrap API token) and
+      SMARTPLUG_BROKER_PASSWORD (its broker account "${PLATFORM_USER}") in the environment.
+      --broker-accounts mosquitto-dynsec: each Thing gets its own account and ACLs in mosquitto's
+      dynamic security plugin; with SMARTPLUG_BROKER_ADMIN_USER and SMARTPLUG_BROKER_ADMIN_PASSWORD
+      (the plugin's admin) set, it first makes the platform's own account and roles.
+      --broker-ca: the CA certificate (PEM) of an mqtts:// broker.
+  fleet --broker URL --platform URL --things N [--template T] [--type MODEL] [--prefix P]
+        [--credentials FILE] [--broker-ca FILE]
+      N simulated Things sharing a few worker processes. Needs SMARTPLUG_TOKEN (provision scope).
+  deploy APPDIR [--platform URL] [--dir .smartplug]
+      Bundles the app folder and deploys it to the App Store. The platform and token come from
+      --platform and SMARTPLUG_TOKEN, or from the local environment in --dir.
+${SHELL_USAGE}`;
