@@ -7,13 +7,13 @@ import { readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MqttClient } from 'mqtt';
-import { makeBundle } from './bundle';
 import { PLATFORM_USER } from './broker/access';
 import { MosquittoDynsecAccounts, setupMosquittoDynsec } from './broker/mosquitto-dynsec';
 import { Fleet } from './fleet/fleet';
 import { PlatformService } from './service/platform-service';
 import { shellCommand } from './shell/shell-command';
 import { PLATFORM_USAGE } from './usage';
+import { deployCommand } from './deploy/deploy-command';
 import { exampleAppDir } from './up/example-app';
 import { ENDPOINTS_FILE, LocalEnvironment, type LocalEndpoints } from './up/local-environment';
 import { SECRETS_FILE, type LocalSecrets } from './up/local-secrets';
@@ -128,7 +128,7 @@ async function fleet(args: string[], out: (line: string) => void, err: (line: st
 }
 
 async function deploy(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { platform: { type: 'string' }, dir: { type: 'string', default: '.smartplug' } } });
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { platform: { type: 'string' }, dir: { type: 'string', default: '.smartplug' }, 'as-new-app': { type: 'boolean', default: false } } });
   if (positionals.length !== 1) {
     err('smartplug deploy: give one app folder, e.g. smartplug deploy examples/door-light');
     return 2;
@@ -142,15 +142,7 @@ async function deploy(args: string[], out: (line: string) => void, err: (line: s
     err(`smartplug deploy: no platform: start one with "smartplug up" (then ${endpointsFile} names it), or give --platform URL and set SMARTPLUG_TOKEN`);
     return 2;
   }
-  const bundle = await makeBundle(positionals[0]);
-  const response = await fetch(`${platformUrl}/api/apps`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/zip' }, body: bundle.bytes });
-  const body = (await response.json().catch(() => ({}))) as { app?: { appId: number }; version?: { version: string; sha256: string }; error?: { message: string } };
-  if (!response.ok) {
-    err(`smartplug deploy: ${positionals[0]}: ${body.error?.message ?? `HTTP ${response.status}`}`);
-    return 1;
-  }
-  out(`deployed ${bundle.name} ${body.version!.version} as app ${body.app!.appId} (sha256 ${body.version!.sha256})`);
-  return 0;
+  return deployCommand({ appDir: positionals[0], platformUrl, token, asNewApp: values['as-new-app'] === true, out, err });
 }
 
 /** The --broker-ca file's certificates; undefined when not given, null (after saying why) when unreadable. */

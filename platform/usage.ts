@@ -30,7 +30,8 @@ export const PLATFORM_USAGE = `platform commands:
   fleet --broker URL --platform URL --things N [--template T] [--type MODEL] [--prefix P]
         [--credentials FILE] [--broker-ca FILE]
       N simulated Things sharing a few worker processes. Needs SMARTPLUG_TOKEN (provision scope).
-  deploy APPDIR [--platform URL] [--dir .smartplug]
-      Bundles the app folder and deploys it to the App Store. The platform and token come from
-      --platform and SMARTPLUG_TOKEN, or from the local environment in --dir.
+  deploy APPDIR [--platform URL] [--dir .smartplug] [--as-new-app]
+      Checks and bundles the app folder and deploys it to the App Store. The platform and token
+      come from --platform and SMARTPLUG_TOKEN, or from the local environment in --dir. A deployed
+      app cannot be renamed: --as-new-app deploys a renamed folder as a new app.
 ${SHELL_USAGE}`;
