@@ -248,12 +248,13 @@ export class ThingAgent {
     const failures = upgraded.length ? await pool.respawnThing(thingId, swap(upgraded, (a) => sources.get(a.installation_id)!)) : [];
     const refused = new Map<number, string>();
     if (failures.length) {
-      // A new version that cannot start: the Thing goes back to the versions that ran, state and all.
+      // A new version that cannot start: that app goes back to the version that ran, state and all
+      // (the others keep their new versions).
       for (const f of failures) {
         const id = this.installationOf(f.appId);
         if (id !== undefined) refused.set(id, f.error);
       }
-      await pool.respawnThing(thingId, swap(upgraded, (a) => this.installed.get(a.installation_id)!.source));
+      await pool.respawnThing(thingId, swap(upgraded.filter((a) => refused.has(a.installation_id)), (a) => this.installed.get(a.installation_id)!.source));
     }
     for (const a of desired.apps) {
       const current = this.installed.get(a.installation_id);
