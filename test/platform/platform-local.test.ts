@@ -166,4 +166,38 @@ describe('platform on one machine (smartplug up)', function () {
     assert.deepEqual(Object.keys(after).sort(), ['thing-1', 'thing-2', 'thing-3', 'thing-4']);
     for (const id of ['thing-1', 'thing-2', 'thing-3']) assert.deepEqual(after[id], credentials[id], `${id} kept its credentials`);
   });
+  it('of two apps upgraded in one sync, the one whose new version cannot start goes back; the other runs its new version', async () => {
+    // A second app, Porch light, on the Template beside Hall light.
+    const porch = path.join(root, 'porch');
+    cpSync(EXAMPLE, porch, { recursive: true });
+    const j = JSON.parse(readFileSync(path.join(porch, 'app.json'), 'utf8'));
+    j.name = 'Porch light';
+    j.version = '1.0.0';
+    writeFileSync(path.join(porch, 'app.json'), JSON.stringify(j));
+    const first = await api.request('POST', '/api/apps', (await makeBundle(porch)).bytes);
+    assert.equal(first.status, 201);
+    const porchId = first.body.app.appId;
+    const config = JSON.parse(readFileSync(path.join(EXAMPLE, 'instance.json'), 'utf8')).config;
+    const hall = (await api.get(`/api/templates/${EXAMPLE_TEMPLATE}`)).body.apps[0];
+    const withPorch = await api.put(`/api/templates/${EXAMPLE_TEMPLATE}`, { name: 'Home', apps: [hall, { app_id: porchId, version: '1.0.0', config, name: 'Porch' }] });
+    assert.equal(withPorch.status, 200, JSON.stringify(withPorch.body));
+    await api.waitForThings((ts) => ts.every((t) => runsEverything(t) && t.inherited.length === 2));
+    // New versions of both in one save: Porch light 2.0.0 throws as it loads, Door light 1.2.0 is fine.
+    j.version = '2.0.0';
+    writeFileSync(path.join(porch, 'app.json'), JSON.stringify(j));
+    writeFileSync(path.join(porch, 'app.js'), `throw new Error('porch 2.0.0 is broken');\n` + readFileSync(path.join(EXAMPLE, 'app.js'), 'utf8'));
+    assert.equal((await api.request('POST', '/api/apps', (await makeBundle(porch)).bytes)).status, 201);
+    assert.equal((await api.request('POST', '/api/apps', (await makeBundle(exampleVersion(root, '1.2.0'))).bytes)).status, 201);
+    const both = (await api.get(`/api/templates/${EXAMPLE_TEMPLATE}`)).body.apps;
+    const saved = await api.put(`/api/templates/${EXAMPLE_TEMPLATE}`, { name: 'Home', apps: both.map((a: any) => ({ ...a, version: a.app_id === porchId ? '2.0.0' : '1.2.0' })) });
+    assert.equal(saved.status, 200, JSON.stringify(saved.body));
+    const things = await api.waitForThings((ts) => ts.every((t) => t.inSync && t.inherited.some((a: any) => a.status.state === 'failed')));
+    for (const t of things) {
+      const byName = Object.fromEntries(t.inherited.map((a: any) => [a.name, a.status]));
+      assert.equal(byName['Hall light'].state, 'running');
+      assert.match(byName.Porch.error, /^version 2\.0\.0 could not start \([\s\S]*porch 2\.0\.0 is broken[\s\S]*\); version 1\.0\.0 runs on$/);
+    }
+    const running = await env.fleet.agent('thing-2')!.thing.listApps();
+    assert.deepEqual(running.map((a) => [a.name, a.version]).sort(), [['Door light', '1.2.0'], ['Porch light', '1.0.0']]);
+  });
 });
