@@ -75,14 +75,20 @@ export interface ThingDiff {
   change: Array<{ installation_id: number; app_id: number; name: string; from: { version: string; config: Record<string, unknown> }; to: { version: string; config: Record<string, unknown> } }>;
 }
 
-/** The dry run: for each Thing the plan touches, which apps it gains, loses or changes. Things it leaves as they are are not listed. */
-export async function planDiff(store: PlatformStore, plan: RolloutPlan): Promise<ThingDiff[]> {
-  const thingIds = plan.kind === 'template' ? (await store.listThings({ templateId: plan.templateId })).map((t) => t.thingId) : plan.thingIds;
+/** The desired state of each listed Thing; not_found, naming the first one not enrolled, before anything changes. */
+export async function desiredStatesOf(store: PlatformStore, thingIds: string[], where: string): Promise<DesiredState[]> {
   const states = await store.listDesiredStates(thingIds);
   if (states.length !== thingIds.length) {
     const found = new Set(states.map((s) => s.thingId));
-    throw new HttpError(404, 'not_found', `no Thing ${thingIds.find((t) => !found.has(t))}`);
+    throw new HttpError(404, 'not_found', `${where}: no Thing "${thingIds.find((t) => !found.has(t))}"; nothing was changed`);
   }
+  return states;
+}
+
+/** The dry run: for each Thing the plan touches, which apps it gains, loses or changes. Things it leaves as they are are not listed. */
+export async function planDiff(store: PlatformStore, plan: RolloutPlan): Promise<ThingDiff[]> {
+  const thingIds = plan.kind === 'template' ? (await store.listThings({ templateId: plan.templateId })).map((t) => t.thingId) : plan.thingIds;
+  const states = await desiredStatesOf(store, thingIds, 'the dry run');
   const out: ThingDiff[] = [];
   for (const s of states) {
     const before: AppInstanceInput[] = plan.kind === 'template' ? s.apps.filter((a) => a.source.kind === 'template') : s.apps.filter((a) => a.source.kind === 'thing');

@@ -10,8 +10,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AppInstanceInput, DesiredState, PlatformStore, Rollout, RolloutThing } from '../store';
-import { isStoreError, StoreError } from '../store';
-import { asInputs, bulkApps, type RolloutPlan } from './plans';
+import { isStoreError } from '../store';
+import { asInputs, bulkApps, desiredStatesOf, type RolloutPlan } from './plans';
 
 /** What a rollout keeps in the store's `plan` column. */
 export interface StoredPlan {
@@ -83,9 +83,7 @@ export class RolloutDriver {
       thingIds = (await this.store.listThings({ templateId: plan.templateId })).map((t) => t.thingId).sort(naturalOrder);
     } else {
       thingIds = plan.thingIds;
-      const found = new Set((await this.store.listDesiredStates(thingIds)).map((s) => s.thingId));
-      const missing = thingIds.find((t) => !found.has(t));
-      if (missing !== undefined) throw new StoreError('not_found', `no Thing "${missing}"; the rollout was not created`);
+      await desiredStatesOf(this.store, thingIds, `rollout "${rolloutId}"`);
     }
     const rollout = await this.store.createRollout({ rolloutId, plan: stored, batchSize: options.batchSize, failureThreshold: options.failureThreshold, thingIds });
     if (plan.kind === 'template') {

@@ -4,7 +4,7 @@ import type { EnrollInput, PlatformStore, Thing } from '../store';
 import { SCOPES } from './auth';
 import { idParam } from './app-routes';
 import { HttpError, readJson, stringField, type Router } from './http-kit';
-import { bulkApps, parseBulk } from './plans';
+import { bulkApps, desiredStatesOf, parseBulk } from './plans';
 import { instanceInput, instanceList, type ServiceContext } from './service-context';
 
 export function addThingRoutes(router: Router, ctx: ServiceContext): void {
@@ -131,11 +131,7 @@ export function addThingRoutes(router: Router, ctx: ServiceContext): void {
   router.post('/api/bulk', async (req) => {
     await auth.requireToken(req, 'provision');
     const plan = await parseBulk(store, await readJson(req, 16 * 1024 * 1024), 'POST /api/bulk');
-    const states = await store.listDesiredStates(plan.thingIds);
-    if (states.length !== plan.thingIds.length) {
-      const found = new Set(states.map((s) => s.thingId));
-      throw new HttpError(404, 'not_found', `POST /api/bulk: no Thing ${plan.thingIds.find((t) => !found.has(t))}; nothing was changed`);
-    }
+    const states = await desiredStatesOf(store, plan.thingIds, 'POST /api/bulk');
     const updated = await store.setManyThingApps(states.map((s) => ({ thingId: s.thingId, apps: bulkApps(s, plan) })));
     await ctx.provision(updated);
     return { status: 200, body: { things: updated.map((s) => ({ thingId: s.thingId, revision: s.revision })) } };
