@@ -40,6 +40,11 @@ export interface PlatformServiceOptions {
   /** MQTT 5 shared-subscription group for replicas (undefined: one replica, plain subscriptions) */
   sharedGroup?: string;
   log?: (line: string) => void;
+  /**
+   * The callers' checks, when this process already has them (smartplug up's embedded broker checks
+   * the same Things connecting as the service does downloading: one cache of what was verified).
+   */
+  authenticator?: Authenticator;
   /** for a broker that keeps its own accounts: makes them from the platform's MQTT connection */
   brokerAccounts?: (mqtt: MqttClient) => BrokerAccounts;
 }
@@ -80,7 +85,7 @@ export class PlatformService {
       const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
       const desired = new DesiredStates(store, (options.publicUrl ?? url).replace(/\/$/, ''));
       const feedback = new FeedbackIngest(store, mq, { sharedGroup: options.sharedGroup, log });
-      const auth = new Authenticator(store, options.adminToken);
+      const auth = options.authenticator ?? new Authenticator(store, options.adminToken);
       const publish = async (states: DesiredState[]) => {
         await Promise.all(states.map(async (s) => mq.publishAsync(topics.desired(s.thingId), JSON.stringify(await desired.message(s)), { qos: 1, retain: true })));
       };

@@ -61,7 +61,7 @@ export class LocalEnvironment {
         verifyThing: (id, secret) => auth.thingSecretMatches(id, secret),
         verifyToken: async (secret) => (await auth.tokenCaller(secret))?.scopes,
       });
-      service = await PlatformService.start({ store, brokerUrl: broker.url, brokerUsername: PLATFORM_USER, brokerPassword: secrets.platformPassword, port: options.port ?? 0, adminToken: secrets.adminToken, log: options.log });
+      service = await PlatformService.start({ store, brokerUrl: broker.url, brokerUsername: PLATFORM_USER, brokerPassword: secrets.platformPassword, port: options.port ?? 0, adminToken: secrets.adminToken, authenticator: auth, log: options.log });
       if ((await store.listApps()).length === 0) await provisionExample(store, options.exampleApp, options.log);
       const fleet = await Fleet.start({
         brokerUrl: broker.url, platformUrl: service.url, token: secrets.adminToken, things: options.things, templateId: EXAMPLE_TEMPLATE, model: 'home',
