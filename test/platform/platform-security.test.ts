@@ -57,6 +57,32 @@ describe('platform security', function () {
   });
 
   describe('HTTP API', () => {
+    it('answers malformed requests with 4xx errors that say what is wrong, and changes nothing', async () => {
+      const before = (await api.get('/api/things')).body.things.length;
+      const notJson = await api.request('POST', '/api/things', undefined, { 'content-type': 'application/json' });
+      assert.equal(notJson.status, 400);
+      assert.match(notJson.body.error.message, /not JSON/);
+      const raw = await fetch(`${env.endpoints.platform}/api/things`, { method: 'POST', headers: { authorization: `Bearer ${env.adminToken}`, 'content-type': 'application/json' }, body: '{"thingId": ' });
+      assert.equal(raw.status, 400);
+      const badId = await api.post('/api/things', { thingId: '../etc', model: 'home' });
+      assert.equal(badId.status, 400);
+      assert.match(badId.body.error.message, /is not a Thing id: use letters, digits/);
+      const badInstance = await api.post('/api/things/thing-1/apps', { app_id: 'one', version: 7 });
+      assert.equal(badInstance.status, 400);
+      assert.match(badInstance.body.error.message, /"app_id" must be the app's id/);
+      const notZip = await api.request('POST', '/api/apps', Buffer.from('this is not a zip'));
+      assert.equal(notZip.status, 400);
+      assert.equal(notZip.body.error.code, 'bad_bundle');
+      const wrongType = await api.request('POST', '/api/apps', Buffer.from('PK'), { 'content-type': 'text/plain' });
+      assert.equal(wrongType.status, 415);
+      const tooBig = await api.request('POST', '/api/apps', Buffer.alloc(9 * 1024 * 1024));
+      assert.equal(tooBig.status, 413);
+      assert.equal((await api.request('PATCH', '/api/things')).status, 405);
+      assert.equal((await api.get('/api/nothing-here')).status, 404);
+      assert.equal((await api.get('/api/things')).body.things.length, before, 'nothing was enrolled');
+      assert.equal((await api.get('/api/apps')).body.apps.length, 1, 'nothing was deployed');
+    });
+
     it('refuses a call without a token, or with an unknown one', async () => {
       const none = await anonymous.get('/api/things');
       assert.equal(none.status, 401);
