@@ -10,6 +10,7 @@ import type { AppSnapshot } from './snapshot';
 import { stateProblem } from './state-text';
 import { SubscriptionIndex } from './subscriptions';
 import { TypedEmitter } from './typed-emitter';
+import { executionNow } from '../sandbox/execution-clock';
 
 export interface EngineOptions {
   clock: Clock;
@@ -138,7 +139,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     this.ranApps.clear();
     for (const app of apps) {
       if (this.apps.get(app.id) !== app) continue;
-      const deadline = performance.now() + this.cpuLimitMs;
+      const deadline = executionNow() + this.cpuLimitMs;
       app.sandbox.controls.setDeadline(deadline);
       // The rest of one async handler is most of what runs here: name it when there is just one.
       const handler = app.pendingAsync.size === 1 ? app.pendingAsync.values().next().value!.handler : 'a promise callback';
@@ -186,7 +187,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     const controls = app.sandbox.controls;
     // Trips counted from this execution's start: the asynchronous rest of an earlier handler may trip in between.
     const tripsBefore = controls.guardTrips();
-    const t0 = performance.now();
+    const t0 = executionNow();
     controls.setDeadline(t0 + this.cpuLimitMs);
     const token = this.monitor?.enter(app.id, kind, handler, performance.timeOrigin + t0 + this.cpuLimitMs);
     const errorsBefore = this.errorCount;
@@ -198,7 +199,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
       if (token !== undefined) this.monitor?.leave(token);
       if (app.sandbox.mayQueueMicrotasks) this.ranApps.add(app);
     }
-    const durationMs = performance.now() - t0;
+    const durationMs = executionNow() - t0;
     if (outcome === 1) app.pendingAsync.set(execId, { execId, handler, kind });
     else if (outcome !== 0) this.persistState(app, outcome, handler);
     const trips = controls.guardTrips();

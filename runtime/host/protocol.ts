@@ -110,7 +110,17 @@ export interface SelfCheckMessage {
   id: number;
 }
 
-export type HostMessage = CallMessage | SelfCheckMessage;
+/**
+ * Debug sessions only: one Chrome DevTools Protocol message, as JSON text, between the host's
+ * debugger and the V8 inspector of the worker's engine thread (the warden relays it; see
+ * worker-main.ts). Host → worker: a command; worker → host: its response or an event.
+ */
+export interface InspectorMessage {
+  kind: 'inspector';
+  message: string;
+}
+
+export type HostMessage = CallMessage | SelfCheckMessage | InspectorMessage;
 
 export interface ReplyMessage {
   kind: 'reply';
@@ -183,7 +193,16 @@ export interface EngineLostMessage {
   processEnding?: boolean;
 }
 
-export type WorkerMessage = ReplyMessage | EventsMessage | ReadyMessage | BeatMessage | EngineLostMessage;
+/**
+ * Debug sessions only: the warden has attached the inspector to a new engine thread (the first,
+ * or one started after the last was lost). The thread waits, before it runs anything, until the
+ * debugger sends it Runtime.runIfWaitingForDebugger: breakpoints are set again first.
+ */
+export interface InspectorAttachedMessage {
+  kind: 'inspector-attached';
+}
+
+export type WorkerMessage = ReplyMessage | EventsMessage | ReadyMessage | BeatMessage | EngineLostMessage | InspectorMessage | InspectorAttachedMessage;
 
 /** Engine thread → worker process: an interned name of the execution slot (see worker/execution-slot.ts). */
 export interface SlotNameMessage {

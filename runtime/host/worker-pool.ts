@@ -196,6 +196,7 @@ export class WorkerPool implements ThingTransport {
         }
         void this.recoverEngine(slot, worker, lost);
       },
+      this.options.onInspector,
     );
     if (this.closed) {
       await worker.close();

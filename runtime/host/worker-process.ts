@@ -2,7 +2,7 @@ import { ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { permissionFlag } from './permission-flag';
-import type { CallArgs, CallMessage, CallName, CallResult, EngineLostMessage, EventsMessage, ReplyMessage, SelfCheckMessage, SelfCheckResult, SerializedError, WorkerMessage } from './protocol';
+import type { CallArgs, CallMessage, CallName, CallResult, EngineLostMessage, EventsMessage, InspectorAttachedMessage, InspectorMessage, ReplyMessage, SelfCheckMessage, SelfCheckResult, SerializedError, WorkerMessage } from './protocol';
 import { SourceWire } from './source-wire';
 
 /** Ends of a worker, with no app to name, that a call may be in flight for before it is refused. */
@@ -28,14 +28,29 @@ export interface PendingCall {
   reject: (e: Error) => void;
 }
 
+/**
+ * Debug workers only: what the engine thread's inspector says (see InspectorMessage), and how to
+ * send it commands. The sender belongs to one worker process: a re-spawned worker brings its own,
+ * with its first 'inspector-attached'.
+ */
+export type InspectorListener = (m: InspectorMessage | InspectorAttachedMessage, toInspector: (message: string) => void) => void;
+
 export interface WorkerProcessOptions {
   workerPath?: string;
   /** Node's permission model on (default). Off only for a debug session (the inspector needs it off). */
   permissionModel?: boolean;
   /** V8 old-space limit of the worker, in MB. */
   memoryLimitMb?: number;
-  /** Extra Node flags, e.g. `--inspect=0` for a debug session. */
+  /** Extra Node flags. */
   execArgv?: string[];
+  /**
+   * A debug session's worker: its engine thread's V8 inspector is reachable through
+   * `toInspector` and `onInspector` (relayed by the warden on the IPC channel; no port is opened).
+   * The inspector needs Node's permission model off, so this turns it off; the vm sandbox stays.
+   */
+  debug?: boolean;
+  /** Debug workers only: see InspectorListener. */
+  onInspector?: InspectorListener;
 }
 
 /** Where the bundled worker lives: beside the CLI bundle, or in dist/ when running from sources. */
@@ -84,18 +99,23 @@ export class WorkerProcess {
     onEvents: (m: EventsMessage) => void,
     onExit: (code: number | null, signal: string | null, why: string) => void,
     onEngineLost: (m: EngineLostMessage) => void,
+    onInspector?: InspectorListener,
   ): Promise<WorkerProcess> {
     const workerPath = options.workerPath ?? defaultWorkerPath();
     const threadPath = path.join(path.dirname(workerPath), 'engine-thread.js');
     // The process's own heap holds only the warden; the apps' heap is the engine thread's, limited there.
     const execArgv = ['--max-old-space-size=128', '--no-warnings', ...(options.execArgv ?? [])];
-    if (options.permissionModel !== false) execArgv.push(permissionFlag(), `--allow-fs-read=${workerPath}`, `--allow-fs-read=${threadPath}`, '--allow-worker');
+    if (options.permissionModel !== false && !options.debug) execArgv.push(permissionFlag(), `--allow-fs-read=${workerPath}`, `--allow-fs-read=${threadPath}`, '--allow-worker');
     // The worker writes to stderr only when it dies (V8's out-of-memory report, a fatal error):
     // keep the end of it to say why, instead of pouring a native stack trace into the user's output.
     // Its environment is nearly empty: past an escape there is nothing to read in it (TZ stays,
     // because apps' local dates follow it).
     const env: NodeJS.ProcessEnv = process.env.TZ ? { TZ: process.env.TZ } : {};
-    const child = fork(workerPath, [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`], { execArgv, env, serialization: 'json', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const args = [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`, ...(options.debug ? ['--debug'] : [])];
+    const child = fork(workerPath, args, { execArgv, env, serialization: 'json', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
+    const toInspector = (message: string) => {
+      if (child.connected) child.send({ kind: 'inspector', message } satisfies InspectorMessage);
+    };
     let stderrTail = '';
     child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
       stderrTail = (stderrTail + chunk).slice(-8192);
@@ -111,6 +131,9 @@ export class WorkerProcess {
         if (m.kind === 'ready') {
           worker = new WorkerProcess(child, m.pid, m.permissionModel);
           resolve(worker);
+        } else if (m.kind === 'inspector' || m.kind === 'inspector-attached') {
+          // Before 'ready' too: the first engine thread is attached (and waits) as the process starts.
+          onInspector?.(m, toInspector);
         } else if (worker) worker.onMessage(m, onEvents, onEngineLost);
       });
       child.on('exit', (code, signal) => {

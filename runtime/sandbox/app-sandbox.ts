@@ -1,8 +1,8 @@
 import * as vm from 'node:vm';
-import { performance } from 'node:perf_hooks';
 import { SourceError } from '../errors';
 import type { InstrumentedScript } from './instrument';
 import { analyseScript } from './script-cache';
+import { executionNow } from './execution-clock';
 import { preludeApi } from './prelude/api';
 import { preludeControls } from './prelude/controls';
 import { preludeCore } from './prelude/core';
@@ -93,7 +93,7 @@ export class AppSandbox {
       }
     };
     const appInfo = JSON.stringify({ id: options.appId, label: options.label, name: options.name, cpuLimitMs: options.cpuLimitMs });
-    this.controls = install(safeBridge, () => performance.now(), appInfo);
+    this.controls = install(safeBridge, executionNow, appInfo);
   }
 
   /**
@@ -132,7 +132,7 @@ export class AppSandbox {
       throw this.problem(e, 'script-syntax', 'correct the JavaScript at this place');
     }
     this.controls.setPhase('load');
-    this.controls.setDeadline(performance.now() + this.options.cpuLimitMs);
+    this.controls.setDeadline(executionNow() + this.options.cpuLimitMs);
     try {
       script.runInContext(this.context);
     } catch (e) {

@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import type { CallMessage, EventsMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, ThreadCheckMessage } from '../host/protocol';
+import { usePauseCounter } from '../sandbox/execution-clock';
 import { onUnroutedRejection } from '../sandbox/rejections';
 import { serializeError, WorkerDispatcher } from './dispatcher';
 import { SlotWriter } from './execution-slot';
@@ -22,7 +23,11 @@ for (const name of ['mainModule', 'kill', '_kill', 'dlopen', 'binding', '_linked
   }
 }
 
-const slot = new SlotWriter((workerData as { slot: SharedArrayBuffer }).slot, (id, name) => {
+const data = workerData as { slot: SharedArrayBuffer; pause?: SharedArrayBuffer };
+// A debug session's thread: CPU limits leave out the time spent paused in the debugger.
+if (data.pause) usePauseCounter(data.pause);
+
+const slot = new SlotWriter(data.slot, (id, name) => {
   const m: SlotNameMessage = { kind: 'slot-name', id, name };
   port.postMessage(m);
 });

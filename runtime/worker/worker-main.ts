@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EngineLostMessage, HostMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, ThreadCheckMessage, WorkerMessage } from '../host/protocol';
 import { SLOT_BYTES, SlotReader, type RunningExecution } from './execution-slot';
+import type { InspectorRelay } from './inspector-relay';
 
 /** How long past its deadline an execution may run before the thread is stopped (the guard's own stop comes first). */
 const GRACE_MS = 20;
@@ -34,6 +35,13 @@ const TERMINATE_WALL_MS = 1000;
 const send = (m: WorkerMessage) => process.send?.(m);
 const memoryLimitMb = Number(/^--memory-limit-mb=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--memory-limit-mb=')) ?? '')?.[1] ?? 256);
 const threadPath = path.join(__dirname, 'engine-thread.js');
+/**
+ * A debug session's worker (started with --debug, without the permission model): the host's
+ * debugger reaches the engine thread's inspector through the warden. Loaded only then.
+ */
+const relay: InspectorRelay | undefined = process.argv.includes('--debug')
+  ? new (require('./inspector-relay') as typeof import('./inspector-relay')).InspectorRelay(send)
+  : undefined;
 
 const slotBuffer = new SharedArrayBuffer(SLOT_BYTES);
 const slot = new SlotReader(slotBuffer);
@@ -51,7 +59,7 @@ function startThread(): void {
   lastError = undefined;
   slot.reset();
   thread = new Worker(threadPath, {
-    workerData: { slot: slotBuffer },
+    workerData: { slot: slotBuffer, pause: relay?.pauseCounter },
     env: {},
     resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: 48 },
     stdout: false,
@@ -115,9 +123,14 @@ function onThreadLost(code: number): void {
 
 function watch(): void {
   if (stopping) return;
+  // Paused in the debugger: nothing is running late, however long the pause.
+  if (relay) {
+    relay.tick();
+    if (relay.paused) return;
+  }
   const running = slot.running();
   if (!running) return;
-  const late = performance.timeOrigin + performance.now() - running.deadline;
+  const late = performance.timeOrigin + performance.now() - (relay?.pausedTotal() ?? 0) - running.deadline;
   if (late <= GRACE_MS) return;
   stopping = { culprit: running, lateByMs: late };
   const stuck = thread;
@@ -183,6 +196,10 @@ function selfCheck(engineThread: SelfCheckResult['engineThread']): SelfCheckResu
 }
 
 process.on('message', (m: HostMessage) => {
+  if (m?.kind === 'inspector') {
+    relay?.toThread(m.message);
+    return;
+  }
   if (m?.kind === 'selfCheck') {
     const id = m.id;
     void askThread(id).then((engineThread) => {
