@@ -38,10 +38,16 @@ export interface EngineOptions {
  * it is told to name the app and stop the thread once the deadline has passed.
  */
 export interface ExecutionMonitor {
-  /** An execution of appId starts; `deadline` is epoch ms. Returns what `leave` restores (executions nest: invoke). */
-  enter(appId: string, kind: ExecutionKind, handler: string, deadline: number): number;
+  /**
+   * An execution of appId starts; `deadline` is epoch ms. Returns what `leave` restores (executions
+   * nest: invoke). `load` is an app's install or restore (its top level, its settings and state),
+   * so a worker lost meanwhile names the app being loaded.
+   */
+  enter(appId: string, kind: MonitoredKind, handler: string, deadline: number): number;
   leave(previous: number): void;
 }
+
+export type MonitoredKind = ExecutionKind | 'load';
 
 const GUARD_MESSAGE = 'SmartPlug: execution time limit exceeded';
 
@@ -213,6 +219,16 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
       });
     }
     return true;
+  }
+
+  /** Runs `work` (not an execution: an app's load) with the monitor told which app it is for. */
+  protected monitored<T>(appId: string, kind: MonitoredKind, handler: string, work: () => T): T {
+    const token = this.monitor?.enter(appId, kind, handler, performance.timeOrigin + performance.now() + this.cpuLimitMs);
+    try {
+      return work();
+    } finally {
+      if (token !== undefined) this.monitor?.leave(token);
+    }
   }
 
   /**

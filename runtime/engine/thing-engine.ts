@@ -125,6 +125,11 @@ export class ThingEngine extends EngineCore {
    * before the app joins the Thing, so a bad app never half-installs and never disturbs the others.
    */
   install(req: InstallRequest): AppInfo {
+    return this.installApp(req, true);
+  }
+
+  /** `named`: the app is named as the one loading (not for a child added inside its parent's execution, which stays the parent's). */
+  private installApp(req: InstallRequest, named: boolean): AppInfo {
     const id = req.id ?? this.newId(req.source.name, this.scopedChildIds ? req.parentId : undefined);
     if (this.apps.has(id)) throw new Error(`an app with id "${id}" is already installed`);
     const label = req.label ?? req.source.appJson.name ?? req.source.name;
@@ -136,9 +141,15 @@ export class ThingEngine extends EngineCore {
     app = new InstalledApp(id, label, req.source, prepared.config, req.parentId, jobs, new RateLimiter(this.rateLimit), this.cpuLimitMs,
       createBridge(this.services, () => app!), (reason) => this.reportRejection(app!, reason));
     try {
-      app.sandbox.load();
-      app.sandbox.controls.setSettings(JSON.stringify(prepared.settings), JSON.stringify(prepared.config));
-      if (req.restore) this.restoreInto(app, req.restore);
+      // Named while it loads: a top level that runs the engine out of memory (or past its limit in
+      // native code) at every restore is the app's fault, and its worker can quarantine it.
+      const load = () => {
+        app!.sandbox.load();
+        app!.sandbox.controls.setSettings(JSON.stringify(prepared.settings), JSON.stringify(prepared.config));
+        if (req.restore) this.restoreInto(app!, req.restore);
+      };
+      if (named) this.monitored(id, 'load', req.restore ? 'top level (while being restored)' : 'top level', load);
+      else load();
     } catch (e) {
       app.sandbox.dispose();
       throw e;
@@ -333,7 +344,7 @@ export class ThingEngine extends EngineCore {
       const who = root === parent ? 'this app already has' : `"${root.label}", the app this one belongs to, already has`;
       throw new Error(`addChildApp: ${who} ${MAX_CHILD_APPS} child apps (their own children count too); the limit is ${MAX_CHILD_APPS}. Delete one with deleteChildApp(id) first, or reuse one (getChildAppByLabel)`);
     }
-    const info = this.install({ source, config, label, parentId: parent.id });
+    const info = this.installApp({ source, config, label, parentId: parent.id }, false);
     return this.apps.get(info.id)!;
   }
 

@@ -20,10 +20,16 @@ import { WorkerCallError } from './worker-process';
 
 export interface WorkerRecord {
   time: number;
-  /** engine-restarted: the worker process lived on, its engine thread was replaced (see EngineLostMessage). */
-  change: 'started' | 'restarted' | 'exited' | 'unresponsive' | 'gave-up' | 'engine-restarted';
+  /**
+   * engine-restarted: the worker process lived on, its engine thread was replaced (see EngineLostMessage).
+   * waiting: the worker kept dying with no app to blame; the next re-spawn comes after `delayMs`
+   * (the runtime never gives up on its Things).
+   */
+  change: 'started' | 'restarted' | 'exited' | 'unresponsive' | 'waiting' | 'engine-restarted';
   pid?: number;
   reason?: string;
+  /** For waiting: ms until the next re-spawn. */
+  delayMs?: number;
   /** For started/restarted: ms from spawn to the worker running its apps again. */
   durationMs?: number;
   permissionModel?: boolean;
@@ -216,7 +222,8 @@ export class Thing extends TypedEmitter<HostEventMap> {
     const label = this.journal.labelOf(culprit.appId);
     const time = this.journal.lastTime ?? Date.now();
     const what = lost.cause === 'runaway' ? `stopped after ${options.cpuLimitMs} ms of CPU time: ${lost.reason}` : `stopped: ${lost.reason}`;
-    const message = `${culprit.handler}: ${what}. The other apps were restored and lost no event; this ${culprit.kind === 'schedule' ? 'job' : 'event'} is not delivered to this app again`;
+    const rest = culprit.kind === 'load' ? '' : `; this ${culprit.kind === 'schedule' ? 'job' : 'event'} is not delivered to this app again`;
+    const message = `${culprit.handler}: ${what}. The other apps were restored and lost no event${rest}`;
     this.emit('appError', { time, appId: culprit.appId, appLabel: label, handler: culprit.handler, message, file: stored.request.source.scriptFile });
     this.emit('log', { time, appId: culprit.appId, appLabel: label, level: 'error', source: 'runtime', message, file: stored.request.source.scriptFile });
     const now = Date.now();

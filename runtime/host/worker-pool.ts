@@ -3,8 +3,9 @@
  * workers as Things are added (up to `thingsPerWorker` each), watches their beats, and when a
  * worker's engine thread or the whole process is lost, names the app that was running, creates
  * every Thing it hosted again from its journal, and sends the calls it never answered again (without
- * the culprit), so no event is lost. It never gives up on Things because of one app: an app that
- * keeps stopping its worker is quarantined instead.
+ * the culprit), so no event is lost. It never gives up on Things: an app that keeps stopping its
+ * worker (at runtime, or while it is restored) is quarantined instead, and a worker that keeps
+ * dying with no app to blame is restarted after growing waits (backOff).
  */
 import type { EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
 import { appIdSequence, SHELL_CONTEXT_ID } from '../engine/app-ids';
@@ -15,8 +16,16 @@ import { WorkerProcess, type ReplaySkip, type WorkerProcessOptions } from './wor
 export interface PoolOptions extends WorkerProcessOptions {
   /** A worker that sends no beat for this long is killed and re-spawned (default 5000 ms). */
   hangTimeoutMs?: number;
-  /** Process re-spawns a worker gets within a minute before its Things wait (default 5). */
-  maxRestartsPerMinute?: number;
+  /**
+   * Restarts with no app to blame (a worker process lost, an engine thread lost with no app
+   * running), each within a minute of the one before, made at once (default 3). After them each
+   * restart waits, twice as long as the one before; the Things are never given up.
+   */
+  restartsBeforeBackoff?: number;
+  /** The first wait (default 1000 ms). */
+  restartBackoffMs?: number;
+  /** The longest wait (default 30000 ms). */
+  maxRestartBackoffMs?: number;
   /** An app that stops its worker this many times within 10 minutes is quarantined (default 3). */
   quarantineAfter?: number;
   /** Things placed on one worker before another is spawned (default 100). */
@@ -31,16 +40,24 @@ class WorkerSlot {
   readonly things = new Map<string, Thing>();
   /** Things placed here that wait for the worker to be ready. */
   joining = 0;
-  /** Set while the worker is being (re)created and its Things restored: calls wait for it. */
+  /**
+   * Set while the worker is being (re)created and its Things restored: calls wait for it, in a
+   * loop (a recovery may queue behind the one awaited) that ends right where the call is sent.
+   */
   restarting: Promise<void> | undefined;
-  restarts: number[] = [];
+  /** Restarts with no app to blame, each within a minute of the one before (see PoolOptions.restartsBeforeBackoff). */
+  failures = 0;
+  lastFailureAt = 0;
+  /** Ends a wait between restarts early (the pool is closing). */
+  wake: (() => void) | undefined;
+  /** Engine threads lost so far: a restore that saw one leaves the held calls to the recovery that follows it. */
+  engineLosses = 0;
   /** A process re-spawn is under way (or waiting for the recovery before it). */
   respawning = false;
   /** The process that was lost, whose unanswered calls the next one receives. */
   lost: WorkerProcess | undefined;
   /** The app that ended the last process, and the call it ended it with: not run again. */
   skipOnReplay: ReplaySkip | undefined;
-  gaveUp = false;
 }
 
 export class WorkerPool implements ThingTransport {
@@ -58,22 +75,23 @@ export class WorkerPool implements ThingTransport {
   async addThing<T extends Thing>(id: string, settings: EngineSettings, make: (id: string, settings: EngineSettings, transport: ThingTransport, newAppId: (name: string) => string) => T): Promise<T> {
     if (this.slotOf.has(id)) throw new Error(`a Thing with id "${id}" already exists`);
     const thing = make(id, settings, this, this.newAppId);
-    let slot = this.slots.find((s) => s.things.size + s.joining < (this.options.thingsPerWorker ?? 100) && !s.gaveUp);
+    let slot = this.slots.find((s) => s.things.size + s.joining < (this.options.thingsPerWorker ?? 100));
     if (!slot) {
       const fresh = (slot = new WorkerSlot());
       this.slots.push(fresh);
       fresh.things.set(id, thing);
       this.slotOf.set(id, fresh);
       // Things added while it starts wait for it, as calls do.
-      fresh.restarting = this.spawn(fresh, 'started').finally(() => {
-        fresh.restarting = undefined;
+      const starting: Promise<void> = this.spawn(fresh, 'started').finally(() => {
+        if (fresh.restarting === starting) fresh.restarting = undefined;
       });
-      await fresh.restarting;
+      fresh.restarting = starting;
+      await starting;
     } else {
       // Its place is taken now, though it joins once the worker is ready.
       slot.joining++;
       try {
-        if (slot.restarting) await slot.restarting;
+        while (slot.restarting) await slot.restarting.catch(() => undefined);
       } finally {
         slot.joining--;
       }
@@ -100,7 +118,7 @@ export class WorkerPool implements ThingTransport {
     if (this.closed) throw new Error('the runtime is closed');
     const slot = this.slotOf.get(thing);
     if (!slot) throw new Error(`no Thing "${thing}" in this runtime`);
-    if (slot.restarting) await slot.restarting;
+    while (slot.restarting) await slot.restarting.catch(() => undefined);
     return this.requireProcess(slot).call(thing, op, args);
   }
 
@@ -115,7 +133,7 @@ export class WorkerPool implements ThingTransport {
   async selfCheck(thing: string): Promise<SelfCheckResult> {
     const slot = this.slotOf.get(thing);
     if (!slot) throw new Error(`no Thing "${thing}" in this runtime`);
-    if (slot.restarting) await slot.restarting;
+    while (slot.restarting) await slot.restarting.catch(() => undefined);
     return this.requireProcess(slot).selfCheck();
   }
 
@@ -123,12 +141,13 @@ export class WorkerPool implements ThingTransport {
   async restartWorker(thing: string, reason = 'requested'): Promise<void> {
     const slot = this.slotOf.get(thing);
     if (!slot) throw new Error(`no Thing "${thing}" in this runtime`);
-    if (slot.restarting) await slot.restarting;
+    while (slot.restarting) await slot.restarting.catch(() => undefined);
     const old = slot.process;
     slot.process = undefined;
     slot.lost = old;
     old?.kill();
-    await this.respawn(slot, reason);
+    // Asked for (a Bundle Sync): not a failure, never waits.
+    await this.respawn(slot, reason, false);
   }
 
   /**
@@ -142,7 +161,7 @@ export class WorkerPool implements ThingTransport {
     const slot = this.slotOf.get(id);
     const thing = slot?.things.get(id);
     if (!slot || !thing) throw new Error(`no Thing "${id}" in this runtime`);
-    if (slot.restarting) await slot.restarting;
+    while (slot.restarting) await slot.restarting.catch(() => undefined);
     const worker = this.requireProcess(slot);
     await worker.call(id, 'disposeThing', []);
     edit(thing.journal);
@@ -167,13 +186,14 @@ export class WorkerPool implements ThingTransport {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.watchdog);
+    for (const slot of this.slots) slot.wake?.();
     await Promise.all(this.slots.map((s) => s.process?.close()));
   }
 
   // ------------------------------------------------------------------ supervision
 
   private requireProcess(slot: WorkerSlot): WorkerProcess {
-    if (!slot.process) throw new Error(slot.gaveUp ? 'the runtime worker stopped and was not restarted' : 'the runtime worker is not running');
+    if (!slot.process) throw new Error('the runtime worker is not running');
     return slot.process;
   }
 
@@ -188,6 +208,7 @@ export class WorkerPool implements ThingTransport {
       },
       (lost) => {
         if (slot.process !== worker || this.closed) return;
+        slot.engineLosses++;
         if (lost.processEnding) {
           // The process is ending itself (its engine thread could not be stopped): name the app
           // now; the re-spawn that follows delivers the calls again, without it.
@@ -205,33 +226,73 @@ export class WorkerPool implements ThingTransport {
     slot.process = worker;
     const previous = slot.lost;
     slot.lost = undefined;
-    await this.restoreThings(slot, worker);
+    // Held here at once: if this process is lost too, its successor takes them from it.
     if (previous) worker.adopt(previous.takeHeld());
-    worker.replayHeld(slot.skipOnReplay);
-    slot.skipOnReplay = undefined;
+    const losses = slot.engineLosses;
+    await this.restoreThings(slot, worker);
+    // An engine thread lost during the restore: the recovery queued after this one replays the calls.
+    if (!worker.exited && slot.engineLosses === losses) {
+      worker.replayHeld(slot.skipOnReplay);
+      slot.skipOnReplay = undefined;
+    }
     for (const thing of slot.things.values()) {
       thing.report('worker', { time: Date.now(), change, pid: worker.pid, reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
     }
   }
 
-  private respawn(slot: WorkerSlot, reason: string): Promise<void> {
+  /**
+   * Replaces the slot's process. A restart with no app to blame (`counted`) may first wait (see
+   * backOff); a process that cannot be started is tried again, after a wait: never given up.
+   */
+  private respawn(slot: WorkerSlot, reason: string, counted = true): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (slot.respawning) return slot.restarting ?? Promise.resolve();
-    const now = Date.now();
-    slot.restarts = slot.restarts.filter((t) => now - t < 60_000);
-    if (slot.restarts.length >= (this.options.maxRestartsPerMinute ?? 5)) {
-      slot.gaveUp = true;
-      for (const thing of slot.things.values()) thing.report('worker', { time: now, change: 'gave-up', reason: `${slot.restarts.length} restarts within a minute; last: ${reason}` });
-      slot.lost?.failPending(new Error(`the runtime worker stopped and was not restarted: ${reason}`));
-      slot.lost = undefined;
-      return Promise.resolve();
-    }
-    slot.restarts.push(now);
     slot.respawning = true;
     // After whatever recovery is under way (an engine thread's, cut short by the process's end).
-    return this.chain(slot, () => this.spawn(slot, 'restarted', reason)).finally(() => {
+    return this.chain(slot, async () => {
+      let last = reason;
+      for (let wait = counted; !this.closed; wait = true) {
+        if (wait) await this.backOff(slot, last);
+        if (this.closed) return;
+        try {
+          await this.spawn(slot, 'restarted', reason);
+          return;
+        } catch (e) {
+          last = `the worker could not be started: ${(e as Error).message}`;
+          for (const thing of slot.things.values()) thing.report('worker', { time: Date.now(), change: 'exited', reason: last });
+        }
+      }
+    }).finally(() => {
       slot.respawning = false;
     });
+  }
+
+  /**
+   * Counts one restart with no app to blame. After `restartsBeforeBackoff` of them, each within a
+   * minute of the one before, waits before the next (1 s, 2 s, 4 s … up to 30 s by default) and
+   * says so: a worker that dies over and over must not spin, and its Things must come back.
+   */
+  private async backOff(slot: WorkerSlot, reason: string): Promise<void> {
+    const now = Date.now();
+    if (now - slot.lastFailureAt > 60_000) slot.failures = 0;
+    slot.failures++;
+    slot.lastFailureAt = now;
+    const free = this.options.restartsBeforeBackoff ?? 3;
+    if (slot.failures <= free || this.closed) return;
+    const delayMs = Math.min(this.options.maxRestartBackoffMs ?? 30_000, (this.options.restartBackoffMs ?? 1000) * 2 ** (slot.failures - free - 1));
+    const text = `${slot.failures} restarts, each within a minute of the one before; waiting ${delayMs} ms before the next (last: ${reason})`;
+    for (const thing of slot.things.values()) thing.report('worker', { time: now, change: 'waiting', delayMs, reason: text });
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        slot.wake = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, delayMs);
+      slot.wake = done;
+    });
+    // The minute counts from the restart itself.
+    slot.lastFailureAt = Date.now();
   }
 
   /** Runs `work` after the slot's current (re)start, if any; calls wait for both. */
@@ -257,12 +318,21 @@ export class WorkerPool implements ThingTransport {
       const skip = this.blame(slot, lost);
       if (!lost.culprit) {
         for (const thing of slot.things.values()) thing.report('log', { time: thing.journal.lastTime ?? Date.now(), appId: '', appLabel: 'runtime', level: 'error', source: 'runtime', message: `the worker's engine thread was lost: ${lost.reason}; every app was restored` });
+        // No app to blame: a call in flight at every such loss is the suspect (POISON_CRASHES),
+        // and a thread that keeps dying is restored with growing waits between.
+        worker.countCrash();
+        await this.backOff(slot, `the worker's engine thread was lost: ${lost.reason}`);
       }
+      const losses = slot.engineLosses;
       await this.restoreThings(slot, worker);
       // If the process ended meanwhile, the held calls wait for its successor.
       if (worker.exited) return;
-      worker.replayHeld(skip);
       for (const thing of slot.things.values()) thing.report('worker', { time: Date.now(), change: 'engine-restarted', pid: worker.pid, reason: lost.reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
+      // Lost again during the restore (an app that runs it out of memory at every restore): the
+      // next recovery, which names that app again, replays the calls.
+      if (slot.engineLosses !== losses) return;
+      worker.replayHeld(skip ?? slot.skipOnReplay);
+      slot.skipOnReplay = undefined;
     };
     return this.chain(slot, run);
   }
@@ -335,11 +405,13 @@ export class WorkerPool implements ThingTransport {
     slot.process = undefined;
     slot.lost = worker;
     worker.holdPending();
-    if (!slot.skipOnReplay) worker.countCrash();
+    // An app named for ending it is blamed (and quarantined) instead: no wait for that.
+    const unexplained = !slot.skipOnReplay;
+    if (unexplained) worker.countCrash();
     for (const thing of slot.things.values()) {
       thing.report('worker', { time: Date.now(), change, pid: worker.pid, reason });
       thing.dropRunningJob(jobWhy);
     }
-    void this.respawn(slot, respawnReason);
+    void this.respawn(slot, respawnReason, unexplained);
   }
 }

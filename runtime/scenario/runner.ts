@@ -44,7 +44,7 @@ export interface RunOptions {
  * scenario that fails anyway, and Things live for one scenario: a wide budget, so a file of many
  * restart steps does not use up a worker.
  */
-const RUNNER_POOL_OPTIONS: PoolOptions = { maxRestartsPerMinute: 60 };
+const RUNNER_POOL_OPTIONS: PoolOptions = { restartsBeforeBackoff: 60 };
 
 /** Runs `run` with options.pool, or with a pool of its own that is closed when it is done. */
 async function withPool<T>(options: RunOptions, run: (options: RunOptions & { pool: WorkerPool }) => Promise<T>): Promise<T> {

@@ -8,8 +8,7 @@
  * Writing costs a few stores per execution. Names (app ids, handlers, kinds) are interned: the
  * writer announces each new one once, through `onName`, so the slot holds only numbers.
  */
-import type { ExecutionMonitor } from '../engine/engine-core';
-import type { ExecutionKind } from '../engine/records';
+import type { ExecutionMonitor, MonitoredKind } from '../engine/engine-core';
 
 export const SLOT_BYTES = 64;
 // Int32 indexes.
@@ -61,7 +60,7 @@ export class SlotWriter {
     };
   }
 
-  private enter(thing: number, appId: string, kind: ExecutionKind, handler: string, deadline: number): number {
+  private enter(thing: number, appId: string, kind: MonitoredKind, handler: string, deadline: number): number {
     const depth = this.stack.length;
     const i = this.ints;
     this.stack.push(i[ACTIVE], i[APP], i[HANDLER], i[KIND], this.floats[0], i[THING]);

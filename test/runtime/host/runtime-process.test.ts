@@ -229,18 +229,6 @@ function onPush(evt) {
     assert.deepEqual((await rt.appInfo(info.id)).state, { n: 1 });
   });
 
-  it('gives up after maxRestartsPerMinute re-spawns and says so', async () => {
-    const { rt, workers } = await startWithDevices({ maxRestartsPerMinute: 1 });
-    await rt.install({ source: fixture('door-light'), config: { door: 9, lamp: 'lamp' } });
-    await rt.restartWorker('first');
-    process.kill(rt.workerPid!, 'SIGKILL');
-    await until(() => workers.some((w) => w.change === 'gave-up'), 'giving up');
-    assert.deepEqual(workers.map((w) => w.change), ['restarted', 'exited', 'gave-up']);
-    assert.equal(workers[2].reason, '1 restarts within a minute; last: the worker exited: code null, signal SIGKILL');
-    const e = await rejected(rt.listApps());
-    assert.equal(e.message, 'the runtime worker stopped and was not restarted');
-  });
-
   it('keeps the sandbox walls in the bundled worker: no host caller, no stack frames, no code generation', async () => {
     const { rt } = await startWithDevices();
     const info = await rt.install({
