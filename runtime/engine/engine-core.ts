@@ -2,6 +2,8 @@ import { performance } from 'node:perf_hooks';
 import type { Clock } from '../clock/clock';
 import { DeviceRegistry } from '../devices/registry';
 import type { AttrValue } from '../devices/types';
+import { DeviceHistory } from './device-history';
+import type { EngineOptions, ExecutionMonitor, MonitoredKind } from './engine-options';
 import type { InstalledApp } from './installed-app';
 import { DEFAULT_LOCATION, LocationSpec } from './location';
 import { DEFAULT_RATE_LIMIT, RateLimit } from './rate-limiter';
@@ -9,45 +11,10 @@ import type { DeviceEventRecord, EventSource, ExecutionKind, LogLevel, RateBudge
 import type { AppSnapshot } from './snapshot';
 import { stateProblem } from './state-text';
 import { SubscriptionIndex } from './subscriptions';
+import { takeSnapshot } from './take-snapshot';
 import { TypedEmitter } from './typed-emitter';
+import { WorkQueue } from './work-queue';
 import { executionNow } from '../sandbox/execution-clock';
-
-export interface EngineOptions {
-  clock: Clock;
-  location?: Partial<LocationSpec>;
-  /** false turns rate limiting off (benchmarks); default 250 executions per 60 s. */
-  rateLimit?: RateLimit | false;
-  /** Per-execution CPU time limit; default 2000 ms. */
-  cpuLimitMs?: number;
-  /** Device events kept per device for device.events(); default 100. */
-  historySize?: number;
-  /** Random numbers in [0, 1) for runEvery* start times; default Math.random (tests pass a seeded one). */
-  random?: () => number;
-  /** Told when each execution starts and ends, for a watchdog that can stop what the guard cannot. */
-  monitor?: ExecutionMonitor;
-  /**
-   * Child apps get ids under their parent's ("room-rule-1.room-rule-1"), unique wherever the
-   * parent's is: a worker hosts many Things, whose top-level app ids the host makes unique.
-   */
-  scopedChildIds?: boolean;
-}
-
-/**
- * Sees every execution begin and end. A watchdog outside the thread that runs the apps (which the
- * in-script guard cannot help when a native built-in or a regular expression runs away) reads what
- * it is told to name the app and stop the thread once the deadline has passed.
- */
-export interface ExecutionMonitor {
-  /**
-   * An execution of appId starts; `deadline` is epoch ms. Returns what `leave` restores (executions
-   * nest: invoke). `load` is an app's install or restore (its top level, its settings and state),
-   * so a worker lost meanwhile names the app being loaded.
-   */
-  enter(appId: string, kind: MonitoredKind, handler: string, deadline: number): number;
-  leave(previous: number): void;
-}
-
-export type MonitoredKind = ExecutionKind | 'load';
 
 const GUARD_MESSAGE = 'SmartPlug: execution time limit exceeded';
 
@@ -65,11 +32,13 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
   readonly rateLimit: RateLimit | undefined;
   readonly cpuLimitMs: number;
   readonly random: () => number;
-  protected readonly history = new Map<string, DeviceEventRecord[]>();
-  private readonly historySize: number;
-  private readonly queue: (() => void)[] = [];
-  private queueHead = 0;
-  private draining = false;
+  private readonly history: DeviceHistory;
+  private readonly work = new WorkQueue({
+    pending: () => this.ranApps.size > 0,
+    between: () => this.drainMicrotasks(),
+    failed: (e) => this.runtimeLog(undefined, 'error', `internal error: ${e instanceof Error ? e.stack : String(e)}`),
+    endOfTurn: () => this.flushPersist(),
+  });
   private execSeq = 0;
   private readonly monitor: ExecutionMonitor | undefined;
   /** Apps that do not run while set (a call delivered again: these already stopped the thread with it). */
@@ -83,7 +52,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     this.location = { ...DEFAULT_LOCATION, ...options.location, modes: [...(options.location?.modes ?? DEFAULT_LOCATION.modes)] };
     this.rateLimit = options.rateLimit === false ? undefined : (options.rateLimit ?? DEFAULT_RATE_LIMIT);
     this.cpuLimitMs = options.cpuLimitMs ?? 2000;
-    this.historySize = options.historySize ?? 100;
+    this.history = new DeviceHistory(options.historySize ?? 100);
     this.random = options.random ?? Math.random;
     this.monitor = options.monitor;
   }
@@ -92,48 +61,12 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
 
   /** Runs `work` after everything already queued; runs the queue now unless it is already running. */
   enqueue(work: () => void): void {
-    this.queue.push(work);
-    if (!this.draining) this.drain();
+    this.work.enqueue(work);
   }
 
-  /**
-   * Queues everything `fill` queues, then runs it all as one turn: many events arriving together
-   * (a batch from the platform) end in one snapshot per app instead of one per event.
-   */
+  /** Queues everything `fill` queues, then runs it all as one turn (one snapshot per app at the end). */
   batch(fill: () => void): void {
-    if (this.draining) {
-      fill();
-      return;
-    }
-    this.draining = true;
-    try {
-      fill();
-    } finally {
-      this.drain();
-    }
-  }
-
-  private drain(): void {
-    this.draining = true;
-    try {
-      // The queue, then the promise jobs of the apps that ran (which may queue more work), until both are empty.
-      while (this.queueHead < this.queue.length || this.ranApps.size > 0) {
-        while (this.queueHead < this.queue.length) {
-          const work = this.queue[this.queueHead++];
-          try {
-            work();
-          } catch (e) {
-            this.runtimeLog(undefined, 'error', `internal error: ${e instanceof Error ? e.stack : String(e)}`);
-          }
-        }
-        if (this.ranApps.size > 0) this.drainMicrotasks();
-      }
-    } finally {
-      this.queue.length = 0;
-      this.queueHead = 0;
-      this.draining = false;
-      this.flushPersist();
-    }
+    this.work.batch(fill);
   }
 
   /**
@@ -223,7 +156,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
 
   /** Runs `work` (not an execution: an app's load) with the monitor told which app it is for. */
   protected monitored<T>(appId: string, kind: MonitoredKind, handler: string, work: () => T): T {
-    const token = this.monitor?.enter(appId, kind, handler, performance.timeOrigin + performance.now() + this.cpuLimitMs);
+    const token = this.monitor?.enter(appId, kind, handler, performance.timeOrigin + executionNow() + this.cpuLimitMs);
     try {
       return work();
     } finally {
@@ -304,7 +237,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
 
   markDirty(app: InstalledApp): void {
     this.dirtyApps.add(app);
-    if (!this.draining) this.flushPersist();
+    if (!this.work.draining) this.flushPersist();
   }
 
   private flushPersist(): void {
@@ -318,17 +251,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
   }
 
   snapshotOf(app: InstalledApp): AppSnapshot {
-    return {
-      state: app.stateJson,
-      subscriptions: this.subs.ofApp(app.id).map(({ appId: _appId, ...s }) => s),
-      jobs: app.jobs.list(),
-      routes: app.routes.map((r) => ({ route: `${r.method} ${r.pattern}`, handler: r.handler })),
-      childDevices: [...app.childDevices].map((id) => {
-        const d = this.devices.require(id);
-        return { id: d.id, label: d.label, capabilities: d.capabilities.map((c) => c.id), attributes: d.snapshot(), type: d.type };
-      }),
-      rate: app.rate.window(),
-    };
+    return takeSnapshot(app, this.subs, this.devices);
   }
 
   // ------------------------------------------------------------------ output limits
@@ -378,10 +301,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
 
   private dispatchDeviceEvent(rec: DeviceEventRecord): void {
     this.emit('deviceEvent', rec);
-    let list = this.history.get(rec.deviceId);
-    if (!list) this.history.set(rec.deviceId, (list = []));
-    list.push(rec);
-    if (list.length > this.historySize) list.shift();
+    this.history.add(rec);
     // SmartThings filters events that do not change state unless the attribute is event-like.
     if (!rec.isStateChange) return;
     const value = rec.value === null ? '' : String(rec.value);
@@ -428,7 +348,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
   }
 
   historyOf(deviceId: string): readonly DeviceEventRecord[] {
-    return this.history.get(deviceId) ?? [];
+    return this.history.of(deviceId);
   }
 
   currentValue(deviceId: string, attribute: string): AttrValue | undefined {

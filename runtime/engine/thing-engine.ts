@@ -1,52 +1,24 @@
 import { createBridge } from './app-bridge';
 import { appSlug } from './app-ids';
+import { restoreInto } from './app-restore';
+import { checkChildLimit } from './child-apps';
 import { checkLocation } from './location';
 import { AppJobs } from './app-jobs';
 import { prepareInstanceConfig } from './config-gate';
-import { EngineCore, EngineOptions } from './engine-core';
+import { EngineCore } from './engine-core';
+import type { EngineOptions } from './engine-options';
+import type { AppInfo, EndpointResponse, InstallRequest } from './engine-requests';
+import { callEndpoint } from './endpoint-call';
 import { AppSource, InstalledApp } from './installed-app';
 import { RateLimiter } from './rate-limiter';
-import type { RateBudget } from './records';
-import { defaultStatus, matchRoute } from './routes';
 import { ScriptServices } from './script-services';
 import { ShellEvaluator, type EvalResult, type EvalTarget } from './shell-eval';
-import type { AppSnapshot, JobSnapshot, SubscriptionSnapshot } from './snapshot';
+import type { AppSnapshot, JobSnapshot } from './snapshot';
 import { SunEvents } from './sun-events';
 import { checkScript } from '../sandbox/static-check';
 import type { DeviceSpec } from '../devices/types';
 import { formatProblem, SourceError } from '../errors';
 import type { DeviceEventRecord } from './records';
-
-export interface InstallRequest {
-  source: AppSource;
-  config: Record<string, unknown>;
-  label?: string;
-  id?: string;
-  parentId?: string;
-  /** Re-creating an app after a worker re-spawn: no installed() call; state and jobs come back. */
-  restore?: AppSnapshot;
-}
-
-export interface AppInfo {
-  id: string;
-  label: string;
-  name: string;
-  version?: string;
-  parentId?: string;
-  children: string[];
-  config: Record<string, unknown>;
-  subscriptions: SubscriptionSnapshot[];
-  jobs: JobSnapshot[];
-  routes: string[];
-  state: unknown;
-  budget: RateBudget;
-}
-
-export interface EndpointResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: unknown;
-}
 
 /**
  * One Thing: its devices, its location and its installed apps, each app in its own sandbox.
@@ -224,37 +196,11 @@ export class ThingEngine extends EngineCore {
   /** A web-service call to one of the app's mappings() routes. */
   callEndpoint(appId: string, method: string, url: string, body?: unknown): EndpointResponse {
     const app = this.requireApp(appId);
-    const [path, queryString = ''] = url.split('?', 2);
-    let m: ReturnType<typeof matchRoute>;
-    try {
-      m = matchRoute(app.routes, method, path);
-    } catch {
-      return json(400, { error: true, type: 'BadRequest', message: `${path} is not a valid path: it has a malformed %-escape` });
-    }
-    if (m.kind === 'not-found') return json(404, { error: true, type: 'NotFound', message: `no mapping for ${path}; mapped: ${app.routes.map((r) => `${r.method} ${r.pattern}`).join(', ') || 'none'}` });
-    if (m.kind === 'method-not-allowed') return { ...json(405, { error: true, type: 'MethodNotAllowed', message: `${method} is not allowed on ${path}` }), headers: { 'content-type': 'application/json', allow: m.allowed.join(', ') } };
-    const query = Object.fromEntries(new URLSearchParams(queryString));
-    const request = JSON.stringify({ method: method.toUpperCase(), path, params: { ...query, ...m.params }, query, body: body ?? null });
-    let execId = 0;
-    let ran = false;
-    this.enqueue(() => {
-      ran = this.execute(app, 'endpoint', m.route.handler, (id) => {
-        execId = id;
-        return app.sandbox.controls.runEndpoint(id, m.route.handler, request);
-      });
-    });
-    const now = this.clock.now();
-    const b = app.rate.budget(now);
-    const rateHeaders = { 'x-ratelimit-limit': String(b.limit), 'x-ratelimit-current': String(b.used), 'x-ratelimit-ttl': String(Math.max(0, Math.ceil((b.windowEndsAt - now) / 1000))) };
-    if (!ran) return { ...json(429, { error: true, type: 'RateLimit', message: 'Please try again later' }), headers: { 'content-type': 'application/json', ...rateHeaders } };
-    const raw = this.endpointResults.get(execId);
-    this.endpointResults.delete(execId);
-    const r = raw ? readResponse(raw) : undefined;
-    if (!r) return { ...json(500, { error: true, type: 'SmartAppException', message: raw ? 'the handler\'s response could not be read (does its data, or Object.prototype, have a toJSON method?)' : 'the handler failed; see the app log' }), headers: { 'content-type': 'application/json', ...rateHeaders } };
-    if (r.error !== undefined) return { ...json(r.status ?? 500, { error: true, type: 'SmartAppException', message: r.error }), headers: { 'content-type': 'application/json', ...rateHeaders } };
-    const status = r.rendered ? (r.status ?? 200) : defaultStatus(method);
-    const noBody = status === 204;
-    return { status, headers: { 'content-type': r.contentType ?? 'application/json', ...rateHeaders }, body: noBody ? null : (r.data ?? null) };
+    return callEndpoint(this, app, (execId) => {
+      const raw = this.endpointResults.get(execId);
+      this.endpointResults.delete(execId);
+      return raw;
+    }, method, url, body);
   }
 
   /** The JS Shell: an expression evaluated in an app's context or the Thing's shell context (shell-eval.ts). */
@@ -339,67 +285,16 @@ export class ThingEngine extends EngineCore {
     const source = this.packages.get(appName);
     if (!source) throw new Error(`addChildApp: no app named "${appName}" is available; known apps: ${[...this.packages.keys()].join(', ')}`);
     // Each child app is a context re-created (top level and all) at every restore: a wall against a runaway loop.
-    const root = this.rootOf(parent);
-    if (this.descendantCount(root) >= MAX_CHILD_APPS) {
-      const who = root === parent ? 'this app already has' : `"${root.label}", the app this one belongs to, already has`;
-      throw new Error(`addChildApp: ${who} ${MAX_CHILD_APPS} child apps (their own children count too); the limit is ${MAX_CHILD_APPS}. Delete one with deleteChildApp(id) first, or reuse one (getChildAppByLabel)`);
-    }
+    checkChildLimit(parent, this.apps);
     const info = this.installApp({ source, config, label, parentId: parent.id }, false);
     return this.apps.get(info.id)!;
   }
 
-  /** The app the user installed, at the top of this app's family. */
-  private rootOf(app: InstalledApp): InstalledApp {
-    let root = app;
-    for (let p = this.apps.get(root.parentId ?? ''); p; p = this.apps.get(p.parentId ?? '')) root = p;
-    return root;
-  }
-
-  private descendantCount(app: InstalledApp): number {
-    let n = 0;
-    for (const id of app.children) {
-      const child = this.apps.get(id);
-      if (child) n += 1 + this.descendantCount(child);
-    }
-    return n;
-  }
-
   private restoreInto(app: InstalledApp, snap: AppSnapshot): void {
-    app.stateJson = snap.state;
-    app.sandbox.controls.setState(snap.state);
-    // The window goes on: a worker re-spawn does not hand the app a fresh budget.
-    if (snap.rate) app.rate.restore(snap.rate);
-    const added: string[] = [];
-    try {
-      for (const d of snap.childDevices) {
-        this.devices.add(d, this.clock.now());
-        added.push(d.id);
-        app.childDevices.add(d.id);
-      }
-    } catch (e) {
-      for (const id of added) this.devices.remove(id);
-      throw e;
-    }
-    const lost: string[] = [];
-    for (const s of snap.subscriptions) {
-      if (s.handler.startsWith('#')) lost.push(`subscription to ${s.target} ${s.attribute}`);
-      else this.subs.add({ ...s, appId: app.id });
-    }
-    const jobs = snap.jobs.filter((j) => {
-      if (!j.handler.startsWith('#')) return true;
-      lost.push(`scheduled job ${j.kind}`);
-      return false;
-    });
-    app.jobs.restore(jobs.map((j) => ({ ...j, at: Math.max(j.at, this.clock.now()) })));
-    app.routes = [];
-    this.services.mappings(app, snap.routes);
-    if (lost.length) this.runtimeLog(app, 'warn', `after the restart these could not be restored because their handler was an anonymous function: ${lost.join('; ')}. Pass named functions (or their names) as handlers`);
+    restoreInto(this, this.services, app, snap);
     this.sun.refresh();
   }
 }
-
-/** Child apps per app the user installed, children of children included (issue 13). */
-export const MAX_CHILD_APPS = 20;
 
 /** What a lifecycle callback that the rate limit dropped leaves undone. */
 const LIFECYCLE_LEFT_UNDONE = {
@@ -408,26 +303,4 @@ const LIFECYCLE_LEFT_UNDONE = {
   uninstalled: 'the app was removed anyway, with its subscriptions, jobs and child devices',
 } as const;
 
-/**
- * A handler's response as the app's context wrote it, checked rather than trusted (a script can
- * give its data a toJSON method that turns it into anything): undefined when it is not a response.
- */
-function readResponse(raw: string): { data: unknown; status?: number; contentType?: string; error?: string; rendered: boolean } | undefined {
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
-    return undefined;
-  }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return undefined;
-  const r = v as Record<string, unknown>;
-  const status = typeof r.status === 'number' && Number.isInteger(r.status) && r.status >= 100 && r.status <= 599 ? r.status : undefined;
-  return {
-    data: r.data, status, contentType: typeof r.contentType === 'string' ? r.contentType : undefined,
-    error: r.error === undefined ? undefined : String(r.error), rendered: r.__smartplugRender === true,
-  };
-}
 
-function json(status: number, body: unknown): EndpointResponse {
-  return { status, headers: { 'content-type': 'application/json' }, body };
-}

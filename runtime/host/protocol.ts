@@ -3,7 +3,7 @@
  * calls on a Thing. Declared once here; both sides import these types.
  */
 import type { AppSource } from '../engine/installed-app';
-import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-engine';
+import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/engine-requests';
 import type { LocationSpec } from '../engine/location';
 import type { RateLimit } from '../engine/rate-limiter';
 import type { RuntimeEventMap } from '../engine/records';

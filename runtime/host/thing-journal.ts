@@ -9,7 +9,7 @@ import type { AppSource } from '../engine/installed-app';
 import { SHELL_CONTEXT_ID } from '../engine/app-ids';
 import type { JobRunRecord, RuntimeEventMap } from '../engine/records';
 import { emptySnapshot, type AppSnapshot } from '../engine/snapshot';
-import type { InstallRequest } from '../engine/thing-engine';
+import type { InstallRequest } from '../engine/engine-requests';
 import type { CallArgs, CallName, DeviceValues, EngineSettings, OptionalEvent } from './protocol';
 
 export interface StoredApp {

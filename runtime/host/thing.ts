@@ -10,7 +10,7 @@ import type { ConfigProblem } from '../app/config-types';
 import type { AppSource } from '../engine/installed-app';
 import type { LocationSpec } from '../engine/location';
 import type { RuntimeEventMap } from '../engine/records';
-import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/thing-engine';
+import type { AppInfo, EndpointResponse, InstallRequest } from '../engine/engine-requests';
 import type { EvalResult, EvalTarget } from '../engine/shell-eval';
 import { TypedEmitter } from '../engine/typed-emitter';
 import { SourceError, type SourceProblem } from '../errors';

@@ -3,7 +3,7 @@
  * failed expectation says what was expected and what there was, in forms a diff can compare.
  */
 import type { AppErrorRecord, CommandRecord, ExecutionRecord, LogLevel, LogRecord, NotificationRecord } from '../engine/records';
-import type { AppInfo } from '../engine/thing-engine';
+import type { AppInfo } from '../engine/engine-requests';
 import type { Thing } from '../host/thing';
 import { LOG_LEVELS } from './parse-expect';
 import { deepEqual, describeMismatch, partialMatch, project, show } from './match';

@@ -4,7 +4,7 @@
  * from the Thing's worker, each before the reply of the call that caused it, so once a step's call
  * has been answered its records are all here.
  */
-import type { EndpointResponse } from '../engine/thing-engine';
+import type { EndpointResponse } from '../engine/engine-requests';
 import type { AppErrorRecord, CommandRecord, ExecutionRecord, LogRecord, NotificationRecord } from '../engine/records';
 import type { Thing } from '../host/thing';
 

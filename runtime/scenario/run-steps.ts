@@ -1,5 +1,5 @@
 /** Doing one step to a scenario's Thing (through the runtime API), and the one-line description reports show for it. */
-import type { AppInfo } from '../engine/thing-engine';
+import type { AppInfo } from '../engine/engine-requests';
 import type { Thing } from '../host/thing';
 import type { WorkerPool } from '../host/worker-pool';
 import { checkExpect } from './check-expect';

@@ -3,7 +3,7 @@
  * and, in-process, by the inline runtime.
  */
 import { ConfigError } from '../engine/config-gate';
-import type { ExecutionMonitor } from '../engine/engine-core';
+import type { ExecutionMonitor } from '../engine/engine-options';
 import type { RuntimeEventMap } from '../engine/records';
 import { SourceError } from '../errors';
 import type { AppSource } from '../engine/installed-app';

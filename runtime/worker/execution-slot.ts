@@ -8,7 +8,7 @@
  * Writing costs a few stores per execution. Names (app ids, handlers, kinds) are interned: the
  * writer announces each new one once, through `onName`, so the slot holds only numbers.
  */
-import type { ExecutionMonitor, MonitoredKind } from '../engine/engine-core';
+import type { ExecutionMonitor, MonitoredKind } from '../engine/engine-options';
 
 export const SLOT_BYTES = 64;
 // Int32 indexes.

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { AppJson, InputSpec } from '../../../runtime/app';
 import { loadAppFolder } from '../../../runtime/app';
 import { VirtualClock } from '../../../runtime/clock/virtual-clock';
-import type { EngineOptions } from '../../../runtime/engine/engine-core';
+import type { EngineOptions } from '../../../runtime/engine/engine-options';
 import type { AppSource } from '../../../runtime/engine/installed-app';
 import type {
   AppErrorRecord,
