@@ -102,7 +102,8 @@ export class PlatformService {
         brokerAccounts: options.brokerAccounts?.(mq),
       };
       const router = new Router();
-      router.get('/api/health', async () => ({ status: 200, body: { ok: true, service: 'smartplug-platform', store: store.backend } }));
+      // `replica`: which replica answered (behind a load balancer), as named in the rollout leases it holds.
+      router.get('/api/health', async () => ({ status: 200, body: { ok: true, service: 'smartplug-platform', store: store.backend, replica: driver.owner } }));
       addAppRoutes(router, ctx);
       addThingRoutes(router, ctx);
       addRolloutRoutes(router, ctx, driver);

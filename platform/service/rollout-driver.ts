@@ -85,11 +85,19 @@ export class RolloutDriver {
       thingIds = plan.thingIds;
       await desiredStatesOf(this.store, thingIds, `rollout "${rolloutId}"`);
     }
-    const rollout = await this.store.createRollout({ rolloutId, plan: stored, batchSize: options.batchSize, failureThreshold: options.failureThreshold, thingIds });
-    if (plan.kind === 'template') {
-      // Held before the save, so nothing publishes the new apps to a Thing ahead of its batch.
-      for (const id of thingIds) this.held.add(id);
-      await this.store.saveTemplate({ templateId: plan.templateId, name: plan.name, apps: plan.apps });
+    // A Template rollout's Things are held before the save, so nothing here publishes the new apps
+    // to a Thing ahead of its batch; the save commits with the rollout, so no replica drives a batch
+    // of it before the Template has its new apps (it would publish their old desired state).
+    if (plan.kind === 'template') for (const id of thingIds) this.held.add(id);
+    let rollout: Rollout;
+    try {
+      rollout = await this.store.createRollout({
+        rolloutId, plan: stored, batchSize: options.batchSize, failureThreshold: options.failureThreshold, thingIds,
+        ...(plan.kind === 'template' ? { template: { templateId: plan.templateId, name: plan.name, apps: plan.apps } } : {}),
+      });
+    } catch (e) {
+      await this.refreshHolds();
+      throw e;
     }
     this.options.log(`rollout ${rolloutId}: ${thingIds.length} Things in batches of ${options.batchSize}, stopping past ${options.failureThreshold} failures`);
     this.kick();

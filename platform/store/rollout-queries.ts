@@ -15,7 +15,8 @@ type Db = Kysely<Database>;
 const STATES: readonly RolloutState[] = ['running', 'paused', 'succeeded', 'failed', 'cancelled'];
 const THING_STATUSES: readonly RolloutThingStatus[] = ['pending', 'sent', 'succeeded', 'failed'];
 
-export async function createRollout(db: Db, now: number, input: RolloutInput): Promise<Rollout> {
+/** `alsoInTransaction`: a write that must commit with the rollout or not at all (a Template rollout's save). */
+export async function createRollout(db: Db, now: number, input: RolloutInput, alsoInTransaction?: (trx: Db) => Promise<unknown>): Promise<Rollout> {
   const rolloutId = requireText('the rollout id', input.rolloutId, 'give the rollout an id');
   if (!Number.isInteger(input.batchSize) || input.batchSize < 1) throw new StoreError('bad_input', `rollout "${rolloutId}": batchSize must be a whole number of at least 1; got ${JSON.stringify(input.batchSize)}`);
   if (!Number.isInteger(input.failureThreshold) || input.failureThreshold < 0) throw new StoreError('bad_input', `rollout "${rolloutId}": failureThreshold must be a whole number of at least 0; got ${JSON.stringify(input.failureThreshold)}`);
@@ -30,6 +31,7 @@ export async function createRollout(db: Db, now: number, input: RolloutInput): P
     // Rows in chunks: both backends cap the parameters of one statement.
     const rows = input.thingIds.map((thingId, i) => ({ rollout_id: rolloutId, thing_id: thingId, batch: Math.floor(i / input.batchSize), status: 'pending', error: null, updated_at: now }));
     for (let i = 0; i < rows.length; i += 500) await trx.insertInto('rollout_things').values(rows.slice(i, i + 500)).execute();
+    await alsoInTransaction?.(trx);
   });
   return getRollout(db, rolloutId);
 }

@@ -157,23 +157,11 @@ export class SqlPlatformStore implements PlatformStore {
   // ---- Templates ----
 
   async saveTemplate(input: TemplateInput): Promise<{ template: Template; thingIds: string[] }> {
-    const templateId = requireText('the Template id', input.templateId, 'give the Template an id');
-    const name = requireText(`Template "${templateId}": its name`, input.name, 'give the Template a name');
-    if (!Array.isArray(input.apps)) throw new StoreError('bad_input', `Template "${templateId}": "apps" must be a list of app instances`);
+    const checked = checkTemplate(input);
     const now = this.now();
-    const thingIds = await this.db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('templates')
-        .values({ template_id: templateId, name, revision: 1, updated_at: now })
-        .onConflict((oc) => oc.column('template_id').doUpdateSet((eb) => ({ name, revision: eb('templates.revision', '+', 1), updated_at: now })))
-        .execute();
-      await replaceAssignments(trx, 'template', templateId, input.apps, new Map());
-      const things = await trx.selectFrom('things').select('thing_id').where('template_id', '=', templateId).orderBy('thing_id').execute();
-      await trx.updateTable('things').set((eb) => ({ desired_revision: eb('desired_revision', '+', 1) })).where('template_id', '=', templateId).execute();
-      return things.map((t) => t.thing_id);
-    });
+    const thingIds = await this.db.transaction().execute((trx) => writeTemplate(trx, checked, now));
     this.cache.clear('things', 'desired');
-    return { template: await this.getTemplate(templateId), thingIds };
+    return { template: await this.getTemplate(checked.templateId), thingIds };
   }
 
   async getTemplate(templateId: string): Promise<Template> {
@@ -375,8 +363,12 @@ export class SqlPlatformStore implements PlatformStore {
 
   // ---- Rollouts (platform/store/rollout-queries.ts) ----
 
-  createRollout(input: RolloutInput): Promise<Rollout> {
-    return rollouts.createRollout(this.db, this.now(), input);
+  async createRollout(input: RolloutInput): Promise<Rollout> {
+    const template = input.template && checkTemplate(input.template);
+    const now = this.now();
+    const rollout = await rollouts.createRollout(this.db, now, input, template && ((trx) => writeTemplate(trx, template, now)));
+    if (template) this.cache.clear('things', 'desired');
+    return rollout;
   }
   getRollout(rolloutId: string): Promise<Rollout> {
     return rollouts.getRollout(this.db, rolloutId);
@@ -431,4 +423,26 @@ interface ThingAppsEdit {
   edit: (own: AppInstance[], inherited: Inherited) => AppInstanceInput[];
   /** sees the own apps before and after, inside the transaction */
   edited?: (before: AppInstance[], after: AppInstance[]) => void;
+}
+
+/** A Template's input checked: its id and name are text, its apps a list. */
+function checkTemplate(input: TemplateInput): TemplateInput {
+  const templateId = requireText('the Template id', input.templateId, 'give the Template an id');
+  const name = requireText(`Template "${templateId}": its name`, input.name, 'give the Template a name');
+  if (!Array.isArray(input.apps)) throw new StoreError('bad_input', `Template "${templateId}": "apps" must be a list of app instances`);
+  return { ...input, templateId, name };
+}
+
+/** Saves a checked Template in a transaction: its revision and each of its Things' desired revision go up by one. Returns its Things. */
+async function writeTemplate(trx: Kysely<Database>, input: TemplateInput, now: number): Promise<string[]> {
+  const { templateId, name } = input;
+  await trx
+    .insertInto('templates')
+    .values({ template_id: templateId, name, revision: 1, updated_at: now })
+    .onConflict((oc) => oc.column('template_id').doUpdateSet((eb) => ({ name, revision: eb('templates.revision', '+', 1), updated_at: now })))
+    .execute();
+  await replaceAssignments(trx, 'template', templateId, input.apps, new Map());
+  const things = await trx.selectFrom('things').select('thing_id').where('template_id', '=', templateId).orderBy('thing_id').execute();
+  await trx.updateTable('things').set((eb) => ({ desired_revision: eb('desired_revision', '+', 1) })).where('template_id', '=', templateId).execute();
+  return things.map((t) => t.thing_id);
 }

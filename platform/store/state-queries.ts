@@ -9,6 +9,9 @@ import type { ThingState, ThingStateReport } from './types';
 
 type Db = Kysely<Database>;
 
+/** 7 parameters a row: well under PostgreSQL's 65,535 parameters a statement. */
+const BLANK_ROWS_PER_INSERT = 1000;
+
 export async function reportStates(
   db: Db,
   backend: Backend,
@@ -21,6 +24,14 @@ export async function reportStates(
   // wait for each other instead of deadlocking (PostgreSQL would abort one of them).
   const ordered = [...reports].sort((x, y) => (x.thingId < y.thingId ? -1 : x.thingId > y.thingId ? 1 : 0));
   const states = await db.transaction().execute(async (trx) => {
+    // A new Thing's first reports can reach two replicas at once (its connection at one, its status
+    // at the other). With no row yet, FOR UPDATE would lock nothing, both would start from "nothing
+    // reported" and the later write would drop the earlier's fields: the rows are made first (a
+    // replica doing the same waits for this transaction), then locked and merged.
+    for (let i = 0; i < ordered.length; i += BLANK_ROWS_PER_INSERT) {
+      const blank = ordered.slice(i, i + BLANK_ROWS_PER_INSERT).map(({ thingId }) => ({ thing_id: thingId, connected: 0, connection_changed_at: now, reached_revision: 0, app_status: '{}', sync_error: null, updated_at: now }));
+      await trx.insertInto('thing_states').values(blank).onConflict((oc) => oc.column('thing_id').doNothing()).execute();
+    }
     const out = new Map<string, ThingState>();
     for (const { thingId, report } of ordered) {
       await requireThing(trx, thingId);

@@ -134,6 +134,11 @@ export interface RolloutInput {
   failureThreshold: number;
   /** in rollout order; batch n holds Things n*batchSize … */
   thingIds: string[];
+  /**
+   * A Template rollout's Template, saved in the same transaction: no replica can see the rollout
+   * running (and drive its first batch) before the Template has its new apps.
+   */
+  template?: TemplateInput;
 }
 
 export interface Rollout {

@@ -9,7 +9,7 @@
  *   there, the cut one is not, and it can be deployed again.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -24,11 +24,10 @@ import { PlatformService } from '../../platform/service/platform-service';
 import { ShellClient } from '../../platform/shell/shell-client';
 import { openStore, type PlatformStore } from '../../platform/store';
 import { exampleAppDir, readInstanceFile } from '../../platform/up/example-app';
+import { CliProcess as Cli } from '../support/cli-process';
 import { assertFreshDist, RUNTIME_BUNDLES } from '../support/fresh-dist';
 import { PlatformApi, runsEverything } from '../support/platform-api';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const SMARTPLUG = path.join(ROOT, 'bin', 'smartplug.js');
 const EXAMPLE = exampleAppDir();
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -50,38 +49,6 @@ function groupPids(pgid: number): number[] {
     return execFileSync('pgrep', ['-g', String(pgid)], { encoding: 'utf8' }).split('\n').filter((l) => l.trim()).map(Number);
   } catch {
     return []; // pgrep exits 1 when there are none
-  }
-}
-
-/** A `smartplug` command as a child process, its output collected. */
-class Cli {
-  readonly child: ChildProcess;
-  output = '';
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-
-  /** `group`: in a process group of its own, whose processes (a fleet's workers) can be found after it is killed. */
-  constructor(args: string[], env: Record<string, string>, group = false) {
-    this.child = spawn(process.execPath, [SMARTPLUG, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env }, detached: group });
-    this.child.stdout!.on('data', (d: Buffer) => (this.output += d.toString()));
-    this.child.stderr!.on('data', (d: Buffer) => (this.output += d.toString()));
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
-  }
-
-  async waitFor(line: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> {
-    const until = Date.now() + timeoutMs;
-    for (;;) {
-      const m = line.exec(this.output);
-      if (m) return m;
-      if (this.child.exitCode !== null || Date.now() > until) throw new Error(`smartplug ${this.child.spawnargs[2]} did not print ${line}; its output:\n${this.output}`);
-      await wait(25);
-    }
-  }
-
-  /** SIGKILL to this process alone (not its group), and the process reaped (so a lock it held shows a dead owner). */
-  async kill(): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
-    const { signal } = await this.exited;
-    assert.equal(signal, 'SIGKILL', `the process ended before it was killed:\n${this.output}`);
   }
 }
 

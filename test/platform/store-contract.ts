@@ -217,6 +217,22 @@ export function storeContract(backend: string, factory: () => StoreUnderTest): v
       assert.equal((await store.listDesiredStates()).length, 200);
     });
 
+    it("a Template rollout commits with its Template's save, or neither happens", async () => {
+      const v = await deploy('1.0.0');
+      await store.saveTemplate({ templateId: 'T', name: 'T', apps: [] });
+      await store.enrollThings(['t1', 't2'].map((thingId) => ({ thingId, model: 'plug', templateId: 'T' })));
+      const app = { app_id: v.appId, version: '1.0.0', config: {}, name: 'Door light' };
+      // The save fails (no such version): no rollout is left that a replica could drive.
+      await rejectsWith(store.createRollout({ rolloutId: 'r', plan: {}, batchSize: 1, failureThreshold: 0, thingIds: ['t1', 't2'], template: { templateId: 'T', name: 'T', apps: [{ ...app, version: '9.9.9' }] } }), 'not_found', /9\.9\.9/);
+      await rejectsWith(store.getRollout('r'), 'not_found', /no rollout "r"/);
+      assert.deepEqual((await store.listDesiredStates(['t1'])).map((d) => [d.revision, d.apps.length]), [[1, 0]]);
+      // It works: the rollout and the Template's new apps are there together.
+      const r = await store.createRollout({ rolloutId: 'r', plan: {}, batchSize: 1, failureThreshold: 0, thingIds: ['t1', 't2'], template: { templateId: 'T', name: 'T', apps: [app] } });
+      assert.equal(r.counts.pending, 2);
+      assert.deepEqual((await store.listDesiredStates(['t1', 't2'])).map((d) => [d.revision, d.apps.map((a) => a.name)]), [[2, ['Door light']], [2, ['Door light']]]);
+      assert.equal((await store.getTemplate('T')).revision, 2);
+    });
+
     it('rollouts: batches, progress, and a lease another replica takes only once it expires', async () => {
       const ids = ['t1', 't2', 't3', 't4', 't5'];
       const r = await store.createRollout({ rolloutId: 'r1', plan: { app: 'door-light', to: '1.1.0' }, batchSize: 2, failureThreshold: 1, thingIds: ids });

@@ -94,6 +94,18 @@ describe('platform store on PostgreSQL', function () {
       assert.deepEqual([...new Set(states.map((s) => `${s.reachedRevision} ${s.connected}`))], ['5 false']);
     });
 
+    it("a new Thing's first reports reaching two replicas at once (its connection at one, its status at the other): neither is lost", async () => {
+      // No state is stored for these Things yet: there is no row to lock, so each replica's write must not start from "nothing reported".
+      const ids = Array.from({ length: 60 }, (_, i) => `n${String(i).padStart(2, '0')}`);
+      await a.enrollThings(ids.map((thingId) => ({ thingId, model: 'plug' })));
+      await Promise.all([
+        a.reportThingStates(ids.map((thingId) => ({ thingId, report: { connected: true } }))),
+        b.reportThingStates(ids.map((thingId) => ({ thingId, report: { reachedRevision: 3, apps: { 1: { state: 'running' as const } }, syncError: null } }))),
+      ]);
+      const states = await a.listThingStates(ids);
+      assert.deepEqual(states.filter((s) => !s.connected || s.reachedRevision !== 3).map((s) => `${s.thingId}: connected ${s.connected}, revision ${s.reachedRevision}`), []);
+    });
+
     it('a Template saved on one replica is what the other reads at once (no stale cache)', async () => {
       const v = await a.deployAppVersion({ name: 'x', version: '1.0.0', bundle: Buffer.from('x'), scriptNames: ['app.js'] });
       await a.saveTemplate({ templateId: 'T', name: 'T', apps: [] });
