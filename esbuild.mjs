@@ -15,7 +15,7 @@ const entries = [
   ['runtime/worker/engine-thread.ts', 'runtime/engine-thread'],
   ['server/main.ts', 'server/main'],
   ['client/extension.ts', 'client/extension'],
-  ['runtime/debug/debug-adapter.ts', 'debug/adapter'],
+  ['debugger/adapter-main.ts', 'debugger/adapter'],
   ['bench/bench.ts', 'bench/bench'],
   ['bench/language-main.ts', 'bench/language'],
 ].filter(([src]) => existsSync(src));

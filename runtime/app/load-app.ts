@@ -3,7 +3,7 @@
  * manifest.json. The only module of runtime/app that touches the file system; everything else
  * works on text so the editor can check unsaved buffers.
  */
-import { existsSync, readFileSync, statSync } from 'fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'fs';
 import { basename, join, resolve } from 'path';
 import { hasErrors, SourceError, SourceProblem } from '../errors';
 import type { AppJson } from './app-json-types';
@@ -135,4 +135,16 @@ function readText(files: FileSource, file: string): TextRead {
 
 function wholeFile(file: string, code: string, message: string, fix?: string): SourceProblem {
   return { file, line: 0, column: 0, severity: 'error', code, message, ...(fix ? { fix } : {}) };
+}
+
+/** Child apps a parent may add with addChildApp: the app folders under APPDIR/children/ (none if it has none). */
+export function loadChildPackages(dir: string): AppPackage[] {
+  const root = join(dir, 'children');
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  return names.map((n) => loadAppFolder(join(root, n)));
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import * as readline from 'node:readline';
-import { loadAppFolder } from '../app/load-app';
+import { loadAppFolder, loadChildPackages } from '../app/load-app';
 import { parseInstanceFile } from '../app/instance-file';
 import { parseDevicesFile } from '../devices/devices-file';
 import { DeviceRegistry } from '../devices/registry';
@@ -105,7 +104,7 @@ export async function runCommand(o: RunOptions): Promise<number> {
   let appId: string;
   try {
     for (const d of devices) await runtime.addDevice(d);
-    for (const child of childPackages(pkg.dir)) await runtime.registerPackage(child);
+    for (const child of loadChildPackages(pkg.dir)) await runtime.registerPackage(child);
     const info = await runtime.install({ source: pkg, config, label });
     appId = info.id;
   } catch (e) {
@@ -200,14 +199,3 @@ function readText(file: string): string {
   }
 }
 
-/** Child apps a parent may add with addChildApp: app folders under APPDIR/children/. */
-function childPackages(dir: string) {
-  const root = path.join(dir, 'children');
-  let names: string[] = [];
-  try {
-    names = require('node:fs').readdirSync(root) as string[];
-  } catch {
-    return [];
-  }
-  return names.map((n) => loadAppFolder(path.join(root, n)));
-}

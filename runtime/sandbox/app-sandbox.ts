@@ -127,7 +127,10 @@ export class AppSandbox {
   load(): void {
     let script: vm.Script;
     try {
-      script = new vm.Script(this.instrumented.code, { filename: this.options.file });
+      // Under a debugger the map follows the code (after its last line: no line moves).
+      const map = this.instrumented.sourceMap;
+      const code = map ? `${this.instrumented.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}` : this.instrumented.code;
+      script = new vm.Script(code, { filename: this.options.file });
     } catch (e) {
       throw this.problem(e, 'script-syntax', 'correct the JavaScript at this place');
     }

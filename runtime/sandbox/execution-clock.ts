@@ -15,6 +15,11 @@ export function usePauseCounter(buffer: SharedArrayBuffer): void {
   pausedMs = new Float64Array(buffer, 0, 1);
 }
 
+/** Whether a debugger is attached to this thread (the scripts it compiles carry source maps). */
+export function debuggedThread(): boolean {
+  return pausedMs !== undefined;
+}
+
 /** ms on the execution clock (performance.now() of this thread, less time spent paused). */
 export function executionNow(): number {
   return pausedMs ? performance.now() - pausedMs[0] : performance.now();

@@ -14,6 +14,11 @@ const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'Whil
 
 export interface InstrumentedScript {
   code: string;
+  /**
+   * Debug sessions only: a source map (JSON text) from the instrumented code to app.js, so the
+   * debugger shows and steps by the author's columns.
+   */
+  sourceMap?: string;
   /** Maps a (line, column) of the instrumented code back to app.js; lines never move. */
   originalColumn(line: number, column: number): number;
 }
@@ -23,7 +28,7 @@ export interface InstrumentedScript {
  * runaway loop or recursion is stopped without a per-call vm timeout (which costs ~80 µs a call).
  * Insertions never add a line break, so line numbers in stack traces stay those of app.js.
  */
-export function instrument(script: ParsedScript): InstrumentedScript {
+export function instrument(script: ParsedScript, options: { sourceMap?: boolean } = {}): InstrumentedScript {
   const s = new MagicString(script.source);
   const inserted = new Map<number, { at: number; length: number }[]>();
   const lineStarts = computeLineStarts(script.source);
@@ -114,6 +119,7 @@ export function instrument(script: ParsedScript): InstrumentedScript {
   for (const list of inserted.values()) list.sort((a, b) => a.at - b.at);
   return {
     code: s.toString(),
+    ...(options.sourceMap ? { sourceMap: s.generateMap({ hires: true, source: script.file, includeContent: true }).toString() } : {}),
     originalColumn(line, column) {
       let shift = 0;
       for (const ins of inserted.get(line) ?? []) {

@@ -4,6 +4,7 @@
  * app.js on every Thing of a worker; parsing and instrumenting it cost about 2 ms an install, more
  * than the context itself. Nothing cached is changed after it is made, so installs may share it.
  */
+import { debuggedThread } from './execution-clock';
 import { instrument, type InstrumentedScript } from './instrument';
 import { parseScript, topLevelFunctions, type ParsedScript } from './script-ast';
 
@@ -39,6 +40,6 @@ const analysed = new ScriptMemo<AnalysedScript>();
 export function analyseScript(source: string, file: string): AnalysedScript {
   return analysed.get(`${file}\u0000${source}`, () => {
     const parsed = parseScript(source, file);
-    return { parsed, instrumented: instrument(parsed), topLevelFunctions: topLevelFunctions(parsed) };
+    return { parsed, instrumented: instrument(parsed, { sourceMap: debuggedThread() }), topLevelFunctions: topLevelFunctions(parsed) };
   });
 }
