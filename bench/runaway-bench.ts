@@ -17,7 +17,7 @@ const CPU_LIMIT_MS = 200;
 const RUNAWAYS: [string, string][] = [
   ['a loop (the guard)', 'for (;;) {}'],
   ['a microtask loop (the guard, in its CPU window)', 'function again() { Promise.resolve().then(again) } again()'],
-  ['sort over 3,000,000 numbers (thread stopped)', 'var a = new Array(3e6).fill(0).map(Math.random); a.sort()'],
+  ['sort over 3,000,000 numbers (thread, or process, stopped)', 'var a = new Array(3e6).fill(0).map(Math.random); a.sort()'],
   ['a catastrophic regular expression (thread stopped)', '/(a+)+$/.test("a".repeat(40) + "!")'],
   ['indexOf over { length: 2e15 } (process ended)', 'Array.prototype.indexOf.call({ length: 2e15 }, 1)'],
 ];

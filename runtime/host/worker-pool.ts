@@ -7,7 +7,7 @@
  * worker (at runtime, or while it is restored) is quarantined instead, and a worker that keeps
  * dying with no app to blame is restarted after growing waits (backOff).
  */
-import type { EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
+import type { Culprit, EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
 import { appIdSequence, SHELL_CONTEXT_ID } from '../engine/app-ids';
 import { Thing, type ThingTransport } from './thing';
 import type { ThingJournal } from './thing-journal';
@@ -56,6 +56,10 @@ class WorkerSlot {
   respawning = false;
   /** The process that was lost, whose unanswered calls the next one receives. */
   lost: WorkerProcess | undefined;
+  /** A process that said it is ending itself: nothing is restored into it any more. */
+  ending: WorkerProcess | undefined;
+  /** The runaway the warden last cut off (said at once, before its thread or process has ended). */
+  cutOff: Culprit | undefined;
   /** The app that ended the last process, and the call it ended it with: not run again. */
   skipOnReplay: ReplaySkip | undefined;
 }
@@ -210,11 +214,16 @@ export class WorkerPool implements ThingTransport {
         if (slot.process !== worker || this.closed) return;
         slot.engineLosses++;
         if (lost.processEnding) {
-          // The process is ending itself (its engine thread could not be stopped): name the app
-          // now; the re-spawn that follows delivers the calls again, without it.
-          slot.skipOnReplay = this.blame(slot, lost);
+          // The process is ending itself (its engine thread could not be stopped): the re-spawn
+          // that follows delivers the calls again, without the app. The warden said who it was
+          // when it cut the thread off (the same culprit): named once, not twice.
+          const said = slot.cutOff;
+          const same = said !== undefined && lost.culprit !== undefined && said.thing === lost.culprit.thing && said.appId === lost.culprit.appId && said.callId === lost.culprit.callId;
+          slot.skipOnReplay = same ? { callId: said.callId, apps: [said.appId] } : this.blame(slot, lost);
+          slot.ending = worker;
           return;
         }
+        slot.cutOff = lost.cause === 'runaway' ? lost.culprit : undefined;
         void this.recoverEngine(slot, worker, lost);
       },
       this.options.onInspector,
@@ -325,8 +334,8 @@ export class WorkerPool implements ThingTransport {
       }
       const losses = slot.engineLosses;
       await this.restoreThings(slot, worker);
-      // If the process ended meanwhile, the held calls wait for its successor.
-      if (worker.exited) return;
+      // If the process ended (or is ending) meanwhile, the held calls wait for its successor.
+      if (worker.exited || slot.ending === worker) return;
       for (const thing of slot.things.values()) thing.report('worker', { time: Date.now(), change: 'engine-restarted', pid: worker.pid, reason: lost.reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
       // Lost again during the restore (an app that runs it out of memory at every restore): the
       // next recovery, which names that app again, replays the calls.
@@ -363,7 +372,7 @@ export class WorkerPool implements ThingTransport {
           worker.callOnce(thing.id, op, args as CallArgs<typeof op>).then(
             () => undefined,
             (e: Error) => {
-              if (op !== 'install' || worker.exited) return;
+              if (op !== 'install' || worker.exited || slot.ending === worker) return;
               const request = (args as CallArgs<'install'>)[0];
               thing.report('log', { time: thing.journal.lastTime ?? Date.now(), appId: request.id ?? '', appLabel: request.label ?? request.source.name, level: 'error', source: 'runtime', message: `could not be restored after the worker restart: ${e.message}` });
             },

@@ -47,6 +47,10 @@ const slotBuffer = new SharedArrayBuffer(SLOT_BYTES);
 const slot = new SlotReader(slotBuffer);
 const inFlight = new Set<number>();
 let thread: Worker;
+/** Host calls that arrive while a stopped thread winds down: the next thread gets them. */
+const waiting: HostMessage[] = [];
+/** Set to look again exactly when the running execution's grace ends (polling alone is up to a period late). */
+let preciseWatch: NodeJS.Timeout | undefined;
 /** Why the current thread is being stopped, when the warden stopped it. */
 let stopping: { culprit: RunningExecution; lateByMs: number } | undefined;
 let lastError: (Error & { code?: string }) | undefined;
@@ -65,7 +69,10 @@ function startThread(): void {
     stdout: false,
     stderr: false,
   });
+  for (const m of waiting.splice(0)) thread.postMessage(m);
   thread.on('message', (m: WorkerMessage | SlotNameMessage) => {
+    // A thread cut off as a runaway speaks no more: what it still had queued is not relayed.
+    if (current !== thread || stopping) return;
     if (m.kind === 'slot-name') {
       slot.learn(m.id, m.name);
       return;
@@ -100,25 +107,33 @@ function culpritOf(running: RunningExecution | undefined) {
 function onThreadLost(code: number): void {
   // The process is ending itself (the thread outlived terminate()); the host already knows why.
   if (ending) return;
-  const running = stopping?.culprit ?? slot.running();
+  // A runaway was said when it was cut off (watch); its thread has now ended.
+  if (stopping) {
+    answerThreadChecks();
+    startThread();
+    return;
+  }
+  const running = slot.running();
   const culprit = culpritOf(running);
   let message: EngineLostMessage;
   // Near its heap limit a thread can also run late (collecting garbage): out of memory comes first.
   if (lastError?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     message = { kind: 'engine-lost', cause: 'out-of-memory', culprit, inFlight: [...inFlight], reason: `it ran out of memory (the limit is ${memoryLimitMb} MB)` };
-  } else if (stopping) {
-    message = { kind: 'engine-lost', cause: 'runaway', culprit, inFlight: [...inFlight], lateByMs: stopping.lateByMs, reason: RUNAWAY_REASON };
   } else {
     message = { kind: 'engine-lost', cause: 'crash', culprit, inFlight: [...inFlight], reason: `the engine thread ended (code ${code}${lastError ? `: ${lastError.message}` : ''})` };
   }
   inFlight.clear();
-  // A selfCheck the lost thread never answered: say so rather than leave the host waiting.
+  answerThreadChecks();
+  startThread();
+  send(message);
+}
+
+/** A selfCheck the lost thread never answered: say so rather than leave the host waiting. */
+function answerThreadChecks(): void {
   for (const [id, answer] of threadChecks) {
     threadChecks.delete(id);
     answer({ env: [], reachable: ['(unknown: the engine thread was lost during the check)'] });
   }
-  startThread();
-  send(message);
 }
 
 function watch(): void {
@@ -131,10 +146,21 @@ function watch(): void {
   const running = slot.running();
   if (!running) return;
   const late = performance.timeOrigin + performance.now() - (relay?.pausedTotal() ?? 0) - running.deadline;
-  if (late <= GRACE_MS) return;
+  if (late <= GRACE_MS) {
+    preciseWatch ??= setTimeout(() => {
+      preciseWatch = undefined;
+      watch();
+    }, Math.max(1, GRACE_MS - late + 1)).unref();
+    return;
+  }
   stopping = { culprit: running, lateByMs: late };
   const stuck = thread;
   void stuck.terminate();
+  // Said now, not when the thread has ended: V8 runs none of its code from here (or the process
+  // ends, below), and tearing a thread down takes ~20 ms of its own. The host names the app and
+  // restores the Things; its calls wait here for the next thread.
+  send({ kind: 'engine-lost', cause: 'runaway', culprit: culpritOf(running), inFlight: [...inFlight], lateByMs: late, reason: RUNAWAY_REASON });
+  inFlight.clear();
   const toldAt = performance.now();
   const cpuAtTerminate = process.cpuUsage();
   const check = setInterval(() => {
@@ -142,7 +168,7 @@ function watch(): void {
       clearInterval(check);
       return;
     }
-    // A thread that obeys terminate() needs ~10 ms of CPU to wind down; one stuck in a native loop
+    // A thread that obeys terminate() needs ~20 ms of CPU to wind down; one stuck in a native loop
     // burns CPU without end. Judge by the CPU the process used, not by the wall clock, so that a
     // busy machine (which slows both) does not turn an obeying thread into a process restart.
     const cpu = process.cpuUsage(cpuAtTerminate);
@@ -210,7 +236,8 @@ process.on('message', (m: HostMessage) => {
   }
   if (m?.kind !== 'call') return;
   inFlight.add(m.id);
-  thread.postMessage(m);
+  if (stopping) waiting.push(m);
+  else thread.postMessage(m);
 });
 
 process.on('disconnect', () => {
