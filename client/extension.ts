@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { AppPresence } from './activation/app-presence';
+import { registerDebugging } from './debug/debug-registration';
 import { registerCommands } from './commands';
 import { registerOnboarding } from './commands/onboarding';
 import { SmartPlugContext } from './context';
@@ -19,6 +20,7 @@ export function activate(extension: vscode.ExtensionContext): SmartPlugContext {
   const started = performance.now();
   const ctx = (current = new SmartPlugContext(extension));
   ctx.pushExtCleanup(...registerCommands(ctx));
+  ctx.pushExtCleanup(...registerDebugging());
   putCliOnTerminalPath(extension, ctx.log);
   // The Explorer's "SmartPlug Apps" view: the apps, or "New SmartPlug App" when there is none.
   const apps = new AppTree();

@@ -37,6 +37,9 @@ export interface SmartPlugLaunchArguments {
   noDebug?: boolean;
 }
 
+/** The properties a launch configuration may have (package.json's schema lists exactly these; a test checks). */
+export const LAUNCH_PROPERTIES = ['app', 'instance', 'devices', 'clock', 'start', 'stopOnEntry', 'scenario', 'scenarioName', 'cpuLimitMs'] as const satisfies readonly Exclude<keyof SmartPlugLaunchArguments, 'noDebug'>[];
+
 export interface ResolvedLaunch {
   pkg: AppPackage;
   devices: DeviceSpec[];

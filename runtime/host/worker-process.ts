@@ -111,6 +111,9 @@ export class WorkerProcess {
     // Its environment is nearly empty: past an escape there is nothing to read in it (TZ stays,
     // because apps' local dates follow it).
     const env: NodeJS.ProcessEnv = process.env.TZ ? { TZ: process.env.TZ } : {};
+    // In VS Code's extension host (the debugger runs there) process.execPath is Electron: without
+    // this it would start as an Electron app, not as Node.
+    if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
     const args = [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`, ...(options.debug ? ['--debug'] : [])];
     const child = fork(workerPath, args, { execArgv, env, serialization: 'json', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     const toInspector = (message: string) => {

@@ -1,0 +1,53 @@
+/**
+ * The `smartplug` debug type in VS Code: the adapter runs inline in the extension host (the same
+ * DAP session as over stdio, debugger/debug-session.ts), and F5 on app.js, app.json or a scenario
+ * file just works, with no launch.json.
+ */
+import * as vscode from 'vscode';
+import { defaultLaunchFor } from '../../debugger/default-launch';
+import { SmartPlugDebugSession } from '../../debugger/debug-session';
+
+export const DEBUG_TYPE = 'smartplug';
+
+class InlineAdapterFactory implements vscode.DebugAdapterDescriptorFactory {
+  createDebugAdapterDescriptor(): vscode.ProviderResult<vscode.DebugAdapterDescriptor> {
+    // The session type is DAP's; VS Code's inline adapter only needs handleMessage/onDidSendMessage.
+    return new vscode.DebugAdapterInlineImplementation(new SmartPlugDebugSession() as unknown as vscode.DebugAdapter);
+  }
+}
+
+class ConfigurationProvider implements vscode.DebugConfigurationProvider {
+  /** The configuration launch.json starts with: the workspace's app. */
+  provideDebugConfigurations(folder: vscode.WorkspaceFolder | undefined): vscode.DebugConfiguration[] {
+    return [{ type: DEBUG_TYPE, request: 'launch', name: 'Debug SmartPlug app', app: folder ? '${workspaceFolder}' : '${fileDirname}', stopOnEntry: false }];
+  }
+
+  /** F5 without launch.json: the app of the file in the editor. */
+  resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
+    if (config.type && config.request) return config;
+    const file = vscode.window.activeTextEditor?.document.uri;
+    const launch = file?.scheme === 'file' ? defaultLaunchFor(file.fsPath) : undefined;
+    if (!launch) {
+      void vscode.window.showErrorMessage('SmartPlug: open a file of a SmartPlug app (app.js, app.json or a scenario) to debug it, or add a "smartplug" configuration to launch.json.');
+      return undefined;
+    }
+    return { ...launch, ...config, type: DEBUG_TYPE, request: 'launch', name: launch.name };
+  }
+}
+
+/** Run and Debug's "SmartPlug..." list: the app of the file in the editor. */
+class DynamicProvider implements vscode.DebugConfigurationProvider {
+  provideDebugConfigurations(): vscode.DebugConfiguration[] {
+    const file = vscode.window.activeTextEditor?.document.uri;
+    const launch = file?.scheme === 'file' ? defaultLaunchFor(file.fsPath) : undefined;
+    return launch ? [launch] : [];
+  }
+}
+
+export function registerDebugging(): vscode.Disposable[] {
+  return [
+    vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory()),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Initial),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DynamicProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
+  ];
+}
