@@ -17,6 +17,7 @@ import type { LogLevel } from '../../runtime/engine/records';
 import { loadCompletion, completionPublishOptions } from '../../runtime/load-actions/completion';
 import type { BundleContents } from '../bundle';
 import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStatus, type DesiredApp, type DesiredStateMessage, type IapError, type StatusMessage } from '../protocol';
+import type { SavedApps } from '../fleet/app-state-files';
 import { BundleFetcher, LoadError } from './bundle-fetch';
 import { ShellService } from './shell-service';
 
@@ -33,6 +34,8 @@ export interface AgentOptions {
   thing: Thing;
   pool: WorkerPool;
   fetcher: BundleFetcher;
+  /** what the Thing's apps kept from an earlier run (by installation_id): they come back with it */
+  savedApps?: SavedApps;
   log?: (line: string) => void;
 }
 
@@ -62,9 +65,12 @@ export class ThingAgent {
   private again = false;
   private stopped = false;
   private readonly shell: ShellService;
+  /** saved apps not installed again yet, by installation_id */
+  private readonly saved: Map<string, SavedApps[string]>;
 
   constructor(private readonly options: AgentOptions) {
     const { thing } = options;
+    this.saved = new Map(Object.entries(options.savedApps ?? {}));
     this.shell = new ShellService({
       thingId: options.thingId, credential: options.shell, thing, pool: options.pool, idle: () => this.idle(),
       installations: () => [...this.installed.values()].map((a) => ({ installationId: a.installationId, appId: a.appId, app: a.source.name, version: a.version, status: this.statuses.get(a.installationId) ?? { state: 'running' } })),
@@ -268,7 +274,7 @@ export class ThingAgent {
         if (!current) {
           const source = sources.get(a.installation_id)!;
           this.installing = a.installation_id;
-          const info = await thing.install({ source, config: a.config, label: a.name }).finally(() => (this.installing = undefined));
+          const info = await this.installApp(a, source).finally(() => (this.installing = undefined));
           this.installed.set(a.installation_id, { appId: info.id, installationId: a.installation_id, sha256: a.load.checksum, version: a.version, config, source });
         } else if (current.sha256 !== a.load.checksum || current.config !== config) {
           await thing.update(current.appId, a.config);
@@ -279,6 +285,41 @@ export class ThingAgent {
         this.statuses.set(a.installation_id, { state: 'failed', error: (e as Error).message });
       }
     }
+    // What was kept for installations the Thing no longer has is let go.
+    for (const id of [...this.saved.keys()]) if (!wanted.has(Number(id))) this.saved.delete(id);
+  }
+
+  /**
+   * Installs a new installation. One the Thing ran before its fleet restarted comes back with what
+   * it kept (state, subscriptions, jobs: no installed()), told of a config changed meanwhile as after
+   * any change (updated()).
+   */
+  private async installApp(a: DesiredApp, source: AppSource): Promise<{ id: string }> {
+    const { thing } = this.options;
+    const saved = this.saved.get(String(a.installation_id));
+    this.saved.delete(String(a.installation_id));
+    if (saved && saved.app === source.name) {
+      // (A refused install leaves nothing behind: the engine checks everything before the app joins.)
+      const info = await thing.install({ source, config: a.config, label: a.name, restore: saved.snapshot }).catch((e: Error) => {
+        this.options.log?.(`${this.thingId}: ${a.name} could not come back with its kept state (${e.message}); it starts anew`);
+        return undefined;
+      });
+      if (info) {
+        if (saved.config !== JSON.stringify(a.config)) await thing.update(info.id, a.config);
+        return info;
+      }
+    }
+    return thing.install({ source, config: a.config, label: a.name });
+  }
+
+  /** Each app's newest snapshot, by installation (and what is kept for apps not installed again yet): what the fleet keeps across its restarts. */
+  savedApps(): SavedApps {
+    const out: SavedApps = Object.fromEntries(this.saved);
+    for (const a of this.installed.values()) {
+      const snapshot = this.options.thing.journal.apps.get(a.appId)?.snapshot;
+      if (snapshot) out[String(a.installationId)] = { app: a.source.name, version: a.version, config: a.config, snapshot };
+    }
+    return out;
   }
 
   private publishStatus(syncing?: number): void {

@@ -2,14 +2,17 @@
  * A fleet of simulated Things (`smartplug fleet`, and the fleet of `smartplug up`): each Thing is an
  * agent with its own devices, MQTT connection and apps, and the Things share a few worker processes
  * of one WorkerPool. Things not enrolled yet are enrolled through the platform's HTTP API (in one
- * batch), with the fleet's Template, and their credentials kept in the credentials file.
+ * batch), with the fleet's Template, and their credentials kept in the credentials file. Each Thing's
+ * app state is kept beside it (app-state-files.ts), so a restarted fleet's apps come back with theirs.
  */
+import * as path from 'node:path';
 import { Thing } from '../../runtime/host/thing';
 import { WorkerPool } from '../../runtime/host/worker-pool';
 import { ThingAgent } from '../agent/thing-agent';
 import { BundleFetcher } from '../agent/bundle-fetch';
 import { modelDevices } from './models';
 import { readCredentials, writeCredentials, type CredentialFile } from './fleet-credentials';
+import { AppStateFiles, APP_STATE_DIR, type SavedApps } from './app-state-files';
 
 export interface FleetOptions {
   brokerUrl: string;
@@ -25,16 +28,30 @@ export interface FleetOptions {
   credentialsFile: string;
   /** Things per worker process (default 100: a worker's engine thread has a 256 MB heap, and a Thing of the `home` type with two apps takes about 1 MB) */
   thingsPerWorker?: number;
+  /** where each Thing's app state is kept across restarts (default: fleet-state/ beside the credentials file) */
+  stateDir?: string;
+  /** how often changed app state is written (default 2000 ms; and always at a clean stop) */
+  saveStateMs?: number;
   /** every this many ms one Thing's front door opens and closes again (0: never) */
   activityMs?: number;
   log?: (line: string) => void;
 }
 
+/** How often a fleet writes the app state that changed, by default. */
+const SAVE_STATE_MS = 2000;
+
 export class Fleet {
   readonly agents: ThingAgent[] = [];
   private activity: NodeJS.Timeout | undefined;
+  private saver: NodeJS.Timeout | undefined;
+  /** what was last written for each agent */
+  private readonly written = new Map<ThingAgent, SavedApps>();
 
-  private constructor(readonly pool: WorkerPool) {}
+  private constructor(
+    readonly pool: WorkerPool,
+    readonly states: AppStateFiles,
+    private readonly log?: (line: string) => void,
+  ) {}
 
   static async start(options: FleetOptions): Promise<Fleet> {
     const model = options.model ?? 'home';
@@ -42,8 +59,9 @@ export class Fleet {
     const prefix = options.prefix ?? 'thing';
     const ids = Array.from({ length: options.things }, (_, i) => `${prefix}-${i + 1}`);
     const creds = await enrollMissing(options, ids, model);
+    const states = new AppStateFiles(options.stateDir ?? path.join(path.dirname(path.resolve(options.credentialsFile)), APP_STATE_DIR), options.log);
     const pool = new WorkerPool({ thingsPerWorker: options.thingsPerWorker ?? 100 });
-    const fleet = new Fleet(pool);
+    const fleet = new Fleet(pool, states, options.log);
     const fetcher = new BundleFetcher();
     try {
       // Things first (the workers start as they fill), then the connections, a few hundred at a time.
@@ -53,8 +71,13 @@ export class Fleet {
         return thing;
       }));
       for (let i = 0; i < ids.length; i++) {
-        fleet.agents.push(new ThingAgent({ thingId: ids[i], secret: creds[ids[i]].secret, shell: creds[ids[i]].shell, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, log: options.log }));
+        const savedApps = states.read(ids[i]);
+        const agent = new ThingAgent({ thingId: ids[i], secret: creds[ids[i]].secret, shell: creds[ids[i]].shell, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, savedApps, log: options.log });
+        fleet.agents.push(agent);
+        fleet.written.set(agent, savedApps);
       }
+      fleet.saver = setInterval(() => fleet.saveStates(), options.saveStateMs ?? SAVE_STATE_MS);
+      fleet.saver.unref();
       for (let i = 0; i < fleet.agents.length; i += 250) await Promise.all(fleet.agents.slice(i, i + 250).map((a) => a.start()));
     } catch (e) {
       await fleet.close();
@@ -95,9 +118,26 @@ export class Fleet {
     this.activity.unref();
   }
 
+  /** Writes the app state of every Thing whose apps' snapshots changed since the last write. */
+  saveStates(): void {
+    for (const agent of this.agents) {
+      const apps = agent.savedApps();
+      if (sameSnapshots(apps, this.written.get(agent) ?? {})) continue;
+      try {
+        this.states.write(agent.thingId, apps);
+        this.written.set(agent, apps);
+      } catch (e) {
+        this.log?.(`could not keep the app state of ${agent.thingId} in ${this.states.dir}: ${(e as Error).message}`);
+      }
+    }
+  }
+
   async close(): Promise<void> {
     if (this.activity) clearInterval(this.activity);
+    if (this.saver) clearInterval(this.saver);
     await Promise.all(this.agents.map((a) => a.stop()));
+    // After the agents stopped: no sync changes the apps any more.
+    this.saveStates();
     await this.pool.close();
   }
 }
@@ -118,4 +158,11 @@ async function enrollMissing(options: FleetOptions, ids: string[], model: string
   for (const e of body.things) creds[e.thing.thingId] = { secret: e.secrets.broker, shell: e.secrets.shell };
   writeCredentials(options.credentialsFile, creds);
   return creds;
+}
+
+/** Whether two sets of saved apps hold the same snapshots (a snapshot is replaced, never changed in place, when an app's state changes). */
+function sameSnapshots(a: SavedApps, b: SavedApps): boolean {
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => b[k] !== undefined && a[k].snapshot === b[k].snapshot && a[k].config === b[k].config && a[k].version === b[k].version);
 }

@@ -91,15 +91,19 @@ export class Thing extends TypedEmitter<HostEventMap> {
     this.journal.packages.set(source.name, source);
   }
 
-  /** Installs an app; its id is unique across every Thing of the runtime. */
-  async install(request: Omit<InstallRequest, 'restore'>): Promise<AppInfo> {
+  /**
+   * Installs an app; its id is unique across every Thing of the runtime. With `restore` (a snapshot
+   * kept from an earlier run of it) the app comes back with its state and jobs, without installed().
+   */
+  async install(request: InstallRequest): Promise<AppInfo> {
     this.journal.packages.set(request.source.name, request.source);
     const id = request.id ?? this.newAppId(request.source.name);
     this.installing.add(id);
+    const { restore, ...kept } = request;
     try {
       const info = await this.call('install', [{ ...request, id }]);
       // The install's records (its snapshot after installed()) arrived before this reply: keep them.
-      this.journal.apps.set(info.id, { request: { ...request, id: info.id, config: info.config }, snapshot: this.journal.apps.get(info.id)?.snapshot });
+      this.journal.apps.set(info.id, { request: { ...kept, id: info.id, config: info.config }, snapshot: this.journal.apps.get(info.id)?.snapshot ?? restore });
       return info;
     } finally {
       this.installing.delete(id);

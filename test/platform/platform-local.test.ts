@@ -3,7 +3,7 @@
  * embedded store, a fleet of simulated Things in real worker processes, all over real MQTT and HTTP.
  */
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { makeBundle } from '../../platform/bundle';
@@ -149,11 +149,20 @@ describe('platform on one machine (smartplug up)', function () {
     assert.equal(respawns, 0);
   });
 
-  it('keeps its state across a restart: no second deploy, the same Things and credentials', async () => {
+  it("keeps its state across a restart: no second deploy, the same Things and credentials, each app's state", async () => {
     const dir = path.join(root, 'state');
     const credentials = JSON.parse(readFileSync(path.join(dir, 'fleet-credentials.json'), 'utf8'));
     const token = env.adminToken;
+    // Each app's state when stopped: the door of thing-1 opened twice more.
+    const door = env.fleet.agent('thing-1')!.thing;
+    for (const value of ['closed', 'open', 'closed', 'open']) await door.deviceEvent('front-door', 'contact', value);
+    const statesNow = async () => Object.fromEntries(await Promise.all(['thing-1', 'thing-2', 'thing-3'].map(async (id) => [id, (await env.fleet.agent(id)!.thing.listApps()).map((a) => [a.label, a.state])])));
+    const kept = await statesNow();
+    assert.ok((kept['thing-1'][0][1] as { opens: number }).opens >= 3, JSON.stringify(kept));
     await env.close();
+    // Kept beside the credentials, owner-only.
+    assert.equal(statSync(path.join(dir, 'fleet-state')).mode & 0o777, 0o700);
+    assert.equal(statSync(path.join(dir, 'fleet-state', 'thing-1.json')).mode & 0o777, 0o600);
     env = await LocalEnvironment.start({ dir, things: 4, activityMs: 0, exampleApp: EXAMPLE, log: () => undefined });
     api = new PlatformApi(env.endpoints.platform, env.adminToken);
     const apps = (await api.get('/api/apps')).body.apps;
@@ -165,6 +174,14 @@ describe('platform on one machine (smartplug up)', function () {
     const after = JSON.parse(readFileSync(path.join(dir, 'fleet-credentials.json'), 'utf8'));
     assert.deepEqual(Object.keys(after).sort(), ['thing-1', 'thing-2', 'thing-3', 'thing-4']);
     for (const id of ['thing-1', 'thing-2', 'thing-3']) assert.deepEqual(after[id], credentials[id], `${id} kept its credentials`);
+    // Each app came back with its state (a fresh install would start from an empty one); the new Thing's starts anew.
+    assert.deepEqual(await statesNow(), kept);
+    assert.equal(((await env.fleet.agent('thing-4')!.thing.listApps())[0].state as { opens?: number }).opens, undefined);
+    // And goes on from there.
+    await door.deviceEvent('front-door', 'contact', 'closed').catch(() => undefined);
+    const again = env.fleet.agent('thing-1')!.thing;
+    for (const value of ['closed', 'open']) await again.deviceEvent('front-door', 'contact', value);
+    assert.equal(((await again.listApps())[0].state as { opens: number }).opens, (kept['thing-1'][0][1] as { opens: number }).opens + 1);
   });
   it('of two apps upgraded in one sync, the one whose new version cannot start goes back; the other runs its new version', async () => {
     // A second app, Porch light, on the Template beside Hall light.
