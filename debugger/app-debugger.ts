@@ -20,7 +20,8 @@ import { WorkerPool } from '../runtime/host/worker-pool';
 import { parseScenarioFile, runScenario } from '../runtime/scenario';
 import { InspectorController, type StopInfo } from './inspector-controller';
 import type { ResolvedLaunch } from './launch-config';
-import type { InputOutcome } from './simulator-requests';
+import type { InputOutcome, SimulatorRequest, SimulatorRequests } from './simulator-requests';
+import { parseDuration } from '../runtime/cli/stdin-commands';
 
 export interface OutputLine {
   category: 'console' | 'stdout' | 'stderr' | 'important';
@@ -93,6 +94,43 @@ export class AppDebugger extends TypedEmitter<AppDebuggerEvents> {
   }
 
   // ------------------------------------------------------------------ simulator input
+
+  /** A simulator request (simulator-requests.ts), its arguments checked. */
+  async simulate<K extends SimulatorRequest>(command: K, args: SimulatorRequests[K]['args']): Promise<SimulatorRequests[K]['body']> {
+    const a = (args ?? {}) as Record<string, unknown>;
+    const body = await this.simulateUnchecked(command, a);
+    return body as SimulatorRequests[K]['body'];
+  }
+
+  private async simulateUnchecked(command: SimulatorRequest, a: Record<string, unknown>): Promise<SimulatorRequests[SimulatorRequest]['body']> {
+    switch (command) {
+      case 'smartplug/injectEvent':
+        if (typeof a.device !== 'string' || typeof a.attribute !== 'string') throw new Error('smartplug/injectEvent needs "device" and "attribute" (strings) and "value"');
+        return { outcome: await this.injectEvent(a.device, a.attribute, a.value) };
+      case 'smartplug/advanceClock': {
+        const ms = typeof a.ms === 'number' ? a.ms : typeof a.duration === 'string' ? parseDuration(a.duration) : undefined;
+        if (ms === undefined || !(ms >= 0)) throw new Error('smartplug/advanceClock needs "ms" (a number) or "duration" (like "90s", "5m", "1h30m")');
+        return { outcome: await this.advance(ms) };
+      }
+      case 'smartplug/setMode':
+        if (typeof a.mode !== 'string') throw new Error('smartplug/setMode needs "mode" (a string)');
+        return { outcome: await this.setMode(a.mode) };
+      case 'smartplug/touch':
+        return { outcome: await this.touch() };
+      case 'smartplug/callEndpoint': {
+        if (typeof a.method !== 'string' || typeof a.path !== 'string') throw new Error('smartplug/callEndpoint needs "method" and "path"');
+        const r = await this.callEndpoint(a.method, a.path, a.body);
+        return r === 'stopped' ? { outcome: 'stopped' } : { outcome: 'done', status: r.status, body: r.body };
+      }
+      case 'smartplug/pendingJobs':
+        return { jobs: await this.pendingJobs() };
+      case 'smartplug/fireJob':
+        if (typeof a.id !== 'number') throw new Error('smartplug/fireJob needs "id" (a job id from smartplug/pendingJobs)');
+        return { outcome: await this.fireJob(a.id) };
+      case 'smartplug/subscriptions':
+        return { subscriptions: await this.subscriptions() };
+    }
+  }
 
   injectEvent(device: string, attribute: string, value: unknown): Promise<InputOutcome> {
     return this.input((t) => t.deviceEvent(device, attribute, value));

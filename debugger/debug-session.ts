@@ -6,10 +6,14 @@
 import { Breakpoint, BreakpointEvent, ExitedEvent, InitializedEvent, LoggingDebugSession, OutputEvent, Source, StoppedEvent, TerminatedEvent, Thread } from '@vscode/debugadapter';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
-import { parseDuration } from '../runtime/cli/stdin-commands';
 import { AppDebugger } from './app-debugger';
+import type { StopReason } from './inspector-controller';
 import { LaunchError, resolveLaunch, type SmartPlugLaunchArguments } from './launch-config';
-import { SIMULATOR_REQUESTS, type SimulatorRequest, type SimulatorRequests } from './simulator-requests';
+import { SIMULATOR_REQUESTS, type SimulatorRequest } from './simulator-requests';
+import { Timeline } from './timeline';
+
+/** Simulator requests that change the app (the others only ask). */
+const INPUTS = new Set<SimulatorRequest>(['smartplug/injectEvent', 'smartplug/advanceClock', 'smartplug/setMode', 'smartplug/touch', 'smartplug/callEndpoint', 'smartplug/fireJob']);
 
 const THREAD_ID = 1;
 
@@ -23,6 +27,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
   /** Breakpoints and filters as DAP last set them: a restart sets them on the new debuggee. */
   private readonly breakpointsByFile = new Map<string, DebugProtocol.SourceBreakpoint[]>();
   private exceptionFilters: string[] = [];
+  private timeline = new Timeline();
   private ended = false;
 
   constructor() {
@@ -42,6 +47,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
       supportsRestartRequest: true,
       supportsTerminateRequest: true,
       supportsExceptionInfoRequest: true,
+      supportsStepBack: true,
       exceptionBreakpointFilters: [
         { filter: 'uncaught', label: 'Uncaught Exceptions', description: 'Exceptions the app does not catch itself (the runtime logs them as the app\'s errors)', default: true },
         { filter: 'all', label: 'Caught Exceptions', description: 'Every exception, also those the app catches', default: false },
@@ -101,6 +107,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     const file = path.resolve(args.source.path ?? '');
     const wanted = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
     this.breakpointsByFile.set(file, wanted);
+    this.timeline.record({ kind: 'breakpoints', file, wanted });
     const set = this.debuggee ? await this.debuggee.controller.setBreakpoints(file, wanted) : wanted.map((b) => ({ verified: false, line: b.line }));
     response.body = { breakpoints: set.map((b) => ({ ...b, source: new Source(path.basename(file), file) })) };
     this.sendResponse(response);
@@ -108,6 +115,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
 
   protected override async setExceptionBreakPointsRequest(response: DebugProtocol.SetExceptionBreakpointsResponse, args: DebugProtocol.SetExceptionBreakpointsArguments): Promise<void> {
     this.exceptionFilters = args.filters;
+    this.timeline.record({ kind: 'exceptions', filters: args.filters });
     await this.debuggee?.controller.setExceptionFilters(args.filters);
     this.sendResponse(response);
   }
@@ -137,6 +145,8 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
   protected override async setVariableRequest(response: DebugProtocol.SetVariableResponse, args: DebugProtocol.SetVariableArguments): Promise<void> {
     await this.answer(response, async () => {
       const v = await this.require().controller.setVariable(args.variablesReference, args.name, args.value);
+      // Replayed as the assignment it was, in the top frame (a scope variable there; a property set elsewhere is not replayed).
+      this.timeline.record({ kind: 'evaluate', expression: `${args.name} = (${args.value})`, frameId: undefined });
       return { value: v.value, type: v.type, variablesReference: v.variablesReference };
     });
   }
@@ -150,6 +160,8 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
         return { result: await d.evaluateRunning(args.expression), variablesReference: 0 };
       }
       const v = await d.controller.evaluate(args.expression, args.frameId, args.context);
+      // The console and watches may change the app: done again when stepping back (hovers cannot).
+      if (args.context !== 'hover') this.timeline.record({ kind: 'evaluate', expression: args.expression, frameId: args.frameId });
       return { result: v.value, type: v.type, variablesReference: v.variablesReference };
     });
   }
@@ -164,70 +176,68 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
 
   protected override async continueRequest(response: DebugProtocol.ContinueResponse): Promise<void> {
     await this.answer(response, async () => {
-      await this.require().controller.resume();
+      const c = this.require().controller;
+      this.timeline.record({ kind: 'control', command: 'continue' });
+      await c.resume();
       return { allThreadsContinued: true };
     });
   }
 
   protected override async nextRequest(response: DebugProtocol.NextResponse): Promise<void> {
-    await this.answer(response, () => this.require().controller.step('over'));
+    await this.answer(response, () => this.control('over'));
   }
 
   protected override async stepInRequest(response: DebugProtocol.StepInResponse): Promise<void> {
-    await this.answer(response, () => this.require().controller.step('into'));
+    await this.answer(response, () => this.control('into'));
   }
 
   protected override async stepOutRequest(response: DebugProtocol.StepOutResponse): Promise<void> {
-    await this.answer(response, () => this.require().controller.step('out'));
+    await this.answer(response, () => this.control('out'));
   }
 
   protected override async pauseRequest(response: DebugProtocol.PauseResponse): Promise<void> {
-    await this.answer(response, () => this.require().controller.pause());
+    await this.answer(response, () => this.control('pause'));
+  }
+
+  protected override async stepBackRequest(response: DebugProtocol.StepBackResponse): Promise<void> {
+    await this.answer(response, () => this.travel(this.timeline.previousStop(), 'step', 'there is no earlier stop in this session to step back to'));
+  }
+
+  protected override async reverseContinueRequest(response: DebugProtocol.ReverseContinueResponse): Promise<void> {
+    await this.answer(response, () => this.travel(this.timeline.previousBreak(), undefined, 'there is no earlier breakpoint stop in this session'));
   }
 
   protected override async customRequest(command: string, response: DebugProtocol.Response, args: unknown): Promise<void> {
     if (!(SIMULATOR_REQUESTS as readonly string[]).includes(command)) return super.customRequest(command, response, args);
-    await this.answer(response, () => this.simulate(command as SimulatorRequest, (args ?? {}) as never));
-  }
-
-  private async simulate<K extends SimulatorRequest>(command: K, args: SimulatorRequests[K]['args']): Promise<SimulatorRequests[K]['body']> {
-    const d = this.require();
-    const a = args as Record<string, unknown>;
-    switch (command) {
-      case 'smartplug/injectEvent':
-        if (typeof a.device !== 'string' || typeof a.attribute !== 'string') throw new Error('smartplug/injectEvent needs "device" and "attribute" (strings) and "value"');
-        return { outcome: await d.injectEvent(a.device, a.attribute, a.value) };
-      case 'smartplug/advanceClock': {
-        const ms = typeof a.ms === 'number' ? a.ms : typeof a.duration === 'string' ? parseDuration(a.duration) : undefined;
-        if (ms === undefined || !(ms >= 0)) throw new Error('smartplug/advanceClock needs "ms" (a number) or "duration" (like "90s", "5m", "1h30m")');
-        return { outcome: await d.advance(ms) };
-      }
-      case 'smartplug/setMode':
-        if (typeof a.mode !== 'string') throw new Error('smartplug/setMode needs "mode" (a string)');
-        return { outcome: await d.setMode(a.mode) };
-      case 'smartplug/touch':
-        return { outcome: await d.touch() };
-      case 'smartplug/callEndpoint': {
-        if (typeof a.method !== 'string' || typeof a.path !== 'string') throw new Error('smartplug/callEndpoint needs "method" and "path"');
-        const r = await d.callEndpoint(a.method, a.path, a.body);
-        return r === 'stopped' ? { outcome: 'stopped' } : { outcome: 'done', status: r.status, body: r.body };
-      }
-      case 'smartplug/pendingJobs':
-        return { jobs: await d.pendingJobs() };
-      case 'smartplug/fireJob':
-        if (typeof a.id !== 'number') throw new Error('smartplug/fireJob needs "id" (a job id from smartplug/pendingJobs)');
-        return { outcome: await d.fireJob(a.id) };
-      case 'smartplug/subscriptions':
-        return { subscriptions: await d.subscriptions() };
-    }
-    throw new Error(`unknown request ${String(command)}`);
+    const request = command as SimulatorRequest;
+    await this.answer(response, async () => {
+      const d = this.require();
+      // What changes the app is replayed when stepping back; questions are not. Recorded before it
+      // is done: the stop it causes may come before its answer.
+      if (INPUTS.has(request)) this.timeline.record({ kind: 'input', command: request, args: (args ?? {}) as Record<string, unknown> });
+      return d.simulate(request, (args ?? {}) as never);
+    });
   }
 
   private async startDebuggee(args: LaunchRequestArguments): Promise<void> {
-    const launch = resolveLaunch(args);
-    const d = new AppDebugger(launch);
+    const d = new AppDebugger(resolveLaunch(args));
+    this.timeline = new Timeline();
+    for (const [file, wanted] of this.breakpointsByFile) this.timeline.record({ kind: 'breakpoints', file, wanted });
+    this.timeline.record({ kind: 'exceptions', filters: this.exceptionFilters });
+    this.wire(d);
+    for (const [file, wanted] of this.breakpointsByFile) {
+      for (const bp of await d.controller.setBreakpoints(file, wanted)) this.sendEvent(new BreakpointEvent('changed', bp as Breakpoint));
+    }
+    await d.controller.setExceptionFilters(this.exceptionFilters);
+    this.timeline.markStarted();
+    await d.start();
+  }
+
+  /** The debuggee's events become the client's. */
+  private wire(d: AppDebugger): void {
     this.debuggee = d;
     d.on('stopped', (s) => {
+      this.timeline.stopped(s.reason);
       const e = new StoppedEvent(s.reason, THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
       if (s.hitBreakpointIds) e.body.hitBreakpointIds = s.hitBreakpointIds;
       this.sendEvent(e);
@@ -245,11 +255,40 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     d.on('exited', ({ code }) => {
       if (this.debuggee === d) void d.close().then(() => this.end(code));
     });
-    for (const [file, wanted] of this.breakpointsByFile) {
-      for (const bp of await d.controller.setBreakpoints(file, wanted)) this.sendEvent(new BreakpointEvent('changed', bp as Breakpoint));
+  }
+
+  private async control(command: 'over' | 'into' | 'out' | 'pause'): Promise<void> {
+    const c = this.require().controller;
+    this.timeline.record({ kind: 'control', command });
+    if (command === 'pause') await c.pause();
+    else await c.step(command);
+  }
+
+  /**
+   * Step back and reverse continue: the session runs again from its start in a new worker, with
+   * the same launch (the same clock start), and what was done is done again, silently, up to stop
+   * number `target`; there the new debuggee replaces the old one.
+   */
+  private async travel(target: number | undefined, reason: StopReason | undefined, none: string): Promise<void> {
+    const old = this.require();
+    if (old.launch.clock !== 'virtual') throw new Error('stepping back needs a session on a virtual clock ("clock": "virtual"): on a real clock a run cannot be replayed');
+    if (target === undefined) throw new Error(none);
+    const fresh = new AppDebugger(old.launch);
+    this.timeline.replaying = true;
+    try {
+      await this.timeline.replay(fresh, target);
+    } catch (e) {
+      await fresh.close();
+      throw e;
+    } finally {
+      this.timeline.replaying = false;
     }
-    await d.controller.setExceptionFilters(this.exceptionFilters);
-    await d.start();
+    // Only now does the client hear from it: the replay's stops and output were the past.
+    this.debuggee = undefined;
+    await old.close();
+    this.wire(fresh);
+    const e = new StoppedEvent(reason ?? this.timeline.reasonOf(target), THREAD_ID) as DebugProtocol.StoppedEvent;
+    this.sendEvent(e);
   }
 
   private end(code: number): void {

@@ -111,6 +111,8 @@ export function resolveLaunch(args: SmartPlugLaunchArguments, cwd = process.cwd(
     if (Number.isNaN(start)) throw new LaunchError(`launch: "start": "${args.start}" is not a date; use an ISO time like 2024-06-21T18:00:00Z`);
   }
   const clock = args.clock ?? 'virtual';
+  // Fixed now, so that a replayed session (step back) starts at the same instant.
+  if (start === undefined && clock === 'virtual') start = Date.now();
   if (clock !== 'virtual' && clock !== 'real') throw new LaunchError(`launch: "clock": "${String(clock)}" is not a clock; use "virtual" or "real"`);
   if (args.cpuLimitMs !== undefined && !(Number.isFinite(args.cpuLimitMs) && args.cpuLimitMs > 0)) throw new LaunchError(`launch: "cpuLimitMs": ${String(args.cpuLimitMs)} is not a positive number of milliseconds`);
   let scenario: ResolvedLaunch['scenario'];

@@ -251,6 +251,53 @@ describe('debugger: the smartplug debug adapter over DAP', function () {
     assert.match(outputText(session), /scenario passed/);
   });
 
+  it('steps back to the previous event, replaying the session on its virtual clock, and goes forward again from there', async () => {
+    session = await launch([{ line: lineOf('handler') }]);
+    const { dc } = session;
+    assert.equal(await inject(dc, 'open'), 'stopped');
+    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal(await inject(dc, 'closed'), 'stopped');
+    let top = await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    const watch = async (expression: string) => (await dc.evaluateRequest({ expression, frameId: top.id, context: 'watch' })).body.result;
+    assert.equal(await watch('evt.value'), '"closed"');
+    assert.equal(await watch('state.opens'), '1');
+    // Back to the door opening: the event before, with the state it had then.
+    await dc.stepBackRequest({ threadId: 1 });
+    top = await stoppedAt(dc, 'step', lineOf('handler'));
+    assert.equal(await watch('evt.value'), '"open"');
+    assert.equal(await watch('state.opens'), '0');
+    // Forward again from there: a new future.
+    await dc.nextRequest({ threadId: 1 });
+    top = await stoppedAt(dc, 'step', lineOf('handler') + 1);
+    // `if (opened) state.opens += 1;`: the if, then its statement, on the same line.
+    await dc.nextRequest({ threadId: 1 });
+    top = await stoppedAt(dc, 'step', lineOf('handler') + 1);
+    assert.equal(await watch('state.opens'), '0');
+    await dc.nextRequest({ threadId: 1 });
+    top = await stoppedAt(dc, 'step', lineOf('handler') + 2);
+    assert.equal(await watch('state.opens'), '1');
+    // Reverse continue: back to the last breakpoint stop (the opening), past the two steps.
+    await dc.reverseContinueRequest({ threadId: 1 });
+    top = await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    assert.equal(await watch('evt.value'), '"open"');
+    await dc.continueRequest({ threadId: 1 });
+    await until(() => (outputText(session!).match(/door open, opened 1 time/g) ?? []).length === 1, 'one log line of the replayed opening (the replay itself is silent)');
+    await assert.rejects(dc.stepBackRequest({ threadId: 1 }), /no earlier stop|not paused/);
+  });
+
+  it('refuses to step back on a real clock, saying why', async () => {
+    session = await launch([{ line: lineOf('handler') }], { clock: 'real' });
+    const { dc } = session;
+    assert.equal(await inject(dc, 'open'), 'stopped');
+    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal(await inject(dc, 'closed'), 'stopped');
+    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    await assert.rejects(dc.stepBackRequest({ threadId: 1 }), /needs a session on a virtual clock/);
+    await dc.continueRequest({ threadId: 1 });
+  });
+
   it('refuses a launch whose app folder holds no app.json, saying which folder and what to set', async () => {
     const dc = new DebugClient('node', ADAPTER, 'smartplug');
     session = { dc, output: [], stops: [] };
