@@ -202,7 +202,13 @@ export interface InspectorAttachedMessage {
   kind: 'inspector-attached';
 }
 
-export type WorkerMessage = ReplyMessage | EventsMessage | ReadyMessage | BeatMessage | EngineLostMessage | InspectorMessage | InspectorAttachedMessage;
+/** The warden's code cache of the engine thread bundle, when the host asked for one (base64; see worker/code-cache.ts). */
+export interface CodeCacheMessage {
+  kind: 'code-cache';
+  data: string;
+}
+
+export type WorkerMessage = ReplyMessage | EventsMessage | ReadyMessage | BeatMessage | EngineLostMessage | InspectorMessage | InspectorAttachedMessage | CodeCacheMessage;
 
 /** Engine thread → worker process: an interned name of the execution slot (see worker/execution-slot.ts). */
 export interface SlotNameMessage {

@@ -1,6 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
+import { codeCachePlan, saveCodeCache } from './code-cache-file';
 import { permissionFlag } from './permission-flag';
 import type { CallArgs, CallMessage, CallName, CallResult, EngineLostMessage, EventsMessage, InspectorAttachedMessage, InspectorMessage, ReplyMessage, SelfCheckMessage, SelfCheckResult, SerializedError, WorkerMessage } from './protocol';
 import { SourceWire } from './source-wire';
@@ -105,7 +106,8 @@ export class WorkerProcess {
     const threadPath = path.join(path.dirname(workerPath), 'engine-thread.js');
     // The process's own heap holds only the warden; the apps' heap is the engine thread's, limited there.
     const execArgv = ['--max-old-space-size=128', '--no-warnings', ...(options.execArgv ?? [])];
-    if (options.permissionModel !== false && !options.debug) execArgv.push(permissionFlag(), `--allow-fs-read=${workerPath}`, `--allow-fs-read=${threadPath}`, '--allow-worker');
+    const cache = options.debug ? undefined : codeCachePlan(threadPath);
+    if (options.permissionModel !== false && !options.debug) execArgv.push(permissionFlag(), `--allow-fs-read=${workerPath}`, `--allow-fs-read=${threadPath}`, ...(cache ? [`--allow-fs-read=${cache.file}`] : []), '--allow-worker');
     // The worker writes to stderr only when it dies (V8's out-of-memory report, a fatal error):
     // keep the end of it to say why, instead of pouring a native stack trace into the user's output.
     // Its environment is nearly empty: past an escape there is nothing to read in it (TZ stays,
@@ -114,7 +116,7 @@ export class WorkerProcess {
     // In VS Code's extension host (the debugger runs there) process.execPath is Electron: without
     // this it would start as an Electron app, not as Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    const args = [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`, ...(options.debug ? ['--debug'] : [])];
+    const args = [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`, ...(options.debug ? ['--debug'] : []), ...(cache ? [cache.arg] : [])];
     const child = fork(workerPath, args, { execArgv, env, serialization: 'json', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     const toInspector = (message: string) => {
       if (child.connected) child.send({ kind: 'inspector', message } satisfies InspectorMessage);
@@ -134,6 +136,8 @@ export class WorkerProcess {
         if (m.kind === 'ready') {
           worker = new WorkerProcess(child, m.pid, m.permissionModel);
           resolve(worker);
+        } else if (m.kind === 'code-cache') {
+          if (cache?.asked && worker) saveCodeCache(cache, m.data, worker.pid);
         } else if (m.kind === 'inspector' || m.kind === 'inspector-attached') {
           // Before 'ready' too: the first engine thread is attached (and waits) as the process starts.
           onInspector?.(m, toInspector);

@@ -16,6 +16,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EngineLostMessage, HostMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, ThreadCheckMessage, WorkerMessage } from '../host/protocol';
+import { makeCodeCache, THREAD_LOADER } from './code-cache';
 import { SLOT_BYTES, SlotReader, type RunningExecution } from './execution-slot';
 import type { InspectorRelay } from './inspector-relay';
 
@@ -35,6 +36,8 @@ const TERMINATE_WALL_MS = 1000;
 const send = (m: WorkerMessage) => process.send?.(m);
 const memoryLimitMb = Number(/^--memory-limit-mb=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--memory-limit-mb=')) ?? '')?.[1] ?? 256);
 const threadPath = path.join(__dirname, 'engine-thread.js');
+/** The engine bundle's code cache, when the host has one (see code-cache.ts). */
+const codeCache = process.argv.find((a) => a.startsWith('--code-cache='))?.slice('--code-cache='.length);
 /**
  * A debug session's worker (started with --debug, without the permission model): the host's
  * debugger reaches the engine thread's inspector through the warden. Loaded only then.
@@ -62,8 +65,11 @@ function startThread(): void {
   stopping = undefined;
   lastError = undefined;
   slot.reset();
-  thread = new Worker(threadPath, {
-    workerData: { slot: slotBuffer, pause: relay?.pauseCounter },
+  // A debug session's thread runs its bundle as a file (what the inspector shows); others start
+  // from the code cache.
+  thread = new Worker(relay ? threadPath : THREAD_LOADER, {
+    eval: !relay,
+    workerData: { slot: slotBuffer, pause: relay?.pauseCounter, file: threadPath, cache: codeCache },
     env: {},
     resourceLimits: { maxOldGenerationSizeMb: memoryLimitMb, maxYoungGenerationSizeMb: 48 },
     stdout: false,
@@ -73,6 +79,8 @@ function startThread(): void {
   thread.on('message', (m: WorkerMessage | SlotNameMessage) => {
     // A thread cut off as a runaway speaks no more: what it still had queued is not relayed.
     if (current !== thread || stopping) return;
+    // Only the warden makes code caches (an escaped script could send bytecode for every later worker).
+    if ((m.kind as string) === 'code-cache') return;
     if (m.kind === 'slot-name') {
       slot.learn(m.id, m.name);
       return;
@@ -253,3 +261,5 @@ setInterval(() => send({ kind: 'beat' }), 200).unref();
 
 const permissionModel = typeof (process as { permission?: unknown }).permission === 'object';
 send({ kind: 'ready', pid: process.pid, permissionModel });
+// Asked by the host when it has no code cache: made here, in parallel with the thread's start.
+if (process.argv.includes('--make-code-cache')) setImmediate(() => send({ kind: 'code-cache', data: makeCodeCache(threadPath) }));
