@@ -37,6 +37,8 @@ export interface FleetOptions {
   log?: (line: string) => void;
 }
 
+/** Workers a fleet starts at once (each filled with its Things before the next ones start). */
+const WORKERS_STARTING_AT_ONCE = 4;
 /** How often a fleet writes the app state that changed, by default. */
 const SAVE_STATE_MS = 2000;
 
@@ -65,11 +67,17 @@ export class Fleet {
     const fetcher = new BundleFetcher();
     try {
       // Things first (the workers start as they fill), then the connections, a few hundred at a time.
-      const things = await Promise.all(ids.map(async (id) => {
-        const thing = await pool.addThing(id, { clock: 'real' }, (tid, s, transport, newAppId) => new Thing(tid, s, transport, newAppId));
-        for (const spec of devices) await thing.addDevice(spec);
-        return thing;
-      }));
+      // A few workers' worth of Things at once: a hundred workers starting together on two cores
+      // miss their beats, and the pool takes them for hung.
+      const things: Thing[] = [];
+      const chunk = (options.thingsPerWorker ?? 100) * WORKERS_STARTING_AT_ONCE;
+      for (let i = 0; i < ids.length; i += chunk) {
+        things.push(...(await Promise.all(ids.slice(i, i + chunk).map(async (id) => {
+          const thing = await pool.addThing(id, { clock: 'real' }, (tid, s, transport, newAppId) => new Thing(tid, s, transport, newAppId));
+          for (const spec of devices) await thing.addDevice(spec);
+          return thing;
+        }))));
+      }
       for (let i = 0; i < ids.length; i++) {
         const savedApps = states.read(ids[i]);
         const agent = new ThingAgent({ thingId: ids[i], secret: creds[ids[i]].secret, shell: creds[ids[i]].shell, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, savedApps, log: options.log });

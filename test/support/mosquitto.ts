@@ -12,6 +12,8 @@ import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, wri
 import { connect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import * as path from 'node:path';
+import mqtt from 'mqtt';
+import { accessRules, PLATFORM_USER } from '../../platform/broker/access';
 import { freePort } from './free-port';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
@@ -34,10 +36,23 @@ export interface TestMosquitto {
   stop(): Promise<void>;
   /** the broker dies (SIGKILL, or SIGTERM for a clean stop) and starts again on the same ports and data */
   restart(signal?: 'SIGKILL' | 'SIGTERM'): Promise<void>;
+  /**
+   * With `accounts: 'files'`: the accounts (user name → password) the broker knows from now on; the
+   * platform's account may do everything, any other is a Thing held to its own topics (access.ts's
+   * rules as ACL file patterns). Resolves once the broker has read them again (SIGHUP).
+   */
+  writeAccounts(accounts: Record<string, string>): Promise<void>;
 }
 
 export interface MosquittoOptions {
   tls?: boolean;
+  /**
+   * Where the broker's accounts live: its dynamic security plugin (default), or a password file and
+   * an ACL file (`writeAccounts`). Dynsec rewrites its whole file after every command, so making
+   * n accounts costs O(n²) (10,000 Things' accounts would take about half an hour); the files hold
+   * the same rules for Things with one `pattern` line each (%u: the user name).
+   */
+  accounts?: 'dynsec' | 'files';
 }
 
 export function mosquittoInstalled(): boolean {
@@ -55,6 +70,10 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
     execFileSync('mosquitto_ctrl', ['dynsec', 'init', dynsecFile, adminUser, adminPassword], { stdio: 'pipe' });
     const port = await freePort();
     const tlsPort = options.tls ? await freePort() : undefined;
+    const passwordFile = path.join(dir, 'passwords');
+    const aclFile = path.join(dir, 'acl');
+    const files = options.accounts === 'files';
+    if (files) writeAccountFiles(passwordFile, aclFile, {});
     const lines = [
       'per_listener_settings false',
       'allow_anonymous false',
@@ -62,8 +81,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
       ...(userInfo().uid === 0 ? ['user root'] : []),
       'persistence true',
       `persistence_location ${dir}/`,
-      `plugin ${DYNSEC_PLUGIN}`,
-      `plugin_opt_config_file ${dynsecFile}`,
+      ...(files ? [`password_file ${passwordFile}`, `acl_file ${aclFile}`] : [`plugin ${DYNSEC_PLUGIN}`, `plugin_opt_config_file ${dynsecFile}`]),
       'log_dest stdout',
       'log_type error',
       'log_type warning',
@@ -114,12 +132,43 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
         await halt(signal);
         await launch();
       },
+      async writeAccounts(accounts) {
+        if (!files) throw new Error('writeAccounts: this mosquitto keeps its accounts in its dynamic security plugin (start it with accounts: "files")');
+        writeAccountFiles(passwordFile, aclFile, accounts);
+        child?.kill('SIGHUP');
+        // Read again once the last account can connect.
+        const [user, password] = Object.entries(accounts).pop() ?? [];
+        if (user === undefined) return;
+        let last: unknown;
+        for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((r) => setTimeout(r, 50))) {
+          try {
+            await (await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { username: user, password, clientId: user, reconnectPeriod: 0, connectTimeout: 5000 })).endAsync();
+            return;
+          } catch (e) {
+            last = e;
+          }
+        }
+        throw new Error(`mosquitto did not take the new accounts within 30 s (${String(last)}): ${readFileSync(logFile, 'utf8').slice(-2000)}`);
+      },
     };
   } catch (e) {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
     rmSync(dir, { recursive: true, force: true });
     throw new Error(`mosquitto did not start: ${(e as Error).message}${log ? `\n${log}` : ''}`);
   }
+}
+
+/** The password file (hashed by mosquitto_passwd) and the ACL file: the platform everything, each Thing its own topics (access.ts). */
+function writeAccountFiles(passwordFile: string, aclFile: string, accounts: Record<string, string>): void {
+  writeFileSync(passwordFile, Object.entries(accounts).map(([user, password]) => `${user}:${password}\n`).join(''), { mode: 0o600 });
+  if (Object.keys(accounts).length) execFileSync('mosquitto_passwd', ['-U', passwordFile], { stdio: 'pipe' });
+  const thing = accessRules({ kind: 'thing', thingId: '%u' });
+  if (thing === 'everything') throw new Error('a Thing may not do everything');
+  writeFileSync(aclFile, [
+    `user ${PLATFORM_USER}`, 'topic readwrite #', '',
+    ...thing.publish.map((t) => `pattern write ${t}`),
+    ...thing.subscribe.map((t) => `pattern read ${t}`),
+  ].join('\n') + '\n');
 }
 
 /** A CA, and a server key and certificate it signed for 127.0.0.1 and localhost (PEM files in dir). */
