@@ -5,7 +5,9 @@
  */
 import * as vscode from 'vscode';
 import { AppPresence } from './activation/app-presence';
+import * as path from 'node:path';
 import { registerDebugging } from './debug/debug-registration';
+import { registerSimulatorView } from './debug/simulator-view';
 import { registerCommands } from './commands';
 import { registerOnboarding } from './commands/onboarding';
 import { SmartPlugContext } from './context';
@@ -20,7 +22,7 @@ export function activate(extension: vscode.ExtensionContext): SmartPlugContext {
   const started = performance.now();
   const ctx = (current = new SmartPlugContext(extension));
   ctx.pushExtCleanup(...registerCommands(ctx));
-  ctx.pushExtCleanup(...registerDebugging());
+  ctx.pushExtCleanup(...registerDebugging(ctx.asAbsolutePath(path.join('dist', 'runtime', 'cli.js'))), ...registerSimulatorView());
   putCliOnTerminalPath(extension, ctx.log);
   // The Explorer's "SmartPlug Apps" view: the apps, or "New SmartPlug App" when there is none.
   const apps = new AppTree();

@@ -161,11 +161,13 @@ export class AppDebugger extends TypedEmitter<AppDebuggerEvents> {
 
   /** The app's pending runIn/schedule callbacks. */
   async pendingJobs(): Promise<JobSnapshot[]> {
+    this.requireRunning('its pending callbacks');
     return (await this.requireThing().appInfo(await this.requireApp())).jobs;
   }
 
   /** What the app subscribes to now: the events worth injecting. */
   async subscriptions(): Promise<SubscriptionSnapshot[]> {
+    this.requireRunning('its subscriptions');
     return (await this.requireThing().appInfo(await this.requireApp())).subscriptions;
   }
 
@@ -271,6 +273,11 @@ export class AppDebugger extends TypedEmitter<AppDebuggerEvents> {
   private requireThing(): Thing {
     if (!this.thing) throw new Error(this.launch.scenario ? 'a scenario drives this session: simulator input is for a launch without "scenario"' : 'the app is not running yet');
     return this.thing;
+  }
+
+  /** Questions go to the engine thread, which does not answer while the app is paused. */
+  private requireRunning(what: string): void {
+    if (this.controller.isPaused) throw new Error(`the app is paused: continue to see ${what}`);
   }
 
   /** The app's id; waits for an install that is running (not one stopped in the debugger). */

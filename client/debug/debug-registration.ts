@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import { defaultLaunchFor } from '../../debugger/default-launch';
 import { SmartPlugDebugSession } from '../../debugger/debug-session';
+import { runApp } from '../run-app/run-app-terminal';
 
 export const DEBUG_TYPE = 'smartplug';
 
@@ -22,10 +23,20 @@ class ConfigurationProvider implements vscode.DebugConfigurationProvider {
     return [{ type: DEBUG_TYPE, request: 'launch', name: 'Debug SmartPlug app', app: folder ? '${workspaceFolder}' : '${fileDirname}', stopOnEntry: false }];
   }
 
-  /** F5 without launch.json: the app of the file in the editor. */
+  constructor(private readonly cliPath: string) {}
+
+  /** F5 without launch.json: the app of the file in the editor. Ctrl+F5 (no debugging): Run App. */
   resolveDebugConfiguration(_folder: vscode.WorkspaceFolder | undefined, config: vscode.DebugConfiguration): vscode.ProviderResult<vscode.DebugConfiguration> {
-    if (config.type && config.request) return config;
     const file = vscode.window.activeTextEditor?.document.uri;
+    if (config.noDebug && !config.scenario) {
+      const app = typeof config.app === 'string' && config.app ? config.app : file?.scheme === 'file' ? defaultLaunchFor(file.fsPath)?.app : undefined;
+      if (app) {
+        runApp(app, this.cliPath);
+        // The terminal is the run: no debug session.
+        return undefined;
+      }
+    }
+    if (config.type && config.request) return config;
     const launch = file?.scheme === 'file' ? defaultLaunchFor(file.fsPath) : undefined;
     if (!launch) {
       void vscode.window.showErrorMessage('SmartPlug: open a file of a SmartPlug app (app.js, app.json or a scenario) to debug it, or add a "smartplug" configuration to launch.json.');
@@ -44,10 +55,10 @@ class DynamicProvider implements vscode.DebugConfigurationProvider {
   }
 }
 
-export function registerDebugging(): vscode.Disposable[] {
+export function registerDebugging(cliPath: string): vscode.Disposable[] {
   return [
     vscode.debug.registerDebugAdapterDescriptorFactory(DEBUG_TYPE, new InlineAdapterFactory()),
-    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider(), vscode.DebugConfigurationProviderTriggerKind.Initial),
+    vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new ConfigurationProvider(cliPath), vscode.DebugConfigurationProviderTriggerKind.Initial),
     vscode.debug.registerDebugConfigurationProvider(DEBUG_TYPE, new DynamicProvider(), vscode.DebugConfigurationProviderTriggerKind.Dynamic),
   ];
 }

@@ -1,7 +1,8 @@
-/** The Testing view for `*.scenario.json`: one controller, its tree, and a Run profile. */
+/** The Testing view for `*.scenario.json`: one controller, its tree, a Run and a Debug profile. */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SmartPlugContext } from '../context';
+import { debugScenarios } from './debug-scenario';
 import { ScenarioRunner } from './scenario-runner';
 import { ScenarioTree } from './scenario-tree';
 
@@ -10,6 +11,7 @@ export function createScenarioTesting(ctx: SmartPlugContext): vscode.Disposable 
   const tree = new ScenarioTree(controller);
   const runner = new ScenarioRunner(tree, ctx.asAbsolutePath(path.join('dist', 'runtime', 'cli.js')), ctx.log);
   const profile = controller.createRunProfile('Run', vscode.TestRunProfileKind.Run, (request, token) => runner.run(request, token), true);
+  const debug = controller.createRunProfile('Debug', vscode.TestRunProfileKind.Debug, (request, token) => debugScenarios(tree, request, token), true);
   tree.discover().catch((e) => ctx.log.error(`Testing: finding scenario files failed: ${e instanceof Error ? e.message : String(e)}`));
-  return vscode.Disposable.from(profile, tree, controller);
+  return vscode.Disposable.from(profile, debug, tree, controller);
 }

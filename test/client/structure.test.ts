@@ -83,6 +83,13 @@ describe('client: structure', () => {
       ['smartplug.runAllScenarios', 'SmartPlug: Run All Scenario Tests'],
       ['smartplug.serverActions', 'SmartPlug: Language Server Actions'],
       ['smartplug.refreshApps', 'SmartPlug: Refresh'],
+      ['smartplug.runApp', 'SmartPlug: Run App'],
+      ['smartplug.simulator.injectEvent', 'SmartPlug: Inject Device Event'],
+      ['smartplug.simulator.advanceClock', 'SmartPlug: Advance Clock'],
+      ['smartplug.simulator.setMode', 'SmartPlug: Set Location Mode'],
+      ['smartplug.simulator.touch', 'SmartPlug: Touch App'],
+      ['smartplug.simulator.callEndpoint', 'SmartPlug: Call App Endpoint'],
+      ['smartplug.simulator.fireJob', 'SmartPlug: Fire Pending Callback Now'],
     ]);
     const registered = tsFiles(path.join(ROOT, 'client', 'commands')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]));
     assert.deepEqual(registered.sort(), titles.map(([id]: string[]) => id).sort());

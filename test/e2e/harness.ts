@@ -47,6 +47,8 @@ const CHROMIUM_ARGS = [
 const SETTINGS = {
   'security.workspace.trust.enabled': false,
   'workbench.startupEditor': 'none',
+  // The DOM renderer: the tests read what a terminal shows.
+  'terminal.integrated.gpuAcceleration': 'off',
   'telemetry.telemetryLevel': 'off',
   'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false,
