@@ -226,8 +226,18 @@ describe('debugger: the smartplug debug adapter over DAP', function () {
     await stoppedAt(dc, 'breakpoint', lineOf('installed'));
     await dc.continueRequest({ threadId: 1 });
     const subs = (await dc.customRequest('smartplug/subscriptions', {})).body as { subscriptions: { target: string; attribute: string; handler: string }[] };
-    assert.deepEqual(subs.subscriptions.map((s) => `${s.target}.${s.attribute} → ${s.handler}`), ['front-door.contact → doorChanged']);
+    assert.deepEqual(subs.subscriptions.filter((s) => s.target === 'front-door').map((s) => `${s.target}.${s.attribute} → ${s.handler}`), ['front-door.contact → doorChanged']);
     assert.equal(((await dc.customRequest('smartplug/setMode', { mode: 'Away' })).body as { outcome: string }).outcome, 'done');
+    assert.equal(await inject(dc, 'open'), 'done');
+    assert.equal(((await dc.customRequest('smartplug/touch', {})).body as { outcome: string }).outcome, 'done');
+    await until(() => outputText(session!).includes('touched, 1 opening(s) so far'), 'the touch handler');
+    const call = (await dc.customRequest('smartplug/callEndpoint', { method: 'GET', path: '/opens' })).body as { outcome: string; status: number; body: unknown };
+    assert.deepEqual([call.outcome, call.status, call.body], ['done', 200, { opens: 1 }]);
+    const pending = ((await dc.customRequest('smartplug/pendingJobs', {})).body as { jobs: { id: number; handler: string }[] }).jobs;
+    assert.deepEqual(pending.map((j) => j.handler), ['lampOff']);
+    assert.equal(((await dc.customRequest('smartplug/fireJob', { id: pending[0].id })).body as { outcome: string }).outcome, 'done');
+    await until(() => outputText(session!).includes('lamp off'), 'the fired callback');
+    assert.deepEqual(((await dc.customRequest('smartplug/pendingJobs', {})).body as { jobs: unknown[] }).jobs, []);
     await assert.rejects(dc.customRequest('smartplug/injectEvent', { device: 'front-door' }), /needs "device" and "attribute"/);
     // Restart: a new worker, the same launch (on entry first) and breakpoints, stopped in installed() again.
     await dc.customRequest('restart', {});

@@ -1,6 +1,6 @@
 // The debug adapter's test app: the tests find the lines they stop at by the @bp: marks.
 function installed() {
-  subscribe(settings.door, 'contact', doorChanged);
+  subscribe(settings.door, 'contact', doorChanged); subscribe(app, touched);
   state.opens = 0; // @bp:installed
 }
 
@@ -32,4 +32,14 @@ function lampTo(level) {
 function lampOff() {
   lampTo(0); // @bp:job
   log.info('lamp off');
+}
+
+function touched() {
+  log.info('touched, ' + state.opens + ' opening(s) so far');
+}
+
+mappings({ 'GET /opens': opens });
+
+function opens() {
+  return { opens: state.opens };
 }
