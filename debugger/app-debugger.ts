@@ -18,6 +18,7 @@ import type { HostEventMap } from '../runtime/host/runtime';
 import { Thing } from '../runtime/host/thing';
 import { WorkerPool } from '../runtime/host/worker-pool';
 import { parseScenarioFile, runScenario } from '../runtime/scenario';
+import type { BreakpointIds } from './breakpoints';
 import { InspectorController, type StopInfo } from './inspector-controller';
 import type { ResolvedLaunch } from './launch-config';
 import type { InputOutcome, SimulatorRequest, SimulatorRequests } from './simulator-requests';
@@ -50,13 +51,13 @@ export class AppDebugger extends TypedEmitter<AppDebuggerEvents> {
   private installing: Promise<unknown> | undefined;
   private closed = false;
 
-  constructor(readonly launch: ResolvedLaunch) {
+  constructor(readonly launch: ResolvedLaunch, breakpointIds?: BreakpointIds) {
     super();
     this.controller = new InspectorController(launch.pkg.dir, {
       stopped: (info) => this.emit('stopped', info),
       output: (category, text, place) => this.emit('output', { category, text, place }),
       breakpoint: (bp) => this.emit('breakpoint', bp),
-    });
+    }, breakpointIds);
   }
 
   /** Starts the worker and installs the app (or starts the scenario). Resolves once it runs or has stopped. */

@@ -61,8 +61,24 @@ function hitMatches(c: HitCondition, hits: number): boolean {
   }
 }
 
-export class Breakpoints {
+/**
+ * DAP ids that stay the same for the same breakpoint (file, line, column) across the debuggees of
+ * one session: a restart or a step back makes a new debuggee, and the client knows its breakpoints
+ * by id.
+ */
+export class BreakpointIds {
   private seq = 0;
+  private readonly ids = new Map<string, number>();
+
+  of(file: string, line: number, column: number | undefined): number {
+    const key = `${file}\u0000${line}\u0000${column ?? ''}`;
+    let id = this.ids.get(key);
+    if (id === undefined) this.ids.set(key, (id = ++this.seq));
+    return id;
+  }
+}
+
+export class Breakpoints {
   private readonly byFile = new Map<string, BreakpointEntry[]>();
   private readonly byCdpId = new Map<string, BreakpointEntry>();
 
@@ -71,13 +87,14 @@ export class Breakpoints {
     private readonly scripts: ScriptRegistry,
     /** A breakpoint V8 resolved after it was set (its script was compiled later). */
     private readonly onChanged: (bp: DebugProtocol.Breakpoint) => void,
+    private readonly ids: BreakpointIds = new BreakpointIds(),
   ) {}
 
   /** Replaces the file's breakpoints (DAP setBreakpoints); answers with each one's state. */
   async set(file: string, wanted: readonly DebugProtocol.SourceBreakpoint[], attached: boolean): Promise<DebugProtocol.Breakpoint[]> {
     for (const old of this.byFile.get(file) ?? []) await this.remove(old);
     const entries: BreakpointEntry[] = wanted.map((b) => ({
-      id: ++this.seq, file, line: b.line, column: b.column,
+      id: this.ids.of(file, b.line, b.column), file, line: b.line, column: b.column,
       condition: b.condition?.trim() || undefined, logMessage: b.logMessage, verified: false, hits: 0,
       ...(b.hitCondition?.trim() ? { hitCondition: parseHitCondition(b.hitCondition) } : {}),
     }));
@@ -104,6 +121,11 @@ export class Breakpoints {
         await this.apply(e);
       }
     }
+  }
+
+  /** Every breakpoint's state, as DAP shows it. */
+  all(): DebugProtocol.Breakpoint[] {
+    return [...this.byFile.values()].flat().map((e) => this.toDap(e));
   }
 
   /** V8 stopped on these breakpoints (its hitBreakpoints): count, and say whether to stop or log. */

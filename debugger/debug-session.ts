@@ -7,6 +7,7 @@ import { Breakpoint, BreakpointEvent, ExitedEvent, InitializedEvent, LoggingDebu
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
 import { AppDebugger } from './app-debugger';
+import { BreakpointIds } from './breakpoints';
 import type { StopReason } from './inspector-controller';
 import { LaunchError, resolveLaunch, type SmartPlugLaunchArguments } from './launch-config';
 import { SIMULATOR_REQUESTS, type SimulatorRequest } from './simulator-requests';
@@ -28,6 +29,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
   private readonly breakpointsByFile = new Map<string, DebugProtocol.SourceBreakpoint[]>();
   private exceptionFilters: string[] = [];
   private timeline = new Timeline();
+  private readonly breakpointIds = new BreakpointIds();
   private ended = false;
 
   constructor() {
@@ -220,7 +222,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
   }
 
   private async startDebuggee(args: LaunchRequestArguments): Promise<void> {
-    const d = new AppDebugger(resolveLaunch(args));
+    const d = new AppDebugger(resolveLaunch(args), this.breakpointIds);
     this.timeline = new Timeline();
     for (const [file, wanted] of this.breakpointsByFile) this.timeline.record({ kind: 'breakpoints', file, wanted });
     this.timeline.record({ kind: 'exceptions', filters: this.exceptionFilters });
@@ -273,7 +275,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     const old = this.require();
     if (old.launch.clock !== 'virtual') throw new Error('stepping back needs a session on a virtual clock ("clock": "virtual"): on a real clock a run cannot be replayed');
     if (target === undefined) throw new Error(none);
-    const fresh = new AppDebugger(old.launch);
+    const fresh = new AppDebugger(old.launch, this.breakpointIds);
     this.timeline.replaying = true;
     try {
       await this.timeline.replay(fresh, target);
@@ -287,6 +289,8 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     this.debuggee = undefined;
     await old.close();
     this.wire(fresh);
+    // Its breakpoints were set (and verified) while nobody listened.
+    for (const bp of fresh.controller.breakpointStates()) this.sendEvent(new BreakpointEvent('changed', bp as Breakpoint));
     const e = new StoppedEvent(reason ?? this.timeline.reasonOf(target), THREAD_ID) as DebugProtocol.StoppedEvent;
     this.sendEvent(e);
   }

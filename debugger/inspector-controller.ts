@@ -9,7 +9,7 @@ import type { Protocol } from 'devtools-protocol';
 import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { GUARD_ALIAS } from '../runtime/sandbox/instrument';
-import { Breakpoints } from './breakpoints';
+import { Breakpoints, type BreakpointIds } from './breakpoints';
 import { CdpClient } from './cdp-client';
 import { ScriptRegistry } from './script-registry';
 import { TryBlocks } from './try-blocks';
@@ -48,9 +48,9 @@ export class InspectorController {
   private entry: { cdpId?: string; file: string } | undefined;
   private attached = false;
 
-  constructor(appRoot: string, private readonly events: ControllerEvents) {
+  constructor(appRoot: string, private readonly events: ControllerEvents, breakpointIds?: BreakpointIds) {
     this.scripts = new ScriptRegistry(appRoot);
-    this.breakpoints = new Breakpoints(this.cdp, this.scripts, (bp) => events.breakpoint(bp));
+    this.breakpoints = new Breakpoints(this.cdp, this.scripts, (bp) => events.breakpoint(bp), breakpointIds);
     this.variables = new Variables(this.cdp);
     this.cdp.on('Debugger.scriptParsed', (e) => this.scripts.add(e));
     this.cdp.on('Debugger.breakpointResolved', (e) => this.breakpoints.onResolved(e));
@@ -90,6 +90,11 @@ export class InspectorController {
 
   setBreakpoints(file: string, wanted: readonly DebugProtocol.SourceBreakpoint[]): Promise<DebugProtocol.Breakpoint[]> {
     return this.breakpoints.set(path.resolve(file), wanted, this.attached);
+  }
+
+  /** Every breakpoint's state (after a step back, the client hears them again). */
+  breakpointStates(): DebugProtocol.Breakpoint[] {
+    return this.breakpoints.all();
   }
 
   async setExceptionFilters(filters: readonly string[]): Promise<void> {

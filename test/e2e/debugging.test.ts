@@ -54,9 +54,10 @@ describe('e2e: debugging an app', function () {
     const page = w.page;
     await w.quickOpen('door-debug/app.js');
     await w.waitForActiveEditor('door-debug/app.js');
+    await w.runCommand('Debug: Remove All Breakpoints');
     await w.goTo(HANDLER_LINE);
     await page.keyboard.press('F9');
-    await w.waitFor('.codicon-debug-breakpoint');
+    await w.waitFor('.margin-view-overlays .codicon-debug-breakpoint');
     await page.keyboard.press('F5');
     await pickDebuggerIfAsked();
     await w.waitFor('.debug-toolbar');
@@ -80,6 +81,9 @@ describe('e2e: debugging an app', function () {
     // The toolbar has Step Back because the adapter supports it.
     await page.locator('.debug-toolbar .codicon-debug-step-back').click();
     await poll('the event before, after stepping back', async () => (await variableRows()).some((r) => /evt/.test(r) && /value: "open"/.test(r)));
+    // The breakpoint is still there, verified, in the replayed session.
+    await w.waitFor('.debug-breakpoints .monaco-list-row', /app\.js/);
+    assert.equal(await page.locator('.debug-breakpoints .monaco-list-row .codicon-debug-breakpoint-unverified').count(), 0, 'no breakpoint shows as unverified');
     await shot('stepped-back');
     await page.keyboard.press('Shift+F5');
     await w.waitForGone('.debug-toolbar');
@@ -96,11 +100,10 @@ describe('e2e: debugging an app', function () {
     // A breakpoint in the handler (the first test sets it; set here when that one did not run).
     await w.quickOpen('door-debug/app.js');
     await w.waitForActiveEditor('door-debug/app.js');
-    if ((await page.locator('.margin-view-overlays .codicon-debug-breakpoint').count()) === 0) {
-      await w.goTo(HANDLER_LINE);
-      await page.keyboard.press('F9');
-      await w.waitFor('.codicon-debug-breakpoint');
-    }
+    await w.runCommand('Debug: Remove All Breakpoints');
+    await w.goTo(HANDLER_LINE);
+    await page.keyboard.press('F9');
+    await w.waitFor('.margin-view-overlays .codicon-debug-breakpoint');
     await w.quickOpen('door-debug/tests/door-debug.scenario.json');
     await w.waitForActiveEditor('door-debug/tests/door-debug.scenario.json');
     // The breakpoint of the first test is still set in app.js.
