@@ -133,6 +133,12 @@ export class SimDevice implements DeviceStateView {
     return [...this.functionList];
   }
 
+  /** The function of one attribute (no copy of the list: this runs for every device event). */
+  functionOf(attribute: string): FunctionInfo | undefined {
+    for (const f of this.functionList) if (f.attribute === attribute) return f;
+    return undefined;
+  }
+
   /**
    * The commands of one attribute's function (CommandSpec.attribute): `on()` and `off()` for
    * `switch`, `setLevel()` for `level`; none for a sensor's attribute.

@@ -285,7 +285,7 @@ export class EngineCore extends TypedEmitter<RuntimeEventMap> {
     const device = this.devices.require(deviceId);
     const time = this.clock.now();
     const r = device.report(attribute, value, time);
-    const fn = device.functions().find((f) => f.attribute === attribute);
+    const fn = device.functionOf(attribute);
     const rec: DeviceEventRecord = {
       time, deviceId, deviceLabel: device.label, functionId: fn ? fn.id : `${deviceId}.${attribute}`, name: attribute,
       value: r.value, unit: r.unit, isStateChange: r.isStateChange, source, causedBy,

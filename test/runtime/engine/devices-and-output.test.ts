@@ -88,6 +88,14 @@ try { l.currentValue("temperature") } catch (e) { state.err = e.message }`);
       });
     });
 
+    it('the event history keeps the newest events of each device, newest first, past its size', () => {
+      const small = makeThing({ historySize: 3 });
+      addStandardDevices(small.engine);
+      for (let level = 1; level <= 7; level++) small.engine.deviceEvent('lamp', 'level', level * 10);
+      small.engine.install({ source: src('function installed() { state.h = settings.lamp.events({ max: 10 }).map(function (e) { return e.value }) }', { lamp: INPUTS.lamp }), config: { lamp: 'lamp' } });
+      assert.deepEqual(small.engine.appInfo('test-app-1').state, { h: [70, 60, 50] });
+    });
+
     it('top-level code cannot send commands: only installed(), updated() and handlers can', () => {
       assert.throws(
         () => t.engine.install({ source: src('var x = 1; sendNotification(1, "x")\nfunction installed() {}', INPUTS), config: CONFIG }),
