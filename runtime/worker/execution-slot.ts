@@ -32,6 +32,8 @@ export interface RunningExecution {
   callId: number;
   /** Epoch ms. */
   deadline: number;
+  /** Which execution this is: another one (or the same app's next) reads another value. */
+  seq: number;
 }
 
 /** The engine thread's side: writes the slot; `forThing` gives each Thing's engine its monitor. */
@@ -139,6 +141,6 @@ export class SlotReader {
     const deadline = this.floats[0];
     if (Atomics.load(i, SEQ) !== before) return undefined;
     const name = (id: number) => this.names.get(id) ?? '?';
-    return { thing: name(thing), appId: name(app), handler: name(handler), kind: name(kind), callId, deadline };
+    return { thing: name(thing), appId: name(app), handler: name(handler), kind: name(kind), callId, deadline, seq: before };
   }
 }

@@ -24,6 +24,14 @@ import type { InspectorRelay } from './inspector-relay';
 const GRACE_MS = 20;
 const WATCH_EVERY_MS = 10;
 /**
+ * Deadlines are on the wall clock; on a starved machine a thread can pass one without running.
+ * The warden stops an execution only once the process has also spent most of that time on CPU
+ * since it first saw it (at least this much), or it is this late whatever the CPU (a thread
+ * blocked without spinning, e.g. in Atomics.wait).
+ */
+const MIN_WATCHED_CPU_MS = 30;
+const LATE_WHATEVER_CPU_MS = 1000;
+/**
  * Many native loops never look at V8's interrupts (indexOf, fill, join, forEach with a native
  * callback over an array-like of length 2e15): terminate() cannot end them. If the thread has not
  * ended once the process has spent this much CPU since it was told to, the process ends itself,
@@ -54,6 +62,12 @@ let thread: Worker;
 const waiting: HostMessage[] = [];
 /** Set to look again exactly when the running execution's grace ends (polling alone is up to a period late). */
 let preciseWatch: NodeJS.Timeout | undefined;
+/** The execution the warden is watching: when it first saw it, and the process's CPU then. */
+let watched: { seq: number; at: number; cpuMs: number } | undefined;
+const cpuMsNow = () => {
+  const c = process.cpuUsage();
+  return (c.user + c.system) / 1000;
+};
 /** Why the current thread is being stopped, when the warden stopped it. */
 let stopping: { culprit: RunningExecution; lateByMs: number } | undefined;
 let lastError: (Error & { code?: string }) | undefined;
@@ -153,12 +167,22 @@ function watch(): void {
   }
   const running = slot.running();
   if (!running) return;
-  const late = performance.timeOrigin + performance.now() - (relay?.pausedTotal() ?? 0) - running.deadline;
-  if (late <= GRACE_MS) {
+  const now = performance.timeOrigin + performance.now() - (relay?.pausedTotal() ?? 0);
+  if (watched?.seq !== running.seq) watched = { seq: running.seq, at: now, cpuMs: cpuMsNow() };
+  const late = now - running.deadline;
+  const lookAgain = (ms: number) => {
     preciseWatch ??= setTimeout(() => {
       preciseWatch = undefined;
       watch();
-    }, Math.max(1, GRACE_MS - late + 1)).unref();
+    }, Math.max(1, ms)).unref();
+  };
+  if (late <= GRACE_MS) {
+    lookAgain(GRACE_MS - late + 1);
+    return;
+  }
+  const budget = Math.max(MIN_WATCHED_CPU_MS, running.deadline + GRACE_MS - watched.at);
+  if (cpuMsNow() - watched.cpuMs < 0.8 * budget && late < LATE_WHATEVER_CPU_MS) {
+    lookAgain(2);
     return;
   }
   stopping = { culprit: running, lateByMs: late };
