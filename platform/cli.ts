@@ -109,17 +109,18 @@ async function platform(args: string[], out: (line: string) => void, err: (line:
 }
 
 async function fleet(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const { values } = parseArgs({ args, options: { broker: { type: 'string' }, platform: { type: 'string' }, things: { type: 'string', default: '10' }, template: { type: 'string' }, type: { type: 'string', default: 'home' }, prefix: { type: 'string', default: 'thing' }, credentials: { type: 'string', default: 'fleet-credentials.json' }, 'broker-ca': { type: 'string' } } });
+  const { values } = parseArgs({ args, options: { broker: { type: 'string' }, platform: { type: 'string' }, things: { type: 'string', default: '10' }, template: { type: 'string' }, type: { type: 'string', default: 'home' }, prefix: { type: 'string', default: 'thing' }, credentials: { type: 'string', default: 'fleet-credentials.json' }, 'broker-ca': { type: 'string' }, 'things-per-worker': { type: 'string', default: '100' } } });
   const token = process.env.SMARTPLUG_TOKEN;
   const things = positiveInt(values.things!, '--things', err);
-  if (things === undefined) return 2;
+  const thingsPerWorker = positiveInt(values['things-per-worker']!, '--things-per-worker', err);
+  if (things === undefined || thingsPerWorker === undefined) return 2;
   if (!values.broker || !values.platform || !token) {
     err('smartplug fleet: give --broker URL and --platform URL, and set SMARTPLUG_TOKEN (a token with the provision scope)');
     return 2;
   }
   const brokerCa = readCa(values['broker-ca'], 'fleet', err);
   if (brokerCa === null) return 2;
-  const f = await Fleet.start({ brokerUrl: values.broker, brokerCa, platformUrl: values.platform, token, things, templateId: values.template, model: values.type, prefix: values.prefix, credentialsFile: values.credentials!, log: (line) => out(line) });
+  const f = await Fleet.start({ brokerUrl: values.broker, brokerCa, platformUrl: values.platform, token, things, templateId: values.template, model: values.type, prefix: values.prefix, credentialsFile: values.credentials!, thingsPerWorker, log: (line) => out(line) });
   const stopped = untilSignal();
   out(`ready: ${things} Things`);
   await stopped;

@@ -28,8 +28,9 @@ export const PLATFORM_USAGE = `platform commands:
       (the plugin's admin) set, it first makes the platform's own account and roles.
       --broker-ca: the CA certificate (PEM) of an mqtts:// broker.
   fleet --broker URL --platform URL --things N [--template T] [--type MODEL] [--prefix P]
-        [--credentials FILE] [--broker-ca FILE]
-      N simulated Things sharing a few worker processes. Needs SMARTPLUG_TOKEN (provision scope).
+        [--credentials FILE] [--broker-ca FILE] [--things-per-worker K]
+      N simulated Things sharing a few worker processes (K Things each, default 100; each idle
+      worker costs about 2 % of a core). Needs SMARTPLUG_TOKEN (provision scope).
   deploy APPDIR [--platform URL] [--dir .smartplug] [--as-new-app]
       Checks and bundles the app folder and deploys it to the App Store. The platform and token
       come from --platform and SMARTPLUG_TOKEN, or from the local environment in --dir. A deployed

@@ -6,7 +6,8 @@
  * at a clean stop, read when the fleet starts: an app the Thing runs again under the same
  * installation comes back with its state instead of starting empty.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { rename, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import type { AppSnapshot } from '../../runtime/engine/snapshot';
 
@@ -50,15 +51,18 @@ export class AppStateFiles {
     }
   }
 
-  /** Replaces the Thing's saved apps, atomically (a kill mid-write leaves the previous file). */
-  write(thingId: string, apps: SavedApps): void {
+  /**
+   * Replaces the Thing's saved apps, atomically (a kill mid-write leaves the previous file). Off the
+   * event loop: a fleet writes a thousand of these after a provisioning, while its Things report.
+   */
+  async write(thingId: string, apps: SavedApps): Promise<void> {
     const file = this.file(thingId);
     if (Object.keys(apps).length === 0) {
-      rmSync(file, { force: true });
+      await rm(file, { force: true });
       return;
     }
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ thingId, apps }), { mode: 0o600 });
-    renameSync(tmp, file);
+    await writeFile(tmp, JSON.stringify({ thingId, apps }), { mode: 0o600 });
+    await rename(tmp, file);
   }
 }

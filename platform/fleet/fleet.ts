@@ -39,6 +39,8 @@ export interface FleetOptions {
 
 /** Workers a fleet starts at once (each filled with its Things before the next ones start). */
 const WORKERS_STARTING_AT_ONCE = 4;
+/** App state files written at once. */
+const WRITES_AT_ONCE = 32;
 /** How often a fleet writes the app state that changed, by default. */
 const SAVE_STATE_MS = 2000;
 
@@ -46,6 +48,7 @@ export class Fleet {
   readonly agents: ThingAgent[] = [];
   private activity: NodeJS.Timeout | undefined;
   private saver: NodeJS.Timeout | undefined;
+  private saving: Promise<void> | undefined;
   /** what was last written for each agent */
   private readonly written = new Map<ThingAgent, SavedApps>();
 
@@ -84,7 +87,7 @@ export class Fleet {
         fleet.agents.push(agent);
         fleet.written.set(agent, savedApps);
       }
-      fleet.saver = setInterval(() => fleet.saveStates(), options.saveStateMs ?? SAVE_STATE_MS);
+      fleet.saver = setInterval(() => void fleet.saveStates(), options.saveStateMs ?? SAVE_STATE_MS);
       fleet.saver.unref();
       for (let i = 0; i < fleet.agents.length; i += 250) await Promise.all(fleet.agents.slice(i, i + 250).map((a) => a.start()));
     } catch (e) {
@@ -126,17 +129,23 @@ export class Fleet {
     this.activity.unref();
   }
 
-  /** Writes the app state of every Thing whose apps' snapshots changed since the last write. */
-  saveStates(): void {
-    for (const agent of this.agents) {
-      const apps = agent.savedApps();
-      if (sameSnapshots(apps, this.written.get(agent) ?? {})) continue;
-      try {
-        this.states.write(agent.thingId, apps);
-        this.written.set(agent, apps);
-      } catch (e) {
-        this.log?.(`could not keep the app state of ${agent.thingId} in ${this.states.dir}: ${(e as Error).message}`);
-      }
+  /** Writes the app state of every Thing whose apps' snapshots changed since the last write (one round at a time). */
+  saveStates(): Promise<void> {
+    this.saving ??= this.saveChanged().finally(() => (this.saving = undefined));
+    return this.saving;
+  }
+
+  private async saveChanged(): Promise<void> {
+    const changed = this.agents.map((agent) => ({ agent, apps: agent.savedApps() })).filter(({ agent, apps }) => !sameSnapshots(apps, this.written.get(agent) ?? {}));
+    for (let i = 0; i < changed.length; i += WRITES_AT_ONCE) {
+      await Promise.all(changed.slice(i, i + WRITES_AT_ONCE).map(async ({ agent, apps }) => {
+        try {
+          await this.states.write(agent.thingId, apps);
+          this.written.set(agent, apps);
+        } catch (e) {
+          this.log?.(`could not keep the app state of ${agent.thingId} in ${this.states.dir}: ${(e as Error).message}`);
+        }
+      }));
     }
   }
 
@@ -144,8 +153,9 @@ export class Fleet {
     if (this.activity) clearInterval(this.activity);
     if (this.saver) clearInterval(this.saver);
     await Promise.all(this.agents.map((a) => a.stop()));
-    // After the agents stopped: no sync changes the apps any more.
-    this.saveStates();
+    // After the agents stopped (no sync changes the apps any more), after any round under way.
+    await this.saving;
+    await this.saveStates();
     await this.pool.close();
   }
 }
