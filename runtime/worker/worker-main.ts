@@ -24,12 +24,12 @@ import type { InspectorRelay } from './inspector-relay';
 const GRACE_MS = 20;
 const WATCH_EVERY_MS = 10;
 /**
- * Deadlines are on the wall clock; on a starved machine a thread can pass one without running.
- * The warden stops an execution only once the process has also spent most of that time on CPU
- * since it first saw it (at least this much), or it is this late whatever the CPU (a thread
- * blocked without spinning, e.g. in Atomics.wait).
+ * Deadlines are on the wall clock; on a starved machine a thread can pass one without running,
+ * and its guard stops it as soon as it runs. The warden stops an execution only once the process
+ * has spent this much CPU since the deadline passed (the guard would have stopped guardable code
+ * by then), or it is this late whatever the CPU (a thread blocked without spinning, in Atomics.wait).
  */
-const MIN_WATCHED_CPU_MS = 30;
+const CPU_PAST_DEADLINE_MS = 15;
 const LATE_WHATEVER_CPU_MS = 1000;
 /**
  * Many native loops never look at V8's interrupts (indexOf, fill, join, forEach with a native
@@ -62,8 +62,8 @@ let thread: Worker;
 const waiting: HostMessage[] = [];
 /** Set to look again exactly when the running execution's grace ends (polling alone is up to a period late). */
 let preciseWatch: NodeJS.Timeout | undefined;
-/** The execution the warden is watching: when it first saw it, and the process's CPU then. */
-let watched: { seq: number; at: number; cpuMs: number } | undefined;
+/** The execution the warden is watching, and the process's CPU when it first saw it past its deadline. */
+let watched: { seq: number; cpuAtDeadline: number | undefined } | undefined;
 const cpuMsNow = () => {
   const c = process.cpuUsage();
   return (c.user + c.system) / 1000;
@@ -168,7 +168,7 @@ function watch(): void {
   const running = slot.running();
   if (!running) return;
   const now = performance.timeOrigin + performance.now() - (relay?.pausedTotal() ?? 0);
-  if (watched?.seq !== running.seq) watched = { seq: running.seq, at: now, cpuMs: cpuMsNow() };
+  if (watched?.seq !== running.seq) watched = { seq: running.seq, cpuAtDeadline: undefined };
   const late = now - running.deadline;
   const lookAgain = (ms: number) => {
     preciseWatch ??= setTimeout(() => {
@@ -176,12 +176,16 @@ function watch(): void {
       watch();
     }, Math.max(1, ms)).unref();
   };
+  if (late < 0) {
+    lookAgain(-late);
+    return;
+  }
+  watched.cpuAtDeadline ??= cpuMsNow();
   if (late <= GRACE_MS) {
     lookAgain(GRACE_MS - late + 1);
     return;
   }
-  const budget = Math.max(MIN_WATCHED_CPU_MS, running.deadline + GRACE_MS - watched.at);
-  if (cpuMsNow() - watched.cpuMs < 0.8 * budget && late < LATE_WHATEVER_CPU_MS) {
+  if (cpuMsNow() - watched.cpuAtDeadline < CPU_PAST_DEADLINE_MS && late < LATE_WHATEVER_CPU_MS) {
     lookAgain(2);
     return;
   }
