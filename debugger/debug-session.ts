@@ -107,10 +107,11 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
 
   protected override async setBreakPointsRequest(response: DebugProtocol.SetBreakpointsResponse, args: DebugProtocol.SetBreakpointsArguments): Promise<void> {
     const file = path.resolve(args.source.path ?? '');
-    const wanted = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
+    const wanted: DebugProtocol.SourceBreakpoint[] = args.breakpoints ?? (args.lines ?? []).map((line) => ({ line }));
     this.breakpointsByFile.set(file, wanted);
     this.timeline.record({ kind: 'breakpoints', file, wanted });
-    const set = this.debuggee ? await this.debuggee.controller.setBreakpoints(file, wanted) : wanted.map((b) => ({ verified: false, line: b.line }));
+    // Before the debuggee starts they are kept, with the ids they will keep (the client matches later changes by id).
+    const set = this.debuggee ? await this.debuggee.controller.setBreakpoints(file, wanted) : wanted.map((b) => ({ id: this.breakpointIds.of(file, b.line, b.column), verified: false, line: b.line }));
     response.body = { breakpoints: set.map((b) => ({ ...b, source: new Source(path.basename(file), file) })) };
     this.sendResponse(response);
   }
