@@ -138,6 +138,11 @@ export class ThingAgent {
     return this.latest !== undefined && this.reached >= this.latest.revision && !this.running;
   }
 
+  /** Whether a sync is running or waiting. */
+  get syncing(): boolean {
+    return this.running !== undefined;
+  }
+
   /** Resolves once no sync is running or waiting. */
   async idle(): Promise<void> {
     while (this.running) await this.running;

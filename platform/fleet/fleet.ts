@@ -30,7 +30,7 @@ export interface FleetOptions {
   thingsPerWorker?: number;
   /** where each Thing's app state is kept across restarts (default: fleet-state/ beside the credentials file) */
   stateDir?: string;
-  /** how often changed app state is written (default 2000 ms; and always at a clean stop) */
+  /** how often changed app state is written while no Thing syncs (default 5000 ms; and always at a clean stop) */
   saveStateMs?: number;
   /** every this many ms one Thing's front door opens and closes again (0: never) */
   activityMs?: number;
@@ -42,7 +42,7 @@ const WORKERS_STARTING_AT_ONCE = 4;
 /** App state files written at once. */
 const WRITES_AT_ONCE = 32;
 /** How often a fleet writes the app state that changed, by default. */
-const SAVE_STATE_MS = 2000;
+const SAVE_STATE_MS = 5000;
 
 export class Fleet {
   readonly agents: ThingAgent[] = [];
@@ -87,7 +87,8 @@ export class Fleet {
         fleet.agents.push(agent);
         fleet.written.set(agent, savedApps);
       }
-      fleet.saver = setInterval(() => void fleet.saveStates(), options.saveStateMs ?? SAVE_STATE_MS);
+      // Not while Things sync: a fleet being provisioned has its CPU for that (the stop saves anyway).
+      fleet.saver = setInterval(() => fleet.agents.some((a) => a.syncing) || void fleet.saveStates(), options.saveStateMs ?? SAVE_STATE_MS);
       fleet.saver.unref();
       for (let i = 0; i < fleet.agents.length; i += 250) await Promise.all(fleet.agents.slice(i, i + 250).map((a) => a.start()));
     } catch (e) {
