@@ -111,6 +111,7 @@ export class InspectorController {
   async resume(): Promise<void> {
     this.lastAction = undefined;
     await this.cdp.send('Debugger.resume', {});
+    this.running();
   }
 
   async step(kind: 'over' | 'into' | 'out'): Promise<void> {
@@ -118,6 +119,16 @@ export class InspectorController {
     if (kind === 'over') await this.cdp.send('Debugger.stepOver', {});
     else if (kind === 'into') await this.cdp.send('Debugger.stepInto', {});
     else await this.cdp.send('Debugger.stepOut');
+    this.running();
+  }
+
+  /**
+   * The thread runs again once the command is answered: a request right after it must not find the
+   * app paused because Debugger.resumed is still on its way (a next stop comes after the answer).
+   */
+  private running(): void {
+    this.paused = undefined;
+    this.variables.reset();
   }
 
   /** Stops the app at its next statement (now, if it is running; else when it next runs). */
