@@ -18,12 +18,23 @@ describe('e2e: debugging an app', function () {
   after(async () => {
     const w = session.peek()?.samples;
     if (!w) return;
-    if (await w.page.locator('.debug-toolbar').isVisible().catch(() => false)) await w.page.keyboard.press('Shift+F5');
+    await stopSessions();
     await w.revertAndCloseAll();
   });
 
   const variableRows = () => win().page.locator('.debug-variables .monaco-list-row').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ')));
   const stackRows = () => win().page.locator('.debug-call-stack .monaco-list-row').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ')));
+
+  /** Stops every debug session still shown (the toolbar's Stop, or Shift+F5). */
+  async function stopSessions(): Promise<void> {
+    const page = win().page;
+    for (let i = 0; i < 10 && (await page.locator('.debug-toolbar').isVisible().catch(() => false)); i++) {
+      const stop = page.locator('.debug-toolbar .codicon-debug-stop');
+      if (await stop.isVisible().catch(() => false)) await stop.click().catch(() => undefined);
+      else await page.keyboard.press('Shift+F5');
+      await sleep(1000);
+    }
+  }
 
   /** Picks "SmartPlug App" when VS Code asks which debugger F5 should use (another claims JavaScript too). */
   async function pickDebuggerIfAsked(): Promise<void> {
@@ -114,21 +125,14 @@ describe('e2e: debugging an app', function () {
     await w.waitForActiveEditor('door-debug/app.js');
     await shot('scenario-stopped');
     // Stopping the session ends the test run (the adapter test checks a passing scenario's exit code).
-    for (let i = 0; i < 5 && (await page.locator('.debug-toolbar').isVisible().catch(() => false)); i++) {
-      await page.keyboard.press('Shift+F5');
-      await sleep(1000);
-    }
-    await w.waitForGone('.debug-toolbar', 30_000);
+    await stopSessions();
   });
 
   it('"Run App" runs the app in a terminal that completes device ids and shows the app reacting', async () => {
     const w = win();
     const page = w.page;
     // No session or picker left over from a test before.
-    for (let i = 0; i < 3 && (await page.locator('.debug-toolbar').isVisible().catch(() => false)); i++) {
-      await page.keyboard.press('Shift+F5');
-      await sleep(1000);
-    }
+    await stopSessions();
     await w.escape(2);
     await w.quickOpen('door-debug/app.js');
     await w.waitForActiveEditor('door-debug/app.js');
