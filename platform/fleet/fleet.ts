@@ -65,7 +65,8 @@ export class Fleet {
     const ids = Array.from({ length: options.things }, (_, i) => `${prefix}-${i + 1}`);
     const creds = await enrollMissing(options, ids, model);
     const states = new AppStateFiles(options.stateDir ?? path.join(path.dirname(path.resolve(options.credentialsFile)), APP_STATE_DIR), options.log);
-    const pool = new WorkerPool({ thingsPerWorker: options.thingsPerWorker ?? 100 });
+    // A spare worker: a crashed worker's Things are back as soon as they are restored (see PoolOptions.spareWorker).
+    const pool = new WorkerPool({ thingsPerWorker: options.thingsPerWorker ?? 100, spareWorker: true });
     const fleet = new Fleet(pool, states, options.log);
     const fetcher = new BundleFetcher();
     try {

@@ -11,27 +11,26 @@ import type { Culprit, EngineLostMessage, EngineSettings, EventsMessage, CallArg
 import { appIdSequence, SHELL_CONTEXT_ID } from '../engine/app-ids';
 import { Thing, type ThingTransport } from './thing';
 import type { ThingJournal } from './thing-journal';
-import { WorkerProcess, type ReplaySkip, type WorkerProcessOptions } from './worker-process';
+import { RestartPolicy, type RestartPolicyOptions } from './restart-policy';
+import type { ReplaySkip, WorkerProcess, WorkerProcessOptions } from './worker-process';
+import { WorkerStarter, type WorkerHandlers } from './worker-starter';
 
-export interface PoolOptions extends WorkerProcessOptions {
+export interface PoolOptions extends WorkerProcessOptions, RestartPolicyOptions {
   /** A worker that sends no beat for this long is killed and re-spawned (default 5000 ms). */
   hangTimeoutMs?: number;
-  /**
-   * Restarts with no app to blame (a worker process lost, an engine thread lost with no app
-   * running), each within a minute of the one before, made at once (default 3). After them each
-   * restart waits, twice as long as the one before; the Things are never given up.
-   */
-  restartsBeforeBackoff?: number;
-  /** The first wait (default 1000 ms). */
-  restartBackoffMs?: number;
-  /** The longest wait (default 30000 ms). */
-  maxRestartBackoffMs?: number;
   /** An app that stops its worker this many times within 10 minutes is quarantined (default 3). */
   quarantineAfter?: number;
   /** Things placed on one worker before another is spawned (default 100). */
   thingsPerWorker?: number;
   /** The CPU limit of Things created without one, for the messages that name a runaway. */
   cpuLimitMs?: number;
+  /**
+   * Keep one worker process started ahead, with its engine thread ready: a re-spawn (a Bundle
+   * Sync, a crash) or a new worker then costs only restoring its Things, not a process start
+   * (~2× a bare fork). It costs one idle process (~40 MB RSS, well under 1 % of a core). Off by
+   * default; the platform's fleet turns it on. Not with `debug`.
+   */
+  spareWorker?: boolean;
 }
 
 /** One worker process and its Things. */
@@ -45,11 +44,7 @@ class WorkerSlot {
    * loop (a recovery may queue behind the one awaited) that ends right where the call is sent.
    */
   restarting: Promise<void> | undefined;
-  /** Restarts with no app to blame, each within a minute of the one before (see PoolOptions.restartsBeforeBackoff). */
-  failures = 0;
-  lastFailureAt = 0;
-  /** Ends a wait between restarts early (the pool is closing). */
-  wake: (() => void) | undefined;
+  readonly restarts: RestartPolicy;
   /** Engine threads lost so far: a restore that saw one leaves the held calls to the recovery that follows it. */
   engineLosses = 0;
   /** A process re-spawn is under way (or waiting for the recovery before it). */
@@ -62,15 +57,23 @@ class WorkerSlot {
   cutOff: Culprit | undefined;
   /** The app that ended the last process, and the call it ended it with: not run again. */
   skipOnReplay: ReplaySkip | undefined;
+
+  constructor(options: RestartPolicyOptions) {
+    this.restarts = new RestartPolicy(options);
+  }
 }
+
+
 
 export class WorkerPool implements ThingTransport {
   private readonly slots: WorkerSlot[] = [];
   private readonly slotOf = new Map<string, WorkerSlot>();
+  private readonly starter: WorkerStarter;
   private readonly watchdog: NodeJS.Timeout;
   private closed = false;
 
   constructor(private readonly options: PoolOptions = {}) {
+    this.starter = new WorkerStarter(options, options.spareWorker === true);
     this.watchdog = setInterval(() => this.checkBeats(), 250);
     this.watchdog.unref();
   }
@@ -81,7 +84,7 @@ export class WorkerPool implements ThingTransport {
     const thing = make(id, settings, this, this.newAppId);
     let slot = this.slots.find((s) => s.things.size + s.joining < (this.options.thingsPerWorker ?? 100));
     if (!slot) {
-      const fresh = (slot = new WorkerSlot());
+      const fresh = (slot = new WorkerSlot(this.options));
       this.slots.push(fresh);
       fresh.things.set(id, thing);
       this.slotOf.set(id, fresh);
@@ -128,6 +131,11 @@ export class WorkerPool implements ThingTransport {
 
   pidOf(thing: string): number | undefined {
     return this.slotOf.get(thing)?.process?.pid;
+  }
+
+  /** The spare worker's pid once it is ready (see PoolOptions.spareWorker); undefined when none. */
+  sparePid(): Promise<number | undefined> {
+    return this.starter.sparePid();
   }
 
   permissionModelOf(thing: string): boolean | undefined {
@@ -190,8 +198,8 @@ export class WorkerPool implements ThingTransport {
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.watchdog);
-    for (const slot of this.slots) slot.wake?.();
-    await Promise.all(this.slots.map((s) => s.process?.close()));
+    for (const slot of this.slots) slot.restarts.cancel();
+    await Promise.all([...this.slots.map((s) => s.process?.close()), this.starter.close()]);
   }
 
   // ------------------------------------------------------------------ supervision
@@ -201,16 +209,15 @@ export class WorkerPool implements ThingTransport {
     return slot.process;
   }
 
-  private async spawn(slot: WorkerSlot, change: 'started' | 'restarted', reason?: string): Promise<void> {
-    const t0 = performance.now();
-    const worker = await WorkerProcess.spawn(
-      this.options,
-      (m) => this.onEvents(slot, worker, m),
-      (_code, _signal, why) => {
+  /** Where a slot's process reports its records, its exit and the loss of its engine thread. */
+  private handlersOf(slot: WorkerSlot, worker: WorkerProcess): WorkerHandlers {
+    return {
+      events: (m) => this.onEvents(slot, worker, m),
+      exit: (why) => {
         if (slot.process !== worker || this.closed) return;
         this.loseProcess(slot, worker, 'exited', why, why, `the worker exited: ${why}`);
       },
-      (lost) => {
+      engineLost: (lost) => {
         if (slot.process !== worker || this.closed) return;
         slot.engineLosses++;
         if (lost.processEnding) {
@@ -226,8 +233,12 @@ export class WorkerPool implements ThingTransport {
         slot.cutOff = lost.cause === 'runaway' ? lost.culprit : undefined;
         void this.recoverEngine(slot, worker, lost);
       },
-      this.options.onInspector,
-    );
+    };
+  }
+
+  private async spawn(slot: WorkerSlot, change: 'started' | 'restarted', reason?: string): Promise<void> {
+    const t0 = performance.now();
+    const worker = await this.starter.take((w) => this.handlersOf(slot, w));
     if (this.closed) {
       await worker.close();
       return;
@@ -276,32 +287,15 @@ export class WorkerPool implements ThingTransport {
     });
   }
 
-  /**
-   * Counts one restart with no app to blame. After `restartsBeforeBackoff` of them, each within a
-   * minute of the one before, waits before the next (1 s, 2 s, 4 s … up to 30 s by default) and
-   * says so: a worker that dies over and over must not spin, and its Things must come back.
-   */
-  private async backOff(slot: WorkerSlot, reason: string): Promise<void> {
-    const now = Date.now();
-    if (now - slot.lastFailureAt > 60_000) slot.failures = 0;
-    slot.failures++;
-    slot.lastFailureAt = now;
-    const free = this.options.restartsBeforeBackoff ?? 3;
-    if (slot.failures <= free || this.closed) return;
-    const delayMs = Math.min(this.options.maxRestartBackoffMs ?? 30_000, (this.options.restartBackoffMs ?? 1000) * 2 ** (slot.failures - free - 1));
-    const text = `${slot.failures} restarts, each within a minute of the one before; waiting ${delayMs} ms before the next (last: ${reason})`;
-    for (const thing of slot.things.values()) thing.report('worker', { time: now, change: 'waiting', delayMs, reason: text });
-    await new Promise<void>((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        slot.wake = undefined;
-        resolve();
-      };
-      const timer = setTimeout(done, delayMs);
-      slot.wake = done;
-    });
-    // The minute counts from the restart itself.
-    slot.lastFailureAt = Date.now();
+  /** Counts one restart with no app to blame on the slot, and waits if its policy says so. */
+  private backOff(slot: WorkerSlot, reason: string): Promise<void> {
+    return slot.restarts.backOff(
+      reason,
+      (delayMs, text) => {
+        for (const thing of slot.things.values()) thing.report('worker', { time: Date.now(), change: 'waiting', delayMs, reason: text });
+      },
+      () => this.closed,
+    );
   }
 
   /** Runs `work` after the slot's current (re)start, if any; calls wait for both. */

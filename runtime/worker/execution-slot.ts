@@ -20,7 +20,13 @@ const CALL = 4;
 // A seqlock: odd while the writer is changing the slot, so the reader never mixes two executions.
 const SEQ = 5;
 const THING = 6;
+// 1 while the warden sleeps until an execution starts (see SlotReader.untilBusy): the writer then wakes it.
+const WARDEN_SLEEPS = 7;
 // The deadline is one Float64 at bytes 32..39.
+
+/** Atomics.waitAsync (in Node since 16; typed only in TypeScript's ES2024 lib, which this project does not target). */
+type WaitAsync = (typed: Int32Array, index: number, value: number) => { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 
 /** What the warden reads: the execution in progress, if any. */
 export interface RunningExecution {
@@ -77,6 +83,9 @@ export class SlotWriter {
     this.floats[0] = deadline;
     i[ACTIVE] = 1;
     Atomics.add(i, SEQ, 1);
+    // Both sides use sequentially consistent operations: either this load sees the warden asleep,
+    // or the warden's wait sees SEQ already changed and does not sleep.
+    if (Atomics.load(i, WARDEN_SLEEPS) === 1) Atomics.notify(i, SEQ);
     return depth;
   }
 
@@ -121,11 +130,35 @@ export class SlotReader {
     this.names.set(id, name);
   }
 
-  /** A new engine thread interns names afresh. */
+  /** A new engine thread interns names afresh (a sleeping warden stays asleep until it runs something). */
   reset(): void {
     this.names.clear();
-    this.ints.fill(0);
+    this.ints.fill(0, 0, WARDEN_SLEEPS);
     this.floats[0] = 0;
+  }
+
+  /** Changes with every execution's start and end. */
+  sequence(): number {
+    return Atomics.load(this.ints, SEQ);
+  }
+
+  /**
+   * Resolves once an execution starts after `seen` (a sequence() value): an idle worker's warden
+   * sleeps on this instead of looking at the slot a hundred times a second. Resolves at once when
+   * the slot already changed.
+   */
+  untilBusy(seen: number): Promise<void> {
+    const i = this.ints;
+    Atomics.store(i, WARDEN_SLEEPS, 1);
+    const wait = waitAsync(i, SEQ, seen);
+    const awake = () => {
+      Atomics.store(i, WARDEN_SLEEPS, 0);
+    };
+    if (!wait.async) {
+      awake();
+      return Promise.resolve();
+    }
+    return wait.value.then(awake);
   }
 
   /** The execution in progress, read consistently; undefined when none (or while the writer is changing it). */

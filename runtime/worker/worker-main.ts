@@ -281,8 +281,24 @@ process.on('disconnect', () => {
   void thread.terminate().finally(() => process.exit(0));
 });
 
+/**
+ * The watch looks at the slot every WATCH_EVERY_MS while executions come and go (watch() itself
+ * schedules a precise look at a running execution's deadline), and sleeps once a whole period
+ * passed with none: an idle worker costs nothing, and the first execution wakes it.
+ */
+function watchLoop(seenAtLastLook: number): void {
+  watch();
+  const now = slot.sequence();
+  // A debug session's warden keeps ticking: the pause counter follows the clock (relay.tick).
+  if (now === seenAtLastLook && !slot.running() && !relay) {
+    void slot.untilBusy(now).then(() => watchLoop(-1));
+    return;
+  }
+  setTimeout(() => watchLoop(now), WATCH_EVERY_MS).unref();
+}
+
 startThread();
-setInterval(watch, WATCH_EVERY_MS).unref();
+watchLoop(-1);
 // The host restarts a worker process whose beats stop. Apps never run on this thread: a silence
 // means the process itself is in trouble.
 setInterval(() => send({ kind: 'beat' }), 200).unref();

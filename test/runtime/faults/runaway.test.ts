@@ -66,6 +66,16 @@ describe('runaway executions the guard cannot interrupt', function () {
     });
   }
 
+  it('a worker that sat idle (its warden asleep until an execution starts) still stops a runaway at its limit', async () => {
+    const { t, companion, attacker } = await setup({}, '/(a+)+$/.test("a".repeat(40) + "!")');
+    // Long enough for the warden to see a whole quiet period and sleep on the execution slot.
+    await new Promise((r) => setTimeout(r, 500));
+    await Promise.all([t.rt.touch(attacker), t.rt.deviceEvent('door', 'contact', 'open')]);
+    assert.deepEqual(t.rec.errors.map((e) => [e.appId, e.handler]), [[attacker, 'onTouch']]);
+    assert.match(t.rec.errors[0].message, /^onTouch: stopped after 200 ms of CPU time/);
+    assert.deepEqual((await t.rt.appInfo(companion)).state, { seen: 1, last: 'open' });
+  });
+
   it('sort and toSorted over an array-like of length 2e9 (fatal to the whole process in V8 itself) are a RangeError of the app', async () => {
     const { t, companion, attacker } = await setup({}, 'try { Array.prototype.sort.call({ length: 2e9 }) } catch (e) { state.sort = e.message } try { Array.prototype.toSorted.call({ length: 2e9 }) } catch (e) { state.toSorted = e.message } state.ok = [3, , 1, 2].sort().join() + "|" + [3, 1].toSorted((a, b) => b - a).join()');
     await t.rt.touch(attacker);
