@@ -39,6 +39,9 @@ export interface AgentOptions {
   log?: (line: string) => void;
 }
 
+/** How a sync ended: switched, refused (a bad bundle: not tried again), or failed on the way (tried again later). */
+type SyncOutcome = 'done' | 'refused' | 'failed on the way';
+
 interface InstalledApp {
   appId: string;
   installationId: number;
@@ -49,6 +52,15 @@ interface InstalledApp {
 }
 
 const AGENT_VERSION = '1.0.0';
+/**
+ * A sync that failed on the way (a download the platform did not answer, the worker lost during
+ * the switch) is tried again after these waits, growing to the last, with ±25 % jitter so a fleet
+ * does not come back all at once; a new desired state starts over. A bundle refused for what it is
+ * (its checksum, its contents) is not fetched again until the desired state changes.
+ */
+const SYNC_RETRY_MS = [2_000, 4_000, 8_000, 16_000, 32_000, 60_000];
+/** Load errors worth trying again: the download failed on the way (bundle-fetch.ts already tried three times). */
+const TRANSIENT_LOAD_ERRORS = new Set(['fetch']);
 /** A sync still running after this long is reported as syncing. */
 const SYNCING_REPORT_AFTER_MS = 300;
 
@@ -64,6 +76,9 @@ export class ThingAgent {
   private installing: number | undefined;
   private again = false;
   private stopped = false;
+  /** The next try of a sync that failed on the way, and how many tries failed in a row. */
+  private retry: NodeJS.Timeout | undefined;
+  private failedTries = 0;
   private readonly shell: ShellService;
   /** saved apps not installed again yet, by installation_id */
   private readonly saved: Map<string, SavedApps[string]>;
@@ -126,6 +141,7 @@ export class ThingAgent {
   /** Ends the connection cleanly, saying it is offline (a clean disconnect sends no last will). */
   async stop(): Promise<void> {
     this.stopped = true;
+    clearTimeout(this.retry);
     this.shell.close();
     const client = this.client;
     if (!client) return;
@@ -169,29 +185,52 @@ export class ThingAgent {
       this.publishEvent('error', `refused a desired state: ${parsed.error}`, 'agent', 'malformed');
       return;
     }
+    if (parsed.value.revision !== this.latest?.revision) this.failedTries = 0;
     this.latest = parsed.value;
+    this.startSync();
+  }
+
+  private startSync(): void {
+    clearTimeout(this.retry);
+    this.retry = undefined;
     if (this.running) this.again = true;
     else this.running = this.syncLoop();
   }
 
   private async syncLoop(): Promise<void> {
+    let outcome: SyncOutcome = 'done';
     try {
       do {
         this.again = false;
-        await this.sync(this.latest!).catch((e: Error) => {
+        outcome = await this.sync(this.latest!).catch((e: Error) => {
           this.lastError = iapEvent('error', `the Bundle Sync failed: ${e.message}`, 'agent', topics.desired(this.thingId), { code: 'sync' });
           this.publishStatus();
+          return 'failed on the way' as const;
         });
       } while (this.again && !this.stopped);
     } finally {
       this.running = undefined;
     }
+    if (outcome === 'failed on the way' && !this.stopped) this.tryAgainLater();
+    if (outcome === 'done') this.failedTries = 0;
   }
 
-  private async sync(desired: DesiredStateMessage): Promise<void> {
+  /** See SYNC_RETRY_MS. */
+  private tryAgainLater(): void {
+    const base = SYNC_RETRY_MS[Math.min(this.failedTries, SYNC_RETRY_MS.length - 1)];
+    this.failedTries++;
+    const delay = Math.round(base * (0.75 + Math.random() * 0.5));
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      if (!this.stopped) this.startSync();
+    }, delay);
+    this.retry.unref();
+  }
+
+  private async sync(desired: DesiredStateMessage): Promise<SyncOutcome> {
     if (desired.revision <= this.reached && this.reached > 0) {
       this.publishStatus();
-      return;
+      return 'done';
     }
     // A new sync: the last one's error no longer says anything about this revision. That it is
     // syncing is said only if it takes a while: a quick sync reports once, when it is done (a
@@ -204,14 +243,17 @@ export class ThingAgent {
       const loads = await Promise.all(needed.map((a) => this.load(a)));
       const failed = loads.find((l): l is { app: DesiredApp; error: LoadError } => 'error' in l);
       if (failed) {
-        this.lastError = iapEvent('error', `${failed.app.app}@${failed.app.version}: ${failed.error.message}; the Thing keeps running revision ${this.reached}`, 'agent', failed.app.load.url, { code: failed.error.code });
-        return;
+        const transient = TRANSIENT_LOAD_ERRORS.has(failed.error.code);
+        const next = transient ? `; it tries again in about ${SYNC_RETRY_MS[Math.min(this.failedTries, SYNC_RETRY_MS.length - 1)] / 1000} s` : '';
+        this.lastError = iapEvent('error', `${failed.app.app}@${failed.app.version}: ${failed.error.message}; the Thing keeps running revision ${this.reached}${next}`, 'agent', failed.app.load.url, { code: failed.error.code });
+        return transient ? 'failed on the way' : 'refused';
       }
       const sources = new Map<number, AppSource>();
       for (const l of loads) if ('contents' in l) sources.set(l.app.installation_id, toSource(l.contents));
       await this.switchTo(desired, sources);
       this.reached = desired.revision;
       this.lastError = null;
+      return 'done';
     } finally {
       clearTimeout(syncing);
       this.publishStatus();

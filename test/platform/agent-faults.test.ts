@@ -26,6 +26,7 @@ describe('agent: bad bundles change nothing', function () {
   let server: Server;
   let base: string;
   const served = new Map<string, { status: number; bytes?: Buffer; location?: string }>();
+  const hits = new Map<string, number>();
   let current: DesiredStateMessage;
   let revision = 1000;
 
@@ -35,6 +36,7 @@ describe('agent: bad bundles change nothing', function () {
     env = await LocalEnvironment.start({ dir: path.join(root, 'state'), things: 1, activityMs: 0, exampleApp: exampleAppDir(), log: () => undefined });
     await new PlatformApi(env.endpoints.platform, env.adminToken).waitForThings((ts) => ts.length === 1 && ts.every(runsEverything));
     server = createServer((req, res) => {
+      hits.set(req.url ?? '', (hits.get(req.url ?? '') ?? 0) + 1);
       const s = served.get(req.url ?? '');
       if (!s) return res.writeHead(404).end();
       res.writeHead(s.status, s.location ? { location: s.location } : { 'content-type': 'application/zip' }).end(s.bytes);
@@ -132,6 +134,37 @@ describe('agent: bad bundles change nothing', function () {
   it('a redirect instead of the bundle itself (seed 002)', async () => {
     const { completion } = await offer('redirect', undefined, { status: 302, location: `${base}/elsewhere`, checksum: 'cd'.repeat(32) });
     assert.equal(completion.error?.code, 'redirect');
+  });
+
+  it('a download that fails on the way (HTTP 503) is tried again by the agent itself, with no new desired state, until the Thing runs the app', async () => {
+    const good = await makeBundle(exampleAppDir());
+    served.set('/flaky/app', { status: 503, bytes: Buffer.from('busy') });
+    const agent = env.fleet.agent('thing-1')!;
+    const extra = { ...current.apps[0], installation_id: 78, name: 'flaky download', load: { ...current.apps[0].load, url: `${base}/flaky/app`, checksum: good.sha256 } };
+    const mq = env.service.mqtt;
+    await mq.subscribeAsync(topics.status('thing-1'));
+    const failed = new Promise<StatusMessage>((resolve) => {
+      const on = (t: string, p: Buffer, packet: { retain?: boolean }) => {
+        const body = JSON.parse(p.toString()) as StatusMessage;
+        if (t !== topics.status('thing-1') || packet.retain || body.error?.code !== 'fetch') return;
+        mq.off('message', on);
+        resolve(body);
+      };
+      mq.on('message', on);
+    });
+    const desired: DesiredStateMessage = { ...current, revision: ++revision, apps: [...current.apps, extra] };
+    await mq.publishAsync(topics.desired('thing-1'), JSON.stringify(desired), { qos: 1, retain: true });
+    const status = await failed;
+    await mq.unsubscribeAsync(topics.status('thing-1'));
+    assert.match(status.error!.message, /HTTP 503 busy; the Thing keeps running revision \d+; it tries again in about 2 s/);
+    const triesOfTheFirstSync = hits.get('/flaky/app')!;
+    // The platform serves it again: the agent's next try (about 2 s later) gets it.
+    served.set('/flaky/app', { status: 200, bytes: good.bytes });
+    const until = Date.now() + 15_000;
+    while (agent.revision !== revision && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(agent.revision, revision, 'the Thing reached the desired state by itself');
+    assert.ok(hits.get('/flaky/app')! > triesOfTheFirstSync);
+    assert.equal((await agent.thing.listApps()).length, 2);
   });
 
   it('after all of them the platform\'s own desired state still syncs', async () => {
