@@ -164,15 +164,19 @@ export async function provisionBench(rows: Row[], things: number, accounts: 'dyn
         if (reached.size === things) done();
       });
     });
+    const trace = process.env.SMARTPLUG_BENCH_TRACE ? await traceProvisioning(broker.url, platformPassword, () => target) : undefined;
+    if (trace) probes.push(trace.client);
     const instance = JSON.parse(readFileSync(path.join(EXAMPLE, 'instance.json'), 'utf8')) as { name: string; config: Record<string, unknown> };
     // Saving the Template raises each of its Things' desired revision by one.
     target = (await store.listDesiredStates(['thing-1']))[0].revision + 1;
+    trace?.start();
     const t0 = performance.now();
     const res = await fetch(`${service.url}/api/templates/bench`, { method: 'PUT', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', apps: [{ app_id: version.appId, version: version.version, config: instance.config, name: instance.name }] }) });
     const saved = (await res.json()) as { template: { revision: number } };
     if ((await store.listDesiredStates(['thing-1']))[0].revision !== target) throw new Error('the Template save did not raise the desired revision by one');
     await finished;
     const provisionMs = performance.now() - t0;
+    trace?.print(t0, provisionMs);
     const rss = treeRssMb(fleet.pid!);
     rows.push({ figure: `provision one app to a Template of ${things} Things through mosquitto (${accountsSaid}), real HTTP downloads, until every Thing reports it running (template revision ${saved.template.revision})`, value: `${fmt(provisionMs / 1000, 2)} s`, ...(things === 1000 ? { target: '< 5 s (floor ~2 s)', ok: provisionMs < 5000 } : { target: '' }) });
     rows.push({ figure: `memory per simulated Thing (the fleet process and its workers, ${things} Things, 1 app each)`, value: `${fmt(rss / things, 2)} MB`, target: '' });
@@ -207,6 +211,64 @@ export async function provisionBench(rows: Row[], things: number, accounts: 'dyn
     await broker.stop();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * SMARTPLUG_BENCH_TRACE=1: when the broker carried the desired states and the Things' reports of
+ * the target revision (first, median, last), printed to stderr: where a provisioning's time goes.
+ */
+async function traceProvisioning(brokerUrl: string, password: string, target: () => number) {
+  const client = await mqtt.connectAsync(brokerUrl, { username: PLATFORM_USER, password, clientId: 'bench-trace' });
+  const desired: number[] = [];
+  const reported: number[] = [];
+  const counts = new Map<string, number>();
+  client.on('message', (topic, payload, packet) => {
+    if (packet.retain) return;
+    const now = performance.now();
+    const kind = topic.split('/').slice(3).join('/');
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+    if (!topic.endsWith('/desired') && !topic.endsWith('/status')) return;
+    if (topic.endsWith('/desired')) desired.push(now);
+    else if ((JSON.parse(payload.toString()) as { revision: number }).revision >= target()) reported.push(now);
+  });
+  await client.subscribeAsync(['glp/0/#'], { qos: 0 });
+  const cpu = () => {
+    const out = new Map<number, { name: string; ppid: number; ticks: number }>();
+    for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const name = text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'));
+        const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        out.set(Number(pid), { name, ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+      } catch {
+        /* gone */
+      }
+    }
+    return out;
+  };
+  let before = cpu();
+  return {
+    client,
+    start() {
+      before = cpu();
+    },
+    print(t0: number, totalMs: number) {
+      const after = cpu();
+      const used = [...after].map(([pid, a]) => [pid, a.name, a.ppid, a.ticks - (before.get(pid)?.ticks ?? 0)] as const).filter((u) => u[3] > 0).sort((x, y) => y[3] - x[3]);
+      const worker = used.find(([, name, ppid]) => name === 'node' && used.some(([pid]) => pid === ppid) && ppid !== used[0][0]);
+      if (worker) {
+        const threads = readdirSync(`/proc/${worker[0]}/task`).map((tid) => {
+          const text = readFileSync(`/proc/${worker[0]}/task/${tid}/stat`, 'utf8');
+          const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+          return `${tid}:${(Number(f[11]) + Number(f[12])) * 10}`;
+        });
+        process.stderr.write(`trace: one worker's threads, CPU since it started (ms): ${threads.join(' ')}\n`);
+      }
+      process.stderr.write(`trace: CPU while provisioning (ms): ${used.slice(0, 16).map(([pid, name, ppid, t]) => `${name}[${pid}<${ppid}] ${t * 10}`).join(', ')}\n`);
+      const at = (list: number[]) => (list.length ? `${fmt(list[0] - t0, 0)} / ${fmt(list[Math.floor(list.length / 2)] - t0, 0)} / ${fmt(list[list.length - 1] - t0, 0)} ms (${list.length})` : 'none');
+      process.stderr.write(`trace: desired states published (first / median / last): ${at(desired)}\ntrace: reports of the revision: ${at(reported)}\ntrace: all stored by the platform: ${fmt(totalMs, 0)} ms\ntrace: messages by topic: ${[...counts].map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+    },
+  };
 }
 
 /** The fleet's Things enrolled through the API (1,000 a request), their credentials written where the fleet reads them, their accounts given to the broker. */

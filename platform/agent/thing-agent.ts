@@ -61,8 +61,12 @@ const AGENT_VERSION = '1.0.0';
 const SYNC_RETRY_MS = [2_000, 4_000, 8_000, 16_000, 32_000, 60_000];
 /** Load errors worth trying again: the download failed on the way (bundle-fetch.ts already tried three times). */
 const TRANSIENT_LOAD_ERRORS = new Set(['fetch']);
-/** A sync still running after this long is reported as syncing. */
-const SYNCING_REPORT_AFTER_MS = 300;
+/**
+ * A sync still running after this long (a slow download) is reported as syncing. The platform
+ * already knows a Thing is behind (its desired revision is past the one reached): the report is for
+ * syncs that take long, and a fleet-wide rollout of a few seconds should not double its feedback.
+ */
+const SYNCING_REPORT_AFTER_MS = 5000;
 
 export class ThingAgent {
   private client: MqttClient | undefined;

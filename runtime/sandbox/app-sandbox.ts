@@ -55,6 +55,15 @@ let promisePrototypeScript: vm.Script | undefined;
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
 /**
+ * Compiled once per instrumented script, run in each app context that loads it: a fleet installs
+ * the same app.js on every Thing of a worker. (A vm.Script is V8's unbound script: each context
+ * it runs in gets its own functions; only the bytecode is shared.)
+ */
+const compiledScripts = new WeakMap<InstrumentedScript, vm.Script>();
+/** The same for the table of an app's top-level functions, by their names. */
+const namesScripts = new Map<string, vm.Script>();
+
+/**
  * One app's isolated JavaScript world: a vm context with no Node globals, no code generation from
  * strings, and only the SmartPlug API (the prelude) in it.
  */
@@ -125,12 +134,13 @@ export class AppSandbox {
 
   /** Runs the script's top level (defining its functions). Throws SourceError on a failure. */
   load(): void {
-    let script: vm.Script;
+    let script = compiledScripts.get(this.instrumented);
     try {
       // Under a debugger the map follows the code (after its last line: no line moves).
       const map = this.instrumented.sourceMap;
       const code = map ? `${this.instrumented.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}` : this.instrumented.code;
-      script = new vm.Script(code, { filename: this.options.file });
+      script ??= new vm.Script(code, { filename: this.options.file });
+      compiledScripts.set(this.instrumented, script);
     } catch (e) {
       throw this.problem(e, 'script-syntax', 'correct the JavaScript at this place');
     }
@@ -157,8 +167,16 @@ export class AppSandbox {
       this.controls.setNamedFunctions(Object.create(null));
       return;
     }
-    const body = this.functionNames.map((n) => `${JSON.stringify(n)}: typeof ${n} === "function" ? ${n} : undefined`).join(',\n');
-    const table = new vm.Script(`({${body}})`, { filename: 'smartplug:names' }).runInContext(this.context) as Record<string, unknown>;
+    const key = this.functionNames.join(',');
+    let script = namesScripts.get(key);
+    if (!script) {
+      const body = this.functionNames.map((n) => `${JSON.stringify(n)}: typeof ${n} === "function" ? ${n} : undefined`).join(',\n');
+      script = new vm.Script(`({${body}})`, { filename: 'smartplug:names' });
+      // A worker runs few distinct scripts; a long-lived one that saw many keeps the newest.
+      if (namesScripts.size >= 64) namesScripts.delete(namesScripts.keys().next().value!);
+      namesScripts.set(key, script);
+    }
+    const table = script.runInContext(this.context) as Record<string, unknown>;
     this.controls.setNamedFunctions(table);
   }
 
