@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../server/node-flags';
+import { debugBench } from './debug-bench';
 import { fleetBench } from './fleet-bench';
 import { platformBench } from './platform-bench';
 import { runawayBench } from './runaway-bench';
@@ -24,6 +25,7 @@ async function main(): Promise<void> {
   await storeBench(rows);
   await platformBench(rows);
   await shellBench(rows);
+  await debugBench(rows);
   // The language server's figures are taken in a process configured as the server is.
   const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, 'language.js')], { encoding: 'utf8', maxBuffer: 1 << 24 });
   rows.push(...(JSON.parse(out) as Row[]));
