@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import { loadChildPackages } from '../runtime/app/load-app';
 import { formatRecord } from '../runtime/cli/event-printer';
-import { ConfigError } from '../runtime/engine/config-gate';
+import { ConfigError } from '../runtime/app/instance-config';
 import type { EndpointResponse } from '../runtime/engine/engine-requests';
 import type { JobSnapshot, SubscriptionSnapshot } from '../runtime/engine/snapshot';
 import { TypedEmitter } from '../runtime/engine/typed-emitter';

@@ -11,7 +11,7 @@ import { loadAppFolder, type AppPackage } from '../runtime/app/load-app';
 import { parseDevicesFile } from '../runtime/devices/devices-file';
 import { DeviceRegistry } from '../runtime/devices/registry';
 import type { DeviceSpec } from '../runtime/devices/types';
-import { catalogueOf } from '../runtime/engine/config-gate';
+import { catalogueOf } from '../runtime/app/instance-config';
 import { formatProblem, hasErrors, SourceError, type SourceProblem } from '../runtime/errors';
 
 export interface SmartPlugLaunchArguments {

@@ -5,7 +5,7 @@ import { parseInstanceFile } from '../app/instance-file';
 import { parseDevicesFile } from '../devices/devices-file';
 import { DeviceRegistry } from '../devices/registry';
 import type { DeviceSpec } from '../devices/types';
-import { catalogueOf, ConfigError } from '../engine/config-gate';
+import { catalogueOf, ConfigError } from '../app/instance-config';
 import type { LocationSpec } from '../engine/location';
 import { formatProblem, hasErrors, SourceError, type SourceProblem } from '../errors';
 import { SmartPlugRuntime, type HostEventMap } from '../host/runtime';

@@ -4,7 +4,7 @@ import { restoreInto } from './app-restore';
 import { checkChildLimit } from './child-apps';
 import { checkLocation } from './location';
 import { AppJobs } from './app-jobs';
-import { prepareInstanceConfig } from './config-gate';
+import { catalogueOf, prepareInstanceConfig } from '../app/instance-config';
 import { EngineCore } from './engine-core';
 import type { EngineOptions } from './engine-options';
 import type { AppInfo, EndpointResponse, InstallRequest } from './engine-requests';
@@ -107,7 +107,7 @@ export class ThingEngine extends EngineCore {
     const label = req.label ?? req.source.appJson.name ?? req.source.name;
     const scriptProblems = checkScript(req.source);
     if (scriptProblems.some((p) => p.severity === 'error')) throw new SourceError(scriptProblems.filter((p) => p.severity === 'error'));
-    const prepared = prepareInstanceConfig(req.source, req.config, this.devices);
+    const prepared = prepareInstanceConfig(req.source, req.config, catalogueOf(this.devices));
     let app: InstalledApp | undefined;
     const jobs = new AppJobs(this.clock, () => this.location.timeZone, (job) => this.runJob(app!, job), this.random);
     app = new InstalledApp(id, label, req.source, prepared.config, req.parentId, jobs, new RateLimiter(this.rateLimit), this.cpuLimitMs,
@@ -144,7 +144,7 @@ export class ThingEngine extends EngineCore {
   /** New config for an installed app; calls updated(). A config that does not fit changes nothing. */
   update(appId: string, config: Record<string, unknown>): AppInfo {
     const app = this.requireApp(appId);
-    const prepared = prepareInstanceConfig(app.source, config, this.devices);
+    const prepared = prepareInstanceConfig(app.source, config, catalogueOf(this.devices));
     app.config = prepared.config;
     app.sandbox.controls.setSettings(JSON.stringify(prepared.settings), JSON.stringify(prepared.config));
     for (const w of prepared.warnings) this.runtimeLog(app, 'warn', w);

@@ -5,7 +5,7 @@
  * the transport's business.
  */
 import type { DeviceSpec } from '../devices/types';
-import { ConfigError } from '../engine/config-gate';
+import { ConfigError } from '../app/instance-config';
 import type { ConfigProblem } from '../app/config-types';
 import type { AppSource } from '../engine/installed-app';
 import type { LocationSpec } from '../engine/location';

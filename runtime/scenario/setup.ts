@@ -4,7 +4,7 @@
  * steps name exists. A scenario with a mistake fails before its first step, pointing at the mistake.
  */
 import { DISK_FILES, type AppPackage, type FileSource } from '../app/load-app';
-import { catalogueOf } from '../engine/config-gate';
+import { catalogueOf } from '../app/instance-config';
 import { checkLocation, DEFAULT_LOCATION, type LocationSpec } from '../engine/location';
 import { DeviceRegistry } from '../devices/registry';
 import { didYouMean, suggest } from '../suggest';

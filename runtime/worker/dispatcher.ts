@@ -2,7 +2,7 @@
  * A worker's Things, and the routing of each call to the Thing it names. Used by the engine thread
  * and, in-process, by the inline runtime.
  */
-import { ConfigError } from '../engine/config-gate';
+import { ConfigError } from '../app/instance-config';
 import type { ExecutionMonitor } from '../engine/engine-options';
 import type { RuntimeEventMap } from '../engine/records';
 import { SourceError } from '../errors';

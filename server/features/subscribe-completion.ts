@@ -13,7 +13,7 @@ import { parseAppJson } from '../../runtime/app/parse-app-json';
 import { allCapabilities } from '../../runtime/devices/capabilities';
 import { fnmatch } from '../../runtime/devices/filter';
 import type { AttributeSpec } from '../../runtime/devices/types';
-import { catalogueOf } from '../../runtime/engine/config-gate';
+import { catalogueOf } from '../../runtime/app/instance-config';
 import { devicesRegistry } from '../service/devices-file-registry';
 import { isNode, type EsNode } from './script-settings';
 

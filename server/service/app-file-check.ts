@@ -12,7 +12,7 @@ import { parseJsonDocument } from '../../runtime/app/json-tree';
 import { APP_JSON, type FileSource } from '../../runtime/app/load-app';
 import type { SelectorCatalogue } from '../../runtime/app/config-types';
 import { checkDevicesFile } from '../../runtime/devices/devices-file';
-import { catalogueOf } from '../../runtime/engine/config-gate';
+import { catalogueOf } from '../../runtime/app/instance-config';
 import { lineColumnAt, type SourceProblem } from '../../runtime/errors';
 import { diagnoseScenarioFile } from '../../runtime/scenario/diagnose';
 import { parseScenarioFile } from '../../runtime/scenario/parse-scenario';

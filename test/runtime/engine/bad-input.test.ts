@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../../runtime/engine/config-gate';
+import { ConfigError } from '../../../runtime/app/instance-config';
 import { SourceError } from '../../../runtime/errors';
 import { addStandardDevices, fixture, FIXTURES, lineOf, makeThing, SCRIPT_FILE, src, TestThing, thrown } from './engine-helpers';
 

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import type { InputSpec } from '../../../runtime/app';
-import { ConfigError } from '../../../runtime/engine/config-gate';
+import { ConfigError } from '../../../runtime/app/instance-config';
 import { SourceError } from '../../../runtime/errors';
 import { addStandardDevices, lineOf, makeThing, src, thrown, type TestThing } from './engine-helpers';
 

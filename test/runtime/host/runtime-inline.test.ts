@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../../runtime/engine/config-gate';
+import { ConfigError } from '../../../runtime/app/instance-config';
 import { SourceError } from '../../../runtime/errors';
 import { DOOR, fixture, LAMP, LAMP2, rejected, T0 } from '../engine/engine-helpers';
 import { startRuntime, TestRuntime } from './host-helpers';

@@ -4,7 +4,7 @@
  * The worker runs on real time, so waits are generous and nothing asserts a duration.
  */
 import assert from 'node:assert/strict';
-import { ConfigError } from '../../../runtime/engine/config-gate';
+import { ConfigError } from '../../../runtime/app/instance-config';
 import { SourceError } from '../../../runtime/errors';
 import { BUTTON, DOOR, fixture, LAMP, LAMP2, rejected, src, T0 } from '../engine/engine-helpers';
 import { startRuntime, TestRuntime, until } from './host-helpers';

@@ -4,7 +4,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { loadAppFolder, parseInstanceFile } from '../../../runtime/app';
 import { DeviceRegistry, parseDevicesFile } from '../../../runtime/devices';
-import { catalogueOf } from '../../../runtime/engine/config-gate';
+import { catalogueOf } from '../../../runtime/app/instance-config';
 import { checkScript } from '../../../runtime/sandbox/static-check';
 import { formatProblem } from '../../../runtime/errors';
 import { diagnoseScenarioFile, findScenarioFiles, parseScenarioFile, runScenarioFile, summarize } from '../../../runtime/scenario';
