@@ -174,7 +174,15 @@ export async function provisionBench(rows: Row[], things: number, accounts: 'dyn
     const res = await fetch(`${service.url}/api/templates/bench`, { method: 'PUT', headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Bench', apps: [{ app_id: version.appId, version: version.version, config: instance.config, name: instance.name }] }) });
     const saved = (await res.json()) as { template: { revision: number } };
     if ((await store.listDesiredStates(['thing-1']))[0].revision !== target) throw new Error('the Template save did not raise the desired revision by one');
+    // SMARTPLUG_BENCH_TRACE: every minute, how many Things reached the revision, and what the
+    // stored state of a few that did not says (a provisioning that never ends says why).
+    const ids = Array.from({ length: things }, (_, i) => `thing-${i + 1}`);
+    const progress = trace ? setInterval(() => void store.listThingStates(ids.filter((id) => !reached.has(id)).slice(0, 5)).then((states) => {
+      process.stderr.write(`trace: ${reached.size} of ${things} reached revision ${target} after ${fmt((performance.now() - t0) / 1000, 0)} s; some that did not: ${JSON.stringify(states).slice(0, 1500)}\n`);
+      process.stderr.write(`trace: the fleet's last lines:\n${started.lines.slice(-30).join('\n')}\n`);
+    }), 60_000) : undefined;
     await finished;
+    clearInterval(progress);
     const provisionMs = performance.now() - t0;
     trace?.print(t0, provisionMs);
     const rss = treeRssMb(fleet.pid!);

@@ -38,7 +38,7 @@ describe('runtime/app: the config code runs in a browser', function () {
     } as unknown as AppJson;
     const devices = [{ id: 'hall-lamp', label: 'Hall lamp', capabilities: ['switch'] }];
     const catalogue = catalogueOfSpecs(devices);
-    const lampFunction = catalogue.functionIds()[0];
+    const lampFunction = [...catalogue.functionIds()][0];
     const prepared = prepareInstanceConfig({ name: 'hall', appJson }, { lamp: lampFunction }, devices);
     assert.deepEqual(prepared.config, { lamp: lampFunction, minutes: 5 });
     assert.deepEqual(prepared.warnings, []);
