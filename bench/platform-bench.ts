@@ -179,7 +179,7 @@ export async function provisionBench(rows: Row[], things: number, accounts: 'dyn
     const ids = Array.from({ length: things }, (_, i) => `thing-${i + 1}`);
     const progress = trace ? setInterval(() => void store.listThingStates(ids.filter((id) => !reached.has(id)).slice(0, 5)).then((states) => {
       process.stderr.write(`trace: ${reached.size} of ${things} reached revision ${target} after ${fmt((performance.now() - t0) / 1000, 0)} s; some that did not: ${JSON.stringify(states).slice(0, 1500)}\n`);
-      process.stderr.write(`trace: the fleet's last lines:\n${started.lines.slice(-30).join('\n')}\n`);
+      process.stderr.write(`trace: ${trace.counts()}; the fleet's last lines:\n${started.lines.slice(-30).join('\n')}\n`);
     }), 60_000) : undefined;
     await finished;
     clearInterval(progress);
@@ -257,6 +257,8 @@ async function traceProvisioning(brokerUrl: string, password: string, target: ()
   let before = cpu();
   return {
     client,
+    /** How many desired states and reports of the revision the broker carried so far. */
+    counts: () => `${desired.length} desired states and ${reported.length} reports of the revision seen on the broker`,
     start() {
       before = cpu();
     },

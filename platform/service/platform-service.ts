@@ -14,6 +14,7 @@ import { addAppRoutes } from './app-routes';
 import { Authenticator } from './auth';
 import { DesiredStates } from './desired-states';
 import { FeedbackIngest } from './feedback';
+import { FeedbackReconciler } from './feedback-reconcile';
 import { Router, send, sendError } from './http-kit';
 import { addThingRoutes } from './thing-routes';
 import { addRolloutRoutes } from './rollout-routes';
@@ -39,6 +40,8 @@ export interface PlatformServiceOptions {
   adminToken: string;
   /** MQTT 5 shared-subscription group for replicas (undefined: one replica, plain subscriptions) */
   sharedGroup?: string;
+  /** How often Things long behind their desired revision have their retained status read again (default 30 s; feedback-reconcile.ts). */
+  reconcileEveryMs?: number;
   log?: (line: string) => void;
   /**
    * The callers' checks, when this process already has them (smartplug up's embedded broker checks
@@ -57,6 +60,7 @@ export class PlatformService {
     private readonly server: Server,
     readonly url: string,
     readonly feedback: FeedbackIngest,
+    readonly reconciler: FeedbackReconciler,
     readonly rollouts: RolloutDriver,
     readonly routes: Array<{ method: string; pattern: string }>,
   ) {}
@@ -125,6 +129,8 @@ export class PlatformService {
         );
       });
       await feedback.start();
+      const reconciler = new FeedbackReconciler(store, mq, { everyMs: options.reconcileEveryMs, log });
+      reconciler.start();
       // The broker may have lost its retained messages (an embedded broker keeps them in memory, a
       // real one may be new): every connection publishes every desired state again. Agents ignore
       // a revision they already run.
@@ -138,7 +144,7 @@ export class PlatformService {
       await driver.start();
       await republish();
       mq.on('connect', () => void republish());
-      return new PlatformService(store, ownsStore, mq, server, url, feedback, driver, router.list());
+      return new PlatformService(store, ownsStore, mq, server, url, feedback, reconciler, driver, router.list());
     } catch (e) {
       server?.close();
       await client?.endAsync(true).catch(() => undefined);
@@ -153,6 +159,7 @@ export class PlatformService {
       this.server.closeAllConnections();
     });
     await this.rollouts.stop();
+    this.reconciler.stop();
     await this.feedback.drain();
     await this.mqtt.endAsync();
     if (this.ownsStore) await this.store.close();

@@ -78,6 +78,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Te
       'per_listener_settings false',
       'allow_anonymous false',
       'set_tcp_nodelay true',
+      // A fleet's reports reach the platform in bursts: past this many queued QoS 1 messages a
+      // client's messages are dropped (1000 by default; docs/scale-out.md).
+      'max_queued_messages 100000',
       ...(userInfo().uid === 0 ? ['user root'] : []),
       'persistence true',
       `persistence_location ${dir}/`,

@@ -1,0 +1,68 @@
+/**
+ * Status reports are retained on the broker, so one that never reached the platform can be read
+ * again. A broker may drop messages on their way to a busy subscriber: mosquitto drops QoS 1
+ * messages past a client's `max_queued_messages` (1000 by default), and the reports of a
+ * 10,000-Thing rollout arrive in one burst (it lost ~2 % of them there). Every `everyMs`, the Things
+ * whose desired revision has been past the one stored as reached for a whole period have their
+ * status read again: a plain (not shared) subscription to their status topics brings the retained
+ * reports, which go through the ingest like any other; it is dropped at once.
+ */
+import type { MqttClient } from 'mqtt';
+import type { PlatformStore } from '../store';
+import { topics } from '../protocol';
+
+export interface ReconcileOptions {
+  /** How often to look (default 30 s). */
+  everyMs?: number;
+  /** At most this many Things re-read per look (default 1000). */
+  batch?: number;
+  log: (line: string) => void;
+}
+
+export class FeedbackReconciler {
+  private timer: NodeJS.Timeout | undefined;
+  /** Things seen behind at the last look. */
+  private behindBefore = new Set<string>();
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly store: PlatformStore,
+    private readonly mqtt: MqttClient,
+    private readonly options: ReconcileOptions,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(() => void this.look(), this.options.everyMs ?? 30_000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One look; resolves with how many Things had their status read again. */
+  look(): Promise<number> {
+    this.running ??= this.reread()
+      .catch((e: Error) => {
+        this.options.log(`could not read the Things' statuses again: ${e.message}`);
+        return 0;
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async reread(): Promise<number> {
+    const [desired, states] = await Promise.all([this.store.listDesiredStates(), this.store.listThingStates()]);
+    const reached = new Map(states.map((s) => [s.thingId, s.reachedRevision]));
+    const behind = new Set(desired.filter((d) => d.revision > 0 && (reached.get(d.thingId) ?? 0) < d.revision).map((d) => d.thingId));
+    // Behind at two looks in a row: not a Thing still syncing (or, if it is, one more read is harmless).
+    const reread = [...behind].filter((id) => this.behindBefore.has(id)).slice(0, this.options.batch ?? 1000);
+    this.behindBefore = behind;
+    if (reread.length === 0 || !this.mqtt.connected) return 0;
+    const filters = reread.map((id) => topics.status(id));
+    // The broker sends the retained reports in answer to the SUBSCRIBE, before it handles the UNSUBSCRIBE.
+    await this.mqtt.subscribeAsync(filters, { qos: 1 });
+    await this.mqtt.unsubscribeAsync(filters);
+    return reread.length;
+  }
+}
