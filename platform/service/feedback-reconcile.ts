@@ -52,9 +52,10 @@ export class FeedbackReconciler {
   }
 
   private async reread(): Promise<number> {
-    const [desired, states] = await Promise.all([this.store.listDesiredStates(), this.store.listThingStates()]);
+    // The Things' rows carry their desired revision: no desired state (with its apps) is built here.
+    const [things, states] = await Promise.all([this.store.listThings(), this.store.listThingStates()]);
     const reached = new Map(states.map((s) => [s.thingId, s.reachedRevision]));
-    const behind = new Set(desired.filter((d) => d.revision > 0 && (reached.get(d.thingId) ?? 0) < d.revision).map((d) => d.thingId));
+    const behind = new Set(things.filter((t) => t.desiredRevision > 0 && (reached.get(t.thingId) ?? 0) < t.desiredRevision).map((t) => t.thingId));
     // Behind at two looks in a row: not a Thing still syncing (or, if it is, one more read is harmless).
     const reread = [...behind].filter((id) => this.behindBefore.has(id)).slice(0, this.options.batch ?? 1000);
     this.behindBefore = behind;
