@@ -39,10 +39,10 @@ async function stopTime(body: string): Promise<number> {
   }
 }
 
-/** A bare fork until its first IPC message: the floor of any worker spawn on this machine. */
-async function bareFork(): Promise<number> {
-  const file = path.join(tmpdir(), 'smartplug-bench-bare-fork.js');
-  writeFileSync(file, 'process.send({ ready: true }); process.on("disconnect", () => process.exit(0));');
+/** Forks a child running `script` (no inherited flags) until its first IPC message; ms. */
+async function forkUntilFirstMessage(name: string, script: string): Promise<number> {
+  const file = path.join(tmpdir(), `smartplug-bench-${name}.js`);
+  writeFileSync(file, `${script} process.on("disconnect", () => process.exit(0));`);
   const t0 = performance.now();
   // No inherited flags (a bench run under a loader would make the floor slower than it is).
   const child = fork(file, [], { stdio: 'ignore', serialization: 'json', execArgv: [] });
@@ -52,20 +52,15 @@ async function bareFork(): Promise<number> {
   return ms;
 }
 
+/** A bare fork until its first IPC message: the floor of any worker spawn on this machine. */
+const bareFork = () => forkUntilFirstMessage('bare-fork', 'process.send({ ready: true });');
+
 /**
  * A bare fork whose child starts an empty worker thread and reports once that thread spoke: the
  * floor of a worker whose apps run in a thread the process can terminate (worker-main.ts).
  */
-async function bareForkAndThread(): Promise<number> {
-  const file = path.join(tmpdir(), 'smartplug-bench-bare-fork-thread.js');
-  writeFileSync(file, 'const { Worker } = require("node:worker_threads"); new Worker("require(\'node:worker_threads\').parentPort.postMessage(1)", { eval: true }).once("message", () => process.send({ ready: true })); process.on("disconnect", () => process.exit(0));');
-  const t0 = performance.now();
-  const child = fork(file, [], { stdio: 'ignore', serialization: 'json', execArgv: [] });
-  await new Promise<void>((resolve) => child.once('message', () => resolve()));
-  const ms = performance.now() - t0;
-  child.disconnect();
-  return ms;
-}
+const bareForkAndThread = () =>
+  forkUntilFirstMessage('bare-fork-thread', 'const { Worker } = require("node:worker_threads"); new Worker("require(\'node:worker_threads\').parentPort.postMessage(1)", { eval: true }).once("message", () => process.send({ ready: true }));');
 
 export async function runawayBench(rows: Row[]): Promise<void> {
   for (const [name, body] of RUNAWAYS) {

@@ -88,9 +88,7 @@ async function workerBench(): Promise<void> {
   spawnTimes.sort((a, b) => a - b);
   rows.push({ figure: 'worker spawn (fork → permission model on → ready)', value: `${fmt(percentile(spawnTimes, 50), 1)} ms (median of 5)`, target: '< 150 ms', ok: percentile(spawnTimes, 50) < 150 });
 
-  const rt = await SmartPlugRuntime.start({ clock: 'virtual', start: Date.UTC(2024, 0, 1), rateLimit: false });
-  for (let d = 0; d < 10; d++) await rt.addDevice({ id: `t${d}`, label: `Sensor ${d}`, capabilities: ['temperatureMeasurement'] });
-  for (let a = 0; a < 10; a++) await rt.install({ source: APP, config: { sensor: `t${a}` } });
+  const rt = await withTenApps();
   const respawn: number[] = [];
   rt.on('worker', (w) => {
     if (w.change === 'restarted' && w.durationMs !== undefined) respawn.push(w.durationMs);

@@ -127,8 +127,9 @@ export interface GuideModel {
 
 /** What the model is built from besides app.json and the config. */
 export interface GuideContext {
+  /** The functions and devices offered (every id it lists that passes a selector's filter). */
   catalogue: SelectorCatalogue;
-  /** Every function and device id the catalogue has, to offer (the catalogue answers lookups). */
+  /** The installation's notification outputs. */
   notificationOutputs: readonly NotificationOutput[];
 }
 

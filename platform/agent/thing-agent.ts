@@ -219,9 +219,14 @@ export class ThingAgent {
     if (outcome === 'done') this.failedTries = 0;
   }
 
+  /** The wait before the next try, without jitter (SYNC_RETRY_MS). */
+  private nextRetryMs(): number {
+    return SYNC_RETRY_MS[Math.min(this.failedTries, SYNC_RETRY_MS.length - 1)];
+  }
+
   /** See SYNC_RETRY_MS. */
   private tryAgainLater(): void {
-    const base = SYNC_RETRY_MS[Math.min(this.failedTries, SYNC_RETRY_MS.length - 1)];
+    const base = this.nextRetryMs();
     this.failedTries++;
     const delay = Math.round(base * (0.75 + Math.random() * 0.5));
     this.retry = setTimeout(() => {
@@ -248,7 +253,7 @@ export class ThingAgent {
       const failed = loads.find((l): l is { app: DesiredApp; error: LoadError } => 'error' in l);
       if (failed) {
         const transient = TRANSIENT_LOAD_ERRORS.has(failed.error.code);
-        const next = transient ? `; it tries again in about ${SYNC_RETRY_MS[Math.min(this.failedTries, SYNC_RETRY_MS.length - 1)] / 1000} s` : '';
+        const next = transient ? `; it tries again in about ${this.nextRetryMs() / 1000} s` : '';
         this.lastError = iapEvent('error', `${failed.app.app}@${failed.app.version}: ${failed.error.message}; the Thing keeps running revision ${this.reached}${next}`, 'agent', failed.app.load.url, { code: failed.error.code });
         return transient ? 'failed on the way' : 'refused';
       }

@@ -63,8 +63,6 @@ class WorkerSlot {
   }
 }
 
-
-
 export class WorkerPool implements ThingTransport {
   private readonly slots: WorkerSlot[] = [];
   private readonly slotOf = new Map<string, WorkerSlot>();

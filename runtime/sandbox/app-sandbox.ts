@@ -1,7 +1,7 @@
 import * as vm from 'node:vm';
 import { SourceError } from '../errors';
 import type { InstrumentedScript } from './instrument';
-import { analyseScript } from './script-cache';
+import { analyseScript, ScriptMemo } from './script-cache';
 import { executionNow } from './execution-clock';
 import { preludeApi } from './prelude/api';
 import { preludeControls } from './prelude/controls';
@@ -61,7 +61,7 @@ const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
  */
 const compiledScripts = new WeakMap<InstrumentedScript, vm.Script>();
 /** The same for the table of an app's top-level functions, by their names. */
-const namesScripts = new Map<string, vm.Script>();
+const namesScripts = new ScriptMemo<vm.Script>();
 
 /**
  * One app's isolated JavaScript world: a vm context with no Node globals, no code generation from
@@ -135,14 +135,16 @@ export class AppSandbox {
   /** Runs the script's top level (defining its functions). Throws SourceError on a failure. */
   load(): void {
     let script = compiledScripts.get(this.instrumented);
-    try {
-      // Under a debugger the map follows the code (after its last line: no line moves).
-      const map = this.instrumented.sourceMap;
-      const code = map ? `${this.instrumented.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}` : this.instrumented.code;
-      script ??= new vm.Script(code, { filename: this.options.file });
+    if (!script) {
+      try {
+        // Under a debugger the map follows the code (after its last line: no line moves).
+        const map = this.instrumented.sourceMap;
+        const code = map ? `${this.instrumented.code}\n//# sourceMappingURL=data:application/json;base64,${Buffer.from(map).toString('base64')}` : this.instrumented.code;
+        script = new vm.Script(code, { filename: this.options.file });
+      } catch (e) {
+        throw this.problem(e, 'script-syntax', 'correct the JavaScript at this place');
+      }
       compiledScripts.set(this.instrumented, script);
-    } catch (e) {
-      throw this.problem(e, 'script-syntax', 'correct the JavaScript at this place');
     }
     this.controls.setPhase('load');
     this.controls.setDeadline(executionNow() + this.options.cpuLimitMs);
@@ -167,15 +169,10 @@ export class AppSandbox {
       this.controls.setNamedFunctions(Object.create(null));
       return;
     }
-    const key = this.functionNames.join(',');
-    let script = namesScripts.get(key);
-    if (!script) {
+    const script = namesScripts.get(this.functionNames.join(','), () => {
       const body = this.functionNames.map((n) => `${JSON.stringify(n)}: typeof ${n} === "function" ? ${n} : undefined`).join(',\n');
-      script = new vm.Script(`({${body}})`, { filename: 'smartplug:names' });
-      // A worker runs few distinct scripts; a long-lived one that saw many keeps the newest.
-      if (namesScripts.size >= 64) namesScripts.delete(namesScripts.keys().next().value!);
-      namesScripts.set(key, script);
-    }
+      return new vm.Script(`({${body}})`, { filename: 'smartplug:names' });
+    });
     const table = script.runInContext(this.context) as Record<string, unknown>;
     this.controls.setNamedFunctions(table);
   }
