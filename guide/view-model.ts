@@ -97,6 +97,9 @@ export interface CheckboxField extends FieldBase {
 export interface ToggleField extends FieldBase {
   kind: 'toggle';
   on: boolean;
+  /** What the config holds in each position (seed 003's true_value and false_value). */
+  onValue: JsonValue;
+  offValue: JsonValue;
 }
 
 export interface RepeatField extends FieldBase {
@@ -197,10 +200,10 @@ function fieldOf(appJson: AppJson, key: string, input: InputSpec, value: unknown
       return { ...base, kind: 'checkbox', choices, selected, filled: selected.length > 0 };
     }
     case 'toggle': {
-      const { on } = toggleValues(input);
+      const { on, off } = toggleValues(input);
       const current = value === undefined ? defaultConfigValue(input) : value;
       // A toggle is always filled: it has a position.
-      return { ...base, kind: 'toggle', on: JSON.stringify(current) === JSON.stringify(on), filled: true };
+      return { ...base, kind: 'toggle', on: JSON.stringify(current) === JSON.stringify(on), onValue: on, offValue: off, filled: true };
     }
     case 'repeat':
       return repeatField(appJson, base, input, value, path, context);
@@ -224,7 +227,8 @@ function repeatField(appJson: AppJson, base: Omit<FieldBase, 'filled'>, input: R
     rows.push(row);
   }
   const error = entries.length < min ? `at least ${min} entr${min === 1 ? 'y' : 'ies'}` : max !== undefined && entries.length > max ? `at most ${max} entr${max === 1 ? 'y' : 'ies'}` : undefined;
-  return { ...base, kind: 'repeat', min, max, rows, canAdd: max === undefined || count < max, canRemove: count > min, filled: entries.length > 0, ...(error && entries.length > 0 ? { error } : {}) };
+  // A minimum of entries makes the repeat as good as required: the page is not complete without them.
+  return { ...base, required: base.required || min > 0, kind: 'repeat', min, max, rows, canAdd: max === undefined || count < max, canRemove: count > min, filled: entries.length >= Math.max(min, 1), ...(error && entries.length > 0 ? { error } : {}) };
 }
 
 function selectorField(base: Omit<FieldBase, 'filled'>, input: Extract<InputSpec, { filter?: unknown }>, value: unknown, catalogue: SelectorCatalogue): SelectorField {

@@ -28,29 +28,8 @@ const field = (fields: Field[], key: string) => {
   return f;
 };
 
-/** An app with every input type of seed 003. */
-const EVERY_TYPE = {
-  input: {
-    lamp: { type: 'single_function_selector', name: 'Lamp', filter: { type: 'switch' }, value: true, required: true },
-    sensors: { type: 'multi_function_selector', name: 'Sensors', filter: { type: 'temperature' } },
-    door: { type: 'single_device_selector', name: 'Door', filter: { capability: 'contactSensor' } },
-    lights: { type: 'multi_device_selector', name: 'Lights', filter: { capability: 'switch' }, value: true },
-    alarm: { type: 'single_notification_output_selector', name: 'Alarm', allow_add: false },
-    reports: { type: 'multi_notification_output_selector', name: 'Reports' },
-    room: { type: 'text', name: 'Room', default: 'Hall', validator: '[a-zA-Z]*', on_error: 'Letters only', required: true },
-    note: { type: 'text', name: 'Note', multiline: true },
-    minutes: { type: 'number', name: 'Minutes', default: '10' },
-    mode: { type: 'option', name: 'Mode', values: { eco: 'Economy', full: 'Full power' }, default: 'eco' },
-    days: { type: 'checkbox', name: 'Days', values: { '1': 'Monday', '2': 'Tuesday', '3': 'Wednesday' }, default: [1, 3] },
-    armed: { type: 'toggle', name: 'Armed', true_value: 'yes', false_value: 'no' },
-    level: { type: 'number', name: 'Level' },
-    steps: { type: 'repeat', name: 'Steps', min: 1, max: 2, input_fields: ['level', 'mode'] },
-  },
-  guide: [
-    { id: 'devices', title: 'Devices', description: 'What the app uses.', input_fields: ['lamp', 'sensors', 'door', 'lights', 'alarm', 'reports'] },
-    { title: 'Settings', input_fields: ['room', 'note', 'minutes', 'mode', 'days', 'armed', 'steps'] },
-  ],
-} as unknown as AppJson;
+/** An app with every input type of seed 003 (the page tests fill in the same app). */
+const EVERY_TYPE = JSON.parse(readFileSync(path.join(ROOT, 'test', 'fixtures', 'guide', 'every-type.json'), 'utf8')) as AppJson;
 
 describe('guide: the view model', () => {
   it("seed 003's example with its instance.json: pages in order, selected functions with their values, the repeat's rows", () => {
@@ -164,14 +143,31 @@ describe('guide: config edits', () => {
 
 describe('guide: messages from the page', () => {
   it('accepts the declared messages and refuses anything else, prototype keys included', () => {
-    for (const ok of [{ type: 'ready' }, { type: 'edit', path: ['temp', 0, 'trigger_value'], value: { '9': 26 } }, { type: 'edit', path: ['timeout'], value: undefined }, { type: 'addRow', path: ['temp'] }, { type: 'removeRow', path: ['temp'], index: 1 }, { type: 'rename', name: 'Hall light' }, { type: 'action', action: 'save' }]) assert.ok(isPageMessage(ok), JSON.stringify(ok));
-    for (const bad of [null, 'ready', { type: 'eval', code: '1' }, { type: 'edit', path: [], value: 1 }, { type: 'edit', path: ['__proto__', 'polluted'], value: true }, { type: 'edit', path: ['a'], value: () => 1 }, { type: 'edit', path: ['a'], value: Infinity }, { type: 'removeRow', path: ['temp'], index: -1 }, { type: 'action', action: 'rm -rf' }]) assert.equal(isPageMessage(bad), false, JSON.stringify(bad));
+    const instance = { app_id: 5, installation_id: 12, version: '1.0.0', name: 'Hall light', config: { temp: [{ trigger_value: { '9': 26 } }], timeout: 10 } };
+    const pollutedConfig = JSON.parse('{"__proto__": {"polluted": true}}') as unknown;
+    for (const ok of [{ type: 'ready' }, { type: 'addNotificationOutput', path: ['notification'], name: 'Phone' }, { type: 'action', action: 'save', instance }, { type: 'action', action: 'debug', instance: { ...instance, config: {} } }]) assert.ok(isPageMessage(ok), JSON.stringify(ok));
+    for (const bad of [
+      null,
+      'ready',
+      { type: 'eval', code: '1' },
+      { type: 'addNotificationOutput', path: [], name: 'x' },
+      { type: 'addNotificationOutput', path: ['__proto__', 'polluted'], name: 'x' },
+      { type: 'addNotificationOutput', path: ['notification'], name: '   ' },
+      { type: 'action', action: 'rm -rf', instance },
+      { type: 'action', action: 'save' },
+      { type: 'action', action: 'save', instance: { ...instance, app_id: '5' } },
+      { type: 'action', action: 'save', instance: { ...instance, config: [] } },
+      { type: 'action', action: 'save', instance: { ...instance, config: { a: Infinity } } },
+      { type: 'action', action: 'save', instance: { ...instance, config: { a: () => 1 } } },
+      { type: 'action', action: 'save', instance: { ...instance, config: pollutedConfig } },
+    ])
+      assert.equal(isPageMessage(bad), false, JSON.stringify(bad));
   });
 });
 
 describe('guide: runs in a browser', function () {
   this.timeout(60_000);
-  for (const file of ['guide/view-model.ts', 'guide/config-edits.ts', 'guide/messages.ts']) {
+  for (const file of ['guide/view-model.ts', 'guide/config-edits.ts', 'guide/messages.ts', 'guide/guide-state.ts', 'guide/carry-config.ts']) {
     it(`${file} bundles for the browser (no node: module reachable)`, async () => {
       const result = await build({ entryPoints: [path.join(ROOT, file)], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', metafile: true });
       assert.ok(!Object.keys(result.metafile.inputs).some((i) => i.startsWith('node:')));

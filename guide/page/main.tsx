@@ -1,0 +1,70 @@
+/**
+ * The configuration guide's page: entry point of its bundle (dist/guide/page.js). It keeps the
+ * guide's state (guide/guide-state.ts), renders it, and talks to the extension through the typed
+ * messages of guide/messages.ts. Everything it shows is built here, with the runtime's own code,
+ * so typing in a field needs no round trip to the extension.
+ */
+import { render } from 'preact';
+import type { ConfigPath } from '../../runtime/app/config-types';
+import * as guide from '../guide-state';
+import type { ExtensionMessage, PageAction } from '../messages';
+import { type GuideActions, GuideView, type Status } from './guide-view';
+import { connectHost } from './host';
+
+const host = connectHost();
+const root = document.getElementById('guide-root') ?? document.body;
+
+/** The page was hidden and shown again: it kept its values, which the instance file sent at start must not replace. */
+let restored = host.saved() !== undefined;
+let state = restore(guide.initialState());
+let status: Status | undefined;
+
+function restore(s: guide.GuideState): guide.GuideState {
+  const saved = host.saved();
+  return saved ? { ...s, ...saved, config: saved.config as guide.GuideState['config'] } : s;
+}
+
+function update(next: guide.GuideState): void {
+  state = next;
+  host.save({ config: state.config, name: state.name, page: state.page, app_id: state.app_id, installation_id: state.installation_id, version: state.version, ...(state.file ? { file: state.file } : {}) });
+  draw();
+}
+
+const actions: GuideActions = {
+  edit: (path, value) => update(guide.edit(state, path, value)),
+  addRow: (path) => update(guide.addRowAt(state, path)),
+  removeRow: (path, index) => update(guide.removeRowAt(state, path, index)),
+  rename: (name) => update(guide.rename(state, name)),
+  goTo: (page) => update(guide.goTo(state, page)),
+  act: (action: PageAction) => {
+    status = { ok: true, message: `${action}…` };
+    draw();
+    host.post({ type: 'action', action, instance: guide.instanceOf(state) });
+  },
+  addOutput: (path: ConfigPath, name: string) => host.post({ type: 'addNotificationOutput', path, name }),
+};
+
+function draw(): void {
+  render(<GuideView state={state} actions={actions} status={status} />, root);
+  // Marks for the benchmark and the tests: when the page last showed what it was sent.
+  performance.mark('smartplug-guide-rendered');
+  root.dataset.rendered = String((Number(root.dataset.rendered) || 0) + 1);
+}
+
+window.addEventListener('message', (event: MessageEvent<ExtensionMessage>) => {
+  const msg = event.data;
+  if (!msg || typeof msg !== 'object' || typeof msg.type !== 'string') return;
+  if (msg.type === 'done') {
+    status = { ok: msg.ok, message: msg.message };
+    draw();
+    return;
+  }
+    if (msg.type === 'instance' && restored) {
+    restored = false;
+    if (state.file === msg.file) return draw();
+  }
+  update(guide.receive(state, msg));
+});
+
+draw();
+host.post({ type: 'ready' });
