@@ -14,7 +14,7 @@ import { catalogueOfSpecs } from '../runtime/app/instance-config';
 import type { DeviceSpec } from '../runtime/devices/types';
 import { carryConfig } from './carry-config';
 import { addRow, removeRow, setAt } from './config-edits';
-import type { AppJsonProblem, ExtensionMessage, InstanceObject } from './messages';
+import type { AppJsonProblem, ExtensionMessage, InstanceObject, PageAction } from './messages';
 import { buildGuideModel, type GuideModel, type NotificationOutput } from './view-model';
 
 type Config = Record<string, JsonValue>;
@@ -28,6 +28,8 @@ export interface GuideState {
   devicesFrom: string;
   catalogue: SelectorCatalogue;
   outputs: NotificationOutput[];
+  /** What the summary offers: the actions the editor can carry out. */
+  actions: PageAction[];
   /** Every value entered, including ones of inputs app.json no longer has (they come back with the input). */
   config: Config;
   name: string;
@@ -41,20 +43,21 @@ export interface GuideState {
 }
 
 export function initialState(): GuideState {
-  return { appName: '', devices: [], devicesFrom: '', catalogue: catalogueOfSpecs([]), outputs: [], config: {}, name: '', app_id: 1, installation_id: 1, version: '1.0.0', page: 0 };
+  return { appName: '', devices: [], devicesFrom: '', catalogue: catalogueOfSpecs([]), outputs: [], actions: [], config: {}, name: '', app_id: 1, installation_id: 1, version: '1.0.0', page: 0 };
 }
 
 /** The state after a message from the extension. */
 export function receive(state: GuideState, msg: ExtensionMessage): GuideState {
   switch (msg.type) {
     case 'app': {
-      const next = { ...state, appName: msg.appName, devicesFrom: msg.devicesFrom, outputs: msg.notificationOutputs };
+      const next = { ...state, appName: msg.appName, devicesFrom: msg.devicesFrom, outputs: msg.notificationOutputs, actions: msg.actions };
       if (JSON.stringify(msg.devices) !== JSON.stringify(state.devices)) {
         next.devices = msg.devices;
         next.catalogue = catalogueOfSpecs(msg.devices);
       }
-      if (msg.problem) return { ...next, problem: msg.problem };
-      delete next.problem;
+      // A problem is shown either way; an app.json that could still be read (a misspelt key, say) is used.
+      if (msg.problem) next.problem = msg.problem;
+      else delete next.problem;
       if (!msg.appJson) return next;
       next.config = state.appJson ? carryConfig(state.appJson, msg.appJson, state.config) : state.config;
       next.appJson = msg.appJson;

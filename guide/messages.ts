@@ -26,8 +26,9 @@ export interface AppJsonProblem {
 export type ExtensionMessage =
   /**
    * What the guide is built from: sent at start and whenever app.json, the devices or the outputs
-   * change. With `problem`, app.json cannot be used as it is; `appJson` is then the last good one
-   * (absent if there never was one) and the page keeps every value entered.
+   * change. `problem` is app.json's first error. Without `appJson` (the file is not JSON, or not an
+   * object) the page keeps the last good guide and every value entered; with it (the file could
+   * still be read) the page uses it and shows the problem too.
    */
   | {
       type: 'app';
@@ -38,6 +39,8 @@ export type ExtensionMessage =
       /** Where the devices offered come from, e.g. "devices.json". */
       devicesFrom: string;
       notificationOutputs: NotificationOutput[];
+      /** The actions this editor can carry out (Install needs a platform connection). */
+      actions: PageAction[];
     }
   /** Values to start from: an instance file read from disk (or a new instance's identity). */
   | { type: 'instance'; instance: InstanceObject; file: string }

@@ -19,14 +19,19 @@ export class RunAppTerminal implements vscode.Pseudoterminal {
   private readonly editor: LineEditor;
   private pending = '';
 
-  constructor(private readonly appDir: string, private readonly cliPath: string) {
+  constructor(
+    private readonly appDir: string,
+    private readonly cliPath: string,
+    /** The instance file to run with (default: the app's instance.json, when there is one). */
+    private readonly configFile?: string,
+  ) {
     this.editor = new LineEditor(runCompleter(completionDevices(path.join(appDir, 'devices.json'))), '› ');
   }
 
   open(): void {
     const args = ['run', this.appDir];
-    for (const [flag, file] of [['--devices', 'devices.json'], ['--config', 'instance.json']] as const) {
-      const f = path.join(this.appDir, file);
+    for (const [flag, file] of [['--devices', 'devices.json'], ['--config', this.configFile ?? 'instance.json']] as const) {
+      const f = path.resolve(this.appDir, file);
       if (existsSync(f)) args.push(flag, f);
     }
     // VS Code's own Node: Electron's in desktop VS Code, run as Node.
@@ -78,8 +83,8 @@ export class RunAppTerminal implements vscode.Pseudoterminal {
 }
 
 /** Opens a Run App terminal for the app folder. */
-export function runApp(appDir: string, cliPath: string): vscode.Terminal {
-  const terminal = vscode.window.createTerminal({ name: `SmartPlug: ${path.basename(appDir)}`, pty: new RunAppTerminal(appDir, cliPath), iconPath: new vscode.ThemeIcon('play') });
+export function runApp(appDir: string, cliPath: string, configFile?: string): vscode.Terminal {
+  const terminal = vscode.window.createTerminal({ name: `SmartPlug: ${path.basename(appDir)}`, pty: new RunAppTerminal(appDir, cliPath, configFile), iconPath: new vscode.ThemeIcon('play') });
   terminal.show();
   return terminal;
 }

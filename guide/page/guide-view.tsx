@@ -167,7 +167,7 @@ function Summary({ state, actions, status }: { state: GuideState; actions: Guide
         {JSON.stringify(instance, null, 2)}
       </pre>
       <div class="actions" role="toolbar" aria-label="Use this instance">
-        {ACTIONS.map((a) => (
+        {ACTIONS.filter((a) => state.actions.includes(a.action)).map((a) => (
           <button type="button" class={a.action === 'save' ? 'primary' : 'secondary'} id={`action-${a.action}`} title={a.title} onClick={() => actions.act(a.action)}>
             <span class={`codicon codicon-${a.icon}`} aria-hidden="true" /> {a.label}
           </button>

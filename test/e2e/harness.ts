@@ -507,7 +507,8 @@ export class Window {
    * the commands there were when it opened: a command that is not there yet (its extension is
    * still starting) is looked for again in a new palette, until `timeout`.
    */
-  async runCommand(title: string, timeout = TIMEOUT): Promise<void> {
+  /** Runs a command from the palette; resolves with the time (epoch ms) Enter was pressed on it. */
+  async runCommand(title: string, timeout = TIMEOUT): Promise<number> {
     const end = Date.now() + timeout;
     const focusedIsTitle = async () => {
       const labels = await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row.focused .label-name').allInnerTexts();
@@ -527,10 +528,12 @@ export class Window {
       await this.escape();
       await sleep(500);
     }
+    const pressed = Date.now();
     await this.page.keyboard.press('Enter');
     // The palette closes (or shows the command's own quick input, whose value is not ours).
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
     await poll('the command palette to close', async () => !(await input.isVisible()) || (await input.inputValue()) !== `>${title}`, 10_000).catch(() => {});
+    return pressed;
   }
 
   /** Whether the command palette lists a command with exactly this title (closes the palette again). */

@@ -27,6 +27,7 @@ const appMessage = (app: AppJson | undefined, problem?: { line: number; column: 
   devices: [...devices],
   devicesFrom: 'devices.json',
   notificationOutputs: [{ id: 456, name: 'Phone' }],
+  actions: ['save', 'saveAs', 'run', 'debug'],
 });
 
 const loaded = (): GuideState => receive(receive(initialState(), appMessage(appJson)), { type: 'instance', instance, file: 'instance.json' });

@@ -31,6 +31,7 @@ const appMessage = (appJson: AppJson | undefined, extra: Partial<Extract<Extensi
   devices: [...devices],
   devicesFrom: 'devices.json',
   notificationOutputs: OUTPUTS,
+  actions: ['save', 'saveAs', 'run', 'debug'],
   ...extra,
 });
 

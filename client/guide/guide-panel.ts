@@ -1,0 +1,166 @@
+/**
+ * "SmartPlug: Preview Configuration Guide": the app's guide in a webview beside app.json, as a
+ * user installing the app will see it. One panel per app folder. It follows app.json as it is
+ * typed (the editor's buffer, not the saved file), devices.json and the notification outputs as
+ * they change on disk, and carries out what the page asks: Save, Save As, Run, Debug, and seed
+ * 003's "add a new output".
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { AppJson } from '../../runtime/app/app-json-types';
+import { guidePageHtml } from '../../guide/page-html';
+import { type ExtensionMessage, type InstanceObject, isPageMessage, type PageAction, type PageMessage } from '../../guide/messages';
+import { appMessage, readInstance } from './app-sources';
+import { addNotificationOutput, NOTIFICATION_OUTPUTS_FILE, withReferencedOutputs } from './notification-outputs';
+import { type GuideActionHost, performGuideAction } from './guide-actions';
+
+export const GUIDE_VIEW_TYPE = 'smartplug.configurationGuide';
+
+/** What the panels' page may use: everything else (Install) waits for a platform connection. */
+const ACTIONS: PageAction[] = ['save', 'saveAs', 'run', 'debug'];
+
+export class GuidePanel implements vscode.Disposable {
+  private static readonly open = new Map<string, GuidePanel>();
+  private readonly disposables: vscode.Disposable[] = [];
+  /** The instance file the values come from and Save writes to. */
+  private instanceFile: string;
+  /** Notification output ids the instance file selects (offered even when no outputs file lists them). */
+  private referenced: (string | number)[] = [];
+  private ready = false;
+
+  /** Opens the guide of `appDir` beside the active editor, or shows the one already open. */
+  static show(appDir: string, extensionUri: vscode.Uri, host: GuideActionHost): GuidePanel {
+    const existing = GuidePanel.open.get(appDir);
+    if (existing) {
+      existing.panel.reveal(vscode.ViewColumn.Beside);
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(GUIDE_VIEW_TYPE, `Guide: ${path.basename(appDir)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
+      enableScripts: true,
+      // The page loads only its own bundle, styles and codicons.
+      localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'guide')],
+    });
+    const guide = new GuidePanel(panel, appDir, extensionUri, host);
+    GuidePanel.open.set(appDir, guide);
+    return guide;
+  }
+
+  /** The panel of `appDir`, if open (tests and the commands use it). */
+  static of(appDir: string): GuidePanel | undefined {
+    return GuidePanel.open.get(appDir);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    readonly appDir: string,
+    extensionUri: vscode.Uri,
+    private readonly host: GuideActionHost,
+  ) {
+    this.instanceFile = path.join(appDir, 'instance.json');
+    const webview = panel.webview;
+    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'guide', file)).toString();
+    webview.html = guidePageHtml({ resourceOrigin: webview.cspSource, nonce: randomBytes(18).toString('base64'), script: asset('page.js'), style: asset('guide.css'), codicons: asset('codicon.css'), title: `Configuration guide: ${path.basename(appDir)}` });
+    this.disposables.push(
+      webview.onDidReceiveMessage((m: unknown) => {
+        // A webview's messages are input like any other: only the declared ones are acted on.
+        if (isPageMessage(m)) void this.receive(m);
+      }),
+      panel.onDidDispose(() => this.dispose()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.scheme === 'file' && e.document.uri.fsPath === this.appJsonPath) this.sendApp();
+      }),
+    );
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(appDir), `{app.json,devices.json,${NOTIFICATION_OUTPUTS_FILE}}`));
+    const changed = () => this.sendApp();
+    this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
+  }
+
+  private get appJsonPath(): string {
+    return path.join(this.appDir, 'app.json');
+  }
+
+  /** app.json as the user sees it: the open editor's text (saved or not), else the file. */
+  private appJsonText(): string {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'file' && d.uri.fsPath === this.appJsonPath);
+    if (doc) return doc.getText();
+    return existsSync(this.appJsonPath) ? readFileSync(this.appJsonPath, 'utf8') : '';
+  }
+
+  post(message: ExtensionMessage): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  /** Sends what the guide is built from (the page keeps its values; renamed inputs keep theirs). */
+  sendApp(): void {
+    if (!this.ready) return;
+    const msg = appMessage(this.appDir, this.appJsonText(), ACTIONS);
+    if (msg.type !== 'app') return;
+    msg.notificationOutputs = withReferencedOutputs(msg.notificationOutputs, this.referenced);
+    this.post(msg);
+  }
+
+  private async receive(m: PageMessage): Promise<void> {
+    switch (m.type) {
+      case 'ready': {
+        this.ready = true;
+        const appMsg = appMessage(this.appDir, this.appJsonText(), ACTIONS);
+        const appJson = appMsg.type === 'app' ? appMsg.appJson : undefined;
+        const instance = readInstance(this.instanceFile, appJson);
+        this.referenced = instance && appJson ? notificationIds(appJson, instance.config) : [];
+        this.sendApp();
+        if (instance) this.post({ type: 'instance', instance, file: path.basename(this.instanceFile) });
+        return;
+      }
+      case 'addNotificationOutput':
+        try {
+          const output = addNotificationOutput(this.appDir, m.name);
+          this.post({ type: 'outputAdded', path: m.path, output });
+        } catch (e) {
+          void vscode.window.showErrorMessage(`SmartPlug: ${e instanceof Error ? e.message : String(e)}`);
+        }
+        return;
+      case 'action':
+        await this.act(m.action, m.instance);
+        return;
+    }
+  }
+
+  private async act(action: PageAction, instance: InstanceObject): Promise<void> {
+    if (!ACTIONS.includes(action)) return this.post({ type: 'done', action, ok: false, message: 'Install on a Thing needs a connection to a platform.' });
+    try {
+      const result = await performGuideAction(action, { appDir: this.appDir, instanceFile: this.instanceFile, instance }, this.host);
+      if (result.instanceFile && result.instanceFile !== this.instanceFile) {
+        this.instanceFile = result.instanceFile;
+        this.post({ type: 'instance', instance, file: path.basename(this.instanceFile) });
+      }
+      this.post({ type: 'done', action, ok: result.ok, message: result.message });
+    } catch (e) {
+      this.post({ type: 'done', action, ok: false, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  dispose(): void {
+    GuidePanel.open.delete(this.appDir);
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.panel.dispose();
+  }
+}
+
+/** The notification output ids a config selects (top-level and in repeat rows). */
+function notificationIds(appJson: AppJson, config: Record<string, unknown>): (string | number)[] {
+  const ids: (string | number)[] = [];
+  const visit = (obj: Record<string, unknown>) => {
+    for (const [key, value] of Object.entries(obj)) {
+      const input = appJson.input[key];
+      if (!input) continue;
+      if (input.type === 'repeat' && Array.isArray(value)) for (const row of value) if (row && typeof row === 'object') visit(row as Record<string, unknown>);
+      if (input.type === 'single_notification_output_selector' || input.type === 'multi_notification_output_selector') {
+        for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'number' || typeof v === 'string') ids.push(v);
+      }
+    }
+  };
+  visit(config);
+  return ids;
+}
