@@ -72,10 +72,25 @@ const guidePage = {
 };
 options.push(guidePage);
 
+/**
+ * The page's styles and icons: guide.css, and of codicon.css only the font, the base rule and the
+ * icons the page uses (guide/page/codicons.json; the page tests check each one draws), so the
+ * page can carry them inline. The font's URL is left as CODICON_FONT_URL for whoever serves it.
+ */
 function copyGuideAssets() {
   mkdirSync('dist/guide', { recursive: true });
   copyFileSync('guide/page/guide.css', 'dist/guide/guide.css');
-  for (const f of ['codicon.css', 'codicon.ttf']) copyFileSync(`node_modules/@vscode/codicons/dist/${f}`, `dist/guide/${f}`);
+  copyFileSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/guide/codicon.ttf');
+  const css = readFileSync('node_modules/@vscode/codicons/dist/codicon.css', 'utf8');
+  const fontFace = /@font-face\s*{[^}]*}/.exec(css)?.[0];
+  const base = /\.codicon\[class\*='codicon-'\]\s*{[^}]*}/.exec(css)?.[0];
+  if (!fontFace || !base) throw new Error('@vscode/codicons: codicon.css no longer has its @font-face and base rule where esbuild.mjs looks');
+  const icons = JSON.parse(readFileSync('guide/page/codicons.json', 'utf8')).map((name) => {
+    const rule = new RegExp(`\\.codicon-${name}:before\\s*{[^}]*}`).exec(css)?.[0];
+    if (!rule) throw new Error(`@vscode/codicons has no icon "${name}" (guide/page/codicons.json)`);
+    return rule;
+  });
+  writeFileSync('dist/guide/codicons.css', [fontFace.replace(/url\("\.\/codicon\.ttf[^"]*"\)/, 'url("CODICON_FONT_URL")'), base, ...icons].join('\n') + '\n');
 }
 
 if (watch) {

@@ -3,7 +3,8 @@
  * Exit status 1 when a target is missed.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../server/node-flags';
@@ -41,6 +42,12 @@ function sizes(rows: Row[]): void {
   const kb = (file: string) => `${(statSync(file).size / 1024).toFixed(0)} KB`;
   const vsix = path.join(root, 'smartplug-apps-ide.vsix');
   if (existsSync(vsix)) rows.push({ figure: '.vsix size', value: kb(vsix), target: '< 3 MB', ok: statSync(vsix).size < 3 * 1024 * 1024 });
+  const page = path.join(root, 'dist', 'guide', 'page.js');
+  if (existsSync(page)) {
+    // What the webview carries inline: the page's code, minified, and as compressed on the wire.
+    const gz = gzipSync(readFileSync(page)).length;
+    rows.push({ figure: 'bundle: configuration guide page (dist/guide/page.js)', value: `${kb(page)} (${(gz / 1024).toFixed(0)} KB gzipped)`, target: '' });
+  }
   for (const [name, file] of [['client', 'client/extension.js'], ['language server', 'server/main.js'], ['runtime CLI', 'runtime/cli.js'], ['runtime worker (the warden)', 'runtime/worker.js'], ['runtime engine thread', 'runtime/engine-thread.js']]) {
     const full = path.join(root, 'dist', file);
     if (existsSync(full)) rows.push({ figure: `bundle: ${name} (dist/${file})`, value: kb(full), target: '' });

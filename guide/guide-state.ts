@@ -24,6 +24,8 @@ export interface GuideState {
   /** The last app.json that could be used (kept while the file is broken). */
   appJson?: AppJson;
   problem?: AppJsonProblem;
+  /** app.json could not be read at all: the guide shown is the last one that could. */
+  stale?: boolean;
   devices: DeviceSpec[];
   devicesFrom: string;
   catalogue: SelectorCatalogue;
@@ -58,6 +60,7 @@ export function receive(state: GuideState, msg: ExtensionMessage): GuideState {
       // A problem is shown either way; an app.json that could still be read (a misspelt key, say) is used.
       if (msg.problem) next.problem = msg.problem;
       else delete next.problem;
+      next.stale = !msg.appJson;
       if (!msg.appJson) return next;
       next.config = state.appJson ? carryConfig(state.appJson, msg.appJson, state.config) : state.config;
       next.appJson = msg.appJson;

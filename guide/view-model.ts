@@ -56,7 +56,7 @@ export interface SelectorField extends FieldBase {
   /** The app.json filter applied: only matching functions or devices are offered. */
   choices: Choice[];
   selected: (string | number)[];
-  /** With `"value": true`: each selected id's value, and how to edit it. */
+  /** With `"value": true`: each selected id's value, and how each choice's value is edited. */
   values?: Record<string, JsonValue>;
   editors?: Record<string, ValueEditor>;
 }
@@ -248,11 +248,10 @@ function selectorField(base: Omit<FieldBase, 'filled'>, input: Extract<InputSpec
     const values: Record<string, JsonValue> = {};
     const editors: Record<string, ValueEditor> = {};
     const given = (value ?? {}) as Record<string, JsonValue>;
-    for (const id of selected) {
-      values[String(id)] = given[String(id)] ?? null;
-      const subject = subjects.find((s) => String(s.id) === String(id));
-      editors[String(id)] = kind === 'function-selector' && subject?.type ? editorFor(subject.type) : { kind: 'text' };
-    }
+    for (const id of selected) values[String(id)] = given[String(id)] ?? null;
+    // Every choice's editor, not only the selected ones': a value is set the moment a choice is selected.
+    for (const s of subjects) editors[String(s.id)] = kind === 'function-selector' && s.type ? editorFor(s.type) : { kind: 'text' };
+    for (const id of selected) editors[String(id)] ??= { kind: 'text' };
     field.values = values;
     field.editors = editors;
   }

@@ -14,6 +14,7 @@ import { checkDevicesFile } from '../../runtime/devices/devices-file';
 import type { DeviceSpec } from '../../runtime/devices/types';
 import type { AppJson, JsonValue } from '../../runtime/app/app-json-types';
 import type { AppJsonProblem, ExtensionMessage, InstanceObject, PageAction } from '../../guide/messages';
+import type { NotificationOutput } from '../../guide/view-model';
 import { readNotificationOutputs } from './notification-outputs';
 
 export interface AppJsonRead {
@@ -43,18 +44,27 @@ export function readDevices(appDir: string): DevicesRead {
   return error ? { devices: [], from: `devices.json, which has an error: ${formatProblem({ ...error, file: 'devices.json' })}` } : { devices, from: 'devices.json' };
 }
 
-/** The app message for the page, from app.json's text and the files beside it. */
-export function appMessage(appDir: string, appJsonText: string, actions: PageAction[]): ExtensionMessage {
+/** What the guide offers besides app.json: read once, and again when their files change. */
+export interface AppSurroundings {
+  devices: DevicesRead;
+  notificationOutputs: NotificationOutput[];
+}
+
+export function readSurroundings(appDir: string): AppSurroundings {
+  return { devices: readDevices(appDir), notificationOutputs: readNotificationOutputs(appDir) };
+}
+
+/** The app message for the page, from app.json's text and the files beside it (read now, unless given). */
+export function appMessage(appDir: string, appJsonText: string, actions: PageAction[], around: AppSurroundings = readSurroundings(appDir)): Extract<ExtensionMessage, { type: 'app' }> {
   const { appJson, problem } = readAppJson(appJsonText, path.join(appDir, 'app.json'));
-  const { devices, from } = readDevices(appDir);
   return {
     type: 'app',
     appName: appJson?.name ?? path.basename(appDir),
     ...(appJson ? { appJson } : {}),
     ...(problem ? { problem } : {}),
-    devices,
-    devicesFrom: from,
-    notificationOutputs: readNotificationOutputs(appDir),
+    devices: around.devices.devices,
+    devicesFrom: around.devices.from,
+    notificationOutputs: around.notificationOutputs,
     actions,
   };
 }

@@ -11,8 +11,9 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { AppJson } from '../../runtime/app/app-json-types';
 import { guidePageHtml } from '../../guide/page-html';
+import { guidePageAssets } from './page-assets';
 import { type ExtensionMessage, type InstanceObject, isPageMessage, type PageAction, type PageMessage } from '../../guide/messages';
-import { appMessage, readInstance } from './app-sources';
+import { type AppSurroundings, appMessage, readInstance, readSurroundings } from './app-sources';
 import { addNotificationOutput, NOTIFICATION_OUTPUTS_FILE, withReferencedOutputs } from './notification-outputs';
 import { type GuideActionHost, performGuideAction } from './guide-actions';
 
@@ -28,7 +29,8 @@ export class GuidePanel implements vscode.Disposable {
   private instanceFile: string;
   /** Notification output ids the instance file selects (offered even when no outputs file lists them). */
   private referenced: (string | number)[] = [];
-  private ready = false;
+  /** devices.json and the outputs, kept between keystrokes in app.json (re-read when their files change). */
+  private surroundings: AppSurroundings;
 
   /** Opens the guide of `appDir` beside the active editor, or shows the one already open. */
   static show(appDir: string, extensionUri: vscode.Uri, host: GuideActionHost): GuidePanel {
@@ -39,7 +41,7 @@ export class GuidePanel implements vscode.Disposable {
     }
     const panel = vscode.window.createWebviewPanel(GUIDE_VIEW_TYPE, `Guide: ${path.basename(appDir)}`, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, {
       enableScripts: true,
-      // The page loads only its own bundle, styles and codicons.
+      // The page loads only the codicon font (its code and styles are inline).
       localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'guide')],
     });
     const guide = new GuidePanel(panel, appDir, extensionUri, host);
@@ -59,9 +61,17 @@ export class GuidePanel implements vscode.Disposable {
     private readonly host: GuideActionHost,
   ) {
     this.instanceFile = path.join(appDir, 'instance.json');
+    this.surroundings = readSurroundings(appDir);
     const webview = panel.webview;
-    const asset = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'guide', file)).toString();
-    webview.html = guidePageHtml({ resourceOrigin: webview.cspSource, nonce: randomBytes(18).toString('base64'), script: asset('page.js'), style: asset('guide.css'), codicons: asset('codicon.css'), title: `Configuration guide: ${path.basename(appDir)}` });
+    const distGuide = vscode.Uri.joinPath(extensionUri, 'dist', 'guide');
+    const assets = guidePageAssets(distGuide.fsPath, webview.asWebviewUri(vscode.Uri.joinPath(distGuide, 'codicon.ttf')).toString());
+    // The guide travels in the page itself: it is drawn as the page loads, with no round trip.
+    const app = this.appMessage();
+    const instance = readInstance(this.instanceFile, app.appJson);
+    this.referenced = instance && app.appJson ? notificationIds(app.appJson, instance.config) : [];
+    app.notificationOutputs = withReferencedOutputs(app.notificationOutputs, this.referenced);
+    const initial: ExtensionMessage[] = instance ? [app, { type: 'instance', instance, file: path.basename(this.instanceFile) }] : [app];
+    webview.html = guidePageHtml({ resourceOrigin: webview.cspSource, nonce: randomBytes(18).toString('base64'), ...assets, title: `Configuration guide: ${path.basename(appDir)}`, initial });
     this.disposables.push(
       webview.onDidReceiveMessage((m: unknown) => {
         // A webview's messages are input like any other: only the declared ones are acted on.
@@ -73,7 +83,10 @@ export class GuidePanel implements vscode.Disposable {
       }),
     );
     const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(appDir), `{app.json,devices.json,${NOTIFICATION_OUTPUTS_FILE}}`));
-    const changed = () => this.sendApp();
+    const changed = (uri: vscode.Uri) => {
+      if (path.basename(uri.fsPath) !== 'app.json') this.surroundings = readSurroundings(appDir);
+      this.sendApp();
+    };
     this.disposables.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed), watcher.onDidDelete(changed));
   }
 
@@ -92,27 +105,26 @@ export class GuidePanel implements vscode.Disposable {
     void this.panel.webview.postMessage(message);
   }
 
-  /** Sends what the guide is built from (the page keeps its values; renamed inputs keep theirs). */
-  sendApp(): void {
-    if (!this.ready) return;
-    const msg = appMessage(this.appDir, this.appJsonText(), ACTIONS);
-    if (msg.type !== 'app') return;
+  private appMessage(): Extract<ExtensionMessage, { type: 'app' }> {
+    const msg = appMessage(this.appDir, this.appJsonText(), ACTIONS, this.surroundings);
     msg.notificationOutputs = withReferencedOutputs(msg.notificationOutputs, this.referenced);
-    this.post(msg);
+    return msg;
+  }
+
+  /**
+   * Sends what the guide is built from (the page keeps its values; renamed inputs keep theirs).
+   * VS Code holds messages posted before the page has loaded until it has.
+   */
+  sendApp(): void {
+    this.post(this.appMessage());
   }
 
   private async receive(m: PageMessage): Promise<void> {
     switch (m.type) {
-      case 'ready': {
-        this.ready = true;
-        const appMsg = appMessage(this.appDir, this.appJsonText(), ACTIONS);
-        const appJson = appMsg.type === 'app' ? appMsg.appJson : undefined;
-        const instance = readInstance(this.instanceFile, appJson);
-        this.referenced = instance && appJson ? notificationIds(appJson, instance.config) : [];
+      case 'ready':
+        // The page (new, or shown again after being hidden) has the guide it was made with; app.json may have changed since.
         this.sendApp();
-        if (instance) this.post({ type: 'instance', instance, file: path.basename(this.instanceFile) });
         return;
-      }
       case 'addNotificationOutput':
         try {
           const output = addNotificationOutput(this.appDir, m.name);

@@ -163,7 +163,7 @@ function ValueInput({ id, label, editor, value, onValue }: { id: string; label: 
     case 'choice':
       return (
         <select class="value-editor" id={id} aria-label={label} onChange={(ev) => onValue((ev.currentTarget as HTMLSelectElement).value)}>
-          {value === null || value === undefined ? <option value="" selected>—</option> : null}
+          {typeof value !== 'string' || !e.values.includes(value) ? <option value="" selected>—</option> : null}
           {e.values.map((v) => (
             <option value={v} selected={v === value}>{v}</option>
           ))}

@@ -83,7 +83,7 @@ export function GuideView({ state, actions, status }: { state: GuideState; actio
             </strong>{' '}
             {state.problem.message}
             {state.problem.fix ? <span class="fix"> Fix: {state.problem.fix}</span> : null}
-            <p class="kept">{state.appJson ? 'The guide below is the last good app.json; every value you entered is kept.' : 'The guide appears when app.json can be read.'}</p>
+            <p class="kept">{!state.appJson ? 'The guide appears when app.json can be read.' : state.stale ? 'The guide below is from the last app.json that could be read; every value you entered is kept.' : 'The guide below follows app.json as far as it can be read.'}</p>
           </div>
         </div>
       ) : null}
@@ -160,15 +160,26 @@ function PageNav({ state, page, pages, actions }: { state: GuideState; page: Pag
 
 function Summary({ state, actions, status }: { state: GuideState; actions: GuideActions; status?: Status }) {
   const instance = instanceOf(state);
+  // Seed 003: the instance's name is the user's to choose; nothing is saved or started without one.
+  const unnamed = !state.name.trim();
+  const act = (action: PageAction) => {
+    if (unnamed) document.getElementById('instance-name')?.focus();
+    else actions.act(action);
+  };
   return (
     <>
       <p class="page-description">The instance object this guide produces (seed 003): what Save writes and what Run, Debug and Install use.</p>
       <pre class="instance" tabIndex={0} aria-label="Instance object" id="instance-json">
         {JSON.stringify(instance, null, 2)}
       </pre>
+      {unnamed ? (
+        <p class="error" id="unnamed" role="alert">
+          <span class="codicon codicon-error" aria-hidden="true" /> Name the instance (at the top) before you save, run or debug it.
+        </p>
+      ) : null}
       <div class="actions" role="toolbar" aria-label="Use this instance">
         {ACTIONS.filter((a) => state.actions.includes(a.action)).map((a) => (
-          <button type="button" class={a.action === 'save' ? 'primary' : 'secondary'} id={`action-${a.action}`} title={a.title} onClick={() => actions.act(a.action)}>
+          <button type="button" class={a.action === 'save' ? 'primary' : 'secondary'} id={`action-${a.action}`} title={a.title} aria-disabled={unnamed} aria-describedby={unnamed ? 'unnamed' : undefined} onClick={() => act(a.action)}>
             <span class={`codicon codicon-${a.icon}`} aria-hidden="true" /> {a.label}
           </button>
         ))}

@@ -8,16 +8,28 @@ import { render } from 'preact';
 import type { ConfigPath } from '../../runtime/app/config-types';
 import * as guide from '../guide-state';
 import type { ExtensionMessage, PageAction } from '../messages';
+import { INITIAL_MESSAGES_ID } from '../page-html';
 import { type GuideActions, GuideView, type Status } from './guide-view';
 import { connectHost } from './host';
 
 const host = connectHost();
 const root = document.getElementById('guide-root') ?? document.body;
+// For the benchmark: when the page's code started (epoch ms), to tell VS Code's part from ours.
+root.dataset.scriptAt = String(performance.timeOrigin + performance.now());
 
-/** The page was hidden and shown again: it kept its values, which the instance file sent at start must not replace. */
-let restored = host.saved() !== undefined;
 let state = restore(guide.initialState());
 let status: Status | undefined;
+// What the extension put in the page: applied before the first draw, so the guide shows at once.
+// A page shown again after being hidden kept its own values: the instance file's must not replace them.
+const restored = host.saved() !== undefined;
+for (const msg of initialMessages()) if (!(msg.type === 'instance' && restored)) state = guide.receive(state, msg);
+
+function initialMessages(): ExtensionMessage[] {
+  const text = document.getElementById(INITIAL_MESSAGES_ID)?.textContent;
+  if (!text) return [];
+  const list = JSON.parse(text) as unknown;
+  return Array.isArray(list) ? (list as ExtensionMessage[]) : [];
+}
 
 function restore(s: guide.GuideState): guide.GuideState {
   const saved = host.saved();
@@ -61,11 +73,7 @@ window.addEventListener('message', (event: MessageEvent<ExtensionMessage>) => {
     draw();
     return;
   }
-    if (msg.type === 'instance' && restored) {
-    restored = false;
-    if (state.file === msg.file) return draw();
-  }
-  update(guide.receive(state, msg));
+    update(guide.receive(state, msg));
 });
 
 draw();

@@ -101,7 +101,7 @@ function newestMtime(paths: string[]): { time: number; file: string } {
  */
 export function ensureVsix(log: (s: string) => void = () => {}): string {
   if (process.env.SMARTPLUG_E2E_VSIX) return VSIX;
-  const sources = ['client', 'server', 'runtime', 'schemas', 'syntaxes', 'images', 'media', 'docs', 'language-configuration.json', 'package.json', 'esbuild.mjs', 'README.md'].map((p) => path.join(ROOT, p));
+  const sources = ['client', 'server', 'runtime', 'guide', 'debugger', 'platform', 'schemas', 'syntaxes', 'images', 'media', 'docs', 'language-configuration.json', 'package.json', 'esbuild.mjs', 'README.md'].map((p) => path.join(ROOT, p));
   const newest = newestMtime(sources);
   const built = fs.existsSync(VSIX) ? fs.statSync(VSIX).mtimeMs : 0;
   if (built >= newest.time) return VSIX;

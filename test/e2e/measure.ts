@@ -14,7 +14,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { printTable } from '../../bench/table';
 import { E2E, editorVersion, poll, ROOT, sleep, type Window } from './harness';
+import { type GuideFigures, guideRows, measureGuide, writeGuideApps } from './measure-guide';
 
 export interface EditorFigures {
   /** code-server's and VS Code's versions. */
@@ -40,6 +42,8 @@ export interface EditorFigures {
   editorMs: number[];
   /** The lines of the app.json measured. */
   appJsonLines: number;
+  /** The configuration guide's preview (measure-guide.ts). */
+  guide: GuideFigures;
 }
 
 export interface MeasureOptions {
@@ -141,6 +145,7 @@ export async function measureEditor(opts: MeasureOptions = {}): Promise<EditorFi
       fs.writeFileSync(path.join(ws, `app-${i}`, 'app.json'), typicalAppJson(typo(i)));
       fs.copyFileSync(path.join(ROOT, 'examples', 'door-light', 'app.js'), path.join(ws, `app-${i}`, 'app.js'));
     }
+    const guideApps = writeGuideApps(ws, 4);
     const w = await e2e.open(ws);
     await w.page.setViewportSize({ width: 1400, height: 2600 }); // the whole app.json on screen, its squiggles drawn
     await w.quickOpen('app-0/app.json');
@@ -180,7 +185,10 @@ export async function measureEditor(opts: MeasureOptions = {}): Promise<EditorFi
       editorMs.push(t.editor);
     }
     const sorted = [...diagnosticsMs].sort((a, b) => a - b);
+    await w.page.setViewportSize({ width: 1400, height: 900 });
+    const guide = await measureGuide(w, guideApps);
     return {
+      guide,
       editor: editorVersion(),
       activateWorkMs: activateWorkMs(logs),
       activationMs: (readyAt ?? firstSquiggle) - activatedAt,
@@ -207,13 +215,17 @@ export function editorRows(f: EditorFigures): { figure: string; value: string; t
     { figure: '  window (re)load → those diagnostics', value: `${f.windowToDiagnosticsMs} ms`, target: '' },
     { figure: `VS Code: open a typical app.json (${f.appJsonLines} lines) → error in Problems, median of ${f.diagnosticsMs.length}`, value: `${f.diagnosticsMedianMs} ms (${f.diagnosticsMs.join(', ')})`, target: '' },
     { figure: '  → squiggle drawn / → editor tab shown', value: `${f.squiggleMs.join(', ')} / ${f.editorMs.join(', ')} ms`, target: '' },
+    ...guideRows(f.guide),
   ];
 }
 
 // Run directly (not when bundled into another program, where require.main is that program).
 if (require.main === module && /measure\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   measureEditor({ log: (s) => process.stderr.write(`[measure] ${s}\n`), extensionFolder: process.env.SMARTPLUG_E2E_EXTENSION_FOLDER }).then(
-    (f) => process.stdout.write(`${JSON.stringify(f, null, 2)}\n`),
+    (f) => {
+      process.stdout.write(`${JSON.stringify(f, null, 2)}\n\n`);
+      printTable(editorRows(f), (t) => process.stdout.write(t));
+    },
     (e) => {
       process.stderr.write(`${e instanceof Error ? e.stack : e}\n`);
       process.exitCode = 1;

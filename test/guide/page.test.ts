@@ -119,6 +119,11 @@ describe('guide: the page in chromium', function () {
     await p.selectOption('#f-steps-1-mode', 'full');
     await p.click('#next');
     assert.equal(await pageTitle(), 'Summary');
+    // Seed 003: the user names the instance; nothing is saved without a name.
+    await p.click('#action-save', { force: true });
+    assert.equal((await g.posted()).filter((m) => m.type === 'action').length, 0);
+    assert.equal(await p.evaluate('document.activeElement.id'), 'instance-name');
+    assert.match(await text('#unnamed'), /Name the instance/);
     await p.fill('#instance-name', 'Kitchen rules');
     const instance = await saved();
     assert.deepEqual(instance, {
@@ -296,9 +301,10 @@ describe('guide: the page in chromium', function () {
     await g.page.fill('#instance-name', 'Renamed');
     await g.page.click('.steps button >> nth=1');
     await g.page.fill('#f-timeout', '3');
-    await g.open({ keepState: true });
+    // Shown again, the page is made from the same HTML, with the instance file's values in it; then "ready" brings app.json afresh.
+    const instance = JSON.parse(read('examples', 'door-light', 'instance.json')) as InstanceObject;
+    await g.open({ keepState: true, initial: [appMessage(doorLight), { type: 'instance', instance, file: 'instance.json' }] });
     await g.send(appMessage(doorLight));
-    await g.send({ type: 'instance', instance: JSON.parse(read('examples', 'door-light', 'instance.json')) as InstanceObject, file: 'instance.json' });
     assert.equal(await pageTitle(), 'Timeout settings');
     assert.equal(await g.page.inputValue('#f-timeout'), '3');
     assert.equal(await g.page.inputValue('#instance-name'), 'Renamed');
@@ -340,6 +346,23 @@ describe('guide: the page in chromium', function () {
     g.errors.length = 0;
   });
 
+  it('draws the guide the extension put in the page before any message, and no string in it can end its data block', async () => {
+    const hostile = JSON.parse(JSON.stringify(doorLight)) as AppJson;
+    hostile.guide[0].title = '</script><script>window.__pwned = 4</script><!--';
+    const instance = JSON.parse(read('examples', 'door-light', 'instance.json')) as InstanceObject;
+    await g.open({ initial: [appMessage(hostile), { type: 'instance', instance, file: 'instance.json' }] });
+    assert.equal(await pageTitle(), '</script><script>window.__pwned = 4</script><!--');
+    assert.equal(await g.page.evaluate('window.__pwned'), undefined);
+    assert.equal(await g.page.inputValue('#instance-name'), 'Hall light');
+    assert.equal(await g.page.evaluate('Number(document.getElementById("guide-root").dataset.rendered)'), 1, 'the first draw already shows the guide');
+  });
+
+  /** Every icon on the page is one the page carries (guide/page/codicons.json): none is drawn blank. */
+  const iconsDraw = async () => {
+    const blank = (await g.page.evaluate(`[...document.querySelectorAll('.codicon')].filter((e) => ['none', 'normal', ''].includes(getComputedStyle(e, '::before').content)).map((e) => e.className)`)) as string[];
+    assert.deepEqual(blank, [], 'icons with no glyph');
+  };
+
   it('light and dark screenshots (test-results/guide/), with theme colours applied', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
     for (const theme of ['light', 'dark'] as const) {
@@ -354,6 +377,14 @@ describe('guide: the page in chromium', function () {
       assert.equal(background, theme === 'dark' ? 'rgb(31, 31, 31)' : 'rgb(255, 255, 255)');
       const codicon = await g.page.evaluate(`document.fonts.check('16px codicon')`);
       assert.equal(codicon, true, 'the codicon font loaded');
+      await iconsDraw();
+      // The summary, with a problem in app.json shown above it.
+      await g.page.fill('#f-room', 'Hall');
+      await g.page.fill('#f-steps-0-level', '5');
+      await g.page.click('#next');
+      await g.send(appMessage(everyType, { problem: { file: 'app.json', line: 3, column: 9, message: 'unknown key "nmae"', fix: 'rename it to "name"' } }));
+      await g.page.screenshot({ path: path.join(SCREENSHOTS, `summary-${theme}.png`), fullPage: true });
+      await iconsDraw();
     }
   });
 });

@@ -13,6 +13,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import type { ExtensionMessage, PageMessage } from '../../guide/messages';
 import { guidePageHtml } from '../../guide/page-html';
 import { staleBundle } from './fresh-dist';
+import { guidePageAssets } from '../../client/guide/page-assets';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 export const CHROMIUM = process.env.SMARTPLUG_E2E_CHROMIUM || '/usr/bin/chromium';
@@ -65,7 +66,7 @@ export interface GuidePage {
    * Loads (or reloads) the page; with `theme`, VS Code's variables of that theme apply; with
    * `keepState`, the page gets back what it saved, as a webview shown again does.
    */
-  open(options?: { theme?: 'dark' | 'light'; keepState?: boolean }): Promise<void>;
+  open(options?: { theme?: 'dark' | 'light'; keepState?: boolean; initial?: ExtensionMessage[] }): Promise<void>;
   /** Sends a message as the extension does, and waits for the page to have drawn it. */
   send(msg: ExtensionMessage): Promise<void>;
   posted(): Promise<PageMessage[]>;
@@ -82,7 +83,8 @@ export async function openGuidePage(): Promise<GuidePage> {
   const stale = staleBundle('guide/page');
   if (stale) throw new Error(stale);
   if (!existsSync(CHROMIUM)) throw new Error(`chromium is not installed: ${CHROMIUM} is missing. Run \`.ci/setup-e2e.sh\` (as root) or set SMARTPLUG_E2E_CHROMIUM.`);
-  const server = await serve();
+  const served: { initial?: ExtensionMessage[] } = {};
+  const server = await serve(served);
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   browser ??= await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, timeout: 60_000 });
   const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
@@ -107,7 +109,8 @@ export async function openGuidePage(): Promise<GuidePage> {
     page,
     origin,
     errors,
-    async open({ theme, keepState } = {}) {
+    async open({ theme, keepState, initial } = {}) {
+      served.initial = initial;
       const query = new URLSearchParams({ ...(theme ? { theme } : {}), ...(keepState ? { keep: '1' } : {}) }).toString();
       await page.goto(`${origin}/${query ? `?${query}` : ''}`);
       await until('window.__posted.some((m) => m.type === "ready")', 'posting "ready"');
@@ -132,25 +135,21 @@ export async function closeBrowser(): Promise<void> {
 }
 
 /** The page's HTML with a fresh nonce, its bundle, styles and codicons, and the test themes. */
-function serve(): Promise<Server> {
-  const files: Record<string, [string, string]> = {
-    '/page.js': [path.join(ROOT, 'dist/guide/page.js'), 'text/javascript'],
-    '/guide.css': [path.join(ROOT, 'dist/guide/guide.css'), 'text/css'],
-    '/codicon.css': [path.join(ROOT, 'dist/guide/codicon.css'), 'text/css'],
-    '/codicon.ttf': [path.join(ROOT, 'dist/guide/codicon.ttf'), 'font/ttf'],
-  };
+function serve(served: { initial?: ExtensionMessage[] }): Promise<Server> {
+  const files: Record<string, [string, string]> = { '/codicon.ttf': [path.join(ROOT, 'dist/guide/codicon.ttf'), 'font/ttf'] };
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     const origin = `http://${req.headers.host}`;
     if (url.pathname === '/') {
       const theme = url.searchParams.get('theme') as 'dark' | 'light' | null;
-      let html = guidePageHtml({ resourceOrigin: origin, nonce: randomBytes(16).toString('base64'), script: `${origin}/page.js`, style: `${origin}/guide.css`, codicons: `${origin}/codicon.css`, title: 'Configuration guide' });
-      if (theme) html = html.replace('</head>', `<link rel="stylesheet" href="${origin}/theme-${theme}.css">\n</head>`).replace('<body>', `<body class="${THEMES[theme].body}">`);
+      const assets = guidePageAssets(path.join(ROOT, 'dist', 'guide'), `${origin}/codicon.ttf`);
+      const nonce = randomBytes(16).toString('base64');
+      let html = guidePageHtml({ resourceOrigin: origin, nonce, ...assets, title: 'Configuration guide', ...(served.initial ? { initial: served.initial } : {}) });
+      // VS Code sets its theme's variables on the page, and a class on the body.
+      if (theme) html = html.replace('</head>', `<style nonce="${nonce}">${themeCss(theme)}</style>\n</head>`).replace('<body>', `<body class="${THEMES[theme].body}">`);
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
       return;
     }
-    const theme = /^\/theme-(dark|light)\.css$/.exec(url.pathname);
-    if (theme) return void res.writeHead(200, { 'content-type': 'text/css' }).end(themeCss(theme[1] as 'dark' | 'light'));
     // Chromium asks for one whatever the page says; a webview never does.
     if (url.pathname === '/favicon.ico') return void res.writeHead(204).end();
     const file = files[url.pathname];
