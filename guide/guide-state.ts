@@ -7,8 +7,9 @@
  * Runs in the browser: nothing here may reach a `node:` module (test/guide/ checks it).
  */
 import type { AppJson, JsonValue } from '../runtime/app/app-json-types';
+import { checkConfig } from '../runtime/app/check-config';
 import { applyDefaults } from '../runtime/app/config-object';
-import type { ConfigPath, SelectorCatalogue } from '../runtime/app/config-types';
+import type { ConfigPath, ConfigProblem, SelectorCatalogue } from '../runtime/app/config-types';
 import { topLevelInputNames } from '../runtime/app/input-rules';
 import { catalogueOfSpecs } from '../runtime/app/instance-config';
 import type { DeviceSpec } from '../runtime/devices/types';
@@ -142,4 +143,14 @@ export function instanceOf(state: GuideState): InstanceObject {
     for (const name of topLevelInputNames(state.appJson)) if (withDefaults[name] !== undefined) config[name] = withDefaults[name];
   }
   return { app_id: state.app_id, installation_id: state.installation_id, version: state.appJson?.version ?? state.version, config, name: state.name };
+}
+
+/**
+ * What the runtime's own checker says of the instance's config (the one that refuses it at
+ * install): shown on the summary, so a config is known good before it is saved or run.
+ */
+export function configProblems(state: GuideState): ConfigProblem[] {
+  if (!state.appJson) return [];
+  const outputs = state.outputs.map((o) => o.id);
+  return checkConfig(state.appJson, instanceOf(state).config, { ...state.catalogue, notificationOutputIds: () => outputs });
 }

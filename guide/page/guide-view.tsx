@@ -7,7 +7,8 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ConfigPath } from '../../runtime/app/config-types';
 import type { GuideState } from '../guide-state';
-import { instanceOf, modelOf } from '../guide-state';
+import { configProblems, instanceOf, modelOf } from '../guide-state';
+import { formatConfigProblem } from '../../runtime/app/instance-config';
 import type { PageAction } from '../messages';
 import type { Field, PageModel, SelectorField } from '../view-model';
 import { type FieldActions, FieldView, fieldId } from './fields';
@@ -169,6 +170,7 @@ function Summary({ state, actions, status }: { state: GuideState; actions: Guide
   return (
     <>
       <p class="page-description">The instance object this guide produces (seed 003): what Save writes and what Run, Debug and Install use.</p>
+      <RuntimeCheck state={state} />
       <pre class="instance" tabIndex={0} aria-label="Instance object" id="instance-json">
         {JSON.stringify(instance, null, 2)}
       </pre>
@@ -188,6 +190,30 @@ function Summary({ state, actions, status }: { state: GuideState; actions: Guide
         {status ? status.message : ''}
       </p>
     </>
+  );
+}
+
+/** The runtime's verdict on the config: what it would refuse at install, and what it would warn of. */
+function RuntimeCheck({ state }: { state: GuideState }) {
+  const problems = configProblems(state);
+  if (!problems.length)
+    return (
+      <p class="check ok" id="runtime-check">
+        <span class="codicon codicon-pass" aria-hidden="true" /> The runtime accepts this config with the devices of {state.devicesFrom}.
+      </p>
+    );
+  const errors = problems.filter((p) => p.severity === 'error');
+  return (
+    <div class="check" id="runtime-check" role="status">
+      <p>
+        <span class={`codicon codicon-${errors.length ? 'error' : 'warning'}`} aria-hidden="true" /> {errors.length ? 'The runtime would refuse this config:' : 'The runtime accepts this config, with warnings:'}
+      </p>
+      <ul>
+        {problems.map((p) => (
+          <li class={p.severity}>{formatConfigProblem(p).trim()}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

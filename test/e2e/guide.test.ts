@@ -1,8 +1,8 @@
 /**
  * The configuration guide in code-server: "SmartPlug: Preview Configuration Guide" opens beside
  * app.json; typing in app.json changes the page as it is typed (a renamed label, then a broken
- * file shown where it is broken, then fixed); the page's Save writes instance.json; and a scenario
- * run with that instance passes with the values chosen in the page.
+ * file shown where it is broken, then fixed); the page's Save writes instance.json; its Run starts
+ * the app in a terminal with those values; and a scenario run with that instance passes.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -120,6 +120,14 @@ describe('e2e: the configuration guide', function () {
     assert.equal(saved.config.timeout, 3);
     assert.deepEqual(saved.config.actuator_function, { '4456': 60 });
     assert.equal(saved.name, 'Hall light');
+
+    // Run: the app runs in a terminal with the page's config (not the app's file: the same here, as just saved).
+    await page.locator('#action-run').click();
+    await poll('the page to say it runs', async () => /Running guide-light with this instance/.test(await page.locator('#status').innerText().catch(() => '')));
+    const terminal = w.page.locator('.terminal-wrapper.active .xterm-rows');
+    await poll('the app to start in the terminal with the guide\'s values', async () => /light on for 3 min/.test(await terminal.innerText().catch(() => '')), 60_000);
+    await shot('run');
+    await w.runCommand('Terminal: Kill the Active Terminal Instance');
 
     // A scenario run with the instance the page saved.
     fs.mkdirSync(path.join(app, 'tests'));

@@ -148,6 +148,7 @@ describe('guide: the page in chromium', function () {
       },
     });
     assert.deepEqual(JSON.parse(await text('#instance-json')), instance, 'the summary shows what Save sends');
+    assert.match(await text('#runtime-check'), /^The runtime accepts this config with the devices of devices\.json\.$/);
     const catalogue = { ...{ devices }, notificationOutputIds: () => OUTPUTS.map((o) => o.id) };
     assert.doesNotThrow(() => prepareInstanceConfig({ name: 'every-type', appJson: everyType }, instance.config, catalogue.devices), 'the runtime accepts the config');
   });
@@ -182,6 +183,9 @@ describe('guide: the page in chromium', function () {
     await p.fill('#f-steps-0-level', '5');
     await p.click('#next');
     assert.equal(await pageTitle(), 'Summary');
+    // A value of the wrong shape for its input (an instance file written by hand): the runtime's own checker says so here.
+    await g.send({ type: 'instance', instance: { app_id: 1, installation_id: 1, version: '1.0.0', name: 'x', config: { lamp: 4455, room: 'Hall', steps: [{ level: 5 }] } }, file: 'instance.json' });
+    assert.match(await text('#runtime-check'), /The runtime would refuse this config:\s+lamp: error: .*"value": true/);
   });
 
   it('adds and removes repeat rows within min and max', async () => {
