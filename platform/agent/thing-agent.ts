@@ -20,6 +20,7 @@ import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStat
 import type { SavedApps } from '../fleet/app-state-files';
 import { BundleFetcher, LoadError } from './bundle-fetch';
 import { ShellService } from './shell-service';
+import { SyncRetry } from './sync-retry';
 
 export interface AgentOptions {
   thingId: string;
@@ -52,13 +53,6 @@ interface InstalledApp {
 }
 
 const AGENT_VERSION = '1.0.0';
-/**
- * A sync that failed on the way (a download the platform did not answer, the worker lost during
- * the switch) is tried again after these waits, growing to the last, with ±25 % jitter so a fleet
- * does not come back all at once; a new desired state starts over. A bundle refused for what it is
- * (its checksum, its contents) is not fetched again until the desired state changes.
- */
-const SYNC_RETRY_MS = [2_000, 4_000, 8_000, 16_000, 32_000, 60_000];
 /** Load errors worth trying again: the download failed on the way (bundle-fetch.ts already tried three times). */
 const TRANSIENT_LOAD_ERRORS = new Set(['fetch']);
 /**
@@ -80,9 +74,8 @@ export class ThingAgent {
   private installing: number | undefined;
   private again = false;
   private stopped = false;
-  /** The next try of a sync that failed on the way, and how many tries failed in a row. */
-  private retry: NodeJS.Timeout | undefined;
-  private failedTries = 0;
+  /** The next try of a sync that failed on the way. */
+  private readonly retry = new SyncRetry();
   private readonly shell: ShellService;
   /** saved apps not installed again yet, by installation_id */
   private readonly saved: Map<string, SavedApps[string]>;
@@ -145,7 +138,7 @@ export class ThingAgent {
   /** Ends the connection cleanly, saying it is offline (a clean disconnect sends no last will). */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.retry);
+    this.retry.cancel();
     this.shell.close();
     const client = this.client;
     if (!client) return;
@@ -189,14 +182,13 @@ export class ThingAgent {
       this.publishEvent('error', `refused a desired state: ${parsed.error}`, 'agent', 'malformed');
       return;
     }
-    if (parsed.value.revision !== this.latest?.revision) this.failedTries = 0;
+    if (parsed.value.revision !== this.latest?.revision) this.retry.reset();
     this.latest = parsed.value;
     this.startSync();
   }
 
   private startSync(): void {
-    clearTimeout(this.retry);
-    this.retry = undefined;
+    this.retry.cancel();
     if (this.running) this.again = true;
     else this.running = this.syncLoop();
   }
@@ -215,25 +207,8 @@ export class ThingAgent {
     } finally {
       this.running = undefined;
     }
-    if (outcome === 'failed on the way' && !this.stopped) this.tryAgainLater();
-    if (outcome === 'done') this.failedTries = 0;
-  }
-
-  /** The wait before the next try, without jitter (SYNC_RETRY_MS). */
-  private nextRetryMs(): number {
-    return SYNC_RETRY_MS[Math.min(this.failedTries, SYNC_RETRY_MS.length - 1)];
-  }
-
-  /** See SYNC_RETRY_MS. */
-  private tryAgainLater(): void {
-    const base = this.nextRetryMs();
-    this.failedTries++;
-    const delay = Math.round(base * (0.75 + Math.random() * 0.5));
-    this.retry = setTimeout(() => {
-      this.retry = undefined;
-      if (!this.stopped) this.startSync();
-    }, delay);
-    this.retry.unref();
+    if (outcome === 'failed on the way' && !this.stopped) this.retry.schedule(() => this.stopped || this.startSync());
+    if (outcome === 'done') this.retry.reset();
   }
 
   private async sync(desired: DesiredStateMessage): Promise<SyncOutcome> {
@@ -253,7 +228,7 @@ export class ThingAgent {
       const failed = loads.find((l): l is { app: DesiredApp; error: LoadError } => 'error' in l);
       if (failed) {
         const transient = TRANSIENT_LOAD_ERRORS.has(failed.error.code);
-        const next = transient ? `; it tries again in about ${this.nextRetryMs() / 1000} s` : '';
+        const next = transient ? `; it tries again in about ${this.retry.nextMs() / 1000} s` : '';
         this.lastError = iapEvent('error', `${failed.app.app}@${failed.app.version}: ${failed.error.message}; the Thing keeps running revision ${this.reached}${next}`, 'agent', failed.app.load.url, { code: failed.error.code });
         return transient ? 'failed on the way' : 'refused';
       }

@@ -7,11 +7,12 @@
  * worker (at runtime, or while it is restored) is quarantined instead, and a worker that keeps
  * dying with no app to blame is restarted after growing waits (backOff).
  */
-import type { Culprit, EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
+import type { EngineLostMessage, EngineSettings, EventsMessage, CallArgs, CallName, CallResult, SelfCheckResult } from './protocol';
 import { appIdSequence, SHELL_CONTEXT_ID } from '../engine/app-ids';
 import { Thing, type ThingTransport } from './thing';
 import type { ThingJournal } from './thing-journal';
-import { RestartPolicy, type RestartPolicyOptions } from './restart-policy';
+import type { RestartPolicyOptions } from './restart-policy';
+import { WorkerSlot } from './worker-slot';
 import type { ReplaySkip, WorkerProcess, WorkerProcessOptions } from './worker-process';
 import { WorkerStarter, type WorkerHandlers } from './worker-starter';
 
@@ -31,36 +32,6 @@ export interface PoolOptions extends WorkerProcessOptions, RestartPolicyOptions 
    * default; the platform's fleet turns it on. Not with `debug`.
    */
   spareWorker?: boolean;
-}
-
-/** One worker process and its Things. */
-class WorkerSlot {
-  process: WorkerProcess | undefined;
-  readonly things = new Map<string, Thing>();
-  /** Things placed here that wait for the worker to be ready. */
-  joining = 0;
-  /**
-   * Set while the worker is being (re)created and its Things restored: calls wait for it, in a
-   * loop (a recovery may queue behind the one awaited) that ends right where the call is sent.
-   */
-  restarting: Promise<void> | undefined;
-  readonly restarts: RestartPolicy;
-  /** Engine threads lost so far: a restore that saw one leaves the held calls to the recovery that follows it. */
-  engineLosses = 0;
-  /** A process re-spawn is under way (or waiting for the recovery before it). */
-  respawning = false;
-  /** The process that was lost, whose unanswered calls the next one receives. */
-  lost: WorkerProcess | undefined;
-  /** A process that said it is ending itself: nothing is restored into it any more. */
-  ending: WorkerProcess | undefined;
-  /** The runaway the warden last cut off (said at once, before its thread or process has ended). */
-  cutOff: Culprit | undefined;
-  /** The app that ended the last process, and the call it ended it with: not run again. */
-  skipOnReplay: ReplaySkip | undefined;
-
-  constructor(options: RestartPolicyOptions) {
-    this.restarts = new RestartPolicy(options);
-  }
 }
 
 export class WorkerPool implements ThingTransport {

@@ -84,6 +84,7 @@ describe('client: structure', () => {
       ['smartplug.serverActions', 'SmartPlug: Language Server Actions'],
       ['smartplug.refreshApps', 'SmartPlug: Refresh'],
       ['smartplug.runApp', 'SmartPlug: Run App'],
+      ['smartplug.previewGuide', 'SmartPlug: Preview Configuration Guide'],
       ['smartplug.simulator.injectEvent', 'SmartPlug: Inject Device Event'],
       ['smartplug.simulator.advanceClock', 'SmartPlug: Advance Clock'],
       ['smartplug.simulator.setMode', 'SmartPlug: Set Location Mode'],
