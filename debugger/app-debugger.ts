@@ -60,24 +60,37 @@ export class AppDebugger extends TypedEmitter<AppDebuggerEvents> {
     }, breakpointIds);
   }
 
-  /** Starts the worker and installs the app (or starts the scenario). Resolves once it runs or has stopped. */
-  async start(): Promise<void> {
-    const { launch } = this;
-    this.pool = new WorkerPool({
+  private ensurePool(): WorkerPool {
+    this.pool ??= new WorkerPool({
       // Run Without Debugging: the production worker, permission model on.
-      debug: !launch.noDebug,
-      cpuLimitMs: launch.cpuLimitMs,
+      debug: !this.launch.noDebug,
+      cpuLimitMs: this.launch.cpuLimitMs,
       onInspector: (m, to) => {
         if (m.kind === 'inspector') this.controller.receive(m.message);
         else void this.controller.attach(to).catch((e: Error) => this.say('stderr', `the debugger could not attach to the engine thread: ${e.message}`));
       },
     });
+    return this.pool;
+  }
+
+  /**
+   * Starts its worker process (and the debugger's attachment to it) ahead of start(), which then
+   * costs only the app's install: the debuggee a step back will replay into is made ready so.
+   */
+  prepare(): Promise<void> {
+    return this.ensurePool().warm();
+  }
+
+  /** Starts the worker and installs the app (or starts the scenario). Resolves once it runs or has stopped. */
+  async start(): Promise<void> {
+    const { launch } = this;
+    this.ensurePool();
     for (const w of launch.warnings) this.say('stderr', w);
     if (!launch.noDebug) this.say('console', `SmartPlug: debugging ${launch.pkg.name} ${launch.pkg.version} in a worker process without Node's permission model (the V8 inspector needs it off); the app's vm sandbox and its limits stay as in production.`);
     if (launch.stopOnEntry) await this.controller.stopOnEntry(launch.pkg.scriptFile);
     if (launch.scenario) return this.startScenario(launch.scenario);
 
-    const thing = await this.pool.addThing('debug', { clock: launch.clock, start: launch.start, cpuLimitMs: launch.cpuLimitMs, seed: 'smartplug-debug' }, (id, s, t, n) => new Thing(id, s, t, n));
+    const thing = await this.ensurePool().addThing('debug', { clock: launch.clock, start: launch.start, cpuLimitMs: launch.cpuLimitMs, seed: 'smartplug-debug' }, (id, s, t, n) => new Thing(id, s, t, n));
     this.thing = thing;
     this.follow(thing);
     for (const d of launch.devices) await thing.addDevice(d);
@@ -190,6 +203,8 @@ export class AppDebugger extends TypedEmitter<AppDebuggerEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A paused app would hold its worker until it is killed (2 s later): it is let go first.
+    if (this.controller.isPaused) await Promise.race([this.controller.release().catch(() => undefined), new Promise((r) => setTimeout(r, 500))]);
     this.controller.cdp.failPending('the session ended');
     await this.pool?.close();
   }

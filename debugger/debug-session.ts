@@ -22,6 +22,11 @@ type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & SmartPlugLa
 
 export class SmartPlugDebugSession extends LoggingDebugSession {
   private debuggee: AppDebugger | undefined;
+  /**
+   * On a virtual clock, the debuggee a step back replays into, its worker started ahead while the
+   * user works: a step back then costs the app's install and the replay, not a process start.
+   */
+  private standby: AppDebugger | undefined;
   private launchArgs: LaunchRequestArguments | undefined;
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
@@ -86,6 +91,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
       this.launchArgs = launchArgs;
       await this.debuggee?.close();
       this.debuggee = undefined;
+      await this.dropStandby();
       await this.startDebuggee(launchArgs);
       this.sendResponse(response);
     } catch (e) {
@@ -95,12 +101,12 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
 
   protected override async disconnectRequest(response: DebugProtocol.DisconnectResponse): Promise<void> {
     this.ended = true;
-    await this.debuggee?.close();
+    await Promise.all([this.debuggee?.close(), this.dropStandby()]);
     this.sendResponse(response);
   }
 
   protected override async terminateRequest(response: DebugProtocol.TerminateResponse): Promise<void> {
-    await this.debuggee?.close();
+    await Promise.all([this.debuggee?.close(), this.dropStandby()]);
     this.sendResponse(response);
     this.end(0);
   }
@@ -234,18 +240,48 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     await d.controller.setExceptionFilters(this.exceptionFilters);
     this.timeline.markStarted();
     await d.start();
+    this.readyStandby(d.launch);
+  }
+
+  private readyStandby(launch: AppDebugger['launch']): void {
+    if (launch.clock !== 'virtual' || this.standby || this.ended) return;
+    const standby = new AppDebugger(launch, this.breakpointIds);
+    this.standby = standby;
+    // One that could not start is dropped: the step back starts a debuggee itself.
+    standby.prepare().catch(() => {
+      if (this.standby === standby) this.standby = undefined;
+      void standby.close();
+    });
+  }
+
+  private takeStandby(launch: AppDebugger['launch']): AppDebugger | undefined {
+    const standby = this.standby;
+    this.standby = undefined;
+    if (standby?.launch === launch) return standby;
+    void standby?.close();
+    return undefined;
+  }
+
+  private async dropStandby(): Promise<void> {
+    const standby = this.standby;
+    this.standby = undefined;
+    await standby?.close();
   }
 
   /** The debuggee's events become the client's. */
   private wire(d: AppDebugger): void {
     this.debuggee = d;
+    // A debuggee replaced by a replay (step back) is no longer heard while it ends.
+    const current = () => this.debuggee === d;
     d.on('stopped', (s) => {
+      if (!current()) return;
       this.timeline.stopped(s.reason);
       const e = new StoppedEvent(s.reason, THREAD_ID, s.text) as DebugProtocol.StoppedEvent;
       if (s.hitBreakpointIds) e.body.hitBreakpointIds = s.hitBreakpointIds;
       this.sendEvent(e);
     });
     d.on('output', (o) => {
+      if (!current()) return;
       const e = new OutputEvent(o.text, o.category) as DebugProtocol.OutputEvent;
       if (o.place) {
         e.body.source = new Source(path.basename(o.place.file), o.place.file);
@@ -254,9 +290,9 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
       }
       this.sendEvent(e);
     });
-    d.on('breakpoint', (bp) => this.sendEvent(new BreakpointEvent('changed', bp as Breakpoint)));
+    d.on('breakpoint', (bp) => current() && this.sendEvent(new BreakpointEvent('changed', bp as Breakpoint)));
     d.on('exited', ({ code }) => {
-      if (this.debuggee === d) void d.close().then(() => this.end(code));
+      if (current()) void d.close().then(() => this.end(code));
     });
   }
 
@@ -276,7 +312,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     const old = this.require();
     if (old.launch.clock !== 'virtual') throw new Error('stepping back needs a session on a virtual clock ("clock": "virtual"): on a real clock a run cannot be replayed');
     if (target === undefined) throw new Error(none);
-    const fresh = new AppDebugger(old.launch, this.breakpointIds);
+    const fresh = this.takeStandby(old.launch) ?? new AppDebugger(old.launch, this.breakpointIds);
     this.timeline.replaying = true;
     try {
       await this.timeline.replay(fresh, target);
@@ -286,10 +322,12 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     } finally {
       this.timeline.replaying = false;
     }
-    // Only now does the client hear from it: the replay's stops and output were the past.
+    // Only now does the client hear from it: the replay's stops and output were the past. The
+    // old debuggee ends meanwhile, unheard (its events are no longer wired).
     this.debuggee = undefined;
-    await old.close();
+    void old.close();
     this.wire(fresh);
+    this.readyStandby(fresh.launch);
     // Its breakpoints were set (and verified) while nobody listened.
     for (const bp of fresh.controller.breakpointStates()) this.sendEvent(new BreakpointEvent('changed', bp as Breakpoint));
     const e = new StoppedEvent(reason ?? this.timeline.reasonOf(target), THREAD_ID) as DebugProtocol.StoppedEvent;

@@ -114,6 +114,17 @@ export class InspectorController {
     this.running();
   }
 
+  /**
+   * Lets the app go for good (the session ends, or a replay replaced this debuggee): the debugger
+   * is turned off in the worker, which drops its breakpoints and resumes a paused app, so the
+   * worker can end at once instead of being killed after its grace period.
+   */
+  async release(): Promise<void> {
+    this.lastAction = undefined;
+    if (this.attached) await this.cdp.send('Debugger.disable');
+    this.running();
+  }
+
   async step(kind: 'over' | 'into' | 'out'): Promise<void> {
     this.lastAction = 'step';
     if (kind === 'over') await this.cdp.send('Debugger.stepOver', {});

@@ -78,6 +78,21 @@ export class WorkerPool implements ThingTransport {
     return thing;
   }
 
+  /**
+   * Starts a worker process now, before any Thing asks for one, so the first addThing costs only
+   * its Thing (a debug session's next debuggee is made ready this way while the user steps).
+   */
+  async warm(): Promise<void> {
+    if (this.slots.length) return;
+    const slot = new WorkerSlot(this.options);
+    this.slots.push(slot);
+    const starting: Promise<void> = this.spawn(slot, 'started').finally(() => {
+      if (slot.restarting === starting) slot.restarting = undefined;
+    });
+    slot.restarting = starting;
+    await starting;
+  }
+
   async removeThing(id: string): Promise<void> {
     const slot = this.slotOf.get(id);
     if (!slot) return;

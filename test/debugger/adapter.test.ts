@@ -296,6 +296,46 @@ describe('debugger: the smartplug debug adapter over DAP', function () {
     await assert.rejects(dc.stepBackRequest({ threadId: 1 }), /no earlier stop|not paused/);
   });
 
+  it('steps back into the debuggee it started ahead, and the one it leaves is let go unheard (its paused handler never logs)', async () => {
+    session = await launch([{ line: lineOf('handler') }]);
+    const { dc } = session;
+    assert.equal(await inject(dc, 'open'), 'stopped');
+    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    await dc.continueRequest({ threadId: 1 });
+    assert.equal(await inject(dc, 'closed'), 'stopped');
+    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    // A user looks at the stop before stepping back: the next debuggee's worker starts meanwhile.
+    await new Promise((r) => setTimeout(r, 1500));
+    const t0 = performance.now();
+    await dc.reverseContinueRequest({ threadId: 1 });
+    const top = await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    const took = performance.now() - t0;
+    assert.equal((await dc.evaluateRequest({ expression: 'evt.value', frameId: top.id, context: 'watch' })).body.result, '"open"');
+    // The debuggee left behind was paused in the closing's handler: let go, it finishes it, unheard.
+    await new Promise((r) => setTimeout(r, 500));
+    assert.doesNotMatch(outputText(session), /door closed/);
+    await dc.continueRequest({ threadId: 1 });
+    await until(() => /door open, opened 1 time/.test(outputText(session!)), 'the replayed opening to go on');
+    // A second step back, right away: its debuggee is still starting, and it is used all the same.
+    assert.equal(await inject(dc, 'closed'), 'stopped');
+    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    await dc.reverseContinueRequest({ threadId: 1 });
+    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    assert.ok(took < 5000, `the step back took ${took.toFixed(0)} ms`);
+  });
+
+  it('ends a paused session at once: its worker is let go, not killed after a grace period', async () => {
+    session = await launch([{ line: lineOf('handler') }]);
+    const { dc } = session;
+    assert.equal(await inject(dc, 'open'), 'stopped');
+    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    const t0 = performance.now();
+    await dc.disconnectRequest({});
+    const took = performance.now() - t0;
+    // The worker waits 2 s for a process to end before killing it; a paused one used to need all of it.
+    assert.ok(took < 1500, `disconnecting took ${took.toFixed(0)} ms`);
+  });
+
   it('refuses to step back on a real clock, saying why', async () => {
     session = await launch([{ line: lineOf('handler') }], { clock: 'real' });
     const { dc } = session;
