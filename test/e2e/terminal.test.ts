@@ -37,4 +37,24 @@ describe('e2e: smartplug in the integrated terminal', function () {
     assert.deepEqual(ends.map((e) => e.ok).sort(), [false, true]);
     assert.ok(ends.every((e) => e.permissionModel === true));
   });
+
+  it('"SmartPlug: Run App" runs the app of the editor in a terminal that completes device ids, and the app answers events', async () => {
+    const w = win();
+    await w.quickOpen('hall-light/app.js');
+    await w.runCommand('SmartPlug: Run App');
+    const terminal = w.page.locator('.terminal-wrapper.active .xterm-rows');
+    const shown = () => terminal.innerText().catch(() => '');
+    await poll('the app to run in the terminal', async () => /running Hall light 1\.0\.0 as hall-light-1 with 2 device\(s\)/.test(await shown()), 60_000);
+    await w.page.locator('.terminal-wrapper.active .xterm').click();
+    // Tab completes the device id; the rest is typed.
+    await w.page.keyboard.type('front-d');
+    await w.page.keyboard.press('Tab');
+    await poll('Tab to complete the device id', async () => /› front-door /.test(await shown()));
+    await w.page.keyboard.type('contact open');
+    await w.page.keyboard.press('Enter');
+    await poll('the app to turn the lamp on', async () => /hall-light-1 → Hall lamp\.on\(\)/.test(await shown()), 30_000);
+    await shot('run-app');
+    await w.runCommand('Terminal: Kill the Active Terminal Instance');
+    await w.runCommand('View: Close All Editors');
+  });
 });

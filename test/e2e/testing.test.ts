@@ -110,4 +110,42 @@ describe('e2e: scenario tests in the Testing view', function () {
     assert.ok((await explorerRows()).some((l) => /^thermostat /.test(l)), JSON.stringify(await explorerRows()));
     await shot('copy-gone');
   });
+
+  // Last in this file: its debug session's result replaces the scenario's in the view.
+  it('"Debug Test" runs a scenario under the debugger: it stops at a breakpoint in the handler, and passes when continued', async () => {
+    const w = win();
+    const page = w.page;
+    await w.revertAndCloseAll();
+    await w.quickOpen('thermostat/app.js');
+    await w.waitForActiveEditor('thermostat/app.js');
+    await w.runCommand('Remove All Breakpoints');
+    await w.focusEditorArea();
+    await w.goTo(12); // if (evt.numberValue < settings.target) …
+    await page.keyboard.press('F9');
+    await w.waitFor('.monaco-editor .codicon-debug-breakpoint');
+
+    await w.runCommand('Testing: Focus on Test Explorer View');
+    const row = page.locator('.test-explorer .monaco-list-row').filter({ hasText: 'cold room' }).first();
+    await row.click({ button: 'right' });
+    await w.waitFor('.context-view .action-label', /Debug Test/);
+    await page.locator('.context-view .action-label').filter({ hasText: /^Debug Test$/ }).first().click();
+
+    await w.waitFor('.debug-toolbar');
+    const stack = () => page.locator('.debug-call-stack .monaco-list-row').evaluateAll((rs) => rs.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ')));
+    await w.runCommand('View: Show Run and Debug');
+    await poll('a stop in temperatureChanged', async () => (await stack()).some((r) => /temperatureChanged/.test(r)), 60_000);
+    await w.waitFor('.debug-top-stack-frame-line');
+    await shot('debug-test-stopped');
+    // Continued past every stop, the scenario runs to its end and the test passes.
+    for (let i = 0; i < 10 && (await page.locator('.debug-toolbar').isVisible().catch(() => false)); i++) {
+      await page.locator('.debug-toolbar .codicon-debug-continue').click().catch(() => undefined);
+      await sleep(500);
+    }
+    await w.waitForGone('.debug-toolbar', 30_000);
+    await w.runCommand('Testing: Focus on Test Explorer View');
+    await poll('the scenario to pass under the debugger', async () => (await explorerRows()).some((l) => /^cold room: the heater goes on \(Passed\)/.test(l)), 30_000);
+    await shot('debug-test-passed');
+    await w.focusEditorArea();
+    await w.runCommand('Remove All Breakpoints');
+  });
 });
