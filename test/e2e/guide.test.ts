@@ -2,7 +2,8 @@
  * The configuration guide in code-server: "SmartPlug: Preview Configuration Guide" opens beside
  * app.json; typing in app.json changes the page as it is typed (a renamed label, then a broken
  * file shown where it is broken, then fixed); the page's Save writes instance.json; its Run starts
- * the app in a terminal with those values; and a scenario run with that instance passes.
+ * the app in a terminal with those values, and its Debug a debug session with them; and a scenario
+ * run with that instance passes.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -128,6 +129,16 @@ describe('e2e: the configuration guide', function () {
     await poll('the app to start in the terminal with the guide\'s values', async () => /light on for 3 min/.test(await terminal.innerText().catch(() => '')), 60_000);
     await shot('run');
     await w.runCommand('Terminal: Kill the Active Terminal Instance');
+
+    // Debug: a smartplug session with the page's config; the Debug Console says what it runs.
+    await page.locator('#action-debug').click();
+    await w.waitFor('.debug-toolbar', undefined, 60_000);
+    await poll('the page to say it debugs', async () => /Debugging guide-light with this instance/.test(await page.locator('#status').innerText().catch(() => '')));
+    await w.runCommand('View: Toggle Debug Console');
+    await poll('the session to run the app with the guide\'s values', async () => /light on for 3 min/.test(await w.page.locator('.repl').innerText().catch(() => '')), 60_000);
+    await shot('debug');
+    await w.page.locator('.debug-toolbar .codicon-debug-stop').click();
+    await w.waitForGone('.debug-toolbar', 30_000);
 
     // A scenario run with the instance the page saved.
     fs.mkdirSync(path.join(app, 'tests'));

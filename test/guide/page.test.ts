@@ -367,9 +367,9 @@ describe('guide: the page in chromium', function () {
     assert.deepEqual(blank, [], 'icons with no glyph');
   };
 
-  it('light and dark screenshots (test-results/guide/), with theme colours applied', async () => {
+  it('light, dark and high-contrast screenshots (test-results/guide/), with theme colours applied', async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    for (const theme of ['light', 'dark'] as const) {
+    for (const theme of ['light', 'dark', 'high-contrast'] as const) {
       await g.open({ theme });
       await g.send(appMessage(everyType));
       await g.page.selectOption('#f-lamp', '4455');
@@ -378,7 +378,7 @@ describe('guide: the page in chromium', function () {
       await g.page.fill('#f-room', 'Hall 2');
       await g.page.screenshot({ path: path.join(SCREENSHOTS, `page2-${theme}.png`), fullPage: true });
       const background = await g.page.evaluate('getComputedStyle(document.body).backgroundColor');
-      assert.equal(background, theme === 'dark' ? 'rgb(31, 31, 31)' : 'rgb(255, 255, 255)');
+      assert.equal(background, { dark: 'rgb(31, 31, 31)', light: 'rgb(255, 255, 255)', 'high-contrast': 'rgb(0, 0, 0)' }[theme]);
       const codicon = await g.page.evaluate(`document.fonts.check('16px codicon')`);
       assert.equal(codicon, true, 'the codicon font loaded');
       await iconsDraw();

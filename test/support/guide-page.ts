@@ -20,7 +20,19 @@ export const CHROMIUM = process.env.SMARTPLUG_E2E_CHROMIUM || '/usr/bin/chromium
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** Some of VS Code's theme variables, with the values of its Dark Modern and Light Modern themes. */
-const THEMES: Record<'dark' | 'light', { body: string; vars: Record<string, string> }> = {
+export type Theme = 'dark' | 'light' | 'high-contrast';
+
+const THEMES: Record<Theme, { body: string; vars: Record<string, string> }> = {
+  'high-contrast': {
+    body: 'vscode-high-contrast',
+    vars: {
+      foreground: '#ffffff', 'editor-background': '#000000', descriptionForeground: '#ffffffb3', errorForeground: '#f48771', focusBorder: '#f38518', contrastBorder: '#6fc3df',
+      'input-background': '#000000', 'input-foreground': '#ffffff', 'input-border': '#6fc3df', 'dropdown-background': '#000000', 'dropdown-foreground': '#ffffff', 'dropdown-border': '#6fc3df',
+      'button-background': '#000000', 'button-foreground': '#ffffff', 'button-border': '#6fc3df', 'button-secondaryBackground': '#000000', 'button-secondaryForeground': '#ffffff',
+      'checkbox-background': '#000000', 'panel-border': '#6fc3df', 'textCodeBlock-background': '#000000', 'editorWarning-foreground': '#ffd370', 'inputValidation-errorBorder': '#f48771',
+      'inputValidation-warningBorder': '#ffd370', 'inputValidation-warningBackground': '#000000', 'editorWidget-background': '#0c141f', 'font-family': 'system-ui, sans-serif', 'font-size': '13px', 'editor-font-family': 'monospace', 'editor-font-size': '13px',
+    },
+  },
   dark: {
     body: 'vscode-dark',
     vars: {
@@ -43,7 +55,7 @@ const THEMES: Record<'dark' | 'light', { body: string; vars: Record<string, stri
   },
 };
 
-const themeCss = (theme: 'dark' | 'light') => `:root {\n${Object.entries(THEMES[theme].vars).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n')}\n}\n`;
+const themeCss = (theme: Theme) => `:root {\n${Object.entries(THEMES[theme].vars).map(([k, v]) => `  --vscode-${k}: ${v};`).join('\n')}\n}\n`;
 
 /** Runs in the page before its script: the webview host's API, recording what the page posts. */
 const HOST_SHIM = `
@@ -66,7 +78,7 @@ export interface GuidePage {
    * Loads (or reloads) the page; with `theme`, VS Code's variables of that theme apply; with
    * `keepState`, the page gets back what it saved, as a webview shown again does.
    */
-  open(options?: { theme?: 'dark' | 'light'; keepState?: boolean; initial?: ExtensionMessage[] }): Promise<void>;
+  open(options?: { theme?: Theme; keepState?: boolean; initial?: ExtensionMessage[] }): Promise<void>;
   /** Sends a message as the extension does, and waits for the page to have drawn it. */
   send(msg: ExtensionMessage): Promise<void>;
   posted(): Promise<PageMessage[]>;
@@ -141,7 +153,7 @@ function serve(served: { initial?: ExtensionMessage[] }): Promise<Server> {
     const url = new URL(req.url ?? '/', 'http://x');
     const origin = `http://${req.headers.host}`;
     if (url.pathname === '/') {
-      const theme = url.searchParams.get('theme') as 'dark' | 'light' | null;
+      const theme = url.searchParams.get('theme') as Theme | null;
       const assets = guidePageAssets(path.join(ROOT, 'dist', 'guide'), `${origin}/codicon.ttf`);
       const nonce = randomBytes(16).toString('base64');
       let html = guidePageHtml({ resourceOrigin: origin, nonce, ...assets, title: 'Configuration guide', ...(served.initial ? { initial: served.initial } : {}) });
