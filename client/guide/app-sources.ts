@@ -103,3 +103,20 @@ export function namedInstanceFile(name: string): string {
   const slug = name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60);
   return `${slug || 'new'}.instance.json`;
 }
+
+/** The notification output ids a config selects (top-level and in repeat rows). */
+export function notificationIds(appJson: AppJson, config: Record<string, unknown>): (string | number)[] {
+  const ids: (string | number)[] = [];
+  const visit = (obj: Record<string, unknown>) => {
+    for (const [key, value] of Object.entries(obj)) {
+      const input = appJson.input[key];
+      if (!input) continue;
+      if (input.type === 'repeat' && Array.isArray(value)) for (const row of value) if (row && typeof row === 'object') visit(row as Record<string, unknown>);
+      if (input.type === 'single_notification_output_selector' || input.type === 'multi_notification_output_selector') {
+        for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'number' || typeof v === 'string') ids.push(v);
+      }
+    }
+  };
+  visit(config);
+  return ids;
+}

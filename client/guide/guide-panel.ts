@@ -9,11 +9,10 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import type { AppJson } from '../../runtime/app/app-json-types';
 import { guidePageHtml } from '../../guide/page-html';
 import { guidePageAssets } from './page-assets';
 import { type ExtensionMessage, type InstanceObject, isPageMessage, type PageAction, type PageMessage } from '../../guide/messages';
-import { type AppSurroundings, appMessage, readInstance, readSurroundings } from './app-sources';
+import { type AppSurroundings, appMessage, notificationIds, readInstance, readSurroundings } from './app-sources';
 import { addNotificationOutput, NOTIFICATION_OUTPUTS_FILE, withReferencedOutputs } from './notification-outputs';
 import { type GuideActionHost, performGuideAction } from './guide-actions';
 
@@ -47,11 +46,6 @@ export class GuidePanel implements vscode.Disposable {
     const guide = new GuidePanel(panel, appDir, extensionUri, host);
     GuidePanel.open.set(appDir, guide);
     return guide;
-  }
-
-  /** The panel of `appDir`, if open (tests and the commands use it). */
-  static of(appDir: string): GuidePanel | undefined {
-    return GuidePanel.open.get(appDir);
   }
 
   private constructor(
@@ -113,7 +107,7 @@ export class GuidePanel implements vscode.Disposable {
 
   /**
    * Sends what the guide is built from (the page keeps its values; renamed inputs keep theirs).
-   * VS Code holds messages posted before the page has loaded until it has.
+   * One posted while the page loads may not reach it: the page's "ready" brings it again.
    */
   sendApp(): void {
     this.post(this.appMessage());
@@ -140,7 +134,6 @@ export class GuidePanel implements vscode.Disposable {
   }
 
   private async act(action: PageAction, instance: InstanceObject): Promise<void> {
-    if (!ACTIONS.includes(action)) return this.post({ type: 'done', action, ok: false, message: 'Install on a Thing needs a connection to a platform.' });
     try {
       const result = await performGuideAction(action, { appDir: this.appDir, instanceFile: this.instanceFile, instance }, this.host);
       if (result.instanceFile && result.instanceFile !== this.instanceFile) {
@@ -158,21 +151,4 @@ export class GuidePanel implements vscode.Disposable {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }
-}
-
-/** The notification output ids a config selects (top-level and in repeat rows). */
-function notificationIds(appJson: AppJson, config: Record<string, unknown>): (string | number)[] {
-  const ids: (string | number)[] = [];
-  const visit = (obj: Record<string, unknown>) => {
-    for (const [key, value] of Object.entries(obj)) {
-      const input = appJson.input[key];
-      if (!input) continue;
-      if (input.type === 'repeat' && Array.isArray(value)) for (const row of value) if (row && typeof row === 'object') visit(row as Record<string, unknown>);
-      if (input.type === 'single_notification_output_selector' || input.type === 'multi_notification_output_selector') {
-        for (const v of Array.isArray(value) ? value : [value]) if (typeof v === 'number' || typeof v === 'string') ids.push(v);
-      }
-    }
-  };
-  visit(config);
-  return ids;
 }

@@ -42,6 +42,9 @@ function update(next: guide.GuideState): void {
   draw();
 }
 
+/** What the summary says while the extension carries out an action. */
+const BUSY: Record<PageAction, string> = { save: 'Saving…', saveAs: 'Saving…', run: 'Starting the app…', debug: 'Starting the debugger…', install: 'Installing…' };
+
 const actions: GuideActions = {
   edit: (path, value) => update(guide.edit(state, path, value)),
   addRow: (path) => update(guide.addRowAt(state, path)),
@@ -49,7 +52,7 @@ const actions: GuideActions = {
   rename: (name) => update(guide.rename(state, name)),
   goTo: (page) => update(guide.goTo(state, page)),
   act: (action: PageAction) => {
-    status = { ok: true, message: `${action}…` };
+    status = { ok: true, message: BUSY[action] };
     draw();
     host.post({ type: 'action', action, instance: guide.instanceOf(state) });
   },

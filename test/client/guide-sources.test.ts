@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { appMessage, instanceFileText, namedInstanceFile, readAppJson, readDevices, readInstance } from '../../client/guide/app-sources';
+import { appMessage, instanceFileText, namedInstanceFile, notificationIds, readAppJson, readDevices, readInstance } from '../../client/guide/app-sources';
 import { addNotificationOutput, readNotificationOutputs, withReferencedOutputs } from '../../client/guide/notification-outputs';
 import { parseInstanceFile } from '../../runtime/app/instance-file';
 import { ROOT } from './cli-helpers';
@@ -63,6 +63,11 @@ describe('client: what the configuration guide reads and writes', () => {
     writeFileSync(path.join(dir, 'bad.instance.json'), '{ "timeout": ');
     assert.equal(readInstance(path.join(dir, 'bad.instance.json'), appJson), undefined);
     assert.equal(readInstance(path.join(dir, 'none.instance.json'), appJson), undefined);
+  });
+
+  it('finds the notification outputs a config selects, in repeat entries too', () => {
+    const app = { input: { alarm: { type: 'single_notification_output_selector' }, reports: { type: 'multi_notification_output_selector' }, rules: { type: 'repeat', input_fields: ['alarm'] }, room: { type: 'text' } }, guide: [] } as never;
+    assert.deepEqual(notificationIds(app, { alarm: 456, reports: [457, 458], rules: [{ alarm: 9 }, { alarm: 'x' }], room: 'Hall', unknown: 1 }), [456, 457, 458, 9, 'x']);
   });
 
   it('names a named instance file after the instance', () => {
