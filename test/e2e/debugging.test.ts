@@ -1,7 +1,7 @@
 /**
- * Debugging an app in VS Code (test/e2e/samples/door-debug): F5 with no launch.json, a breakpoint
- * hit once a door opens (an event injected from the palette), the event in the Variables view,
- * Step Back to the event before.
+ * Debugging an app in VS Code (door-debug: the debug adapter's test app, test/fixtures/apps/debuggee,
+ * copied into the workspace): F5 with no launch.json, a breakpoint hit once a door opens (an event
+ * injected from the palette), the event in the Variables view, Step Back to the event before.
  */
 import * as assert from 'node:assert/strict';
 import { poll, sleep } from './harness';

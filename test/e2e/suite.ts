@@ -5,7 +5,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { E2E, RESULTS, SAMPLE_WORKSPACE, type Window } from './harness';
+import { E2E, RESULTS, ROOT, SAMPLE_WORKSPACE, type Window } from './harness';
+
+/** test/fixtures/apps/debuggee: copied into the workspace as door-debug. */
+const DEBUGGEE_APP = path.join(ROOT, 'test', 'fixtures', 'apps', 'debuggee');
 
 export interface Session {
   e2e: E2E;
@@ -24,6 +27,8 @@ async function startSession(): Promise<Session> {
   const e2e = await E2E.start(extensionFolder ? { extensionFolder } : {});
   try {
     const workspace = e2e.copyWorkspace(SAMPLE_WORKSPACE);
+    // The app the debugging test debugs is the debug adapter's own test app (one copy of it in the source).
+    fs.cpSync(DEBUGGEE_APP, path.join(workspace, 'door-debug'), { recursive: true });
     const samples = await e2e.open(workspace);
     await samples.screenshot('00-workbench');
     return { e2e, samples, workspace };
