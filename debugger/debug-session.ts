@@ -20,6 +20,9 @@ const THREAD_ID = 1;
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & SmartPlugLaunchArguments;
 
+/** How long after a start or a step back the next debuggee's worker is started (see readyStandby). */
+const STANDBY_DELAY_MS = 500;
+
 export class SmartPlugDebugSession extends LoggingDebugSession {
   private debuggee: AppDebugger | undefined;
   /**
@@ -27,6 +30,8 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
    * user works: a step back then costs the app's install and the replay, not a process start.
    */
   private standby: AppDebugger | undefined;
+  /** The standby is made a moment after a start or a step back, not while the user's first requests run. */
+  private standbyTimer: NodeJS.Timeout | undefined;
   private launchArgs: LaunchRequestArguments | undefined;
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
@@ -243,8 +248,17 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     this.readyStandby(d.launch);
   }
 
+  /** Starts the next debuggee's worker soon (STANDBY_DELAY_MS): on 2 cores, a process start beside a launch slows both. */
   private readyStandby(launch: AppDebugger['launch']): void {
     if (launch.clock !== 'virtual' || this.standby || this.ended) return;
+    clearTimeout(this.standbyTimer);
+    this.standbyTimer = setTimeout(() => this.makeStandby(launch), STANDBY_DELAY_MS);
+    this.standbyTimer.unref();
+  }
+
+  private makeStandby(launch: AppDebugger['launch']): void {
+    this.standbyTimer = undefined;
+    if (this.standby || this.ended) return;
     const standby = new AppDebugger(launch, this.breakpointIds);
     this.standby = standby;
     // One that could not start is dropped: the step back starts a debuggee itself.
@@ -255,6 +269,8 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
   }
 
   private takeStandby(launch: AppDebugger['launch']): AppDebugger | undefined {
+    clearTimeout(this.standbyTimer);
+    this.standbyTimer = undefined;
     const standby = this.standby;
     this.standby = undefined;
     if (standby?.launch === launch) return standby;
@@ -263,6 +279,8 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
   }
 
   private async dropStandby(): Promise<void> {
+    clearTimeout(this.standbyTimer);
+    this.standbyTimer = undefined;
     const standby = this.standby;
     this.standby = undefined;
     await standby?.close();
