@@ -38,7 +38,8 @@ function setIn(container: JsonValue | undefined, path: ConfigPath, i: number, va
   return obj;
 }
 
-function getAt(config: Readonly<Config>, path: ConfigPath): JsonValue | undefined {
+/** The value at `path` (undefined when a step on the way is missing). */
+export function getAt(config: Readonly<Config>, path: ConfigPath): JsonValue | undefined {
   let v: JsonValue | undefined = config;
   for (const step of path) {
     if (v === null || typeof v !== 'object') return undefined;

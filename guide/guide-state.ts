@@ -14,7 +14,7 @@ import { topLevelInputNames } from '../runtime/app/input-rules';
 import { catalogueOfSpecs } from '../runtime/app/instance-config';
 import type { DeviceSpec } from '../runtime/devices/types';
 import { carryConfig } from './carry-config';
-import { addRow, removeRow, setAt } from './config-edits';
+import { addRow, getAt, removeRow, setAt } from './config-edits';
 import type { AppJsonProblem, ExtensionMessage, InstanceObject, PageAction } from './messages';
 import { buildGuideModel, type GuideModel, type NotificationOutput } from './view-model';
 
@@ -87,20 +87,11 @@ function selectOutput(state: GuideState, path: ConfigPath, id: string | number):
   const key = path[path.length - 1];
   const input = typeof key === 'string' ? state.appJson?.input[key] : undefined;
   if (input?.type === 'multi_notification_output_selector') {
-    const current = valueAt(state.config, path);
+    const current = getAt(state.config, path);
     const list = Array.isArray(current) ? current.filter((v) => v !== id) : [];
     return setAt(state.config, path, [...list, id]);
   }
   return setAt(state.config, path, id);
-}
-
-export function valueAt(config: Readonly<Config>, path: ConfigPath): JsonValue | undefined {
-  let v: JsonValue | undefined = config;
-  for (const step of path) {
-    if (v === null || typeof v !== 'object') return undefined;
-    v = Array.isArray(v) ? (typeof step === 'number' ? v[step] : undefined) : (v as Config)[String(step)];
-  }
-  return v;
 }
 
 export const edit = (state: GuideState, path: ConfigPath, value: JsonValue | undefined): GuideState => ({ ...state, config: setAt(state.config, path, value) });

@@ -5,7 +5,6 @@
  * tests read apps the way the extension does.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { parse as parseJsonc } from 'jsonc-parser';
 import * as path from 'node:path';
 import { parseAppJson } from '../../runtime/app/parse-app-json';
 import { parseInstanceFile } from '../../runtime/app/instance-file';
@@ -79,13 +78,10 @@ export function readInstance(file: string, appJson: AppJson | undefined): Instan
   const text = readFileSync(file, 'utf8');
   const parsed = parseInstanceFile(text, file, appJson ?? { input: {}, guide: [] });
   if (!parsed.config) return undefined;
-  // A local file may have comments: read it as the instance reader does.
-  const root = parsed.shape === 'api' ? (parseJsonc(text.replace(/^\uFEFF/, '')) as Record<string, unknown>) : {};
-  const whole = (v: unknown, fallback: number) => (Number.isInteger(v) ? (v as number) : fallback);
   return {
-    app_id: whole(root.app_id, 1),
-    installation_id: whole(root.installation_id, 1),
-    version: typeof root.version === 'string' ? root.version : (appJson?.version ?? '1.0.0'),
+    app_id: parsed.appId ?? 1,
+    installation_id: parsed.installationId ?? 1,
+    version: parsed.version ?? appJson?.version ?? '1.0.0',
     config: parsed.config as Record<string, JsonValue>,
     name: parsed.name ?? appJson?.name ?? path.basename(path.dirname(file)),
   };

@@ -4,6 +4,7 @@
  * control has a label, its description and error are tied to it with aria-describedby, and each
  * is reached and operated with the keyboard alone.
  */
+import type { ComponentChildren } from 'preact';
 import { useState } from 'preact/hooks';
 import type { JsonValue } from '../../runtime/app/app-json-types';
 import type { ConfigPath } from '../../runtime/app/config-types';
@@ -121,19 +122,43 @@ function Selector({ field, id, actions }: Props<SelectorField>) {
     const chosen = current === undefined ? undefined : choiceById(field.choices, String(current));
     return (
       <div class="selector">
-        <select id={id} aria-describedby={describedBy(field, id)} aria-required={field.required} aria-invalid={!!field.error} onChange={(e) => {
-          const c = choiceById(field.choices, (e.currentTarget as HTMLSelectElement).value);
-          write(c ? [c.id] : []);
-        }}>
-          <option value="" selected={current === undefined}>— none —</option>
-          {field.choices.map((c) => (
-            <option value={String(c.id)} selected={String(c.id) === String(current)}>{choiceText(c)}</option>
-          ))}
-        </select>
+        <ChoiceSelect field={field} id={id} onPick={(c) => write(c ? [c.id] : [])} />
         {withValue && chosen ? <ValueInput id={`${id}-value`} label={`Value of ${chosen.label}`} editor={editorOfId(field, chosen.id)} value={valueOf(chosen)} onValue={(v) => write([chosen.id], { [String(chosen.id)]: v })} /> : null}
       </div>
     );
   }
+  return (
+    <ChoiceBoxes
+      field={field}
+      id={id}
+      onToggle={(c, on) => write(on ? [...field.selected, c.id] : without(field.selected, c.id))}
+      beside={(c, on, cid) => (withValue && on ? <ValueInput id={`${cid}-value`} label={`Value of ${c.label}`} editor={editorOfId(field, c.id)} value={valueOf(c)} onValue={(v) => write(field.selected, { ...(field.values ?? {}), [String(c.id)]: v })} /> : null)}
+    />
+  );
+}
+
+const without = (ids: (string | number)[], id: string | number) => ids.filter((s) => String(s) !== String(id));
+
+type ChoiceField = SelectorField | NotificationField;
+
+/** One choice of a single selector, or none: a list box (Selector and Notification share it). */
+function ChoiceSelect({ field, id, onPick }: { field: ChoiceField; id: string; onPick(choice: Choice | undefined): void }) {
+  const current = field.selected[0];
+  return (
+    <select id={id} aria-describedby={describedBy(field, id)} aria-required={field.required} aria-invalid={!!field.error} onChange={(e) => onPick(choiceById(field.choices, (e.currentTarget as HTMLSelectElement).value))}>
+      <option value="" selected={current === undefined}>— none —</option>
+      {field.choices.map((c) => (
+        <option value={String(c.id)} selected={String(c.id) === String(current)}>{choiceText(c)}</option>
+      ))}
+    </select>
+  );
+}
+
+/**
+ * A check box per choice (multi selectors and checkbox inputs), each with what goes beside it (a
+ * selected function's value editor), and `children` after the list (the add-output button).
+ */
+function ChoiceBoxes({ field, id, onToggle, beside, children }: { field: ChoiceField | CheckboxField; id: string; onToggle(choice: Choice, on: boolean): void; beside?: (choice: Choice, on: boolean, choiceId: string) => ComponentChildren; children?: ComponentChildren }) {
   const selected = new Set(field.selected.map(String));
   return (
     <fieldset class="choices" id={id} aria-labelledby={`${id}-label`} aria-describedby={describedBy(field, id)}>
@@ -142,12 +167,13 @@ function Selector({ field, id, actions }: Props<SelectorField>) {
         const cid = `${id}-${i}`;
         return (
           <div class="choice">
-            <input type="checkbox" id={cid} checked={on} onChange={() => write(on ? field.selected.filter((s) => String(s) !== String(c.id)) : [...field.selected, c.id])} />
+            <input type="checkbox" id={cid} checked={on} onChange={() => onToggle(c, !on)} />
             <label for={cid}>{choiceText(c)}</label>
-            {withValue && on ? <ValueInput id={`${cid}-value`} label={`Value of ${c.label}`} editor={editorOfId(field, c.id)} value={valueOf(c)} onValue={(v) => write(field.selected, { ...(field.values ?? {}), [String(c.id)]: v })} /> : null}
+            {beside?.(c, on, cid)}
           </div>
         );
       })}
+      {children}
     </fieldset>
   );
 }
@@ -210,35 +236,24 @@ function Notification({ field, id, actions }: Props<NotificationField>) {
         {add}
       </div>
     );
-  if (!field.multiple) {
-    const current = field.selected[0];
+  if (!field.multiple)
     return (
       <div class="selector">
-        <select id={id} aria-describedby={describedBy(field, id)} aria-required={field.required} onChange={(e) => actions.edit(field.path, choiceById(field.choices, (e.currentTarget as HTMLSelectElement).value)?.id)}>
-          <option value="" selected={current === undefined}>— none —</option>
-          {field.choices.map((c) => (
-            <option value={String(c.id)} selected={String(c.id) === String(current)}>{choiceText(c)}</option>
-          ))}
-        </select>
+        <ChoiceSelect field={field} id={id} onPick={(c) => actions.edit(field.path, c?.id)} />
         {add}
       </div>
     );
-  }
-  const selected = new Set(field.selected.map(String));
   return (
-    <fieldset class="choices" id={id} aria-labelledby={`${id}-label`} aria-describedby={describedBy(field, id)}>
-      {field.choices.map((c, i) => {
-        const on = selected.has(String(c.id));
-        const next = on ? field.selected.filter((s) => String(s) !== String(c.id)) : [...field.selected, c.id];
-        return (
-          <div class="choice">
-            <input type="checkbox" id={`${id}-${i}`} checked={on} onChange={() => actions.edit(field.path, next.length ? next : undefined)} />
-            <label for={`${id}-${i}`}>{choiceText(c)}</label>
-          </div>
-        );
-      })}
+    <ChoiceBoxes
+      field={field}
+      id={id}
+      onToggle={(c, on) => {
+        const next = on ? [...field.selected, c.id] : without(field.selected, c.id);
+        actions.edit(field.path, next.length ? next : undefined);
+      }}
+    >
       {add}
-    </fieldset>
+    </ChoiceBoxes>
   );
 }
 
@@ -280,19 +295,12 @@ function Option({ field, id, actions }: Props<OptionField>) {
 
 function Checkboxes({ field, id, actions }: Props<CheckboxField>) {
   return (
-    <fieldset class="choices" id={id} aria-labelledby={`${id}-label`} aria-describedby={describedBy(field, id)}>
-      {field.choices.map((c, i) => {
-        const on = field.selected.includes(String(c.id));
-        // In the order of app.json's values, whatever order they were ticked in.
-        const next = field.choices.map((x) => String(x.id)).filter((k) => (k === String(c.id) ? !on : field.selected.includes(k)));
-        return (
-          <div class="choice">
-            <input type="checkbox" id={`${id}-${i}`} checked={on} onChange={() => actions.edit(field.path, next)} />
-            <label for={`${id}-${i}`}>{c.label}</label>
-          </div>
-        );
-      })}
-    </fieldset>
+    <ChoiceBoxes
+      field={field}
+      id={id}
+      // In the order of app.json's values, whatever order they were ticked in.
+      onToggle={(c, on) => actions.edit(field.path, field.choices.map((x) => String(x.id)).filter((k) => (k === String(c.id) ? on : field.selected.includes(k))))}
+    />
   );
 }
 

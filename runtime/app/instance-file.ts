@@ -19,6 +19,10 @@ export interface InstanceFile {
   shape?: 'api' | 'bare';
   /** The instance's name (API body only). */
   name?: string;
+  /** The API body's ids and version, where they are what they must be (whole numbers, a string). */
+  appId?: number;
+  installationId?: number;
+  version?: string;
   /** The config as written (no defaults applied); absent when the file cannot be read as one. */
   config?: Record<string, unknown>;
   /** Syntax, API-body and config problems, in file order. */
@@ -45,15 +49,20 @@ export function parseInstanceFile(text: string, file: string, appJson: AppJson, 
   };
 
   let name: string | undefined;
+  const ids: Pick<InstanceFile, 'appId' | 'installationId' | 'version'> = {};
   if (isApi) {
     for (const { key, keyNode, valueNode } of properties(root)) {
       const v = nodeValue(valueNode);
       if (key === 'app_id' || key === 'installation_id') {
         if (typeof v !== 'number' || !Number.isInteger(v)) report(valueNode, 'error', 'instance-type', `"${key}" must be a whole number; got ${describeValue(v)}`, typeof v === 'string' && /^\d+$/.test(v) ? literalFix(`use ${v} (a number)`, String(Number(v))) : `write "${key}": 1`);
+        else ids[key === 'app_id' ? 'appId' : 'installationId'] = v;
       } else if (key === 'version' || key === 'name') {
         if (typeof v !== 'string') report(valueNode, 'error', 'instance-type', `"${key}" must be a string; got ${describeValue(v)}`, typeof v === 'number' ? literalFix(`write "${key}": "${v}"`, JSON.stringify(String(v))) : `write "${key}": "…"`);
         else if (key === 'name') name = v;
-        else if (appJson.version !== undefined && v !== appJson.version) report(valueNode, 'warning', 'instance-version', `the instance is for version ${v} but app.json is version ${appJson.version}`, literalFix(`write "version": "${appJson.version}"`, JSON.stringify(appJson.version)));
+        else {
+          ids.version = v;
+          if (appJson.version !== undefined && v !== appJson.version) report(valueNode, 'warning', 'instance-version', `the instance is for version ${v} but app.json is version ${appJson.version}`, literalFix(`write "version": "${appJson.version}"`, JSON.stringify(appJson.version)));
+        }
       } else if (key !== 'config') {
         const s = suggestName(key, API_KEYS);
         report(keyNode, 'warning', 'instance-unknown-key', `unknown key "${key}" in the instance file;${s ? ` did you mean "${s}"?` : ` its keys are ${API_KEYS.join(', ')}`}`, s ? literalFix(`rename it to "${s}"`, JSON.stringify(s)) : 'remove it, or move it into "config"');
@@ -63,7 +72,7 @@ export function parseInstanceFile(text: string, file: string, appJson: AppJson, 
   const base = isApi ? configNode! : root;
   const config = nodeValue(base) as Record<string, unknown>;
   for (const p of checkConfig(appJson, config, catalogue)) problems.push(toSourceProblem(doc, base, p));
-  return { shape: isApi ? 'api' : 'bare', ...(name !== undefined ? { name } : {}), config, problems: sortByPosition(problems) };
+  return { shape: isApi ? 'api' : 'bare', ...(name !== undefined ? { name } : {}), ...ids, config, problems: sortByPosition(problems) };
 }
 
 /** Places a config problem on its node, or on the nearest enclosing one for a missing input. */

@@ -63,6 +63,15 @@ async function stoppedAt(dc: DebugClient, reason: string, line: number): Promise
   return top;
 }
 
+/** With a breakpoint in the handler: the door opens (a stop), the app goes on, the door closes; stopped there. */
+async function openedThenClosed(dc: DebugClient): Promise<DebugProtocol.StackFrame> {
+  assert.equal(await inject(dc, 'open'), 'stopped');
+  await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+  await dc.continueRequest({ threadId: 1 });
+  assert.equal(await inject(dc, 'closed'), 'stopped');
+  return stoppedAt(dc, 'breakpoint', lineOf('handler'));
+}
+
 async function variablesOf(dc: DebugClient, reference: number): Promise<Map<string, DebugProtocol.Variable>> {
   const r = await dc.variablesRequest({ variablesReference: reference });
   return new Map(r.body.variables.map((v) => [v.name, v]));
@@ -264,11 +273,7 @@ describe('debugger: the smartplug debug adapter over DAP', function () {
   it('steps back to the previous event, replaying the session on its virtual clock, and goes forward again from there', async () => {
     session = await launch([{ line: lineOf('handler') }]);
     const { dc } = session;
-    assert.equal(await inject(dc, 'open'), 'stopped');
-    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
-    await dc.continueRequest({ threadId: 1 });
-    assert.equal(await inject(dc, 'closed'), 'stopped');
-    let top = await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    let top = await openedThenClosed(dc);
     const watch = async (expression: string) => (await dc.evaluateRequest({ expression, frameId: top.id, context: 'watch' })).body.result;
     assert.equal(await watch('evt.value'), '"closed"');
     assert.equal(await watch('state.opens'), '1');
@@ -292,18 +297,20 @@ describe('debugger: the smartplug debug adapter over DAP', function () {
     top = await stoppedAt(dc, 'breakpoint', lineOf('handler'));
     assert.equal(await watch('evt.value'), '"open"');
     await dc.continueRequest({ threadId: 1 });
-    await until(() => (outputText(session!).match(/door open, opened 1 time/g) ?? []).length === 1, 'one log line of the replayed opening (the replay itself is silent)');
+    // The opening's log line: once before the first step back, and once now, continued from the
+    // replayed opening. Neither replay prints, nor do the debuggees left behind (the last one was
+    // paused in that same handler and finishes it when let go).
+    const openings = () => (outputText(session!).match(/door open, opened 1 time/g) ?? []).length;
+    await until(() => openings() === 2, 'the replayed opening\'s log line after the continue');
+    await new Promise((r) => setTimeout(r, 500));
+    assert.equal(openings(), 2, outputText(session));
     await assert.rejects(dc.stepBackRequest({ threadId: 1 }), /no earlier stop|not paused/);
   });
 
   it('steps back into the debuggee it started ahead, and the one it leaves is let go unheard (its paused handler never logs)', async () => {
     session = await launch([{ line: lineOf('handler') }]);
     const { dc } = session;
-    assert.equal(await inject(dc, 'open'), 'stopped');
-    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
-    await dc.continueRequest({ threadId: 1 });
-    assert.equal(await inject(dc, 'closed'), 'stopped');
-    await stoppedAt(dc, 'breakpoint', lineOf('handler'));
+    await openedThenClosed(dc);
     // A user looks at the stop before stepping back: the next debuggee's worker starts meanwhile.
     await new Promise((r) => setTimeout(r, 1500));
     const t0 = performance.now();

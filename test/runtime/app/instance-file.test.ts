@@ -16,10 +16,18 @@ const appJson: AppJson = {
 };
 
 describe('parseInstanceFile', () => {
-  it('reads seed 003\'s API body: name and config', () => {
+  it('reads seed 003\'s API body: ids, version, name and config', () => {
     const text = '{ "app_id": 5, "installation_id": 12, "version": "1.0.0", "config": { "timeout": 3 }, "name": "Hall" }';
     const r = parseInstanceFile(text, 'instance.json', appJson);
-    assert.deepEqual(r, { shape: 'api', name: 'Hall', config: { timeout: 3 }, problems: [] });
+    assert.deepEqual(r, { shape: 'api', name: 'Hall', appId: 5, installationId: 12, version: '1.0.0', config: { timeout: 3 }, problems: [] });
+  });
+
+  it('gives no id or version that is not what it must be (each is a problem instead)', () => {
+    const r = parseInstanceFile('{ "app_id": "5", "installation_id": 1.5, "version": 1, "config": {} }', 'instance.json', appJson);
+    assert.equal(r.appId, undefined);
+    assert.equal(r.installationId, undefined);
+    assert.equal(r.version, undefined);
+    assert.equal(r.problems.filter((p) => p.code === 'instance-type').length, 3);
   });
 
   it('reads a bare config object, with comments', () => {
