@@ -191,3 +191,16 @@ export interface ShellError {
   code: 'eval' | 'malformed' | 'unknown-app' | 'failed' | 'busy';
   message: string;
 }
+
+/** What a change notice is about. */
+export type ChangeKind = 'apps' | 'things' | 'templates' | 'rollouts';
+
+/**
+ * Platform → tools on glp/0/=platform/ev/changed: these ids of this kind changed (app ids as
+ * text); an empty list means "any of them": read them all again.
+ */
+export interface ChangeNotice {
+  kind: ChangeKind;
+  ids: string[];
+  utc: string;
+}

@@ -30,6 +30,12 @@ export const topics = {
   shellRequest: (thingId: string) => `${GLP}/${thingId}/rq/=shell/do`,
   /** Thing → the caller: shell responses, on the request's `respond` topic, which must lie under this filter (QoS 1, not retained). */
   shellResponses: (thingId: string) => `${GLP}/${thingId}/ev/=shell/#`,
+  /**
+   * Platform → tools: what changed in the App Store, the Things, the Templates or the rollouts, so
+   * an IDE's views follow without polling (QoS 1, not retained). `=platform` is a service segment,
+   * never a Thing id, so no Thing can publish here.
+   */
+  changes: `${GLP}/=platform/ev/changed`,
 } as const;
 
 /** Whether `topic` may carry a Thing's shell responses: a topic (no wildcard) below its ev/=shell. */

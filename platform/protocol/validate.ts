@@ -5,6 +5,7 @@
  */
 import Ajv2020, { type ErrorObject, type ValidateFunction } from 'ajv/dist/2020';
 import aboutSchema from '../../schemas/platform/about.schema.json';
+import changeSchema from '../../schemas/platform/change.schema.json';
 import connectionSchema from '../../schemas/platform/connection.schema.json';
 import desiredStateSchema from '../../schemas/platform/desired-state.schema.json';
 import eventSchema from '../../schemas/platform/event.schema.json';
@@ -12,7 +13,7 @@ import loadCompletionSchema from '../../schemas/platform/load-completion.schema.
 import shellRequestSchema from '../../schemas/platform/shell-request.schema.json';
 import shellResponseSchema from '../../schemas/platform/shell-response.schema.json';
 import statusSchema from '../../schemas/platform/status.schema.json';
-import type { AboutMessage, ConnectionMessage, DesiredStateMessage, IapError, LoadCompletionMessage, ShellRequest, ShellResponse, StatusMessage } from './messages';
+import type { AboutMessage, ChangeNotice, ConnectionMessage, DesiredStateMessage, IapError, LoadCompletionMessage, ShellRequest, ShellResponse, StatusMessage } from './messages';
 
 export interface PayloadKinds {
   desired: DesiredStateMessage;
@@ -23,6 +24,7 @@ export interface PayloadKinds {
   about: AboutMessage;
   shellRequest: ShellRequest;
   shellResponse: ShellResponse;
+  change: ChangeNotice;
 }
 export type PayloadKind = keyof PayloadKinds;
 
@@ -35,6 +37,7 @@ const SCHEMA_OF: Record<PayloadKind, { $id: string }> = {
   about: aboutSchema,
   shellRequest: shellRequestSchema,
   shellResponse: shellResponseSchema,
+  change: changeSchema,
 };
 
 /** Payloads above this are refused unread (a Thing's desired state with 256 apps is ~100 KB). */

@@ -61,14 +61,14 @@ export class Router {
   }
 
   /** The handler and its params, or a 404/405 HttpError. */
-  match(method: string, pathname: string): { handler: Handler; params: Record<string, string> } {
+  match(method: string, pathname: string): { handler: Handler; params: Record<string, string>; pattern: string } {
     const parts = pathname.split('/').filter(Boolean);
     let pathMatched = false;
     for (const r of this.routes) {
       const params = matchParts(r.parts, parts);
       if (!params) continue;
       pathMatched = true;
-      if (r.method === method) return { handler: r.handler, params };
+      if (r.method === method) return { handler: r.handler, params, pattern: '/' + r.parts.join('/') };
     }
     if (pathMatched) throw new HttpError(405, 'method_not_allowed', `${method} is not allowed on ${pathname}`);
     throw new HttpError(404, 'not_found', `no route ${method} ${pathname}; see docs/protocol.md for the routes`);

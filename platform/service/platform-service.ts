@@ -17,6 +17,7 @@ import { FeedbackIngest } from './feedback';
 import { FeedbackReconciler } from './feedback-reconcile';
 import { Router, send, sendError } from './http-kit';
 import { addThingRoutes } from './thing-routes';
+import { ChangeNotices, changeOfRoute } from './change-notices';
 import { addRolloutRoutes } from './rollout-routes';
 import { RolloutDriver } from './rollout-driver';
 import type { ServiceContext } from './service-context';
@@ -63,6 +64,7 @@ export class PlatformService {
     readonly reconciler: FeedbackReconciler,
     readonly rollouts: RolloutDriver,
     readonly routes: Array<{ method: string; pattern: string }>,
+    private readonly notices: ChangeNotices,
   ) {}
 
   static async start(options: PlatformServiceOptions): Promise<PlatformService> {
@@ -90,7 +92,9 @@ export class PlatformService {
       const desired = new DesiredStates(store, (options.publicUrl ?? url).replace(/\/$/, ''));
       const feedback = new FeedbackIngest(store, mq, { sharedGroup: options.sharedGroup, log });
       const auth = options.authenticator ?? new Authenticator(store, options.adminToken);
+      const notices = new ChangeNotices(mq, log);
       const publish = async (states: DesiredState[]) => {
+        if (states.length > 0) notices.changed('things', states.map((s) => s.thingId));
         await Promise.all(states.map(async (s) => mq.publishAsync(topics.desired(s.thingId), JSON.stringify(await desired.message(s)), { qos: 1, retain: true })));
       };
       const driver = new RolloutDriver(store, publish, { log });
@@ -100,6 +104,7 @@ export class PlatformService {
         store, auth, desired, provision, log,
         unprovision: async (thingId) => {
           desired.forget(thingId);
+          notices.changed('things', [thingId]);
           await mq.publishAsync(topics.desired(thingId), '', { qos: 1, retain: true });
         },
         thingsChanged: () => feedback.thingsChanged(),
@@ -121,7 +126,10 @@ export class PlatformService {
           return;
         }
         matched.handler(req, matched.params, url).then(
-          (reply) => send(res, reply),
+          (reply) => {
+            send(res, reply);
+            if (req.method !== 'GET' && reply.status < 300) for (const c of changeOfRoute(matched.pattern, matched.params)) notices.changed(c.kind, c.ids);
+          },
           (e: unknown) => {
             if (!(e instanceof Error) || !('status' in e || 'code' in e)) log(`${req.method} ${url.pathname} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
             sendError(res, e);
@@ -144,7 +152,7 @@ export class PlatformService {
       await driver.start();
       await republish();
       mq.on('connect', () => void republish());
-      return new PlatformService(store, ownsStore, mq, server, url, feedback, reconciler, driver, router.list());
+      return new PlatformService(store, ownsStore, mq, server, url, feedback, reconciler, driver, router.list(), notices);
     } catch (e) {
       server?.close();
       await client?.endAsync(true).catch(() => undefined);
@@ -161,6 +169,7 @@ export class PlatformService {
     await this.rollouts.stop();
     this.reconciler.stop();
     await this.feedback.drain();
+    this.notices.flush();
     await this.mqtt.endAsync();
     if (this.ownsStore) await this.store.close();
   }

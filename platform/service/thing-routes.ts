@@ -1,5 +1,6 @@
 /** Things, Templates, bulk actions and API tokens. Every change that alters what a Thing should run publishes its desired state. */
 import { isThingId } from '../protocol';
+import type { ThingAppView, ThingView } from '../protocol/api-types';
 import type { EnrollInput, PlatformStore, Thing } from '../store';
 import { SCOPES } from './auth';
 import { idParam } from './app-routes';
@@ -170,7 +171,7 @@ function enrollInput(raw: unknown, where: string): EnrollInput {
 }
 
 /** Things as the API lists them: the Thing, its live state and what it should run, each app with where it comes from and its status. */
-async function thingViews(store: PlatformStore, things: Thing[]) {
+async function thingViews(store: PlatformStore, things: Thing[]): Promise<ThingView[]> {
   const ids = things.map((t) => t.thingId);
   const [states, desired] = await Promise.all([store.listThingStates(ids), store.listDesiredStates(ids)]);
   const stateOf = new Map(states.map((s) => [s.thingId, s]));
@@ -178,7 +179,7 @@ async function thingViews(store: PlatformStore, things: Thing[]) {
   return things.map((t) => {
     const s = stateOf.get(t.thingId);
     const d = desiredOf.get(t.thingId);
-    const apps = (d?.apps ?? []).map((a) => ({ ...a, status: s?.apps[String(a.installation_id)] ?? { state: 'pending' } }));
+    const apps = (d?.apps ?? []).map((a): ThingAppView => ({ ...a, status: s?.apps[String(a.installation_id)] ?? { state: 'pending' } }));
     return {
       ...t,
       connected: s?.connected ?? false,

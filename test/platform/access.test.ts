@@ -4,6 +4,7 @@
  * with a subscription filter matched against a rule as if it were a topic (mosquitto's way).
  */
 import assert from 'node:assert/strict';
+import { topics } from '../../platform/protocol/topics';
 import { accessRules, filterMatches, mayPublish, maySubscribe, type Account } from '../../platform/broker/access';
 import { dynsecAcls } from '../../platform/broker/mosquitto-dynsec';
 
@@ -38,6 +39,10 @@ describe('platform broker access rules', () => {
     assert.deepEqual(['glp/0/+/fb/#', 'glp/0/t1/ev/info', 'glp/0/+/ev/=shell/#', 'glp/0/+/rq/#', 'glp/0/t1/rq/=shell/do', 'glp/0/#', '$SYS/#'].map((f) => maySubscribe(tool, f)), [true, true, true, false, false, false, false]);
     assert.deepEqual(['glp/0/t1/rq/=shell/do', 'glp/0/t1/fb/x', 'glp/0/t1/rq/=agent/desired', 'glp/0/t1/rq/=shell/do/x', 'glp/0/t1/ev/=shell/x', 'glp/0/t1/rq/=shell'].map((t) => mayPublish(tool, t)), [true, false, false, false, false, false]);
     assert.equal(accessRules({ kind: 'platform' }), 'everything');
+    // The platform's change notices: tools follow them; only the platform sends them.
+    assert.equal(maySubscribe(tool, topics.changes), true);
+    assert.equal(mayPublish(tool, topics.changes), false);
+    assert.equal(mayPublish(thing, topics.changes), false);
     assert.equal(mayPublish({ kind: 'platform' }, '$CONTROL/dynamic-security/v1'), true);
   });
 

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import mqtt from 'mqtt';
 import { accessRules, PLATFORM_USER } from '../../platform/broker/access';
 import { freePort } from './free-port';
+import { makeCertificates } from './certificates';
 
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 export const DYNSEC_PLUGIN = '/usr/lib/x86_64-linux-gnu/mosquitto_dynamic_security.so';
@@ -172,17 +173,6 @@ function writeAccountFiles(passwordFile: string, aclFile: string, accounts: Reco
     ...thing.publish.map((t) => `pattern write ${t}`),
     ...thing.subscribe.map((t) => `pattern read ${t}`),
   ].join('\n') + '\n');
-}
-
-/** A CA, and a server key and certificate it signed for 127.0.0.1 and localhost (PEM files in dir). */
-function makeCertificates(dir: string): { ca: string; cert: string; key: string } {
-  const f = (name: string) => path.join(dir, name);
-  const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
-  openssl(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('ca.key'), '-out', f('ca.pem'), '-days', '2', '-subj', '/CN=SmartPlug test CA']);
-  openssl(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', f('server.key'), '-out', f('server.csr'), '-subj', '/CN=localhost']);
-  writeFileSync(f('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n');
-  openssl(['x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-out', f('server.pem'), '-days', '2', '-extfile', f('server.ext')]);
-  return { ca: f('ca.pem'), cert: f('server.pem'), key: f('server.key') };
 }
 
 /** Resolves once the port accepts connections; rejects if the broker exits first or takes over 10 s. */

@@ -21,11 +21,15 @@ export class TcpBalancer {
     private readonly backends: Backend[],
   ) {}
 
-  static async start(): Promise<TcpBalancer> {
+  /** `port`: listen there (to come back where a closed one was); 0, any free port. */
+  static async start(port = 0): Promise<TcpBalancer> {
     const server = createServer();
     const balancer = new TcpBalancer(server, []);
     server.on('connection', (client) => balancer.accept(client));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
+    });
     return balancer;
   }
 

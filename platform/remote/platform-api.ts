@@ -1,0 +1,104 @@
+/**
+ * The platform's HTTP API as the IDE calls it: typed answers (platform/protocol/api-types.ts), a
+ * bearer token, a timeout on every call, and one error type that says which call failed and why.
+ * It holds no state; live-platform.ts keeps what it read.
+ */
+import type { AppInstance, AppListing, ErrorAnswer, HealthAnswer, Template, TemplateView, ThingView } from '../protocol/api-types';
+import { classifyFailure, type FailureKind } from './network-failure';
+
+export class PlatformApiError extends Error {
+  constructor(
+    message: string,
+    /** the HTTP status, or 0 when no answer came */
+    readonly status: number,
+    /** the API's error code, or how the network failed */
+    readonly code: string | FailureKind,
+  ) {
+    super(message);
+  }
+}
+
+export interface PlatformApiOptions {
+  /** the platform's base URL, e.g. http://127.0.0.1:8080 */
+  url: string;
+  token: string;
+  /** per call (default 10 s) */
+  timeoutMs?: number;
+}
+
+export class PlatformApi {
+  readonly url: string;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: PlatformApiOptions) {
+    this.url = options.url.replace(/\/+$/, '');
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  health(): Promise<HealthAnswer> {
+    return this.call('GET', '/api/health');
+  }
+
+  async apps(): Promise<AppListing[]> {
+    return (await this.call<{ apps: AppListing[] }>('GET', '/api/apps')).apps;
+  }
+
+  app(appId: number): Promise<AppListing> {
+    return this.call('GET', `/api/apps/${appId}`);
+  }
+
+  async things(): Promise<ThingView[]> {
+    return (await this.call<{ things: ThingView[] }>('GET', '/api/things')).things;
+  }
+
+  thing(thingId: string): Promise<ThingView> {
+    return this.call('GET', `/api/things/${encodeURIComponent(thingId)}`);
+  }
+
+  async templates(): Promise<Template[]> {
+    return (await this.call<{ templates: Template[] }>('GET', '/api/templates')).templates;
+  }
+
+  template(templateId: string): Promise<TemplateView> {
+    return this.call('GET', `/api/templates/${encodeURIComponent(templateId)}`);
+  }
+
+  addThingApp(thingId: string, instance: Partial<AppInstance> & { app_id: number }): Promise<AppInstance> {
+    return this.call('POST', `/api/things/${encodeURIComponent(thingId)}/apps`, instance);
+  }
+
+  removeThingApp(thingId: string, installationId: number): Promise<void> {
+    return this.call('DELETE', `/api/things/${encodeURIComponent(thingId)}/apps/${installationId}`);
+  }
+
+  /** One call; a non-2xx answer or a network failure throws a PlatformApiError naming the call. */
+  async call<T>(method: string, route: string, body?: unknown): Promise<T> {
+    const where = `${method} ${this.url}${route}`;
+    let response: Response;
+    try {
+      response = await fetch(this.url + route, {
+        method,
+        headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        redirect: 'error',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      const failure = classifyFailure(e, this.url);
+      throw new PlatformApiError(`${where}: ${failure.message}`, 0, failure.kind);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let error: ErrorAnswer['error'] | undefined;
+      try {
+        error = (JSON.parse(text) as ErrorAnswer).error;
+      } catch {
+        // not the API's error shape: a proxy's page, say
+      }
+      const code = response.status === 401 ? 'credentials' : (error?.code ?? `http_${response.status}`);
+      const reason = response.status === 401 ? `the token was refused (${error?.message ?? 'HTTP 401'}); set it again with "SmartPlug: Connect to Platform"` : (error?.message ?? `HTTP ${response.status} ${response.statusText}`);
+      throw new PlatformApiError(`${where}: ${reason}`, response.status, code);
+    }
+    return (text === '' ? undefined : JSON.parse(text)) as T;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The IDE's live view of a platform (platform/remote/): read over HTTP, then followed over MQTT with
+ * no polling, against `smartplug up`'s real broker, platform and fleet; and "Test Connection"'s
+ * diagnosis of each way a connection fails, against real servers that fail that way.
+ */
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { makeBundle } from '../../platform/bundle';
+import { exampleAppDir } from '../../platform/up/example-app';
+import { EXAMPLE_TEMPLATE, LocalEnvironment } from '../../platform/up/local-environment';
+import { LivePlatform, type LiveState } from '../../platform/remote/live-platform';
+import { PlatformApiError } from '../../platform/remote/platform-api';
+import { testConnection } from '../../platform/remote/connection-test';
+import { makeCertificates } from '../support/certificates';
+import { freePort } from '../support/free-port';
+import { TcpBalancer } from '../support/tcp-balancer';
+
+/** A copy of the example app under another name. */
+function copyExampleAs(root: string, name: string): string {
+  const dir = path.join(root, name.replace(/\W+/g, '-'));
+  cpSync(exampleAppDir(), dir, { recursive: true });
+  const appJson = JSON.parse(readFileSync(path.join(dir, 'app.json'), 'utf8'));
+  writeFileSync(path.join(dir, 'app.json'), JSON.stringify({ ...appJson, name }, null, 2));
+  return dir;
+}
+
+/** Resolves when `check` holds, tested after each event of the model (never by polling the platform). */
+function until<T>(live: LivePlatform, check: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const events = ['apps', 'things', 'templates', 'state'] as const;
+    const test = () => {
+      const value = check();
+      if (value) {
+        done();
+        resolve(value);
+      }
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`timed out waiting for ${what}; state ${JSON.stringify(live.state)}`));
+    }, ms);
+    const done = () => {
+      clearTimeout(timer);
+      for (const e of events) live.off(e, test);
+    };
+    for (const e of events) live.on(e, test);
+    test();
+  });
+}
+
+describe('the live platform (platform/remote)', function () {
+  this.timeout(120_000);
+  let root: string;
+  let env: LocalEnvironment;
+  let brokerProxy: TcpBalancer;
+  let live: LivePlatform;
+  const states: LiveState[] = [];
+
+  before(async () => {
+    root = mkdtempSync(path.join(tmpdir(), 'smartplug-live-'));
+    env = await LocalEnvironment.start({ dir: path.join(root, 'state'), things: 3, activityMs: 0, exampleApp: exampleAppDir(), log: () => undefined });
+    // The IDE reaches the broker through a proxy the test can cut, as a network or a broker restart would.
+    brokerProxy = await TcpBalancer.start();
+    brokerProxy.add(env.endpoints.broker.replace('mqtt:', 'http:'));
+    live = new LivePlatform({ platformUrl: env.endpoints.platform, brokerUrl: brokerProxy.url.replace('http:', 'mqtt:'), token: env.adminToken, reconnectMs: 200 });
+    live.on('state', (s) => states.push(s));
+    await live.start();
+  });
+
+  after(async () => {
+    await live?.close();
+    await brokerProxy?.close();
+    await env?.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('reads the App Store, the Templates and the Things, and follows them to running', async () => {
+    assert.deepEqual(live.apps.map((a) => [a.name, a.versions.map((v) => v.version)]), [['Door light', ['1.0.0']]]);
+    assert.deepEqual(live.templates.map((t) => t.templateId), [EXAMPLE_TEMPLATE]);
+    await until(live, () => live.state.state === 'connected', 'the broker connection');
+    const things = await until(live, () => live.things.length === 3 && live.things.every((t) => t.connected && t.inSync && t.inherited.every((a) => a.status.state === 'running')) && live.things, 'three Things running');
+    assert.deepEqual(things.map((t) => t.thingId).sort(), ['thing-1', 'thing-2', 'thing-3']);
+    assert.deepEqual(live.thingsOf(EXAMPLE_TEMPLATE).length, 3);
+    assert.equal(things[0].inherited[0].source.kind, 'template');
+  });
+
+  it('a deploy, a provision and a removal reach the model by notices, with no polling', async () => {
+    let reads = 0;
+    const call = live.api.call.bind(live.api);
+    live.api.call = ((...args: Parameters<typeof call>) => {
+      reads++;
+      return call(...args);
+    }) as typeof call;
+    try {
+      const dir = copyExampleAs(root, 'Porch light');
+      const bundle = await makeBundle(dir);
+      const deployed = await fetch(`${env.endpoints.platform}/api/apps`, { method: 'POST', headers: { authorization: `Bearer ${env.adminToken}`, 'content-type': 'application/zip' }, body: bundle.bytes });
+      assert.equal(deployed.status, 201);
+      const porch = await until(live, () => live.apps.find((a) => a.name === 'Porch light'), 'the deployed app');
+      const added = await fetch(`${env.endpoints.platform}/api/things/thing-2/apps`, { method: 'POST', headers: { authorization: `Bearer ${env.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ app_id: porch.appId, name: 'Porch', config: live.templates[0].apps[0].config }) });
+      assert.equal(added.status, 201);
+      const installation = ((await added.json()) as { installation_id: number }).installation_id;
+      await until(live, () => live.thing('thing-2')?.apps.find((a) => a.installation_id === installation && a.status.state === 'running'), 'the new app running on thing-2');
+      const removed = await fetch(`${env.endpoints.platform}/api/things/thing-2/apps/${installation}`, { method: 'DELETE', headers: { authorization: `Bearer ${env.adminToken}` } });
+      assert.equal(removed.status, 204);
+      await until(live, () => live.thing('thing-2')?.apps.length === 0, 'the app gone from thing-2');
+      // Each change was read once or twice (a notice may come in while a read runs), never in a loop.
+      assert.ok(reads <= 8, `the model made ${reads} API calls for three changes`);
+    } finally {
+      live.api.call = call;
+    }
+  });
+
+  it('an inherited app cannot be removed, with the seed\'s reason', async () => {
+    const thing = live.thing('thing-1')!;
+    await assert.rejects(live.api.removeThingApp('thing-1', thing.inherited[0].installation_id), (e: PlatformApiError) => e.status === 409 && /Template/.test(e.message));
+  });
+
+  it('says when the broker is lost, keeps what it read, and catches up when it is back', async () => {
+    const port = Number(new URL(brokerProxy.url).port);
+    await brokerProxy.close();
+    await until(live, () => live.state.state === 'degraded' && live.state.part === 'broker', 'the broker reported lost');
+    assert.equal(live.things.length, 3, 'the views keep what was read');
+    // A change made while the IDE could not hear about it…
+    const template = live.templates[0];
+    const saved = await fetch(`${env.endpoints.platform}/api/templates/${EXAMPLE_TEMPLATE}`, { method: 'PUT', headers: { authorization: `Bearer ${env.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Home (renamed)', apps: template.apps }) });
+    assert.equal(saved.status, 200);
+    brokerProxy = await TcpBalancer.start(port);
+    brokerProxy.add(env.endpoints.broker.replace('mqtt:', 'http:'));
+    // …is read once the broker is back.
+    await until(live, () => live.state.state === 'connected' && live.templates[0]?.name === 'Home (renamed)', 'reconnected and caught up');
+  });
+
+  it('says which platform address does not answer', async () => {
+    const badPort = await freePort();
+    const lost = new LivePlatform({ platformUrl: `http://127.0.0.1:${badPort}`, brokerUrl: env.endpoints.broker, token: env.adminToken });
+    await assert.rejects(lost.start(), (e: PlatformApiError) => e.code === 'refused' && e.message.includes(`127.0.0.1:${badPort}`));
+    await lost.close();
+  });
+
+  it('refuses a wrong token at once, saying so', async () => {
+    const wrong = new LivePlatform({ platformUrl: env.endpoints.platform, brokerUrl: env.endpoints.broker, token: 'spt_wrong' });
+    await assert.rejects(wrong.start(), (e: PlatformApiError) => e.status === 401 && e.code === 'credentials' && /token was refused/.test(e.message));
+    await wrong.close();
+  });
+
+  describe('Test Connection', () => {
+    it('passes every step against the local environment', async () => {
+      const checks = await testConnection({ platformUrl: env.endpoints.platform, brokerUrl: env.endpoints.broker, token: env.adminToken });
+      assert.deepEqual(checks.map((c) => [c.step, c.ok]), [['platform', true], ['token', true], ['broker', true]]);
+      assert.match(checks[1].message, /2 apps in the App Store/);
+    });
+
+    it('names refused credentials on the platform and on the broker', async () => {
+      const checks = await testConnection({ platformUrl: env.endpoints.platform, brokerUrl: env.endpoints.broker, token: 'spt_not-a-token' });
+      assert.deepEqual(checks.map((c) => [c.step, c.ok, c.kind]), [['platform', true, undefined], ['token', false, 'credentials'], ['broker', false, 'credentials']]);
+      for (const c of checks.slice(1)) assert.ok(!c.message.includes('spt_not-a-token'), 'the token is never shown');
+    });
+
+    it('names a refused port', async () => {
+      const port = await freePort();
+      const checks = await testConnection({ platformUrl: `http://127.0.0.1:${port}`, brokerUrl: `mqtt://127.0.0.1:${port}`, token: env.adminToken });
+      assert.deepEqual(checks.map((c) => [c.step, c.kind]), [['platform', 'refused'], ['broker', 'refused']]);
+      assert.match(checks[0].message, new RegExp(`127\\.0\\.0\\.1:${port}.*refused`));
+    });
+
+    it('names a host that does not resolve', async () => {
+      const checks = await testConnection({ platformUrl: 'http://platform.smartplug.invalid:8080', brokerUrl: 'mqtt://broker.smartplug.invalid:1883', token: 'x' });
+      assert.deepEqual(checks.map((c) => [c.step, c.kind]), [['platform', 'dns'], ['broker', 'dns']]);
+      assert.match(checks[0].message, /platform\.smartplug\.invalid did not resolve/);
+      assert.match(checks[1].message, /broker\.smartplug\.invalid did not resolve/);
+    });
+
+    it('names a certificate this machine does not trust, on https and mqtts', async () => {
+      const certDir = mkdtempSync(path.join(tmpdir(), 'smartplug-certs-'));
+      const files = makeCertificates(certDir);
+      const tls = { cert: readFileSync(files.cert), key: readFileSync(files.key) };
+      const https = createHttpsServer(tls, (_req, res) => res.end('{}'));
+      const mqtts: TlsServer = createTlsServer(tls, (socket) => socket.end());
+      try {
+        await new Promise<void>((resolve) => https.listen(0, '127.0.0.1', () => resolve()));
+        await new Promise<void>((resolve) => mqtts.listen(0, '127.0.0.1', () => resolve()));
+        const checks = await testConnection({
+          platformUrl: `https://127.0.0.1:${(https.address() as AddressInfo).port}`, brokerUrl: `mqtts://127.0.0.1:${(mqtts.address() as AddressInfo).port}`, token: 'x',
+        });
+        assert.deepEqual(checks.map((c) => [c.step, c.kind]), [['platform', 'tls'], ['broker', 'tls']]);
+        assert.match(checks[0].message, /TLS failed.*not trusted/);
+      } finally {
+        https.close();
+        mqtts.close();
+        rmSync(certDir, { recursive: true, force: true });
+      }
+    });
+  });
+});
