@@ -15,8 +15,11 @@ import { followDocumentLanguages } from './language-client/language-mode';
 import { putCliOnTerminalPath } from './terminal/terminal-path';
 import { createScenarioTesting } from './testing/scenario-testing';
 import { APPS_VIEW, AppTree } from './views/app-tree';
+import { registerPlatform } from './platform';
+import type { PlatformConnection } from './platform/connection';
 
 let current: SmartPlugContext | undefined;
+let platform: PlatformConnection | undefined;
 
 export function activate(extension: vscode.ExtensionContext): SmartPlugContext {
   const started = performance.now();
@@ -28,6 +31,11 @@ export function activate(extension: vscode.ExtensionContext): SmartPlugContext {
   const apps = new AppTree();
   ctx.pushExtCleanup(apps, vscode.window.registerTreeDataProvider(APPS_VIEW, apps), ...registerOnboarding(apps));
   ctx.pushExtCleanup(followDocumentLanguages(ctx.log));
+  // The platform's views and status bar item; the last connection comes back after activation.
+  const platformUi = registerPlatform(extension, ctx.log);
+  platform = platformUi.connection;
+  ctx.pushExtCleanup(...platformUi.disposables);
+  setTimeout(() => void platformUi.connection.restoreLast(), 0);
   const presence = new AppPresence(ctx.log);
   ctx.pushExtCleanup(presence);
   presence.onDidFindApp(() => {
@@ -41,6 +49,8 @@ export function activate(extension: vscode.ExtensionContext): SmartPlugContext {
 }
 
 export async function deactivate(): Promise<void> {
-  await current?.dispose();
+  // A local environment VS Code started stops with it (Ctrl-C, as in a terminal).
+  await Promise.all([current?.dispose(), platform?.dispose()]);
   current = undefined;
+  platform = undefined;
 }

@@ -4,7 +4,7 @@
  * On first start it deploys the example app and provisions it through the `home` Template, so apps
  * run and log at once. Everything it keeps (store, secrets, the fleet's credentials) is in `dir`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { makeBundle } from '../bundle';
 import { EmbeddedBroker } from '../broker/embedded-broker';
@@ -50,6 +50,8 @@ export class LocalEnvironment {
   static async start(options: LocalOptions): Promise<LocalEnvironment> {
     const dir = path.resolve(options.dir);
     mkdirSync(dir, { recursive: true });
+    // The folder holds the admin token and the Things' credentials: never for a repository.
+    if (!existsSync(path.join(dir, '.gitignore'))) writeFileSync(path.join(dir, '.gitignore'), '# smartplug up: its store and secrets stay on this machine\n*\n');
     const secrets = localSecrets(dir);
     const store = await openStore(dir);
     let broker: EmbeddedBroker | undefined;

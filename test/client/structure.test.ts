@@ -19,6 +19,7 @@ const PURE = [
   'client/testing/run-plan.ts',
   'client/testing/cli-process.ts',
   'client/terminal/launcher.ts',
+  'client/platform/local-environment.ts',
 ];
 
 function relativeImports(file: string): string[] {
@@ -91,6 +92,14 @@ describe('client: structure', () => {
       ['smartplug.simulator.touch', 'SmartPlug: Touch App'],
       ['smartplug.simulator.callEndpoint', 'SmartPlug: Call App Endpoint'],
       ['smartplug.simulator.fireJob', 'SmartPlug: Fire Pending Callback Now'],
+      ['smartplug.startLocal', 'SmartPlug: Start Local Environment'],
+      ['smartplug.stopLocal', 'SmartPlug: Stop Local Environment'],
+      ['smartplug.connectRemote', 'SmartPlug: Connect to Remote Platform…'],
+      ['smartplug.disconnect', 'SmartPlug: Disconnect from Platform'],
+      ['smartplug.testConnection', 'SmartPlug: Test Connection'],
+      ['smartplug.refreshPlatform', 'SmartPlug: Refresh'],
+      ['smartplug.platformActions', 'SmartPlug: Platform Actions'],
+      ['smartplug.removeThingApp', 'SmartPlug: Remove from Thing'],
     ]);
     const registered = tsFiles(path.join(ROOT, 'client', 'commands')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]));
     assert.deepEqual(registered.sort(), titles.map(([id]: string[]) => id).sort());

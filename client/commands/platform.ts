@@ -1,0 +1,77 @@
+/**
+ * The platform's commands: start and stop the local environment, connect to a remote platform,
+ * test the connection, disconnect, the status bar's quick pick, and removing an app from a Thing
+ * (refused for an inherited one, with the seed's reason).
+ */
+import * as vscode from 'vscode';
+import type { PlatformConnection } from '../platform/connection';
+import { THINGS_VIEW, type PlatformNode } from '../platform/platform-trees';
+
+interface Action extends vscode.QuickPickItem {
+  command: string;
+}
+
+export function registerPlatformCommands(connection: PlatformConnection, revealTemplate: (templateId: string) => Promise<void>): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('smartplug.startLocal', () => connection.startLocal()),
+    vscode.commands.registerCommand('smartplug.stopLocal', () => connection.stopLocal()),
+    vscode.commands.registerCommand('smartplug.connectRemote', () => connection.connectRemote()),
+    vscode.commands.registerCommand('smartplug.disconnect', () => connection.disconnect()),
+    vscode.commands.registerCommand('smartplug.testConnection', () => connection.testConnection()),
+    vscode.commands.registerCommand('smartplug.refreshPlatform', () => connection.live?.readAll()),
+    vscode.commands.registerCommand('smartplug.platformActions', async () => {
+      const pick = await vscode.window.showQuickPick(actionsFor(connection), { title: 'SmartPlug platform', placeHolder: statusLine(connection) });
+      if (pick) await vscode.commands.executeCommand(pick.command);
+    }),
+    vscode.commands.registerCommand('smartplug.removeThingApp', async (node?: PlatformNode) => {
+      const live = connection.live;
+      if (!live || node?.kind !== 'thingApp') return;
+      const thing = live.thing(node.thingId);
+      const app = [...(thing?.apps ?? []), ...(thing?.inherited ?? [])].find((a) => a.installation_id === node.installationId);
+      if (!thing || !app) return;
+      if (app.source.kind === 'template') {
+        // Seed 000: apps provisioned through a Production Template cannot be deleted from the Thing.
+        const templateId = app.source.templateId;
+        const choice = await vscode.window.showWarningMessage(
+          `"${app.name}" cannot be removed from ${thing.thingId}: it is inherited from its Production Template "${templateId}". Applications provisioned through a Production Template can only be removed from the Template, which must then be saved for the change to take effect.`,
+          { modal: true },
+          'Show Template',
+        );
+        if (choice) await revealTemplate(templateId);
+        return;
+      }
+      const sure = await vscode.window.showWarningMessage(`Remove "${app.name}" from ${thing.thingId}? The Thing stops it and forgets its state.`, { modal: true }, 'Remove');
+      if (sure !== 'Remove') return;
+      try {
+        await vscode.window.withProgress({ location: { viewId: THINGS_VIEW }, title: `Removing ${app.name}` }, () => live.api.removeThingApp(thing.thingId, app.installation_id));
+      } catch (e) {
+        void vscode.window.showErrorMessage(`"${app.name}" was not removed from ${thing.thingId}: ${(e as Error).message}`);
+      }
+    }),
+  ];
+}
+
+function statusLine(connection: PlatformConnection): string {
+  const s = connection.status;
+  if (s.state === 'none') return 'Not connected';
+  if (s.state === 'starting') return 'Starting the local environment…';
+  if (s.state === 'degraded') return s.message;
+  if (s.state === 'connected' || s.state === 'connecting') return `${s.state === 'connected' ? 'Connected to' : 'Connecting to'} ${s.platformUrl} (${s.kind})`;
+  return 'Disconnected';
+}
+
+function actionsFor(connection: PlatformConnection): Action[] {
+  const s = connection.status;
+  const connected = s.state !== 'none' && s.state !== 'starting' && s.state !== 'closed';
+  const actions: Action[] = [];
+  if (!connection.localRunning) actions.push({ label: '$(vm-running) Start Local Environment', detail: 'A broker, the platform and simulated Things on this machine, in the folder\'s .smartplug', command: 'smartplug.startLocal' });
+  else actions.push({ label: '$(debug-stop) Stop Local Environment', command: 'smartplug.stopLocal' });
+  actions.push({ label: '$(cloud) Connect to Remote Platform…', detail: 'A platform URL, a broker URL and an API token (kept in secret storage)', command: 'smartplug.connectRemote' });
+  if (connected) {
+    actions.push({ label: '$(pulse) Test Connection', detail: 'Try the platform, the token and the broker in turn', command: 'smartplug.testConnection' });
+    actions.push({ label: '$(refresh) Read Everything Again', command: 'smartplug.refreshPlatform' });
+    actions.push({ label: '$(debug-disconnect) Disconnect', command: 'smartplug.disconnect' });
+  }
+  actions.push({ label: '$(list-tree) Show the SmartPlug Views', command: `${THINGS_VIEW}.focus` });
+  return actions;
+}

@@ -1,0 +1,282 @@
+/**
+ * The IDE's connection to a SmartPlug platform: the workspace's local environment (`smartplug up`,
+ * started here on VS Code's own Node) or a remote one (URLs in settings, its token in
+ * SecretStorage). It owns the LivePlatform the views, the status bar and the commands read, and
+ * sets the context keys the views' welcome content and menus follow.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { readFileSync } from 'node:fs';
+import { LivePlatform, type LiveState } from '../../platform/remote/live-platform';
+import { testConnection, type ConnectionCheck } from '../../platform/remote/connection-test';
+import { LocalEnvironmentProcess, readEndpoints } from './local-environment';
+
+export type ConnectionKind = 'local' | 'remote';
+
+export interface PlatformTarget {
+  kind: ConnectionKind;
+  platformUrl: string;
+  brokerUrl: string;
+  token: string;
+  brokerCa?: Buffer;
+}
+
+/** What the status bar and the views show. */
+export type ConnectionStatus = { state: 'none' } | { state: 'starting' } | (LiveState & { kind: ConnectionKind; platformUrl: string });
+
+const LAST_KIND = 'smartplug.platform.lastConnection';
+const tokenKey = (platformUrl: string) => `smartplug.platform.token/${platformUrl}`;
+
+export class PlatformConnection implements vscode.Disposable {
+  private liveModel: LivePlatform | undefined;
+  private target: PlatformTarget | undefined;
+  private local: LocalEnvironmentProcess | undefined;
+  private starting = false;
+  private readonly changed = new vscode.EventEmitter<ConnectionStatus>();
+  /** the connection's status changed, or another platform was connected */
+  readonly onDidChange = this.changed.event;
+  private readonly localLog: vscode.LogOutputChannel;
+
+  constructor(
+    private readonly extension: vscode.ExtensionContext,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.localLog = vscode.window.createOutputChannel('SmartPlug Local Environment', { log: true });
+    void this.setContext();
+  }
+
+  get live(): LivePlatform | undefined {
+    return this.liveModel;
+  }
+
+  get status(): ConnectionStatus {
+    if (this.starting) return { state: 'starting' };
+    if (!this.liveModel || !this.target) return { state: 'none' };
+    return { ...this.liveModel.state, kind: this.target.kind, platformUrl: this.target.platformUrl };
+  }
+
+  get localRunning(): boolean {
+    return this.local?.owned === true;
+  }
+
+  /** The folder of the workspace's local environment: .smartplug in the first workspace folder. */
+  localDir(): string | undefined {
+    const folder = vscode.workspace.workspaceFolders?.[0];
+    return folder ? path.join(folder.uri.fsPath, '.smartplug') : undefined;
+  }
+
+  /**
+   * On activation: connect again to what this workspace used last, without starting anything (a
+   * local environment is joined only if it already runs). Quietly: a failure here is only logged.
+   */
+  async restoreLast(): Promise<void> {
+    const last = this.extension.workspaceState.get<ConnectionKind>(LAST_KIND);
+    try {
+      if (last === 'remote') {
+        const target = await this.remoteTarget();
+        if (target) await this.connect(target);
+      } else if (last === 'local') {
+        const dir = this.localDir();
+        const endpoints = dir ? readEndpoints(dir) : undefined;
+        if (endpoints) await this.connect({ kind: 'local', platformUrl: endpoints.platform, brokerUrl: endpoints.broker, token: endpoints.token });
+      }
+    } catch (e) {
+      this.log.info(`Did not reconnect to the last SmartPlug platform: ${(e as Error).message}`);
+      await this.disconnect(false);
+    }
+  }
+
+  /** "SmartPlug: Start Local Environment": `smartplug up` for this workspace, with progress, then connected. */
+  async startLocal(): Promise<boolean> {
+    const dir = this.localDir();
+    if (!dir) {
+      void vscode.window.showErrorMessage('Open a folder first: the local environment keeps its store and secrets in the folder\'s .smartplug.');
+      return false;
+    }
+    if (this.starting) return false;
+    this.starting = true;
+    this.fire();
+    try {
+      const local = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: 'SmartPlug local environment', cancellable: false },
+        async (progress) => {
+          progress.report({ message: 'starting the broker, the platform and the simulated Things…' });
+          await this.disconnect(false);
+          return LocalEnvironmentProcess.start({
+            execPath: process.execPath,
+            cliPath: this.extension.asAbsolutePath(path.join('dist', 'platform', 'cli.js')),
+            dir,
+            things: vscode.workspace.getConfiguration('smartplug').get<number>('localEnvironment.things', 3),
+            onLine: (line) => {
+              this.localLog.info(line);
+              if (/^(broker|platform) {2}|^platform: first start|^ready/.test(line)) progress.report({ message: line.replace(/\s+/g, ' ') });
+            },
+          });
+        },
+      );
+      this.local = local;
+      if (!local.owned) this.log.info(`Joined the local environment already running in ${dir}.`);
+      void local.exited.then(() => {
+        if (this.local !== local) return;
+        this.local = undefined;
+        this.localLog.info('The local environment stopped.');
+        void this.setContext();
+      });
+      this.starting = false;
+      await this.connect({ kind: 'local', platformUrl: local.endpoints.platform, brokerUrl: local.endpoints.broker, token: local.endpoints.token });
+      return true;
+    } catch (e) {
+      this.starting = false;
+      this.fire();
+      const message = (e as Error).message;
+      this.localLog.error(message);
+      const choice = await vscode.window.showErrorMessage(`The local environment did not start: ${message.split('\n')[0]}`, 'Show Output');
+      if (choice === 'Show Output') this.localLog.show();
+      return false;
+    }
+  }
+
+  /** "SmartPlug: Stop Local Environment". */
+  async stopLocal(): Promise<void> {
+    const local = this.local;
+    if (!local?.owned) {
+      void vscode.window.showInformationMessage('No local environment started by VS Code is running (one started in a terminal stops with Ctrl-C there).');
+      return;
+    }
+    if (this.target?.kind === 'local') await this.disconnect(false);
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Stopping the SmartPlug local environment…' }, () => local.stop());
+    this.local = undefined;
+    await this.setContext();
+  }
+
+  /** "SmartPlug: Connect to Remote Platform": asks for what the settings lack, keeps the token in SecretStorage. */
+  async connectRemote(): Promise<boolean> {
+    const config = vscode.workspace.getConfiguration('smartplug.platform');
+    const platformUrl = await vscode.window.showInputBox({
+      title: 'Connect to a SmartPlug platform (1/3)', prompt: 'The platform\'s URL', value: config.get<string>('url') || 'https://', ignoreFocusOut: true, validateInput: urlProblem(['http:', 'https:']),
+    });
+    if (!platformUrl) return false;
+    const brokerUrl = await vscode.window.showInputBox({
+      title: 'Connect to a SmartPlug platform (2/3)', prompt: 'The MQTT broker\'s URL', value: config.get<string>('brokerUrl') || `mqtts://${new URL(platformUrl).hostname}:8883`, ignoreFocusOut: true, validateInput: urlProblem(['mqtt:', 'mqtts:', 'ws:', 'wss:']),
+    });
+    if (!brokerUrl) return false;
+    const known = await this.extension.secrets.get(tokenKey(platformUrl));
+    const token = await vscode.window.showInputBox({
+      title: 'Connect to a SmartPlug platform (3/3)', prompt: known ? 'An API token (leave it empty to keep the one stored for this platform)' : 'An API token with the read scope (and provision, deploy to change things); it is kept in VS Code\'s secret storage', password: true, ignoreFocusOut: true,
+      validateInput: (v) => (v || known ? undefined : 'A token is needed: make one with POST /api/tokens on the platform, or ask its administrator'),
+    });
+    if (token === undefined) return false;
+    await config.update('url', platformUrl, vscode.ConfigurationTarget.Global);
+    await config.update('brokerUrl', brokerUrl, vscode.ConfigurationTarget.Global);
+    if (token) await this.extension.secrets.store(tokenKey(platformUrl), token);
+    const target = await this.remoteTarget();
+    if (!target) return false;
+    try {
+      await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Connecting to ${platformUrl}…` }, () => this.connect(target));
+      return true;
+    } catch (e) {
+      await this.disconnect(false);
+      await this.showChecks(await testConnection(target), `Could not connect to ${platformUrl}`);
+      return false;
+    }
+  }
+
+  /** "SmartPlug: Test Connection": every address of the current (or configured) platform, tried in turn. */
+  async testConnection(): Promise<ConnectionCheck[] | undefined> {
+    const target = this.target ?? (await this.remoteTarget());
+    if (!target) {
+      void vscode.window.showInformationMessage('There is no platform to test: start the local environment, or connect to a remote platform first.');
+      return undefined;
+    }
+    const checks = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing the connection to ${target.platformUrl}…` }, () => testConnection(target));
+    await this.showChecks(checks, `Connection to ${target.platformUrl}`);
+    return checks;
+  }
+
+  async disconnect(forget = true): Promise<void> {
+    const live = this.liveModel;
+    this.liveModel = undefined;
+    this.target = undefined;
+    if (forget) await this.extension.workspaceState.update(LAST_KIND, undefined);
+    await live?.close();
+    this.fire();
+  }
+
+  async dispose(): Promise<void> {
+    await this.disconnect(false);
+    await this.local?.stop();
+    this.changed.dispose();
+    this.localLog.dispose();
+  }
+
+  private async connect(target: PlatformTarget): Promise<void> {
+    await this.disconnect(false);
+    const live = new LivePlatform({ platformUrl: target.platformUrl, brokerUrl: target.brokerUrl, token: target.token, brokerCa: target.brokerCa });
+    live.on('state', (s) => {
+      if (this.liveModel !== live) return;
+      if (s.state === 'degraded') this.log.warn(s.message);
+      else if (s.state === 'connected') this.log.info(`Connected to the SmartPlug platform ${target.platformUrl} (broker ${target.brokerUrl}).`);
+      this.fire();
+    });
+    live.on('refused', (message) => this.log.warn(`Ignored a malformed message: ${message}`));
+    this.liveModel = live;
+    this.target = target;
+    this.fire();
+    try {
+      await live.start();
+    } catch (e) {
+      if (this.liveModel === live) await this.disconnect(false);
+      throw e;
+    }
+    await this.extension.workspaceState.update(LAST_KIND, target.kind);
+    this.fire();
+  }
+
+  private async remoteTarget(): Promise<PlatformTarget | undefined> {
+    const config = vscode.workspace.getConfiguration('smartplug.platform');
+    const platformUrl = config.get<string>('url');
+    const brokerUrl = config.get<string>('brokerUrl');
+    if (!platformUrl || !brokerUrl) return undefined;
+    const token = (await this.extension.secrets.get(tokenKey(platformUrl))) ?? process.env.SMARTPLUG_TOKEN;
+    if (!token) return undefined;
+    const caFile = config.get<string>('brokerCaFile');
+    return { kind: 'remote', platformUrl, brokerUrl, token, ...(caFile ? { brokerCa: readFileSync(caFile) } : {}) };
+  }
+
+  private async showChecks(checks: ConnectionCheck[], title: string): Promise<void> {
+    for (const c of checks) (c.ok ? this.log.info : this.log.error).call(this.log, `${title}: ${c.step} ${c.ok ? 'ok' : `failed (${c.kind})`} in ${c.ms} ms: ${c.message}`);
+    const failed = checks.find((c) => !c.ok);
+    if (!failed) {
+      void vscode.window.showInformationMessage(`${title}: all ${checks.length} checks passed. ${checks.map((c) => c.message).join('; ')}.`);
+      return;
+    }
+    const choice = await vscode.window.showErrorMessage(`${title}: the ${failed.step} check failed (${failed.kind}). ${failed.message}`, 'Show Details', 'Connect to Remote Platform…');
+    if (choice === 'Show Details') this.log.show();
+    else if (choice) void vscode.commands.executeCommand('smartplug.connectRemote');
+  }
+
+  private fire(): void {
+    this.changed.fire(this.status);
+    void this.setContext();
+  }
+
+  private async setContext(): Promise<void> {
+    const status = this.status;
+    await vscode.commands.executeCommand('setContext', 'smartplug.platformState', status.state);
+    await vscode.commands.executeCommand('setContext', 'smartplug.platformConnected', status.state === 'connected' || status.state === 'degraded');
+    await vscode.commands.executeCommand('setContext', 'smartplug.localRunning', this.localRunning);
+  }
+}
+
+function urlProblem(protocols: string[]): (value: string) => string | undefined {
+  return (value) => {
+    try {
+      const url = new URL(value);
+      if (!protocols.includes(url.protocol)) return `Use ${protocols.map((p) => p + '//').join(' or ')}`;
+      if (!url.hostname) return 'Give a host name';
+      return undefined;
+    } catch {
+      return `Not a URL: give one such as ${protocols[0]}//platform.example.com`;
+    }
+  };
+}
