@@ -85,9 +85,15 @@ export class EmbeddedBroker {
     return new EmbeddedBroker(aedes, server, `${options.tls ? 'mqtts' : 'mqtt'}://${host.includes(':') ? `[${host}]` : host}:${port}`);
   }
 
+  /**
+   * Stops listening and disconnects every client. The clients go first: server.close() waits for
+   * open connections to end, and a client that stays (an IDE following the platform, a
+   * mosquitto_sub) would hold it for ever.
+   */
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     await new Promise<void>((resolve) => this.aedes.close(() => resolve()));
+    await closed;
   }
 }
 

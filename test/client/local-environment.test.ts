@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import mqtt, { type MqttClient } from 'mqtt';
 import { LocalEnvironmentProcess } from '../../client/platform/local-environment';
+import { TOOL_USER } from '../../platform/broker/access';
 import { assertFreshDist } from '../support/fresh-dist';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'platform', 'cli.js');
@@ -29,6 +31,8 @@ describe('client: the local environment process', function () {
 
   it('starts smartplug up, waits for ready, joins it when it runs, and stops it with Ctrl-C', async () => {
     const first = await start();
+    let follower: MqttClient | undefined;
+    let stopMs = 0;
     try {
       assert.equal(first.owned, true);
       assert.ok(lines.some((l) => /^ready in \d+ ms: 2 of 2 Things run their apps/.test(l)), lines.join('\n'));
@@ -41,10 +45,16 @@ describe('client: the local environment process', function () {
       const again = await start();
       assert.equal(again.owned, false, 'the running one is joined, not a second started');
       assert.deepEqual(again.endpoints, first.endpoints);
+      // A tool following the broker (the IDE's views) is still connected when it stops.
+      follower = await mqtt.connectAsync(first.endpoints.broker, { username: TOOL_USER, password: first.endpoints.token, reconnectPeriod: 0 });
     } finally {
+      const t0 = Date.now();
       await first.stop();
+      stopMs = Date.now() - t0;
     }
     assert.ok(lines.includes('stopped'), 'it stopped cleanly, as on Ctrl-C');
+    assert.ok(stopMs < 10_000, `stopping took ${stopMs} ms with a client connected`);
+    await follower?.endAsync(true);
     // Started again, it comes back where it was.
     const second = await start();
     try {

@@ -1,0 +1,99 @@
+/**
+ * The platform in the editor, driven as a user would: the SmartPlug views' welcome, Start Local
+ * Environment (a real `smartplug up` on code-server's Node), the App Store, Things and Templates
+ * filled live, an inherited app's removal refused with the seed's reason, Test Connection, and the
+ * broker going away and coming back.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { poll, processes, type Window } from './harness';
+import { shots, useSession } from './suite';
+
+describe('e2e: the platform in the editor', function () {
+  this.timeout(240_000);
+  const session = useSession();
+  const win = () => session().samples;
+  const shot = shots(win, 'platform');
+  const pane = (w: Window, name: string) => w.page.locator('.pane').filter({ has: w.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}`) }) });
+  const rows = (w: Window, name: string) =>
+    pane(w, name).locator('.monaco-list-row').evaluateAll((rs) => rs.map((r) => `${r.querySelector('.label-name')?.textContent ?? ''} ${r.querySelector('.label-description')?.textContent ?? ''}`.trim()));
+  const statusText = (w: Window) => w.page.locator('.statusbar-item[id="smartplug.smartplug-apps-ide.smartplug.platform"], .statusbar-item[id$="smartplug.platform"]').first().innerText().catch(() => '');
+  /** The `smartplug up` VS Code started for this workspace. */
+  const upProcess = () => processes().find((p) => /dist\/platform\/cli\.js up --dir/.test(p.args) && p.args.includes(session().workspace));
+
+  after(async () => {
+    const s = session.peek();
+    if (!s) return;
+    if (upProcess()) await s.samples.runCommand('SmartPlug: Stop Local Environment').catch(() => undefined);
+    await poll('the local environment to stop', () => !upProcess(), 30_000).catch(() => undefined);
+    fs.rmSync(path.join(s.workspace, '.smartplug'), { recursive: true, force: true });
+  });
+
+  it('offers to start a local environment, and starting it fills the views live', async () => {
+    const w = win();
+    await w.runCommand('SmartPlug: Focus on App Store View');
+    await w.waitFor(pane(w, 'App Store').locator('.welcome-view-content'), /Not connected to a SmartPlug platform/);
+    assert.match(await statusText(w), /SmartPlug/);
+    await shot('welcome');
+    await pane(w, 'App Store').locator('.welcome-view-content .monaco-button', { hasText: 'Start Local Environment' }).click();
+    await w.waitFor('.notifications-toasts', /SmartPlug local environment/, 20_000);
+    await shot('starting');
+    await w.waitFor(pane(w, 'App Store').locator('.monaco-list-row'), /Door light/, 120_000);
+    const things = await poll('three Things running in the Things view', async () => {
+      const r = await rows(w, 'Things');
+      return r.length >= 3 && r.filter((t) => /^thing-\d running · 1 app · home$/.test(t)).length === 3 ? r : undefined;
+    }, 60_000);
+    assert.deepEqual(things.slice(0, 3).map((t) => t.split(' ')[0]), ['thing-1', 'thing-2', 'thing-3']);
+    await poll('the status bar to say connected', async () => /SmartPlug: local · 3 Things/.test(await statusText(w)));
+    assert.ok(upProcess(), 'smartplug up runs, started by the extension');
+    assert.ok(fs.existsSync(path.join(session().workspace, '.smartplug', 'secrets.json')));
+    await shot('filled');
+  });
+
+  it('shows a Thing\'s inherited app, and refuses to remove it with the seed\'s reason', async () => {
+    const w = win();
+    const thing1 = pane(w, 'Things').locator('.monaco-list-row', { hasText: 'thing-1' }).first();
+    await thing1.click();
+    await w.page.keyboard.press('ArrowRight');
+    const app = pane(w, 'Things').locator('.monaco-list-row', { hasText: 'Hall light' }).first();
+    await app.waitFor({ timeout: 10_000 });
+    await poll('the inherited app row', async () => (await rows(w, 'Things')).includes('Hall light Door light 1.0.0 · running · from Template home'));
+    await shot('inherited-app');
+    await app.click({ button: 'right' });
+    await w.page.locator('.context-view .action-item', { hasText: 'Remove from Thing' }).first().click();
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await w.waitFor(dialog, /cannot be removed from thing-1: it is inherited from its Production Template "home"/);
+    assert.match(await dialog.innerText(), /can only be removed from the Template, which must then be saved/);
+    await shot('inherited-refused');
+    await dialog.locator('.monaco-button', { hasText: 'Show Template' }).click();
+    await w.waitFor(pane(w, 'Templates').locator('.monaco-list-row.selected'), /Home/);
+    await w.waitFor(pane(w, 'Templates').locator('.monaco-list-row'), /thing-3/);
+    await shot('template-shown');
+  });
+
+  it('Test Connection tries the platform, the token and the broker', async () => {
+    const w = win();
+    await w.runCommand('SmartPlug: Test Connection');
+    await w.waitFor('.notifications-toasts', /all 3 checks passed/, 20_000);
+    await shot('test-connection');
+    await w.escape();
+  });
+
+  it('says so when the broker goes away, keeps the views, and recovers when it is back', async () => {
+    const w = win();
+    const up = upProcess()!;
+    // Stopped from outside VS Code, as a crash or a Ctrl-C elsewhere would.
+    process.kill(up.pid, 'SIGINT');
+    await poll('the status bar to warn', async () => /SmartPlug: broker unreachable/.test(await statusText(w)), 30_000);
+    assert.ok((await rows(w, 'Things')).some((r) => r.startsWith('thing-1')), 'the views keep what they read');
+    await shot('broker-lost');
+    // The status bar's quick pick starts it again.
+    await w.page.locator('.statusbar-item', { hasText: 'SmartPlug: broker unreachable' }).first().click();
+    await w.waitFor(w.quickInputRows(), /Start Local Environment/);
+    await w.quickInputRows().filter({ hasText: 'Start Local Environment' }).first().click();
+    await poll('the status bar to say connected again', async () => /SmartPlug: local · 3 Things/.test(await statusText(w)), 120_000);
+    await poll('the Things to run again', async () => (await rows(w, 'Things')).filter((t) => /^thing-\d running/.test(t)).length === 3, 60_000);
+    await shot('recovered');
+  });
+});
