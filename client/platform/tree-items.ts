@@ -95,9 +95,11 @@ export function thingAppItem(thing: ThingView, app: ThingAppView, listing: AppLi
   const item = new vscode.TreeItem(app.name, vscode.TreeItemCollapsibleState.None);
   item.id = id;
   const inherited = app.source.kind === 'template' ? app.source.templateId : undefined;
-  const status = app.status.state === 'failed' ? `failed: ${app.status.error}` : app.status.state;
-  item.description = `${listing?.name ?? `app ${app.app_id}`} ${app.version} · ${app.status.state}${inherited ? ` · from Template ${inherited}` : ''}`;
-  item.iconPath = statusIcon(app.status);
+  // An offline Thing's app status is only what it said last: shown, but not as live.
+  const seen = thing.connected ? '' : ' (last seen)';
+  const status = (app.status.state === 'failed' ? `failed: ${app.status.error}` : app.status.state) + seen;
+  item.description = `${listing?.name ?? `app ${app.app_id}`} ${app.version} · ${app.status.state}${seen}${inherited ? ` · from Template ${inherited}` : ''}`;
+  item.iconPath = thing.connected ? statusIcon(app.status) : new vscode.ThemeIcon('circle-large-outline', muted);
   item.contextValue = inherited ? 'smartplug.inheritedApp' : 'smartplug.thingApp';
   item.tooltip = md(
     `**${plain(app.name)}** on ${plain(thing.thingId)}\n\n| | |\n|---|---|\n| app | ${plain(listing?.name ?? String(app.app_id))} ${plain(app.version)} |\n| installation | ${app.installation_id} |\n| status | ${plain(status)} |\n` +

@@ -61,7 +61,7 @@ describe('e2e: the platform in the editor', function () {
     await poll('the inherited app row', async () => (await rows(w, 'Things')).includes('Hall light Door light 1.0.0 · running · from Template home'));
     await shot('inherited-app');
     await app.click({ button: 'right' });
-    await w.page.locator('.context-view .action-item', { hasText: 'Remove from Thing' }).first().click();
+    await w.page.getByRole('menuitem', { name: 'Remove from Thing' }).click();
     const dialog = w.page.locator('.monaco-dialog-box');
     await w.waitFor(dialog, /cannot be removed from thing-1: it is inherited from its Production Template "home"/);
     assert.match(await dialog.innerText(), /can only be removed from the Template, which must then be saved/);
