@@ -23,17 +23,34 @@ export interface DeployOptions {
   err: (line: string) => void;
 }
 
+/**
+ * Why deploying the folder under `name` would rename an app already deployed from it to this
+ * platform (seed 000 forbids it), or undefined when it would not. The IDE asks this too.
+ */
+export function renameRefusal(appDir: string, platformUrl: string, name: string, newAppHint = 'deploy it as a new app with --as-new-app'): string | undefined {
+  const before = readRecords(path.join(appDir, RECORD))[platformUrl];
+  if (!before || before.name === name) return undefined;
+  return (
+    `this app was deployed to ${platformUrl} as "${before.name}" (app ${before.appId}), and its app.json now names it "${name}". ` +
+    `A deployed app cannot be renamed (seed 000: SmartApp scripts cannot be renamed once they are deployed). ` +
+    `Put "name": "${before.name}" back in app.json, or ${newAppHint} (the old one stays in the App Store).`
+  );
+}
+
+/** Remembers under which name and id the folder went to this platform. */
+export function recordDeploy(appDir: string, platformUrl: string, appId: number, name: string): void {
+  const recordFile = path.join(appDir, RECORD);
+  const records = readRecords(recordFile);
+  records[platformUrl] = { appId, name };
+  mkdirSync(path.dirname(recordFile), { recursive: true });
+  writeFileSync(recordFile, JSON.stringify(records, null, 2) + '\n');
+}
+
 export async function deployCommand(o: DeployOptions): Promise<number> {
   const bundle = await makeBundle(o.appDir);
-  const recordFile = path.join(o.appDir, RECORD);
-  const records = readRecords(recordFile);
-  const before = records[o.platformUrl];
-  if (before && before.name !== bundle.name && !o.asNewApp) {
-    o.err(
-      `smartplug deploy: ${o.appDir}: this app was deployed to ${o.platformUrl} as "${before.name}" (app ${before.appId}), and its app.json now names it "${bundle.name}". ` +
-        `A deployed app cannot be renamed (seed 000: SmartApp scripts cannot be renamed once they are deployed). ` +
-        `Put "name": "${before.name}" back in app.json, or deploy it as a new app with --as-new-app (the old one stays in the App Store).`,
-    );
+  const refusal = o.asNewApp ? undefined : renameRefusal(o.appDir, o.platformUrl, bundle.name);
+  if (refusal) {
+    o.err(`smartplug deploy: ${o.appDir}: ${refusal}`);
     return 1;
   }
   const response = await fetch(`${o.platformUrl}/api/apps`, { method: 'POST', headers: { authorization: `Bearer ${o.token}`, 'content-type': 'application/zip' }, body: bundle.bytes });
@@ -42,9 +59,7 @@ export async function deployCommand(o: DeployOptions): Promise<number> {
     o.err(`smartplug deploy: ${o.appDir}: ${body.error?.message ?? `HTTP ${response.status}`}`);
     return 1;
   }
-  records[o.platformUrl] = { appId: body.app!.appId, name: bundle.name };
-  mkdirSync(path.dirname(recordFile), { recursive: true });
-  writeFileSync(recordFile, JSON.stringify(records, null, 2) + '\n');
+  recordDeploy(o.appDir, o.platformUrl, body.app!.appId, bundle.name);
   o.out(`deployed ${bundle.name} ${body.version!.version} as app ${body.app!.appId} (sha256 ${body.version!.sha256})`);
   return 0;
 }

@@ -2,9 +2,9 @@
  * The HTTP API's answers, declared once: the routes build them (platform/service/*-routes.ts) and
  * the IDE's client reads them (platform/remote/platform-api.ts). docs/protocol.md lists the routes.
  */
-import type { App, AppInstance, AppRunStatus, AppSource, AppVersion, Template, Thing } from '../store/types';
+import type { App, AppInstance, AppRunStatus, AppSource, AppVersion, Rollout, RolloutThing, Template, Thing } from '../store/types';
 
-export type { App, AppInstance, AppVersion, Template, Thing };
+export type { App, AppInstance, AppVersion, Rollout, RolloutThing, Template, Thing };
 
 /** An app of the App Store with its versions (GET /api/apps). */
 export type AppListing = App & { versions: AppVersion[] };
@@ -35,4 +35,47 @@ export interface HealthAnswer {
 /** Every error answer: `{error: {code, message}}`. */
 export interface ErrorAnswer {
   error: { code: string; message: string };
+}
+
+/** An app a plan adds or removes, as the dry run names it. */
+export interface AppRef {
+  installation_id?: number;
+  app_id: number;
+  name: string;
+  version: string;
+}
+
+/** One Thing of the dry run (POST /api/rollouts/diff): the apps it gains, loses or changes. */
+export interface ThingDiff {
+  thingId: string;
+  gain: AppRef[];
+  lose: AppRef[];
+  change: Array<{ installation_id: number; app_id: number; name: string; from: { version: string; config: Record<string, unknown> }; to: { version: string; config: Record<string, unknown> } }>;
+}
+
+/** POST /api/rollouts/diff */
+export interface DiffAnswer {
+  things: ThingDiff[];
+  summary: { things: number; gain: number; lose: number; change: number };
+}
+
+/** An instance as a request gives it: seed 003's object, ids and version optional. */
+export interface InstanceInput {
+  app_id: number;
+  installation_id?: number;
+  version?: string;
+  config?: Record<string, unknown>;
+  name?: string;
+}
+
+/** A rollout's plan as POST /api/rollouts and /api/rollouts/diff take it. */
+export type PlanInput =
+  | { kind: 'template'; templateId: string; name?: string; apps: InstanceInput[] }
+  | { kind: 'bulk'; action: 'provision'; thingIds: string[]; app: InstanceInput }
+  | { kind: 'bulk'; action: 'remove' | 'update'; thingIds: string[]; app_id: number };
+
+/** POST /api/apps: the app and the version just deployed. */
+export interface DeployAnswer {
+  app: App;
+  version: AppVersion;
 }

@@ -3,7 +3,7 @@
  * bearer token, a timeout on every call, and one error type that says which call failed and why.
  * It holds no state; live-platform.ts keeps what it read.
  */
-import type { AppInstance, AppListing, ErrorAnswer, HealthAnswer, Template, TemplateView, ThingView } from '../protocol/api-types';
+import type { AppInstance, AppListing, DeployAnswer, DiffAnswer, ErrorAnswer, HealthAnswer, InstanceInput, PlanInput, Rollout, RolloutThing, Template, TemplateView, ThingView } from '../protocol/api-types';
 import { classifyFailure, type FailureKind } from './network-failure';
 
 export class PlatformApiError extends Error {
@@ -63,7 +63,31 @@ export class PlatformApi {
     return this.call('GET', `/api/templates/${encodeURIComponent(templateId)}`);
   }
 
-  addThingApp(thingId: string, instance: Partial<AppInstance> & { app_id: number }): Promise<AppInstance> {
+  /** Deploys a bundle (a zip as makeBundle makes it) to the App Store. */
+  deploy(bundle: Uint8Array): Promise<DeployAnswer> {
+    return this.call('POST', '/api/apps', bundle, 'application/zip');
+  }
+
+  /** One action on the own apps of several Things, in one transaction. */
+  async bulkProvision(thingIds: string[], app: InstanceInput): Promise<Array<{ thingId: string; revision: number }>> {
+    return (await this.call<{ things: Array<{ thingId: string; revision: number }> }>('POST', '/api/bulk', { action: 'provision', thingIds, app })).things;
+  }
+
+  /** The dry run of a plan: which Things gain, lose or change which apps. */
+  diff(plan: PlanInput): Promise<DiffAnswer> {
+    return this.call('POST', '/api/rollouts/diff', { plan });
+  }
+
+  /** Starts a staged rollout of a plan. */
+  startRollout(plan: PlanInput, options: { batchSize?: number; failureThreshold?: number; ackTimeoutMs?: number } = {}): Promise<Rollout> {
+    return this.call('POST', '/api/rollouts', { plan, ...options });
+  }
+
+  rollout(rolloutId: string): Promise<Rollout & { things: RolloutThing[] }> {
+    return this.call('GET', `/api/rollouts/${encodeURIComponent(rolloutId)}`);
+  }
+
+  addThingApp(thingId: string, instance: InstanceInput): Promise<AppInstance> {
     return this.call('POST', `/api/things/${encodeURIComponent(thingId)}/apps`, instance);
   }
 
@@ -72,14 +96,14 @@ export class PlatformApi {
   }
 
   /** One call; a non-2xx answer or a network failure throws a PlatformApiError naming the call. */
-  async call<T>(method: string, route: string, body?: unknown): Promise<T> {
+  async call<T>(method: string, route: string, body?: unknown, contentType = 'application/json'): Promise<T> {
     const where = `${method} ${this.url}${route}`;
     let response: Response;
     try {
       response = await fetch(this.url + route, {
         method,
-        headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
+        body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body),
         redirect: 'error',
         signal: AbortSignal.timeout(this.timeoutMs),
       });

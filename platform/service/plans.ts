@@ -4,6 +4,7 @@
  * Thing has now (the dry run).
  */
 import type { AppInstance, AppInstanceInput, DesiredState, PlatformStore } from '../store';
+import type { AppRef, ThingDiff } from '../protocol/api-types';
 import { HttpError, stringField } from './http-kit';
 import { instanceInput, instanceList } from './service-context';
 
@@ -59,20 +60,6 @@ export function bulkApps(state: DesiredState, plan: BulkPlan): AppInstanceInput[
   if (plan.action === 'provision') return own.some((a) => a.app_id === plan.appId && a.name === plan.app!.name) ? own : [...own, { ...plan.app! }];
   if (plan.action === 'remove') return own.filter((a) => a.app_id !== plan.appId);
   return own.map((a) => (a.app_id === plan.appId ? { ...a, version: plan.version! } : a));
-}
-
-export interface AppRef {
-  installation_id?: number;
-  app_id: number;
-  name: string;
-  version: string;
-}
-
-export interface ThingDiff {
-  thingId: string;
-  gain: AppRef[];
-  lose: AppRef[];
-  change: Array<{ installation_id: number; app_id: number; name: string; from: { version: string; config: Record<string, unknown> }; to: { version: string; config: Record<string, unknown> } }>;
 }
 
 /** The desired state of each listed Thing; not_found, naming the first one not enrolled, before anything changes. */
