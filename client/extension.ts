@@ -32,7 +32,7 @@ export function activate(extension: vscode.ExtensionContext): SmartPlugContext {
   ctx.pushExtCleanup(apps, vscode.window.registerTreeDataProvider(APPS_VIEW, apps), ...registerOnboarding(apps));
   ctx.pushExtCleanup(followDocumentLanguages(ctx.log));
   // The platform's views and status bar item; the last connection comes back after activation.
-  const platformUi = registerPlatform(extension, ctx.log);
+  const platformUi = registerPlatform(ctx, () => apps.appFolders());
   platform = platformUi.connection;
   ctx.pushExtCleanup(...platformUi.disposables);
   setTimeout(() => void platformUi.connection.restoreLast(), 0);

@@ -4,15 +4,27 @@
  * (refused for an inherited one, with the seed's reason).
  */
 import * as vscode from 'vscode';
+import type { SmartPlugContext } from '../context';
 import type { PlatformConnection } from '../platform/connection';
+import { deployApp } from '../platform/deploy';
 import { THINGS_VIEW, type PlatformNode } from '../platform/platform-trees';
 
 interface Action extends vscode.QuickPickItem {
   command: string;
 }
 
-export function registerPlatformCommands(connection: PlatformConnection, revealTemplate: (templateId: string) => Promise<void>): vscode.Disposable[] {
+export interface PlatformCommandDeps {
+  ctx: SmartPlugContext;
+  connection: PlatformConnection;
+  appFolders: () => Promise<vscode.Uri[]>;
+  revealTemplate: (templateId: string) => Promise<void>;
+  revealApp: (appId: number) => Promise<void>;
+}
+
+export function registerPlatformCommands({ ctx, connection, appFolders, revealTemplate, revealApp }: PlatformCommandDeps): vscode.Disposable[] {
   return [
+    // From the palette, an app folder's context menu (a Uri) or an app file's editor title (a Uri).
+    vscode.commands.registerCommand('smartplug.deployApp', (target?: vscode.Uri) => deployApp({ ctx, connection, appFolders, reveal: revealApp }, target instanceof vscode.Uri ? target : undefined)),
     vscode.commands.registerCommand('smartplug.startLocal', () => connection.startLocal()),
     vscode.commands.registerCommand('smartplug.stopLocal', () => connection.stopLocal()),
     vscode.commands.registerCommand('smartplug.connectRemote', () => connection.connectRemote()),

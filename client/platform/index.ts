@@ -1,11 +1,14 @@
 /**
  * The platform in the editor: the connection, its status bar item, the App Store, Things and
- * Templates views, and their commands, registered together.
+ * Templates views with drag and drop between them, and their commands, registered together.
  */
 import * as vscode from 'vscode';
-import { PlatformConnection } from './connection';
+import type { SmartPlugContext } from '../context';
 import { registerPlatformCommands } from '../commands/platform';
-import { APP_STORE_VIEW, AppStoreTree, TEMPLATES_VIEW, THINGS_VIEW, TemplatesTree, ThingsTree } from './platform-trees';
+import { PlatformConnection } from './connection';
+import { AppStoreDrag, ProvisionDrop } from './drag-drop';
+import { APP_STORE_VIEW, AppStoreTree, TEMPLATES_VIEW, THINGS_VIEW, TemplatesTree, ThingsTree, type PlatformNode } from './platform-trees';
+import { provisionDrop, type DropTarget, type DroppedApp } from './provision';
 import { createStatusItem } from './status-item';
 
 export interface PlatformUi {
@@ -13,22 +16,32 @@ export interface PlatformUi {
   disposables: vscode.Disposable[];
 }
 
-export function registerPlatform(extension: vscode.ExtensionContext, log: vscode.LogOutputChannel): PlatformUi {
-  const connection = new PlatformConnection(extension, log);
+export function registerPlatform(ctx: SmartPlugContext, appFolders: () => Promise<vscode.Uri[]>): PlatformUi {
+  const connection = new PlatformConnection(ctx.extension, ctx.log);
   const appStore = new AppStoreTree(connection);
   const things = new ThingsTree(connection);
   const templates = new TemplatesTree(connection);
-  const templatesView = vscode.window.createTreeView(TEMPLATES_VIEW, { treeDataProvider: templates, showCollapseAll: true });
-  const revealTemplate = async (templateId: string) => {
-    const node = templates.getChildren().find((n) => n.kind === 'template' && n.templateId === templateId);
-    if (node) await templatesView.reveal(node, { select: true, focus: true, expand: true });
+  const provision = async (dropped: DroppedApp, target: DropTarget) => {
+    const live = connection.live;
+    if (live) await provisionDrop(live, dropped, target, appFolders, ctx.log);
+  };
+  const appStoreView = vscode.window.createTreeView(APP_STORE_VIEW, { treeDataProvider: appStore, showCollapseAll: true, dragAndDropController: new AppStoreDrag() });
+  const thingsView: vscode.TreeView<PlatformNode> = vscode.window.createTreeView(THINGS_VIEW, {
+    treeDataProvider: things, showCollapseAll: true, canSelectMany: true, dragAndDropController: new ProvisionDrop(() => thingsView.selection, provision),
+  });
+  const templatesView = vscode.window.createTreeView(TEMPLATES_VIEW, { treeDataProvider: templates, showCollapseAll: true, dragAndDropController: new ProvisionDrop(() => [], provision) });
+  const reveal = async (view: vscode.TreeView<PlatformNode>, nodes: PlatformNode[], match: (n: PlatformNode) => boolean) => {
+    const node = nodes.find(match);
+    if (node) await view.reveal(node, { select: true, focus: true, expand: true });
   };
   const disposables = [
-    appStore, things, templates, templatesView,
-    vscode.window.createTreeView(APP_STORE_VIEW, { treeDataProvider: appStore, showCollapseAll: true }),
-    vscode.window.createTreeView(THINGS_VIEW, { treeDataProvider: things, showCollapseAll: true, canSelectMany: true }),
+    appStore, things, templates, appStoreView, thingsView, templatesView,
     createStatusItem(connection),
-    ...registerPlatformCommands(connection, revealTemplate),
+    ...registerPlatformCommands({
+      ctx, connection, appFolders,
+      revealTemplate: (id) => reveal(templatesView, templates.getChildren(), (n) => n.kind === 'template' && n.templateId === id),
+      revealApp: (id) => reveal(appStoreView, appStore.getChildren(), (n) => n.kind === 'app' && n.appId === id),
+    }),
   ];
   return { connection, disposables };
 }

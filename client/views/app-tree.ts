@@ -11,6 +11,7 @@ import { readHead } from '../activation/read-head';
 
 export const APPS_VIEW = 'smartplug.apps';
 const SCANNED_KEY = 'smartplug.appsScanned';
+const APP_FOLDERS_KEY = 'smartplug.appFolders';
 const APP_JSON_GLOB = '**/app.json';
 const EXCLUDE = '**/node_modules/**';
 /** The files of an app folder worth a click, in this order; scenarios follow. */
@@ -66,7 +67,13 @@ export class AppTree implements vscode.TreeDataProvider<Node>, vscode.Disposable
   }
 
   private findApps(): Promise<Node[]> {
-    this.apps ??= scanApps().finally(() => void vscode.commands.executeCommand('setContext', SCANNED_KEY, true));
+    this.apps ??= scanApps()
+      .then((apps) => {
+        // The Explorer's folder menu offers app commands (Deploy App to Store) on these folders only.
+        void vscode.commands.executeCommand('setContext', APP_FOLDERS_KEY, apps.flatMap((a) => (a.kind === 'app' ? [a.folder.fsPath, a.folder.path] : [])));
+        return apps;
+      })
+      .finally(() => void vscode.commands.executeCommand('setContext', SCANNED_KEY, true));
     return this.apps;
   }
 

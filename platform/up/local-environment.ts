@@ -14,7 +14,7 @@ import { Authenticator } from '../service/auth';
 import { PlatformService } from '../service/platform-service';
 import { openStore, type PlatformStore } from '../store';
 import { localSecrets } from './local-secrets';
-import { readInstanceFile } from './example-app';
+import { readInstanceFile } from '../deploy/instance-file';
 
 export interface LocalOptions {
   dir: string;

@@ -1,0 +1,163 @@
+/**
+ * Provisioning from the views: an app (its latest version) or one version of it, dropped onto one
+ * Thing, several selected Things (one bulk action), or a Template (a dry-run diff, confirmed, then
+ * a staged rollout). The instance config comes from the app's folder in the workspace:
+ * instance.json, or a named *.instance.json picked in a quick pick. Progress shows until every
+ * Thing reports the app running; each failure is reported with its reason.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import type { InstanceInput, ThingView } from '../../platform/protocol/api-types';
+import type { LivePlatform } from '../../platform/remote/live-platform';
+import { readInstanceFile } from '../../platform/deploy/instance-file';
+import { readAppJson } from '../guide/app-sources';
+
+export interface DroppedApp {
+  appId: number;
+  /** a version dragged; undefined: the app's latest */
+  version?: string;
+}
+
+export type DropTarget = { kind: 'things'; thingIds: string[] } | { kind: 'template'; templateId: string };
+
+/** How each Thing ended: running, or failed with why. */
+export interface ProvisionOutcome {
+  running: string[];
+  failed: Array<{ thingId: string; reason: string }>;
+  /** Things that said nothing in time */
+  silent: string[];
+}
+
+/** Waits this long for Things to report the app running. */
+const SETTLE_MS = 120_000;
+
+export async function provisionDrop(live: LivePlatform, dropped: DroppedApp, target: DropTarget, appFolders: () => Promise<vscode.Uri[]>, log: vscode.LogOutputChannel): Promise<ProvisionOutcome | undefined> {
+  const app = live.apps.find((a) => a.appId === dropped.appId);
+  if (!app) return undefined;
+  const version = dropped.version ?? app.latestVersion;
+  const instance = await chooseInstance(app.name, appFolders);
+  if (!instance) return undefined;
+  const input: InstanceInput = { app_id: app.appId, version, config: instance.config, name: instance.name };
+  const label = `${instance.name} (${app.name} ${version})`;
+  try {
+    if (target.kind === 'template') return await provisionTemplate(live, target.templateId, input, label, log);
+    const thingIds = target.thingIds;
+    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Provisioning ${label} on ${thingIds.length === 1 ? thingIds[0] : `${thingIds.length} Things`}`, cancellable: true }, async (progress, token) => {
+      if (thingIds.length === 1) await live.api.addThingApp(thingIds[0], input);
+      else await live.api.bulkProvision(thingIds, input);
+      return settle(live, thingIds, input, progress, token);
+    }).then((outcome) => report(outcome, label, log));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`${label} was not provisioned: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+/** A Template: the dry run first, then a staged rollout once confirmed, followed to its end. */
+async function provisionTemplate(live: LivePlatform, templateId: string, input: InstanceInput, label: string, log: vscode.LogOutputChannel): Promise<ProvisionOutcome | undefined> {
+  const template = live.templates.find((t) => t.templateId === templateId);
+  if (!template) return undefined;
+  const apps = [...template.apps.map((a) => ({ ...a })), input];
+  const plan = { kind: 'template' as const, templateId, apps };
+  const diff = await live.api.diff(plan);
+  const lines = diff.things.slice(0, 12).map((t) => `${t.thingId}: ${[...t.gain.map((a) => `+ ${a.name} ${a.version}`), ...t.lose.map((a) => `− ${a.name} ${a.version}`), ...t.change.map((c) => `~ ${c.name} ${c.from.version} → ${c.to.version}`)].join(', ')}`);
+  const more = diff.things.length > 12 ? `\n… and ${diff.things.length - 12} more Things` : '';
+  const detail = diff.things.length === 0 ? 'No Thing of the Template changes.' : `${lines.join('\n')}${more}`;
+  const sure = await vscode.window.showWarningMessage(
+    `Provision Template "${template.name}" with ${label}? ${diff.summary.things} Thing${diff.summary.things === 1 ? '' : 's'} change: ${diff.summary.gain} app${diff.summary.gain === 1 ? '' : 's'} gained, ${diff.summary.lose} lost, ${diff.summary.change} changed.`,
+    { modal: true, detail },
+    'Save and Provision',
+  );
+  if (sure !== 'Save and Provision') return undefined;
+  const thingIds = live.thingsOf(templateId).map((t) => t.thingId);
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Provisioning Template "${template.name}" (${thingIds.length} Things)`, cancellable: true }, async (progress, token) => {
+    const rollout = await live.api.startRollout(plan, { batchSize: 10 });
+    log.info(`Rollout ${rollout.rolloutId}: Template ${templateId} gains ${label}, ${thingIds.length} Things in batches of ${rollout.batchSize}.`);
+    return settle(live, thingIds, input, progress, token);
+  }).then((outcome) => report(outcome, `${label} on Template "${template.name}"`, log));
+}
+
+/** Follows the Things' feedback (from the broker) until each runs the app, failed, or the time is up. */
+function settle(live: LivePlatform, thingIds: string[], input: InstanceInput, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<ProvisionOutcome> {
+  return new Promise((resolve) => {
+    const done = new Map<string, { ok: boolean; reason?: string }>();
+    const check = () => {
+      for (const id of thingIds) {
+        if (done.has(id)) continue;
+        const thing = live.thing(id);
+        const state = thing && appState(thing, input);
+        if (state) done.set(id, state);
+      }
+      const ok = [...done.values()].filter((d) => d.ok).length;
+      progress.report({ message: `${ok} of ${thingIds.length} running${done.size > ok ? `, ${done.size - ok} failed` : ''}` });
+      if (done.size === thingIds.length) finish();
+    };
+    const finish = () => {
+      clearTimeout(timer);
+      live.off('things', check);
+      cancel.dispose();
+      resolve({
+        running: thingIds.filter((id) => done.get(id)?.ok),
+        failed: thingIds.flatMap((id) => (done.get(id) && !done.get(id)!.ok ? [{ thingId: id, reason: done.get(id)!.reason ?? 'failed' }] : [])),
+        silent: thingIds.filter((id) => !done.has(id)),
+      });
+    };
+    const timer = setTimeout(finish, SETTLE_MS);
+    const cancel = token.onCancellationRequested(finish);
+    live.on('things', check);
+    check();
+  });
+}
+
+/** Whether a Thing has settled on the app: running (in sync), or failed with a reason; undefined while it works. */
+function appState(thing: ThingView, input: InstanceInput): { ok: boolean; reason?: string } | undefined {
+  const app = [...thing.apps, ...thing.inherited].find((a) => a.app_id === input.app_id && a.name === input.name && a.version === input.version);
+  if (!app) return undefined;
+  if (app.status.state === 'failed') return { ok: false, reason: app.status.error };
+  if (!thing.inSync) return undefined;
+  return app.status.state === 'running' ? { ok: true } : undefined;
+}
+
+function report(outcome: ProvisionOutcome, label: string, log: vscode.LogOutputChannel): ProvisionOutcome {
+  for (const f of outcome.failed) log.error(`${label} failed on ${f.thingId}: ${f.reason}`);
+  if (outcome.silent.length) log.warn(`${label}: no answer yet from ${outcome.silent.join(', ')}`);
+  const total = outcome.running.length + outcome.failed.length + outcome.silent.length;
+  if (outcome.failed.length === 0 && outcome.silent.length === 0) {
+    void vscode.window.showInformationMessage(`${label} runs on ${total === 1 ? outcome.running[0] : `all ${total} Things`}.`);
+  } else {
+    const first = outcome.failed[0];
+    void vscode.window
+      .showErrorMessage(`${label}: ${outcome.running.length} of ${total} Things run it. ${first ? `${first.thingId}: ${first.reason}` : ''}${outcome.silent.length ? ` ${outcome.silent.length} did not answer in time (offline Things get it when they connect).` : ''}`, 'Show Details')
+      .then((c) => c && log.show());
+  }
+  return outcome;
+}
+
+/**
+ * The instance config to provision with, from the app's folder in the workspace (its app.json
+ * names the app): instance.json alone is used as it is; with named instance files, a quick pick.
+ * With no folder, the app's defaults.
+ */
+async function chooseInstance(appName: string, appFolders: () => Promise<vscode.Uri[]>): Promise<{ name: string; config: Record<string, unknown> } | undefined> {
+  const folder = (await appFolders()).find((f) => readAppJson(readFileText(path.join(f.fsPath, 'app.json')), path.join(f.fsPath, 'app.json')).appJson?.name === appName);
+  if (!folder) return { name: appName, config: {} };
+  const files = readdirSync(folder.fsPath).filter((f) => f === 'instance.json' || f.endsWith('.instance.json')).sort((a, b) => (a === 'instance.json' ? -1 : b === 'instance.json' ? 1 : a.localeCompare(b)));
+  if (files.length === 0) return { name: appName, config: {} };
+  let file = files[0];
+  if (files.length > 1) {
+    const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: f, description: vscode.workspace.asRelativePath(path.join(folder.fsPath, f)) })), { title: `Provision ${appName} with which instance config?` });
+    if (!pick) return undefined;
+    file = pick.label;
+  }
+  try {
+    return readInstanceFile(path.join(folder.fsPath, file));
+  } catch (e) {
+    void vscode.window.showErrorMessage(`${appName} was not provisioned: ${path.join(folder.fsPath, file)} is not a valid instance config: ${(e as Error).message}`);
+    return undefined;
+  }
+}
+
+function readFileText(file: string): string {
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+}
