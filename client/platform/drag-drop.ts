@@ -34,9 +34,14 @@ export class ProvisionDrop implements vscode.TreeDragAndDropController<PlatformN
   ) {}
 
   async handleDrop(target: PlatformNode | undefined, data: vscode.DataTransfer): Promise<void> {
-    const item = data.get(APP_MIME);
-    if (!item || !target) return;
-    const dropped = parseDropped(await item.asString());
+    if (!target) return;
+    // The workbench also puts an empty item of each drag type on the transfer: take the one with the app.
+    const items: vscode.DataTransferItem[] = [];
+    data.forEach((item, mime) => {
+      if (mime === APP_MIME) items.push(item);
+    });
+    let dropped: DroppedApp | undefined;
+    for (const item of items) dropped ??= parseDropped(await item.asString());
     const where = dropTarget(target, this.selection());
     if (dropped && where) await this.provision(dropped, where);
   }

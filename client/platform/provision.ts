@@ -46,7 +46,7 @@ export async function provisionDrop(live: LivePlatform, dropped: DroppedApp, tar
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Provisioning ${label} on ${thingIds.length === 1 ? thingIds[0] : `${thingIds.length} Things`}`, cancellable: true }, async (progress, token) => {
       if (thingIds.length === 1) await live.api.addThingApp(thingIds[0], input);
       else await live.api.bulkProvision(thingIds, input);
-      return settle(live, thingIds, input, progress, token);
+      return settle(live, thingIds, input, 'thing', progress, token);
     }).then((outcome) => report(outcome, label, log));
   } catch (e) {
     void vscode.window.showErrorMessage(`${label} was not provisioned: ${(e as Error).message}`);
@@ -74,19 +74,19 @@ async function provisionTemplate(live: LivePlatform, templateId: string, input: 
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Provisioning Template "${template.name}" (${thingIds.length} Things)`, cancellable: true }, async (progress, token) => {
     const rollout = await live.api.startRollout(plan, { batchSize: 10 });
     log.info(`Rollout ${rollout.rolloutId}: Template ${templateId} gains ${label}, ${thingIds.length} Things in batches of ${rollout.batchSize}.`);
-    return settle(live, thingIds, input, progress, token);
+    return settle(live, thingIds, input, 'template', progress, token);
   }).then((outcome) => report(outcome, `${label} on Template "${template.name}"`, log));
 }
 
 /** Follows the Things' feedback (from the broker) until each runs the app, failed, or the time is up. */
-function settle(live: LivePlatform, thingIds: string[], input: InstanceInput, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<ProvisionOutcome> {
+function settle(live: LivePlatform, thingIds: string[], input: InstanceInput, source: 'thing' | 'template', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<ProvisionOutcome> {
   return new Promise((resolve) => {
     const done = new Map<string, { ok: boolean; reason?: string }>();
     const check = () => {
       for (const id of thingIds) {
         if (done.has(id)) continue;
         const thing = live.thing(id);
-        const state = thing && appState(thing, input);
+        const state = thing && appState(thing, input, source);
         if (state) done.set(id, state);
       }
       const ok = [...done.values()].filter((d) => d.ok).length;
@@ -111,8 +111,8 @@ function settle(live: LivePlatform, thingIds: string[], input: InstanceInput, pr
 }
 
 /** Whether a Thing has settled on the app: running (in sync), or failed with a reason; undefined while it works. */
-function appState(thing: ThingView, input: InstanceInput): { ok: boolean; reason?: string } | undefined {
-  const app = [...thing.apps, ...thing.inherited].find((a) => a.app_id === input.app_id && a.name === input.name && a.version === input.version);
+function appState(thing: ThingView, input: InstanceInput, source: 'thing' | 'template'): { ok: boolean; reason?: string } | undefined {
+  const app = (source === 'thing' ? thing.apps : thing.inherited).find((a) => a.app_id === input.app_id && a.name === input.name && a.version === input.version);
   if (!app) return undefined;
   if (app.status.state === 'failed') return { ok: false, reason: app.status.error };
   if (!thing.inSync) return undefined;

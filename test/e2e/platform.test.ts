@@ -7,8 +7,9 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { poll, processes, type Window } from './harness';
-import { shots, useSession } from './suite';
+import type { Locator } from 'playwright-core';
+import { poll, processes, sleep, type Window } from './harness';
+import { restoreSample, shots, useSession } from './suite';
 
 describe('e2e: the platform in the editor', function () {
   this.timeout(240_000);
@@ -19,6 +20,17 @@ describe('e2e: the platform in the editor', function () {
   const rows = (w: Window, name: string) =>
     pane(w, name).locator('.monaco-list-row').evaluateAll((rs) => rs.map((r) => `${r.querySelector('.label-name')?.textContent ?? ''} ${r.querySelector('.label-description')?.textContent ?? ''}`.trim()));
   const statusText = (w: Window) => w.page.locator('.statusbar-item[id="smartplug.smartplug-apps-ide.smartplug.platform"], .statusbar-item[id$="smartplug.platform"]').first().innerText().catch(() => '');
+  /** A real mouse drag: press on one row, move over the other in steps (VS Code's trees use HTML5 drag and drop), release. */
+  const drag = async (w: Window, from: Locator, to: Locator) => {
+    const a = (await from.boundingBox())!;
+    const b = (await to.boundingBox())!;
+    await w.page.mouse.move(a.x + 40, a.y + a.height / 2);
+    await w.page.mouse.down();
+    await w.page.mouse.move(a.x + 50, a.y + a.height / 2 + 4, { steps: 4 });
+    await w.page.mouse.move(b.x + 50, b.y + b.height / 2, { steps: 20 });
+    await sleep(250);
+    await w.page.mouse.up();
+  };
   /** The `smartplug up` VS Code started for this workspace. */
   const upProcess = () => processes().find((p) => /dist\/platform\/cli\.js up --dir/.test(p.args) && p.args.includes(session().workspace));
 
@@ -28,6 +40,8 @@ describe('e2e: the platform in the editor', function () {
     if (upProcess()) await s.samples.runCommand('SmartPlug: Stop Local Environment').catch(() => undefined);
     await poll('the local environment to stop', () => !upProcess(), 30_000).catch(() => undefined);
     fs.rmSync(path.join(s.workspace, '.smartplug'), { recursive: true, force: true });
+    restoreSample(s, 'hall-light');
+    fs.rmSync(path.join(s.workspace, 'hall-light', '.smartplug'), { recursive: true, force: true });
   });
 
   it('offers to start a local environment, and starting it fills the views live', async () => {
@@ -80,6 +94,49 @@ describe('e2e: the platform in the editor', function () {
     await w.escape();
   });
 
+  it('deploys an app from the palette, and offers the version bump the second time', async () => {
+    const w = win();
+    await w.quickOpen('hall-light/app.json');
+    await w.runCommand('SmartPlug: Deploy App to Store');
+    await w.waitFor('.notifications-toasts', /Deployed Hall light 1\.0\.0 to the App Store/, 30_000);
+    await poll('the App Store to list it', async () => (await rows(w, 'App Store')).includes('Hall light 1.0.0 · 1 version'));
+    await shot('deployed');
+    // Again, unchanged: the App Store has 1.0.0, so the bump is offered and written to app.json.
+    await w.runCommand('SmartPlug: Deploy App to Store');
+    await w.waitFor(w.quickInputRows(), /1\.0\.1/);
+    await shot('version-bump');
+    await w.quickInputRows().filter({ hasText: '1.0.1' }).first().click();
+    await w.waitFor('.notifications-toasts', /Deployed Hall light 1\.0\.1/, 30_000);
+    assert.match(fs.readFileSync(path.join(session().workspace, 'hall-light', 'app.json'), 'utf8'), /"version": "1\.0\.1"/);
+    await poll('the App Store to show both versions', async () => (await rows(w, 'App Store')).includes('Hall light 1.0.1 · 2 versions'));
+    await w.runCommand('View: Close All Editors');
+  });
+
+  it('a drag onto a Thing provisions the app there, with the folder\'s instance.json, until it runs', async () => {
+    const w = win();
+    const source = pane(w, 'App Store').locator('.monaco-list-row', { hasText: 'Hall light' }).first();
+    const target = pane(w, 'Things').locator('.monaco-list-row', { hasText: 'thing-2' }).first();
+    await drag(w, source, target);
+    await w.waitFor('.notifications-toasts', /Hall \(Hall light 1\.0\.1\) runs on thing-2/, 60_000);
+    await poll('thing-2 to run two apps', async () => (await rows(w, 'Things')).some((r) => /^thing-2 running · 2 apps/.test(r)));
+    await shot('dropped-on-thing');
+  });
+
+  it('a drag onto a Template shows the dry run, and provisions every Thing of it once confirmed', async () => {
+    const w = win();
+    const source = pane(w, 'App Store').locator('.monaco-list-row', { hasText: 'Hall light' }).first();
+    const target = pane(w, 'Templates').locator('.monaco-list-row', { hasText: 'Home' }).first();
+    await drag(w, source, target);
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await w.waitFor(dialog, /Provision Template "Home" with Hall \(Hall light 1\.0\.1\)\? 3 Things change: 3 apps gained, 0 lost, 0 changed/);
+    assert.match(await dialog.innerText(), /thing-1: \+ Hall 1\.0\.1/);
+    await shot('template-dry-run');
+    await dialog.locator('.monaco-button', { hasText: 'Save and Provision' }).click();
+    await w.waitFor('.notifications-toasts', /runs on all 3 Things/, 90_000);
+    await poll('every Thing to run the inherited app', async () => (await rows(w, 'Things')).filter((r) => /^thing-\d running · [23] apps/.test(r)).length === 3);
+    await shot('template-provisioned');
+  });
+
   it('says so when the broker goes away, keeps the views, and recovers when it is back', async () => {
     const w = win();
     const up = upProcess()!;
@@ -93,7 +150,8 @@ describe('e2e: the platform in the editor', function () {
     await w.waitFor(w.quickInputRows(), /Start Local Environment/);
     await w.quickInputRows().filter({ hasText: 'Start Local Environment' }).first().click();
     await poll('the status bar to say connected again', async () => /SmartPlug: local · 3 Things/.test(await statusText(w)), 120_000);
-    await poll('the Things to run again', async () => (await rows(w, 'Things')).filter((t) => /^thing-\d running/.test(t)).length === 3, 60_000);
+    // Everything provisioned before comes back: the store and the Things' apps are kept in .smartplug.
+    await poll('the Things to run again', async () => (await rows(w, 'Things')).filter((t) => /^thing-\d running · [23] apps/.test(t)).length === 3, 60_000);
     await shot('recovered');
   });
 });
