@@ -32,6 +32,8 @@ export class PlatformConnection implements vscode.Disposable {
   private target: PlatformTarget | undefined;
   private local: LocalEnvironmentProcess | undefined;
   private starting = false;
+  /** a stop under way: a start waits for it, so it does not join the environment that is going away */
+  private stopping: Thenable<void> | undefined;
   private readonly changed = new vscode.EventEmitter<ConnectionStatus>();
   /** the connection's status changed, or another platform was connected */
   readonly onDidChange = this.changed.event;
@@ -96,6 +98,7 @@ export class PlatformConnection implements vscode.Disposable {
     if (this.starting) return false;
     this.starting = true;
     this.fire();
+    await this.stopping;
     try {
       const local = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: 'SmartPlug local environment', cancellable: false },
@@ -144,9 +147,14 @@ export class PlatformConnection implements vscode.Disposable {
       return;
     }
     if (this.target?.kind === 'local') await this.disconnect(false);
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Stopping the SmartPlug local environment…' }, () => local.stop());
-    this.local = undefined;
-    await this.setContext();
+    this.stopping = vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Stopping the SmartPlug local environment…' }, () => local.stop());
+    try {
+      await this.stopping;
+    } finally {
+      this.stopping = undefined;
+      this.local = undefined;
+      await this.setContext();
+    }
   }
 
   /** "SmartPlug: Connect to Remote Platform": asks for what the settings lack, keeps the token in SecretStorage. */

@@ -124,7 +124,7 @@ function report(outcome: ProvisionOutcome, label: string, log: vscode.LogOutputC
   if (outcome.silent.length) log.warn(`${label}: no answer yet from ${outcome.silent.join(', ')}`);
   const total = outcome.running.length + outcome.failed.length + outcome.silent.length;
   if (outcome.failed.length === 0 && outcome.silent.length === 0) {
-    void vscode.window.showInformationMessage(`${label} runs on ${total === 1 ? outcome.running[0] : `all ${total} Things`}.`);
+    void vscode.window.showInformationMessage(`${label} runs on ${total === 1 ? outcome.running[0] : `each of the ${total} Things`}.`);
   } else {
     const first = outcome.failed[0];
     void vscode.window
@@ -135,25 +135,29 @@ function report(outcome: ProvisionOutcome, label: string, log: vscode.LogOutputC
 }
 
 /**
- * The instance config to provision with, from the app's folder in the workspace (its app.json
- * names the app): instance.json alone is used as it is; with named instance files, a quick pick.
- * With no folder, the app's defaults.
+ * The instance config to provision with, from the app's folders in the workspace (those whose
+ * app.json names the app): one instance file is used as it is (instance.json, or a named
+ * *.instance.json); several are offered in a quick pick. With none, the app's defaults.
  */
 async function chooseInstance(appName: string, appFolders: () => Promise<vscode.Uri[]>): Promise<{ name: string; config: Record<string, unknown> } | undefined> {
-  const folder = (await appFolders()).find((f) => readAppJson(readFileText(path.join(f.fsPath, 'app.json')), path.join(f.fsPath, 'app.json')).appJson?.name === appName);
-  if (!folder) return { name: appName, config: {} };
-  const files = readdirSync(folder.fsPath).filter((f) => f === 'instance.json' || f.endsWith('.instance.json')).sort((a, b) => (a === 'instance.json' ? -1 : b === 'instance.json' ? 1 : a.localeCompare(b)));
+  const folders = (await appFolders()).filter((f) => readAppJson(readFileText(path.join(f.fsPath, 'app.json')), path.join(f.fsPath, 'app.json')).appJson?.name === appName);
+  const files = folders.flatMap((f) =>
+    readdirSync(f.fsPath)
+      .filter((n) => n === 'instance.json' || n.endsWith('.instance.json'))
+      .sort((a, b) => (a === 'instance.json' ? -1 : b === 'instance.json' ? 1 : a.localeCompare(b)))
+      .map((n) => path.join(f.fsPath, n)),
+  );
   if (files.length === 0) return { name: appName, config: {} };
   let file = files[0];
   if (files.length > 1) {
-    const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: f, description: vscode.workspace.asRelativePath(path.join(folder.fsPath, f)) })), { title: `Provision ${appName} with which instance config?` });
+    const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: path.basename(f), description: vscode.workspace.asRelativePath(f), file: f })), { title: `Provision ${appName} with which instance config?` });
     if (!pick) return undefined;
-    file = pick.label;
+    file = pick.file;
   }
   try {
-    return readInstanceFile(path.join(folder.fsPath, file));
+    return readInstanceFile(file);
   } catch (e) {
-    void vscode.window.showErrorMessage(`${appName} was not provisioned: ${path.join(folder.fsPath, file)} is not a valid instance config: ${(e as Error).message}`);
+    void vscode.window.showErrorMessage(`${appName} was not provisioned: ${file} is not a valid instance config: ${(e as Error).message}`);
     return undefined;
   }
 }

@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { printTable } from '../../bench/table';
 import { E2E, editorVersion, poll, ROOT, sleep, type Window } from './harness';
 import { type GuideFigures, guideRows, measureGuide, writeGuideApps } from './measure-guide';
+import { measurePlatform, type PlatformFigures, platformRows, writePlatformApp } from './measure-platform';
 
 export interface EditorFigures {
   /** code-server's and VS Code's versions. */
@@ -44,6 +45,8 @@ export interface EditorFigures {
   appJsonLines: number;
   /** The configuration guide's preview (measure-guide.ts). */
   guide: GuideFigures;
+  /** The platform's views: Start Local Environment and drops (measure-platform.ts). */
+  platform: PlatformFigures;
 }
 
 export interface MeasureOptions {
@@ -146,6 +149,7 @@ export async function measureEditor(opts: MeasureOptions = {}): Promise<EditorFi
       fs.copyFileSync(path.join(ROOT, 'examples', 'door-light', 'app.js'), path.join(ws, `app-${i}`, 'app.js'));
     }
     const guideApps = writeGuideApps(ws, 4);
+    writePlatformApp(ws);
     const w = await e2e.open(ws);
     await w.page.setViewportSize({ width: 1400, height: 2600 }); // the whole app.json on screen, its squiggles drawn
     await w.quickOpen('app-0/app.json');
@@ -187,8 +191,11 @@ export async function measureEditor(opts: MeasureOptions = {}): Promise<EditorFi
     const sorted = [...diagnosticsMs].sort((a, b) => a - b);
     await w.page.setViewportSize({ width: 1400, height: 900 });
     const guide = await measureGuide(w, guideApps);
+    await w.runCommand('View: Close All Editors');
+    const platform = await measurePlatform(w, logs, path.join(ws, '.vscode', 'settings.json'));
     return {
       guide,
+      platform,
       editor: editorVersion(),
       activateWorkMs: activateWorkMs(logs),
       activationMs: (readyAt ?? firstSquiggle) - activatedAt,
@@ -216,6 +223,7 @@ export function editorRows(f: EditorFigures): { figure: string; value: string; t
     { figure: `VS Code: open a typical app.json (${f.appJsonLines} lines) → error in Problems, median of ${f.diagnosticsMs.length}`, value: `${f.diagnosticsMedianMs} ms (${f.diagnosticsMs.join(', ')})`, target: '' },
     { figure: '  → squiggle drawn / → editor tab shown', value: `${f.squiggleMs.join(', ')} / ${f.editorMs.join(', ')} ms`, target: '' },
     ...guideRows(f.guide),
+    ...platformRows(f.platform),
   ];
 }
 

@@ -137,7 +137,7 @@ describe('e2e: the platform in the editor', function () {
     await w.page.keyboard.press('ArrowRight');
     const older = pane(w, 'App Store').locator('.monaco-list-row', { hasText: /^\s*1\.0\.0/ }).first();
     await drag(w, older, things.locator('.monaco-list-row', { hasText: 'thing-3' }).first());
-    await w.waitFor('.notifications-toasts', /Hall \(Hall light 1\.0\.0\) runs on all 2 Things/, 60_000);
+    await w.waitFor('.notifications-toasts', /Hall \(Hall light 1\.0\.0\) runs on each of the 2 Things/, 60_000);
     const rowsNow = await rows(w, 'Things');
     assert.ok(rowsNow.some((r) => /^thing-1 running · 2 apps/.test(r)) && rowsNow.some((r) => /^thing-3 running · 2 apps/.test(r)), rowsNow.join('\n'));
     await shot('dropped-on-selection');
@@ -153,7 +153,7 @@ describe('e2e: the platform in the editor', function () {
     assert.match(await dialog.innerText(), /thing-1: \+ Hall 1\.0\.1/);
     await shot('template-dry-run');
     await dialog.locator('.monaco-button', { hasText: 'Save and Provision' }).click();
-    await w.waitFor('.notifications-toasts', /runs on all 3 Things/, 90_000);
+    await w.waitFor('.notifications-toasts', /runs on each of the 3 Things/, 90_000);
     await poll('every Thing to run the inherited app', async () => (await rows(w, 'Things')).filter((r) => /^thing-\d running · 3 apps/.test(r)).length === 3);
     await shot('template-provisioned');
   });
