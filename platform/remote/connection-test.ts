@@ -73,7 +73,7 @@ function describe(e: unknown, address: string): { kind: FailureKind; message: st
   // mqtt.js: CONNACK 4 (bad user name or password) and 5 (not authorised) are the broker's refusal.
   const code = (e as { code?: unknown }).code;
   if (code === 4 || code === 5 || /not authori[sz]ed|bad user ?name or password/i.test((e as Error).message ?? '')) {
-    return { kind: 'credentials', message: `${address}: the broker refused the token (${(e as Error).message}). Set the token again with "SmartPlug: Connect to Platform".` };
+    return { kind: 'credentials', message: `${address}: the broker refused the token (${(e as Error).message}). A remote platform's token is set again with "SmartPlug: Connect to Remote Platform…".` };
   }
   return classifyFailure(e, address);
 }

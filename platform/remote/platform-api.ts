@@ -120,7 +120,7 @@ export class PlatformApi {
         // not the API's error shape: a proxy's page, say
       }
       const code = response.status === 401 ? 'credentials' : (error?.code ?? `http_${response.status}`);
-      const reason = response.status === 401 ? `the token was refused (${error?.message ?? 'HTTP 401'}); set it again with "SmartPlug: Connect to Platform"` : (error?.message ?? `HTTP ${response.status} ${response.statusText}`);
+      const reason = response.status === 401 ? `the token was refused (${error?.message ?? 'HTTP 401'})` : (error?.message ?? `HTTP ${response.status} ${response.statusText}`);
       throw new PlatformApiError(`${where}: ${reason}`, response.status, code);
     }
     return (text === '' ? undefined : JSON.parse(text)) as T;

@@ -41,7 +41,7 @@ describe('e2e: the platform in the editor', function () {
     await poll('the local environment to stop', () => !upProcess(), 30_000).catch(() => undefined);
     fs.rmSync(path.join(s.workspace, '.smartplug'), { recursive: true, force: true });
     restoreSample(s, 'hall-light');
-    fs.rmSync(path.join(s.workspace, 'hall-light', '.smartplug'), { recursive: true, force: true });
+    fs.rmSync(path.join(s.workspace, 'hall-light', '.smartplug', 'deployed.json'), { force: true });
   });
 
   it('offers to start a local environment, and starting it fills the views live', async () => {
