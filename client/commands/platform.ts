@@ -6,7 +6,8 @@
 import * as vscode from 'vscode';
 import type { SmartPlugContext } from '../context';
 import type { PlatformConnection } from '../platform/connection';
-import { deployApp } from '../platform/deploy';
+import { deployApp, ensureConnected } from '../platform/deploy';
+import { installInstance } from '../platform/provision';
 import { THINGS_VIEW, type PlatformNode } from '../platform/platform-trees';
 
 interface Action extends vscode.QuickPickItem {
@@ -25,6 +26,12 @@ export function registerPlatformCommands({ ctx, connection, appFolders, revealTe
   return [
     // From the palette, an app folder's context menu (a Uri) or an app file's editor title (a Uri).
     vscode.commands.registerCommand('smartplug.deployApp', (target?: vscode.Uri) => deployApp({ ctx, connection, appFolders, reveal: revealApp }, target instanceof vscode.Uri ? target : undefined)),
+    // The configuration guide's Install (its page's button): the instance it made, on Things picked here.
+    vscode.commands.registerCommand('smartplug.installInstance', async (appDir: string, instance: { name: string; config: Record<string, unknown> }) => {
+      const live = await ensureConnected(connection);
+      if (!live) return { ok: false, message: 'Not installed: there is no platform connected.' };
+      return installInstance(live, appDir, instance, ctx.log);
+    }),
     vscode.commands.registerCommand('smartplug.startLocal', () => connection.startLocal()),
     vscode.commands.registerCommand('smartplug.stopLocal', () => connection.stopLocal()),
     vscode.commands.registerCommand('smartplug.connectRemote', () => connection.connectRemote()),

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { SmartPlugContext } from '../context';
+import type { GuideActionHost, GuideActionResult } from '../guide/guide-actions';
 import { GuidePanel } from '../guide/guide-panel';
 import { runApp } from '../run-app/run-app-terminal';
 import { pickAppFolder } from './run-app';
@@ -10,7 +11,11 @@ export const PREVIEW_GUIDE = 'smartplug.previewGuide';
 
 export function registerPreviewGuide(ctx: SmartPlugContext): vscode.Disposable {
   const cli = ctx.asAbsolutePath(path.join('dist', 'runtime', 'cli.js'));
-  const host = { runApp: (appDir: string, file: string) => void runApp(appDir, cli, file), scratchDir: path.join(ctx.extension.globalStorageUri.fsPath, 'guide') };
+  const host: GuideActionHost = {
+    runApp: (appDir, file) => void runApp(appDir, cli, file),
+    install: async (appDir, instance) => (await vscode.commands.executeCommand<GuideActionResult | undefined>('smartplug.installInstance', appDir, instance)) ?? { ok: false, message: 'Not installed.' },
+    scratchDir: path.join(ctx.extension.globalStorageUri.fsPath, 'guide'),
+  };
   return vscode.commands.registerCommand('smartplug.previewGuide' satisfies typeof PREVIEW_GUIDE, async (uri?: vscode.Uri) => {
     const dir = await pickAppFolder(uri);
     if (!dir) {

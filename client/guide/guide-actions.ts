@@ -1,9 +1,9 @@
 /**
- * What the configuration guide's Save, Save As, Run and Debug do with the instance the page made.
+ * What the configuration guide's Save, Save As, Run, Debug and Install do with the instance the page made.
  * Save writes the instance file the values came from (an open editor of it is edited and saved,
  * so nothing the user typed there is overwritten behind their back); Save As asks for a new
  * named instance file; Run and Debug start the app with this config without writing the app's
- * own files.
+ * own files; Install puts it on Things of the connected platform.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -14,6 +14,8 @@ import { instanceFileText, namedInstanceFile } from './app-sources';
 export interface GuideActionHost {
   /** Starts the app in a Run App terminal with this instance file. */
   runApp(appDir: string, instanceFile: string): void;
+  /** Installs the instance on Things of the connected platform (it asks which). */
+  install(appDir: string, instance: InstanceObject): Promise<GuideActionResult>;
   /** A folder of the extension's own for files the user did not ask to keep (the instance Run uses). */
   scratchDir: string;
 }
@@ -59,7 +61,7 @@ export async function performGuideAction(action: PageAction, c: GuideActionConte
       return started ? { ok: true, message: `Debugging ${path.basename(c.appDir)} with this instance.` } : { ok: false, message: 'The debug session did not start: see the Debug Console.' };
     }
     case 'install':
-      return { ok: false, message: 'Install on a Thing needs a connection to a platform.' };
+      return host.install(c.appDir, c.instance);
   }
 }
 

@@ -18,8 +18,8 @@ import { type GuideActionHost, performGuideAction } from './guide-actions';
 
 export const GUIDE_VIEW_TYPE = 'smartplug.configurationGuide';
 
-/** What the panels' page may use: everything else (Install) waits for a platform connection. */
-const ACTIONS: PageAction[] = ['save', 'saveAs', 'run', 'debug'];
+/** What the panels' page offers (Install asks to start or connect a platform when there is none). */
+const ACTIONS: PageAction[] = ['save', 'saveAs', 'run', 'debug', 'install'];
 
 export class GuidePanel implements vscode.Disposable {
   private static readonly open = new Map<string, GuidePanel>();

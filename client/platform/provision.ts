@@ -42,15 +42,56 @@ export async function provisionDrop(live: LivePlatform, dropped: DroppedApp, tar
   const label = `${instance.name} (${app.name} ${version})`;
   try {
     if (target.kind === 'template') return await provisionTemplate(live, target.templateId, input, label, log);
-    const thingIds = target.thingIds;
-    return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Provisioning ${label} on ${thingIds.length === 1 ? thingIds[0] : `${thingIds.length} Things`}`, cancellable: true }, async (progress, token) => {
-      if (thingIds.length === 1) await live.api.addThingApp(thingIds[0], input);
-      else await live.api.bulkProvision(thingIds, input);
-      return settle(live, thingIds, input, 'thing', progress, token);
-    }).then((outcome) => report(outcome, label, log));
+    return await provisionThings(live, target.thingIds, input, label, log);
   } catch (e) {
     void vscode.window.showErrorMessage(`${label} was not provisioned: ${(e as Error).message}`);
     return undefined;
+  }
+}
+
+/** Adds the instance to these Things' own apps (one call, or one bulk action), then follows them until each runs it. */
+async function provisionThings(live: LivePlatform, thingIds: string[], input: InstanceInput, label: string, log: vscode.LogOutputChannel): Promise<ProvisionOutcome> {
+  const title = `Provisioning ${label} on ${thingIds.length === 1 ? thingIds[0] : `${thingIds.length} Things`}`;
+  const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
+    if (thingIds.length === 1) await live.api.addThingApp(thingIds[0], input);
+    else await live.api.bulkProvision(thingIds, input);
+    return settle(live, thingIds, input, 'thing', progress, token);
+  });
+  return report(outcome, label, log);
+}
+
+/**
+ * The configuration guide's "Install on a Thing": the instance the guide made, on Things picked in
+ * a quick pick, with the app's latest version in the App Store (deployed first, when it is not
+ * there yet). Says how it went in words the guide page shows.
+ */
+export async function installInstance(live: LivePlatform, appDir: string, instance: { name: string; config: Record<string, unknown> }, log: vscode.LogOutputChannel): Promise<{ ok: boolean; message: string }> {
+  const appJsonFile = path.join(appDir, 'app.json');
+  const appName = readAppJson(readFileText(appJsonFile), appJsonFile).appJson?.name;
+  if (!appName) return { ok: false, message: `${appJsonFile} has no name: it cannot be installed.` };
+  let app = live.apps.find((a) => a.name === appName);
+  if (!app) {
+    const choice = await vscode.window.showWarningMessage(`"${appName}" is not in the App Store of ${live.api.url} yet: deploy it first.`, 'Deploy App to Store');
+    if (!choice) return { ok: false, message: `Not installed: "${appName}" is not in the App Store.` };
+    await vscode.commands.executeCommand('smartplug.deployApp', vscode.Uri.file(appDir));
+    app = live.apps.find((a) => a.name === appName);
+    if (!app) return { ok: false, message: `Not installed: "${appName}" was not deployed.` };
+  }
+  if (live.things.length === 0) return { ok: false, message: `The platform ${live.api.url} has no Thing to install on.` };
+  const picks = await vscode.window.showQuickPick(
+    live.things.sort((a, b) => a.thingId.localeCompare(b.thingId, undefined, { numeric: true })).map((t) => ({ label: t.thingId, description: `${t.connected ? 'online' : 'offline'} · ${t.model}${t.templateId ? ` · Template ${t.templateId}` : ''}`, thingId: t.thingId })),
+    { title: `Install "${instance.name}" (${app.name} ${app.latestVersion}) on which Things?`, canPickMany: true, placeHolder: 'Pick one or more Things' },
+  );
+  if (!picks || picks.length === 0) return { ok: false, message: 'Not installed: no Thing was picked.' };
+  const input: InstanceInput = { app_id: app.appId, version: app.latestVersion, config: instance.config, name: instance.name };
+  const label = `${instance.name} (${app.name} ${app.latestVersion})`;
+  try {
+    const outcome = await provisionThings(live, picks.map((p) => p.thingId), input, label, log);
+    const total = picks.length;
+    if (outcome.failed.length === 0 && outcome.silent.length === 0) return { ok: true, message: `Installed: ${label} runs on ${total === 1 ? outcome.running[0] : `each of the ${total} Things`}.` };
+    return { ok: false, message: `${outcome.running.length} of ${total} Things run it${outcome.failed[0] ? `; ${outcome.failed[0].thingId}: ${outcome.failed[0].reason}` : ''}.` };
+  } catch (e) {
+    return { ok: false, message: `Not installed: ${(e as Error).message}` };
   }
 }
 

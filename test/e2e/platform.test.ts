@@ -158,6 +158,23 @@ describe('e2e: the platform in the editor', function () {
     await shot('template-provisioned');
   });
 
+  it('the configuration guide installs its instance on a Thing picked in a quick pick', async () => {
+    const w = win();
+    await w.quickOpen('hall-light/app.json');
+    await w.runCommand('SmartPlug: Preview Configuration Guide');
+    const page = w.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+    await page.locator('#next').waitFor({ timeout: 30_000 });
+    for (let i = 0; i < 5 && (await page.locator('#action-install').count()) === 0; i++) await page.locator('#next').click();
+    await page.locator('#action-install').click();
+    await w.waitFor(w.quickInputRows(), /thing-3/);
+    await w.quickInputRows().filter({ hasText: 'thing-3' }).first().locator('.quick-input-list-checkbox, input[type=checkbox], .monaco-checkbox').first().click();
+    await shot('guide-install-pick');
+    await w.page.keyboard.press('Enter');
+    await poll('the page to say it is installed', async () => /Installed: Hall \(Hall light 1\.0\.1\) runs on thing-3/.test(await page.locator('#status').innerText().catch(() => '')), 60_000);
+    await shot('guide-installed');
+    await w.runCommand('View: Close All Editors');
+  });
+
   it('says so when the broker goes away, keeps the views, and recovers when it is back', async () => {
     const w = win();
     const up = upProcess()!;
@@ -172,7 +189,7 @@ describe('e2e: the platform in the editor', function () {
     await w.quickInputRows().filter({ hasText: 'Start Local Environment' }).first().click();
     await poll('the status bar to say connected again', async () => /SmartPlug: local · 3 Things/.test(await statusText(w)), 120_000);
     // Everything provisioned before comes back: the store and the Things' apps are kept in .smartplug.
-    await poll('the Things to run again', async () => (await rows(w, 'Things')).filter((t) => /^thing-\d running · 3 apps/.test(t)).length === 3, 60_000);
+    await poll('the Things to run again', async () => (await rows(w, 'Things')).filter((t) => /^thing-\d running · [34] apps/.test(t)).length === 3, 60_000);
     await shot('recovered');
   });
 });
