@@ -136,6 +136,30 @@ describe('the live platform (platform/remote)', function () {
     await until(live, () => live.state.state === 'connected' && live.templates[0]?.name === 'Home (renamed)', 'reconnected and caught up');
   });
 
+  it('says when the platform stops answering, and reads everything again once it is back', async () => {
+    // The platform's HTTP through a proxy the test cuts; the broker stays.
+    const proxy = await TcpBalancer.start();
+    proxy.add(env.endpoints.platform);
+    const port = Number(new URL(proxy.url).port);
+    const viaProxy = new LivePlatform({ platformUrl: proxy.url, brokerUrl: env.endpoints.broker, token: env.adminToken });
+    let restored: TcpBalancer | undefined;
+    try {
+      await viaProxy.start();
+      await until(viaProxy, () => viaProxy.state.state === 'connected', 'connected');
+      await proxy.close();
+      // A change the platform announces can no longer be read.
+      const saved = await fetch(`${env.endpoints.platform}/api/templates/${EXAMPLE_TEMPLATE}`, { method: 'PUT', headers: { authorization: `Bearer ${env.adminToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Home (platform away)', apps: live.templates[0].apps }) });
+      assert.equal(saved.status, 200);
+      await until(viaProxy, () => viaProxy.state.state === 'degraded' && viaProxy.state.part === 'platform' && /refused/.test(viaProxy.state.message), 'the platform reported unreachable');
+      restored = await TcpBalancer.start(port);
+      restored.add(env.endpoints.platform);
+      await until(viaProxy, () => viaProxy.state.state === 'connected' && viaProxy.templates[0]?.name === 'Home (platform away)', 'back and caught up', 20_000);
+    } finally {
+      await viaProxy.close();
+      await restored?.close();
+    }
+  });
+
   it('says which platform address does not answer', async () => {
     const badPort = await freePort();
     const lost = new LivePlatform({ platformUrl: `http://127.0.0.1:${badPort}`, brokerUrl: env.endpoints.broker, token: env.adminToken });
