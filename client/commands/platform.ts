@@ -8,6 +8,7 @@ import type { SmartPlugContext } from '../context';
 import type { PlatformConnection } from '../platform/connection';
 import { deployApp, ensureConnected } from '../platform/deploy';
 import { installInstance } from '../platform/provision';
+import type { ThingLogChannels } from '../platform/thing-logs-channel';
 import { THINGS_VIEW, type PlatformNode } from '../platform/platform-trees';
 
 interface Action extends vscode.QuickPickItem {
@@ -20,10 +21,36 @@ export interface PlatformCommandDeps {
   appFolders: () => Promise<vscode.Uri[]>;
   revealTemplate: (templateId: string) => Promise<void>;
   revealApp: (appId: number) => Promise<void>;
+  thingLogs: ThingLogChannels;
 }
 
-export function registerPlatformCommands({ ctx, connection, appFolders, revealTemplate, revealApp }: PlatformCommandDeps): vscode.Disposable[] {
+export function registerPlatformCommands({ ctx, connection, appFolders, revealTemplate, revealApp, thingLogs }: PlatformCommandDeps): vscode.Disposable[] {
   return [
+    // From a Thing (a filter is picked), an app of a Thing (that app), or the palette (a Thing, then a filter).
+    vscode.commands.registerCommand('smartplug.showThingLogs', async (node?: PlatformNode) => {
+      const live = connection.live;
+      if (!live) return void vscode.window.showInformationMessage('Connect to a platform first: start the local environment, or connect to a remote one.');
+      let thingId = node && 'thingId' in node ? node.thingId : undefined;
+      if (!thingId) {
+        const pick = await vscode.window.showQuickPick(live.things.map((t) => ({ label: t.thingId, description: t.connected ? 'online' : 'offline' })), { title: 'Show the logs of which Thing?' });
+        thingId = pick?.label;
+      }
+      const thing = thingId ? live.thing(thingId) : undefined;
+      if (!thing) return;
+      let app: string | undefined;
+      if (node?.kind === 'thingApp') app = [...thing.apps, ...thing.inherited].find((a) => a.installation_id === node.installationId)?.name;
+      else {
+        const names = [...new Set([...thing.apps, ...thing.inherited].map((a) => a.name))];
+        const pick = await vscode.window.showQuickPick([{ label: 'Every app and the agent', app: undefined as string | undefined }, ...names.map((n) => ({ label: n, description: 'this app only', app: n as string | undefined }))], { title: `Logs of ${thing.thingId}` });
+        if (!pick) return;
+        app = pick.app;
+      }
+      try {
+        await thingLogs.show(thing.thingId, app);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not follow ${thing.thingId}'s logs: ${(e as Error).message}`);
+      }
+    }),
     // From the palette, an app folder's context menu (a Uri) or an app file's editor title (a Uri).
     vscode.commands.registerCommand('smartplug.deployApp', (target?: vscode.Uri) => deployApp({ ctx, connection, appFolders, reveal: revealApp }, target instanceof vscode.Uri ? target : undefined)),
     // The configuration guide's Install (its page's button): the instance it made, on Things picked here.

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { readFileSync } from 'node:fs';
 import { LivePlatform, type LiveState } from '../../platform/remote/live-platform';
+import { ThingLogs } from '../../platform/remote/thing-logs';
 import { testConnection, type ConnectionCheck } from '../../platform/remote/connection-test';
 import { LocalEnvironmentProcess, readEndpoints } from './local-environment';
 
@@ -199,6 +200,13 @@ export class PlatformConnection implements vscode.Disposable {
     const checks = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing the connection to ${target.platformUrl}…` }, () => testConnection(target));
     await this.showChecks(checks, `Connection to ${target.platformUrl}`);
     return checks;
+  }
+
+  /** Follows a Thing's logs on the connected platform's broker (the token stays in here). */
+  followThingLogs(thingId: string): Promise<ThingLogs> {
+    const target = this.target;
+    if (!target) return Promise.reject(new Error('not connected to a platform'));
+    return ThingLogs.follow({ brokerUrl: target.brokerUrl, token: target.token, thingId, brokerCa: target.brokerCa });
   }
 
   async disconnect(forget = true): Promise<void> {

@@ -10,6 +10,7 @@ import { AppStoreDrag, ProvisionDrop } from './drag-drop';
 import { APP_STORE_VIEW, AppStoreTree, TEMPLATES_VIEW, THINGS_VIEW, TemplatesTree, ThingsTree, type PlatformNode } from './platform-trees';
 import { provisionDrop, type DropTarget, type DroppedApp } from './provision';
 import { createStatusItem } from './status-item';
+import { ThingLogChannels } from './thing-logs-channel';
 
 export interface PlatformUi {
   connection: PlatformConnection;
@@ -34,13 +35,15 @@ export function registerPlatform(ctx: SmartPlugContext, appFolders: () => Promis
     const node = nodes.find(match);
     if (node) await view.reveal(node, { select: true, focus: true, expand: true });
   };
+  const thingLogs = new ThingLogChannels(connection);
   const disposables = [
-    appStore, things, templates, appStoreView, thingsView, templatesView,
+    appStore, things, templates, appStoreView, thingsView, templatesView, thingLogs,
     createStatusItem(connection),
     ...registerPlatformCommands({
       ctx, connection, appFolders,
       revealTemplate: (id) => reveal(templatesView, templates.getChildren(), (n) => n.kind === 'template' && n.templateId === id),
       revealApp: (id) => reveal(appStoreView, appStore.getChildren(), (n) => n.kind === 'app' && n.appId === id),
+      thingLogs,
     }),
   ];
   return { connection, disposables };

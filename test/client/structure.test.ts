@@ -102,6 +102,7 @@ describe('client: structure', () => {
       ['smartplug.removeThingApp', 'SmartPlug: Remove from Thing'],
       ['smartplug.deployApp', 'SmartPlug: Deploy App to Store'],
       ['smartplug.installInstance', 'SmartPlug: Install Instance on Things'],
+      ['smartplug.showThingLogs', 'SmartPlug: Show Thing Logs'],
     ]);
     const registered = tsFiles(path.join(ROOT, 'client', 'commands')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]));
     assert.deepEqual(registered.sort(), titles.map(([id]: string[]) => id).sort());

@@ -175,6 +175,22 @@ describe('e2e: the platform in the editor', function () {
     await w.runCommand('View: Close All Editors');
   });
 
+  it('Show Thing Logs streams a Thing\'s app logs into its own output channel', async () => {
+    const w = win();
+    await w.runCommand('SmartPlug: Focus on Things View');
+    const thing = pane(w, 'Things').locator('.monaco-list-row', { hasText: 'thing-2' }).first();
+    await thing.click({ button: 'right' });
+    const item = w.page.getByRole('menuitem', { name: 'Show Thing Logs' });
+    await item.waitFor();
+    await sleep(500);
+    await item.click();
+    await w.waitFor(w.quickInputRows(), /Every app and the agent/);
+    await w.quickInputRows().filter({ hasText: 'Every app and the agent' }).first().click();
+    // The local environment opens a door every few seconds; the app says so.
+    await poll('an app log line in the channel', async () => /Following thing-2/.test(await w.outputText().catch(() => '')) && /\[Hall light\] Front door opened/.test(await w.outputText().catch(() => '')), 30_000);
+    await shot('thing-logs');
+  });
+
   it('says so when the broker goes away, keeps the views, and recovers when it is back', async () => {
     const w = win();
     const up = upProcess()!;

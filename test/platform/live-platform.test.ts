@@ -16,6 +16,7 @@ import { EXAMPLE_TEMPLATE, LocalEnvironment } from '../../platform/up/local-envi
 import { LivePlatform, type LiveState } from '../../platform/remote/live-platform';
 import { PlatformApiError } from '../../platform/remote/platform-api';
 import { testConnection } from '../../platform/remote/connection-test';
+import { ThingLogs, type ThingLogLine } from '../../platform/remote/thing-logs';
 import { makeCertificates } from '../support/certificates';
 import { freePort } from '../support/free-port';
 import { TcpBalancer } from '../support/tcp-balancer';
@@ -171,6 +172,21 @@ describe('the live platform (platform/remote)', function () {
     const wrong = new LivePlatform({ platformUrl: env.endpoints.platform, brokerUrl: env.endpoints.broker, token: 'spt_wrong' });
     await assert.rejects(wrong.start(), (e: PlatformApiError) => e.status === 401 && e.code === 'credentials' && /token was refused/.test(e.message));
     await wrong.close();
+  });
+
+  it('follows a Thing\'s logs: its apps\' lines, named by app, as they happen', async () => {
+    const logs = await ThingLogs.follow({ brokerUrl: env.endpoints.broker, token: env.adminToken, thingId: 'thing-1' });
+    try {
+      const got = new Promise<ThingLogLine>((resolve) => logs.on('line', (l) => l.app === 'Hall light' && /opened/i.test(l.message) && resolve(l)));
+      await env.fleet.agent('thing-1')!.thing.deviceEvent('front-door', 'contact', 'open');
+      const line = await got;
+      assert.equal(line.thingId, 'thing-1');
+      assert.equal(line.cat, 'info');
+      assert.equal(line.source, 'app:Hall light');
+    } finally {
+      await logs.close();
+    }
+    await assert.rejects(ThingLogs.follow({ brokerUrl: env.endpoints.broker, token: 'spt_wrong', thingId: 'thing-1' }));
   });
 
   describe('Test Connection', () => {
