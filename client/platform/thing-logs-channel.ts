@@ -17,6 +17,8 @@ interface Followed {
 
 export class ThingLogChannels implements vscode.Disposable {
   private readonly followed = new Map<string, Followed>();
+  /** one channel per Thing for the window's life: following again writes on, under what it showed */
+  private readonly channels = new Map<string, vscode.LogOutputChannel>();
   private readonly subscription: vscode.Disposable;
   private live: PlatformConnection['live'];
 
@@ -36,10 +38,14 @@ export class ThingLogChannels implements vscode.Disposable {
     let f = this.followed.get(thingId);
     if (!f) {
       const logs = await this.connection.followThingLogs(thingId);
-      const channel = vscode.window.createOutputChannel(`SmartPlug Logs: ${thingId}`, { log: true });
+      let channel = this.channels.get(thingId);
+      if (!channel) {
+        channel = vscode.window.createOutputChannel(`SmartPlug Logs: ${thingId}`, { log: true });
+        this.channels.set(thingId, channel);
+      }
       const entry: Followed = { channel, logs, app };
       logs.on('line', (line) => write(entry, line));
-      logs.on('refused', (message) => channel.warn(`ignored a malformed event: ${message}`));
+      logs.on('refused', (message) => entry.channel.warn(`ignored a malformed event: ${message}`));
       this.followed.set(thingId, entry);
       f = entry;
     }
@@ -59,11 +65,10 @@ export class ThingLogChannels implements vscode.Disposable {
 
   dispose(): void {
     this.subscription.dispose();
-    for (const f of this.followed.values()) {
-      void f.logs.close();
-      f.channel.dispose();
-    }
+    for (const f of this.followed.values()) void f.logs.close();
+    for (const c of this.channels.values()) c.dispose();
     this.followed.clear();
+    this.channels.clear();
   }
 }
 
