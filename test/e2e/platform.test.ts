@@ -116,6 +116,27 @@ describe('e2e: the platform in the editor', function () {
     await w.runCommand('View: Close All Editors');
   });
 
+  it('refuses to deploy a renamed app, with the seed\'s reason, and sends nothing', async () => {
+    const w = win();
+    const file = path.join(session().workspace, 'hall-light', 'app.json');
+    const original = fs.readFileSync(file, 'utf8');
+    try {
+      fs.writeFileSync(file, original.replace('"name": "Hall light"', '"name": "Corridor light"'));
+      await w.quickOpen('hall-light/app.json');
+      await w.runCommand('SmartPlug: Deploy App to Store');
+      const dialog = w.page.locator('.monaco-dialog-box');
+      await w.waitFor(dialog, /Deploy refused: this app was deployed to .* as "Hall light" \(app \d+\), and its app\.json now names it "Corridor light"/, 30_000);
+      assert.match(await dialog.innerText(), /A deployed app cannot be renamed \(seed 000: SmartApp scripts cannot be renamed once they are deployed\)/);
+      await shot('rename-refused');
+      await dialog.locator('.monaco-button', { hasText: 'Cancel' }).click();
+      await sleep(1000);
+      assert.ok(!(await rows(w, 'App Store')).some((r) => r.startsWith('Corridor light')), 'nothing was deployed');
+    } finally {
+      fs.writeFileSync(file, original);
+      await w.runCommand('View: Revert and Close Editor').catch(() => undefined);
+    }
+  });
+
   it('a drag onto a Thing provisions the app there, with the folder\'s instance.json, until it runs', async () => {
     const w = win();
     const source = pane(w, 'App Store').locator('.monaco-list-row', { hasText: 'Hall light' }).first();
