@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { completionDevices } from './completion-devices';
-import { LineEditor, runCompleter } from './line-editor';
+import { LineEditor } from '../terminal/line-editor';
+import { runCompleter } from './run-completer';
 
 export class RunAppTerminal implements vscode.Pseudoterminal {
   private readonly writer = new vscode.EventEmitter<string>();

@@ -4,6 +4,9 @@ import { didYouMean } from '../suggest';
 import type { SourceProblem } from '../errors';
 import { AstNode, positionOf, topLevelFunctions, walk } from './script-ast';
 import { ScriptMemo, analyseScript } from './script-cache';
+import { API_GLOBALS } from './api-globals';
+
+export { API_GLOBALS };
 
 /** Functions of the script API that take a handler, and the index of that argument. */
 const HANDLER_ARG: Record<string, number> = {
@@ -12,18 +15,6 @@ const HANDLER_ARG: Record<string, number> = {
   runEvery30Minutes: 0, runEvery1Hour: 0, runEvery3Hours: 0,
 };
 
-/**
- * The globals the prelude defines (kept in step with prelude/ by the sandbox tests). They cannot be
- * redefined: a top-level `function log() {}` or `var app` would be silently ignored, or fail at load.
- */
-export const API_GLOBALS: readonly string[] = [
-  'Error', 'Date', 'now', 'settings', 'config', 'location', 'setLocationMode', 'getSunriseAndSunset', 'app',
-  'subscribe', 'subscribeToCommand', 'unsubscribe', 'runIn', 'runOnce', 'schedule',
-  'runEvery1Minute', 'runEvery5Minutes', 'runEvery10Minutes', 'runEvery15Minutes', 'runEvery30Minutes', 'runEvery1Hour', 'runEvery3Hours',
-  'unschedule', 'canSchedule', 'log', 'console', 'sendNotification', 'setTimeout', 'setInterval', 'setImmediate',
-  'mappings', 'render', 'httpError', 'addChildDevice', 'getChildDevices', 'getChildDevice', 'deleteChildDevice',
-  'addChildApp', 'getChildApps', 'getChildAppByLabel', 'deleteChildApp', 'parent', 'state',
-];
 const API_SET = new Set(API_GLOBALS);
 
 /** The identifiers a binding pattern declares (`a`, `{ a, b: [c] }`, `...d`). */

@@ -1,6 +1,7 @@
 /** The Run App terminal's input line: editing, history, completion of devices and attributes. */
 import assert from 'node:assert/strict';
-import { LineEditor, runCompleter } from '../../client/run-app/line-editor';
+import { LineEditor } from '../../client/terminal/line-editor';
+import { runCompleter } from '../../client/run-app/run-completer';
 
 const devices = [
   { id: 'front-door', attributes: { contact: 'closed', battery: 90 }, values: { contact: ['open', 'closed'] } },

@@ -1,6 +1,6 @@
 /**
- * The input line of the Run App terminal: a Pseudoterminal gets raw keystrokes, so editing, history
- * and completion are ours. Node only (no vscode): the tests type into it.
+ * The input line of our terminals (Run App, the JS Shell): a Pseudoterminal gets raw keystrokes, so
+ * editing, history and completion are ours. Node only (no vscode): the tests type into it.
  */
 
 /** What a keystroke did: text to write to the terminal, and a line to run when Enter was pressed. */
@@ -9,31 +9,27 @@ export interface KeyResult {
   line?: string;
   /** Ctrl+C or Ctrl+D on an empty line: the user wants out. */
   quit?: boolean;
+  /** the key was Ctrl+C (a shell takes it as "drop this input", not as "quit") */
+  interrupted?: boolean;
 }
 
-/** Words that may come next after `before` (the line up to the cursor, last word excluded). */
-export type Completer = (words: readonly string[]) => readonly string[];
-
-const COMMANDS = ['mode', 'touch', 'advance', 'call', 'status', 'devices', 'restart', 'help', 'quit'];
-
 /**
- * The `smartplug run` commands' completion: a device id or a command, then the device's
- * attributes (and `.command`s), then an attribute's known values.
+ * What may complete `partial`, the word at the cursor, after `words` (the rest of the line up to
+ * the cursor, split at white space). Candidates that do not start with `partial` are dropped.
  */
-export function runCompleter(devices: readonly { id: string; attributes: Record<string, unknown>; commands?: readonly string[]; values?: Record<string, readonly string[]> }[]): Completer {
-  return (words) => {
-    if (words.length === 0) return [...devices.map((d) => d.id), ...devices.flatMap((d) => (d.commands ?? []).map((c) => `${d.id}.${c}`)), ...COMMANDS];
-    const device = devices.find((d) => d.id === words[0]);
-    if (words.length === 1) {
-      if (device) return Object.keys(device.attributes);
-      if (words[0] === 'mode') return ['Home', 'Away', 'Night'];
-      if (words[0] === 'advance') return ['30s', '1m', '10m', '1h'];
-      if (words[0] === 'call') return ['GET', 'POST', 'PUT', 'DELETE'];
-      return [];
-    }
-    if (words.length === 2 && device) return [...(device.values?.[words[1]] ?? [])];
-    return [];
-  };
+export type Completer = (words: readonly string[], partial: string) => readonly string[];
+
+/** The word at the cursor that Tab completes, and the words before it. */
+export interface CompletionRequest {
+  words: string[];
+  partial: string;
+}
+
+export interface LineEditorOptions {
+  /** the word Tab completes: the end of the line up to the cursor this matches (default: after the last space) */
+  wordAtCursor?: RegExp;
+  /** a space after a word completed in full (default true; code does not want it: `log.info|(`) */
+  spaceAfterWord?: boolean;
 }
 
 export class LineEditor {
@@ -44,7 +40,23 @@ export class LineEditor {
   private historyAt = 0;
   private draft = '';
 
-  constructor(private readonly complete: Completer, readonly prompt = '> ') {}
+  private readonly wordAtCursor: RegExp;
+  private readonly spaceAfterWord: boolean;
+
+  constructor(
+    private readonly complete: Completer,
+    /** shown before the line; a shell changes it (a continuation line, another app) */
+    public prompt = '> ',
+    options: LineEditorOptions = {},
+  ) {
+    this.wordAtCursor = options.wordAtCursor ?? /\S*$/;
+    this.spaceAfterWord = options.spaceAfterWord ?? true;
+  }
+
+  /** The line as typed so far. */
+  get text(): string {
+    return this.line;
+  }
 
   /** Handles what the terminal sent (a key, an escape sequence, or pasted text). */
   input(data: string): KeyResult[] {
@@ -88,7 +100,7 @@ export class LineEditor {
         if (this.line === '' || ch === '\x03') {
           this.line = '';
           this.cursor = 0;
-          return { echo: '^C\r\n', quit: true };
+          return { echo: '^C\r\n', quit: true, ...(ch === '\x03' ? { interrupted: true } : {}) };
         }
         return { echo: '' };
       case '\x15': // Ctrl+U
@@ -136,19 +148,30 @@ export class LineEditor {
     return this.redraw();
   }
 
-  /** Completes the word at the cursor: the one candidate, or the common part and the list. */
   private tab(): string {
+    const { words, partial } = this.completionRequest();
+    return this.completeWith(this.complete(words, partial));
+  }
+
+  /** The word Tab would complete, for a caller that finds candidates itself (asynchronously). */
+  completionRequest(): CompletionRequest {
     const before = this.line.slice(0, this.cursor);
-    const words = before.split(/\s+/);
-    const partial = words.pop() ?? '';
-    const candidates = this.complete(words.filter(Boolean)).filter((c) => c.startsWith(partial));
+    const partial = this.wordAtCursor.exec(before)?.[0] ?? '';
+    const words = before.slice(0, before.length - partial.length).split(/\s+/).filter(Boolean);
+    return { words, partial };
+  }
+
+  /** Completes the word at the cursor from `offered`: the one candidate, or the common part and the list. */
+  completeWith(offered: readonly string[]): string {
+    const { partial } = this.completionRequest();
+    const candidates = [...new Set(offered.filter((c) => c.startsWith(partial)))];
     if (candidates.length === 0) return '\x07';
     const common = candidates.reduce((a, b) => {
       let n = 0;
       while (n < a.length && n < b.length && a[n] === b[n]) n++;
       return a.slice(0, n);
     });
-    const insert = (candidates.length === 1 ? `${candidates[0]} ` : common).slice(partial.length);
+    const insert = (candidates.length === 1 ? `${candidates[0]}${this.spaceAfterWord ? ' ' : ''}` : common).slice(partial.length);
     this.line = this.line.slice(0, this.cursor) + insert + this.line.slice(this.cursor);
     this.cursor += insert.length;
     if (candidates.length === 1 || insert) return this.redraw();
