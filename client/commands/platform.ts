@@ -9,6 +9,7 @@ import type { PlatformConnection } from '../platform/connection';
 import { deployApp, ensureConnected } from '../platform/deploy';
 import { installInstance } from '../platform/provision';
 import type { ThingLogChannels } from '../platform/thing-logs-channel';
+import { openJsShell } from '../platform/js-shell/shell-terminal';
 import { THINGS_VIEW, type PlatformNode } from '../platform/platform-trees';
 
 interface Action extends vscode.QuickPickItem {
@@ -50,6 +51,18 @@ export function registerPlatformCommands({ ctx, connection, appFolders, revealTe
       } catch (e) {
         void vscode.window.showErrorMessage(`Could not follow ${thing.thingId}'s logs: ${(e as Error).message}`);
       }
+    }),
+    // From a Thing (its shell context), an app of a Thing (that app's sandbox), or the palette (a Thing).
+    vscode.commands.registerCommand('smartplug.openJsShell', async (node?: PlatformNode) => {
+      const live = connection.live;
+      if (!live) return void vscode.window.showInformationMessage('Connect to a platform first: start the local environment, or connect to a remote one.');
+      let thingId = node && 'thingId' in node ? node.thingId : undefined;
+      if (!thingId) {
+        const pick = await vscode.window.showQuickPick(live.things.map((t) => ({ label: t.thingId, description: t.connected ? 'online' : 'offline (its shell does not answer)' })), { title: 'Open the JS Shell of which Thing?' });
+        thingId = pick?.label;
+      }
+      if (!thingId) return;
+      await openJsShell(connection, thingId, node?.kind === 'thingApp' ? node.installationId : undefined);
     }),
     // From the palette, an app folder's context menu (a Uri) or an app file's editor title (a Uri).
     vscode.commands.registerCommand('smartplug.deployApp', (target?: vscode.Uri) => deployApp({ ctx, connection, appFolders, reveal: revealApp }, target instanceof vscode.Uri ? target : undefined)),

@@ -25,8 +25,19 @@ export interface PlatformTarget {
 /** What the status bar and the views show. */
 export type ConnectionStatus = { state: 'none' } | { state: 'starting' } | (LiveState & { kind: ConnectionKind; platformUrl: string });
 
+/** What a JS Shell needs to reach a Thing: the broker, a tool token, and the Thing's shell credential. */
+export interface ShellAccess {
+  brokerUrl: string;
+  token: string;
+  brokerCa?: Buffer;
+  credential: string;
+  /** where the credential came from: `typed` ones are kept in SecretStorage once the Thing answers */
+  source: 'local' | 'stored' | 'typed';
+}
+
 const LAST_KIND = 'smartplug.platform.lastConnection';
 const tokenKey = (platformUrl: string) => `smartplug.platform.token/${platformUrl}`;
+const shellKey = (platformUrl: string, thingId: string) => `smartplug.platform.shell/${platformUrl}/${thingId}`;
 
 export class PlatformConnection implements vscode.Disposable {
   private liveModel: LivePlatform | undefined;
@@ -138,6 +149,42 @@ export class PlatformConnection implements vscode.Disposable {
       if (choice === 'Show Output') this.localLog.show();
       return false;
     }
+  }
+
+  /**
+   * The JS Shell's access to a Thing. The local environment's Things have their shell credentials
+   * in its folder (fleet-credentials.json); a remote Thing's is asked for once (it was shown when the
+   * Thing was enrolled) and kept in SecretStorage after the Thing answered with it.
+   */
+  async shellAccess(thingId: string): Promise<ShellAccess | undefined> {
+    const target = this.target;
+    if (!target) return undefined;
+    const base = { brokerUrl: target.brokerUrl, token: target.token, ...(target.brokerCa ? { brokerCa: target.brokerCa } : {}) };
+    if (target.kind === 'local') {
+      const dir = this.localDir();
+      try {
+        const creds = JSON.parse(readFileSync(path.join(dir ?? '', 'fleet-credentials.json'), 'utf8')) as Record<string, { shell?: string }>;
+        const credential = creds[thingId]?.shell;
+        if (credential) return { ...base, credential, source: 'local' };
+      } catch {
+        // Not there: asked for below, as for a remote Thing (a Thing enrolled by hand).
+      }
+    }
+    const stored = await this.extension.secrets.get(shellKey(target.platformUrl, thingId));
+    if (stored) return { ...base, credential: stored, source: 'stored' };
+    const typed = await vscode.window.showInputBox({
+      title: `JS Shell of ${thingId}`,
+      prompt: `The shell credential of ${thingId}: it was shown once, beside its broker credential, when the Thing was enrolled. It is kept in VS Code's secret storage once ${thingId} answers.`,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v.trim() ? undefined : 'Paste the shell credential'),
+    });
+    return typed ? { ...base, credential: typed.trim(), source: 'typed' } : undefined;
+  }
+
+  /** Keeps a Thing's shell credential that worked, for the next JS Shell of the same platform. */
+  async keepShellCredential(thingId: string, credential: string): Promise<void> {
+    if (this.target) await this.extension.secrets.store(shellKey(this.target.platformUrl, thingId), credential);
   }
 
   /** "SmartPlug: Stop Local Environment". */

@@ -103,6 +103,7 @@ describe('client: structure', () => {
       ['smartplug.deployApp', 'SmartPlug: Deploy App to Store'],
       ['smartplug.installInstance', 'SmartPlug: Install Instance on Things'],
       ['smartplug.showThingLogs', 'SmartPlug: Show Thing Logs'],
+      ['smartplug.openJsShell', 'SmartPlug: Open JS Shell'],
     ]);
     const registered = tsFiles(path.join(ROOT, 'client', 'commands')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]));
     assert.deepEqual(registered.sort(), titles.map(([id]: string[]) => id).sort());
