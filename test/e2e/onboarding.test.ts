@@ -31,7 +31,7 @@ describe('e2e: onboarding', function () {
   it('has a walkthrough of four steps, each with a button that does it', async () => {
     const w = win();
     // The page as a user first sees it: no panel left open by an earlier test.
-    await w.runCommand('View: Close Panel').catch(() => {});
+    await w.runCommand('View: Hide Panel').catch(() => {});
     await w.runCommand('Welcome: Open Walkthrough...');
     await w.waitFor('.quick-input-widget .quick-input-list .monaco-list-row', /Get Started with SmartPlug/);
     await w.quickInputType('Get Started with SmartPlug');

@@ -42,6 +42,10 @@ describe('e2e: the platform in the editor', function () {
     fs.rmSync(path.join(s.workspace, '.smartplug'), { recursive: true, force: true });
     restoreSample(s, 'hall-light');
     fs.rmSync(path.join(s.workspace, 'hall-light', '.smartplug', 'deployed.json'), { force: true });
+    // The suites after this one click in the Explorer: put it back in front of the SmartPlug views.
+    // and close the panel (Thing logs, Output) that takes room from the Explorer's list.
+    await s.samples.runCommand('View: Show Explorer').catch(() => undefined);
+    await s.samples.runCommand('View: Hide Panel').catch(() => undefined);
   });
 
   it('offers to start a local environment, and starting it fills the views live', async () => {
@@ -210,7 +214,37 @@ describe('e2e: the platform in the editor', function () {
     // The local environment opens the door of a Thing picked at random every 5 s (so thing-2's
     // within 2 min, all but certainly); its apps say so.
     await poll('an app log line in the channel', async () => /Following thing-2/.test(await w.outputText().catch(() => '')) && /\[(Hall light|Hall)\] Front door opened/.test(await w.outputText().catch(() => '')), 120_000);
+    // The SmartPlug log grammar, injected into VS Code's log language, colours the app's name
+    // apart from the rest of the line (a token of its own: same-coloured tokens are merged).
+    const appToken = w.page.locator('.panel .output-view .view-line span span').filter({ hasText: /^Hall([\s\u00a0]light)?$/ });
+    await poll('the app name coloured as a token of its own', async () => (await appToken.count()) > 0);
     await shot('thing-logs');
+  });
+
+  it('Open JS Shell attaches a terminal to a Thing: Tab completes an app\'s name, and an expression runs in its sandbox', async () => {
+    const w = win();
+    await w.runCommand('SmartPlug: Focus on Things View');
+    const thing = pane(w, 'Things').locator('.monaco-list-row', { hasText: 'thing-1' }).first();
+    await thing.click({ button: 'right' });
+    const item = w.page.getByRole('menuitem', { name: 'Open JS Shell' });
+    await item.waitFor();
+    await sleep(500);
+    await item.click();
+    const terminal = w.page.locator('.terminal-wrapper.active .xterm-rows');
+    const shown = () => terminal.innerText().catch(() => '');
+    await poll('the shell to greet and prompt', async () => /JS Shell of thing-1[\s\S]*thing-1› /.test(await shown()), 30_000);
+    await w.page.locator('.terminal-wrapper.active .xterm').click();
+    // thing-1 has "Hall" (dropped by an earlier test) and "Hall light": Tab completes the one named.
+    await w.page.keyboard.type('.app Hall l');
+    await w.page.keyboard.press('Tab');
+    await poll('Tab to complete the app name', async () => /› \.app Hall light/.test(await shown()));
+    await w.page.keyboard.press('Enter');
+    await poll('the prompt to name the app', async () => /thing-1\/Hall light› /.test(await shown()));
+    await w.page.keyboard.type('log.info("from the shell", typeof state); 6 * 7');
+    await w.page.keyboard.press('Enter');
+    await poll('the log line, then the value', async () => /app:Hall light: from the shell object\s+42\s/.test(await shown()), 30_000);
+    await shot('js-shell');
+    await w.runCommand('Terminal: Kill the Active Terminal Instance');
   });
 
   it('says so when the broker goes away, keeps the views, and recovers when it is back', async () => {
