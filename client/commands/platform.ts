@@ -10,6 +10,8 @@ import { deployApp, ensureConnected } from '../platform/deploy';
 import { installInstance } from '../platform/provision';
 import type { ThingLogChannels } from '../platform/thing-logs-channel';
 import { openJsShell } from '../platform/js-shell/shell-terminal';
+import { isActive } from '../../platform/remote/live-rollouts';
+import { rolloutProgress, rolloutTitle } from '../platform/rollouts-tree';
 import { THINGS_VIEW, type PlatformNode } from '../platform/platform-trees';
 
 interface Action extends vscode.QuickPickItem {
@@ -64,6 +66,10 @@ export function registerPlatformCommands({ ctx, connection, appFolders, revealTe
       if (!thingId) return;
       await openJsShell(connection, thingId, node?.kind === 'thingApp' ? node.installationId : undefined);
     }),
+    // From a rollout in the Rollouts view, or the palette (a rollout under way).
+    vscode.commands.registerCommand('smartplug.pauseRollout', (node?: PlatformNode) => rolloutCommand(connection, 'pause', node)),
+    vscode.commands.registerCommand('smartplug.resumeRollout', (node?: PlatformNode) => rolloutCommand(connection, 'resume', node)),
+    vscode.commands.registerCommand('smartplug.cancelRollout', (node?: PlatformNode) => rolloutCommand(connection, 'cancel', node)),
     // From the palette, an app folder's context menu (a Uri) or an app file's editor title (a Uri).
     vscode.commands.registerCommand('smartplug.deployApp', (target?: vscode.Uri) => deployApp({ ctx, connection, appFolders, reveal: revealApp }, target instanceof vscode.Uri ? target : undefined)),
     // The configuration guide's Install (its page's button): the instance it made, on Things picked here.
@@ -133,4 +139,31 @@ function actionsFor(connection: PlatformConnection): Action[] {
   }
   actions.push({ label: '$(list-tree) Show the SmartPlug Views', command: `${THINGS_VIEW}.focus` });
   return actions;
+}
+
+/** Pause, Resume or Cancel Rollout: on the rollout of the view's item, or one picked among those it applies to. */
+async function rolloutCommand(connection: PlatformConnection, command: 'pause' | 'resume' | 'cancel', node: PlatformNode | undefined): Promise<void> {
+  const live = connection.live;
+  if (!live) return void vscode.window.showInformationMessage('Connect to a platform first: start the local environment, or connect to a remote one.');
+  let rolloutId = node?.kind === 'rollout' ? node.rolloutId : undefined;
+  if (!rolloutId) {
+    const candidates = live.rollouts.all.filter((r) => (command === 'pause' ? r.state === 'running' : command === 'resume' ? r.state === 'paused' : isActive(r)));
+    if (candidates.length === 0) return void vscode.window.showInformationMessage(`No rollout to ${command}: none is ${command === 'resume' ? 'paused' : 'under way'}.`);
+    const templateName = (id: string) => live.templates.find((t) => t.templateId === id)?.name;
+    const pick = await vscode.window.showQuickPick(
+      candidates.map((r) => ({ label: rolloutTitle(r, templateName), description: rolloutProgress(r, live.rollouts.detail(r.rolloutId)), rolloutId: r.rolloutId })),
+      { title: `${command[0].toUpperCase()}${command.slice(1)} which rollout?` },
+    );
+    rolloutId = pick?.rolloutId;
+  }
+  if (!rolloutId) return;
+  if (command === 'cancel') {
+    const sure = await vscode.window.showWarningMessage(`Cancel rollout ${rolloutId}?`, { modal: true, detail: 'It stops where it is. A Template rollout gives the Template its previous apps back, and every Thing of it returns to them.' }, 'Cancel Rollout');
+    if (sure !== 'Cancel Rollout') return;
+  }
+  try {
+    await live.api.rolloutCommand(rolloutId, command);
+  } catch (e) {
+    void vscode.window.showErrorMessage(`Rollout ${rolloutId} was not ${command === 'cancel' ? 'cancelled' : `${command}d`}: ${(e as Error).message}`);
+  }
 }

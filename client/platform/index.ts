@@ -1,6 +1,7 @@
 /**
- * The platform in the editor: the connection, its status bar item, the App Store, Things and
- * Templates views with drag and drop between them, and their commands, registered together.
+ * The platform in the editor: the connection, its status bar item, the App Store, Things,
+ * Templates and Rollouts views with drag and drop between them, and their commands, registered
+ * together.
  */
 import * as vscode from 'vscode';
 import type { SmartPlugContext } from '../context';
@@ -11,6 +12,7 @@ import { APP_STORE_VIEW, AppStoreTree, TEMPLATES_VIEW, THINGS_VIEW, TemplatesTre
 import { provisionDrop, type DropTarget, type DroppedApp } from './provision';
 import { createStatusItem } from './status-item';
 import { ThingLogChannels } from './thing-logs-channel';
+import { ROLLOUTS_VIEW, RolloutsTree } from './rollouts-tree';
 
 export interface PlatformUi {
   connection: PlatformConnection;
@@ -22,6 +24,7 @@ export function registerPlatform(ctx: SmartPlugContext, appFolders: () => Promis
   const appStore = new AppStoreTree(connection);
   const things = new ThingsTree(connection);
   const templates = new TemplatesTree(connection);
+  const rollouts = new RolloutsTree(connection);
   const provision = async (dropped: DroppedApp, target: DropTarget) => {
     const live = connection.live;
     if (live) await provisionDrop(live, dropped, target, appFolders, ctx.log);
@@ -31,13 +34,14 @@ export function registerPlatform(ctx: SmartPlugContext, appFolders: () => Promis
     treeDataProvider: things, showCollapseAll: true, canSelectMany: true, dragAndDropController: new ProvisionDrop(() => thingsView.selection, provision),
   });
   const templatesView = vscode.window.createTreeView(TEMPLATES_VIEW, { treeDataProvider: templates, showCollapseAll: true, dragAndDropController: new ProvisionDrop(() => [], provision) });
+  const rolloutsView = vscode.window.createTreeView(ROLLOUTS_VIEW, { treeDataProvider: rollouts, showCollapseAll: true });
   const reveal = async (view: vscode.TreeView<PlatformNode>, nodes: PlatformNode[], match: (n: PlatformNode) => boolean) => {
     const node = nodes.find(match);
     if (node) await view.reveal(node, { select: true, focus: true, expand: true });
   };
   const thingLogs = new ThingLogChannels(connection);
   const disposables = [
-    appStore, things, templates, appStoreView, thingsView, templatesView, thingLogs,
+    appStore, things, templates, rollouts, appStoreView, thingsView, templatesView, rolloutsView, thingLogs,
     createStatusItem(connection),
     ...registerPlatformCommands({
       ctx, connection, appFolders,

@@ -21,13 +21,19 @@ export type PlatformNode =
   | { kind: 'thingApp'; id: string; thingId: string; installationId: number; inherited: boolean }
   | { kind: 'template'; id: string; templateId: string }
   | { kind: 'templateGroup'; id: string; templateId: string; group: 'apps' | 'things' }
-  | { kind: 'templateApp'; id: string; templateId: string; installationId: number };
+  | { kind: 'templateApp'; id: string; templateId: string; installationId: number }
+  | { kind: 'rollout'; id: string; rolloutId: string }
+  | { kind: 'rolloutBatch'; id: string; rolloutId: string; batch: number }
+  | { kind: 'rolloutThing'; id: string; rolloutId: string; thingId: string };
+
+/** What a tree follows of the LivePlatform. */
+export type LiveKind = 'apps' | 'things' | 'templates' | 'rollouts';
 
 /** Redraws gathered over this long go out as one (a rollout's acknowledgements arrive in bursts). */
 const REDRAW_MS = 100;
 
-/** What the three trees share: the node cache, and redraws gathered and sent together. */
-abstract class PlatformTree implements vscode.TreeDataProvider<PlatformNode>, vscode.Disposable {
+/** What the trees share: the node cache, and redraws gathered and sent together. */
+export abstract class PlatformTree implements vscode.TreeDataProvider<PlatformNode>, vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<PlatformNode | PlatformNode[] | undefined>();
   readonly onDidChangeTreeData = this.changed.event;
   private readonly nodes = new Map<string, PlatformNode>();
@@ -73,15 +79,16 @@ abstract class PlatformTree implements vscode.TreeDataProvider<PlatformNode>, vs
       const apps = () => this.onLive('apps');
       const templates = () => this.onLive('templates');
       const things = (ids: string[] | undefined) => this.onLive('things', ids);
-      live.on('apps', apps).on('templates', templates).on('things', things);
-      this.detach = () => live.off('apps', apps).off('templates', templates).off('things', things);
+      const rollouts = (ids: string[] | undefined) => this.onLive('rollouts', ids);
+      live.on('apps', apps).on('templates', templates).on('things', things).on('rollouts', rollouts);
+      this.detach = () => live.off('apps', apps).off('templates', templates).off('things', things).off('rollouts', rollouts);
     }
     this.nodes.clear();
     this.redraw();
   }
 
   /** A change of the model: redraw what it touches. */
-  protected abstract onLive(kind: 'apps' | 'things' | 'templates', ids?: string[]): void;
+  protected abstract onLive(kind: LiveKind, ids?: string[]): void;
 
   /** Redraws these nodes (none given: the whole tree), gathered for a moment. */
   protected redraw(nodes?: Iterable<PlatformNode>): void {
@@ -99,7 +106,7 @@ abstract class PlatformTree implements vscode.TreeDataProvider<PlatformNode>, vs
     }, REDRAW_MS);
   }
 
-  abstract getChildren(node?: PlatformNode): PlatformNode[];
+  abstract getChildren(node?: PlatformNode): PlatformNode[] | Promise<PlatformNode[]>;
   abstract getTreeItem(node: PlatformNode): vscode.TreeItem;
 
   getParent(): undefined {
@@ -115,7 +122,7 @@ abstract class PlatformTree implements vscode.TreeDataProvider<PlatformNode>, vs
 }
 
 export class AppStoreTree extends PlatformTree {
-  protected onLive(kind: 'apps' | 'things' | 'templates'): void {
+  protected onLive(kind: LiveKind): void {
     if (kind === 'apps') this.redraw();
   }
 
@@ -137,7 +144,7 @@ export class AppStoreTree extends PlatformTree {
 }
 
 export class ThingsTree extends PlatformTree {
-  protected onLive(kind: 'apps' | 'things' | 'templates', ids?: string[]): void {
+  protected onLive(kind: LiveKind, ids?: string[]): void {
     if (kind !== 'things') return;
     if (!ids) return this.redraw();
     // A Thing's own node is redrawn, and its apps (they are fetched again when it is expanded).
@@ -171,9 +178,22 @@ export class ThingsTree extends PlatformTree {
 }
 
 export class TemplatesTree extends PlatformTree {
-  protected onLive(kind: 'apps' | 'things' | 'templates'): void {
-    // Templates list their Things, whose status icons follow the Things' feedback.
-    if (kind === 'templates' || kind === 'things') this.redraw();
+  protected onLive(kind: LiveKind, ids?: string[]): void {
+    if (kind === 'templates' || (kind === 'things' && !ids)) return this.redraw();
+    if (kind !== 'things' || !ids) return;
+    // A Thing's feedback: its row under its Template, and the Template's count of running Things
+    // (not the whole tree: during a rollout of 1,000 Things that is 1,000 rows a moment).
+    const live = this.live;
+    const nodes = new Set<PlatformNode>();
+    for (const id of ids) {
+      const templateId = live?.thing(id)?.templateId;
+      if (!templateId) continue;
+      for (const key of [`template/${templateId}`, `template/${templateId}/things/${id}`]) {
+        const node = this.known(key);
+        if (node) nodes.add(node);
+      }
+    }
+    if (nodes.size) this.redraw(nodes);
   }
 
   getChildren(node?: PlatformNode): PlatformNode[] {

@@ -1,7 +1,7 @@
 /**
  * Provisioning from the views: an app (its latest version) or one version of it, dropped onto one
- * Thing, several selected Things (one bulk action), or a Template (a dry-run diff, confirmed, then
- * a staged rollout). The instance config comes from the app's folder in the workspace:
+ * Thing, several selected Things (one bulk action), or a Template (template-rollout.ts: a dry-run
+ * diff, confirmed, then a staged rollout). The instance config comes from the app's folder in the workspace:
  * instance.json, or a named *.instance.json picked in a quick pick. Progress shows until every
  * Thing reports the app running; each failure is reported with its reason.
  */
@@ -12,6 +12,7 @@ import type { InstanceInput, ThingView } from '../../platform/protocol/api-types
 import type { LivePlatform } from '../../platform/remote/live-platform';
 import { readInstanceFile } from '../../platform/deploy/instance-file';
 import { readAppJson } from '../guide/app-sources';
+import { provisionTemplate, type RolloutOutcome } from './template-rollout';
 
 export interface DroppedApp {
   appId: number;
@@ -32,7 +33,7 @@ export interface ProvisionOutcome {
 /** Waits this long for Things to report the app running. */
 const SETTLE_MS = 120_000;
 
-export async function provisionDrop(live: LivePlatform, dropped: DroppedApp, target: DropTarget, appFolders: () => Promise<vscode.Uri[]>, log: vscode.LogOutputChannel): Promise<ProvisionOutcome | undefined> {
+export async function provisionDrop(live: LivePlatform, dropped: DroppedApp, target: DropTarget, appFolders: () => Promise<vscode.Uri[]>, log: vscode.LogOutputChannel): Promise<ProvisionOutcome | RolloutOutcome | undefined> {
   const app = live.apps.find((a) => a.appId === dropped.appId);
   if (!app) return undefined;
   const version = dropped.version ?? app.latestVersion;
@@ -55,7 +56,7 @@ async function provisionThings(live: LivePlatform, thingIds: string[], input: In
   const outcome = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, async (progress, token) => {
     if (thingIds.length === 1) await live.api.addThingApp(thingIds[0], input);
     else await live.api.bulkProvision(thingIds, input);
-    return settle(live, thingIds, input, 'thing', progress, token);
+    return settle(live, thingIds, input, progress, token);
   });
   return report(outcome, label, log);
 }
@@ -95,39 +96,15 @@ export async function installInstance(live: LivePlatform, appDir: string, instan
   }
 }
 
-/** A Template: the dry run first, then a staged rollout once confirmed, followed to its end. */
-async function provisionTemplate(live: LivePlatform, templateId: string, input: InstanceInput, label: string, log: vscode.LogOutputChannel): Promise<ProvisionOutcome | undefined> {
-  const template = live.templates.find((t) => t.templateId === templateId);
-  if (!template) return undefined;
-  const apps = [...template.apps.map((a) => ({ ...a })), input];
-  const plan = { kind: 'template' as const, templateId, apps };
-  const diff = await live.api.diff(plan);
-  const lines = diff.things.slice(0, 12).map((t) => `${t.thingId}: ${[...t.gain.map((a) => `+ ${a.name} ${a.version}`), ...t.lose.map((a) => `− ${a.name} ${a.version}`), ...t.change.map((c) => `~ ${c.name} ${c.from.version} → ${c.to.version}`)].join(', ')}`);
-  const more = diff.things.length > 12 ? `\n… and ${diff.things.length - 12} more Things` : '';
-  const detail = diff.things.length === 0 ? 'No Thing of the Template changes.' : `${lines.join('\n')}${more}`;
-  const sure = await vscode.window.showWarningMessage(
-    `Provision Template "${template.name}" with ${label}? ${diff.summary.things} Thing${diff.summary.things === 1 ? '' : 's'} change: ${diff.summary.gain} app${diff.summary.gain === 1 ? '' : 's'} gained, ${diff.summary.lose} lost, ${diff.summary.change} changed.`,
-    { modal: true, detail },
-    'Save and Provision',
-  );
-  if (sure !== 'Save and Provision') return undefined;
-  const thingIds = live.thingsOf(templateId).map((t) => t.thingId);
-  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Provisioning Template "${template.name}" (${thingIds.length} Things)`, cancellable: true }, async (progress, token) => {
-    const rollout = await live.api.startRollout(plan, { batchSize: 10 });
-    log.info(`Rollout ${rollout.rolloutId}: Template ${templateId} gains ${label}, ${thingIds.length} Things in batches of ${rollout.batchSize}.`);
-    return settle(live, thingIds, input, 'template', progress, token);
-  }).then((outcome) => report(outcome, `${label} on Template "${template.name}"`, log));
-}
-
 /** Follows the Things' feedback (from the broker) until each runs the app, failed, or the time is up. */
-function settle(live: LivePlatform, thingIds: string[], input: InstanceInput, source: 'thing' | 'template', progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<ProvisionOutcome> {
+function settle(live: LivePlatform, thingIds: string[], input: InstanceInput, progress: vscode.Progress<{ message?: string; increment?: number }>, token: vscode.CancellationToken): Promise<ProvisionOutcome> {
   return new Promise((resolve) => {
     const done = new Map<string, { ok: boolean; reason?: string }>();
     const check = () => {
       for (const id of thingIds) {
         if (done.has(id)) continue;
         const thing = live.thing(id);
-        const state = thing && appState(thing, input, source);
+        const state = thing && appState(thing, input);
         if (state) done.set(id, state);
       }
       const ok = [...done.values()].filter((d) => d.ok).length;
@@ -152,8 +129,8 @@ function settle(live: LivePlatform, thingIds: string[], input: InstanceInput, so
 }
 
 /** Whether a Thing has settled on the app: running (in sync), or failed with a reason; undefined while it works. */
-function appState(thing: ThingView, input: InstanceInput, source: 'thing' | 'template'): { ok: boolean; reason?: string } | undefined {
-  const app = (source === 'thing' ? thing.apps : thing.inherited).find((a) => a.app_id === input.app_id && a.name === input.name && a.version === input.version);
+function appState(thing: ThingView, input: InstanceInput): { ok: boolean; reason?: string } | undefined {
+  const app = thing.apps.find((a) => a.app_id === input.app_id && a.name === input.name && a.version === input.version);
   if (!app) return undefined;
   if (app.status.state === 'failed') return { ok: false, reason: app.status.error };
   if (!thing.inSync) return undefined;

@@ -15,6 +15,7 @@ import { platformSubscriptions, thingOfTopic, topics } from '../protocol/topics'
 import { TOOL_USER } from '../broker/access';
 import { PlatformApi, PlatformApiError } from './platform-api';
 import { classifyFailure } from './network-failure';
+import { LiveRollouts } from './live-rollouts';
 
 export interface LivePlatformOptions {
   platformUrl: string;
@@ -40,6 +41,8 @@ export interface LivePlatformEvents {
   templates: [];
   /** these Things changed (undefined: any may have) */
   things: [thingIds: string[] | undefined];
+  /** these rollouts changed (undefined: the list did) */
+  rollouts: [rolloutIds: string[] | undefined];
   /** a malformed feedback message was ignored */
   refused: [message: string];
 }
@@ -49,6 +52,8 @@ const READ_ONE_BY_ONE = 20;
 
 export class LivePlatform extends EventEmitter<LivePlatformEvents> {
   readonly api: PlatformApi;
+  /** the staged rollouts, and each Thing's acknowledgement of those under way */
+  readonly rollouts: LiveRollouts;
   private mqtt: MqttClient | undefined;
   private current: LiveState = { state: 'connecting' };
   private appList: AppListing[] = [];
@@ -65,6 +70,7 @@ export class LivePlatform extends EventEmitter<LivePlatformEvents> {
   constructor(private readonly options: LivePlatformOptions) {
     super();
     this.api = new PlatformApi({ url: options.platformUrl, token: options.token });
+    this.rollouts = new LiveRollouts(this.api, (ids) => this.emit('rollouts', ids));
   }
 
   get state(): LiveState {
@@ -143,7 +149,7 @@ export class LivePlatform extends EventEmitter<LivePlatformEvents> {
 
   /** Reads the apps, the Templates and the Things again. */
   async readAll(): Promise<void> {
-    await Promise.all([this.read('apps'), this.read('templates'), this.read('things')]);
+    await Promise.all([this.read('apps'), this.read('templates'), this.read('things'), this.rollouts.readAll().catch((e: unknown) => this.platformFailed(e))]);
   }
 
   private onMessage(topic: string, payload: Buffer): void {
@@ -153,6 +159,7 @@ export class LivePlatform extends EventEmitter<LivePlatformEvents> {
       const { kind, ids } = notice.value;
       if (kind === 'things' && ids.length > 0 && ids.length <= READ_ONE_BY_ONE) void this.readThings(ids);
       else if (kind === 'apps' || kind === 'templates' || kind === 'things') void this.read(kind).catch(() => undefined);
+      else if (kind === 'rollouts') void this.rollouts.noticed(ids).catch((e: unknown) => this.platformFailed(e));
       return;
     }
     const thingId = thingOfTopic(topic);

@@ -87,6 +87,15 @@ export class PlatformApi {
     return this.call('GET', `/api/rollouts/${encodeURIComponent(rolloutId)}`);
   }
 
+  async rollouts(): Promise<Rollout[]> {
+    return (await this.call<{ rollouts: Rollout[] }>('GET', '/api/rollouts')).rollouts;
+  }
+
+  /** Pauses, resumes or cancels a rollout (a cancelled Template rollout gives the Template its previous apps back). */
+  rolloutCommand(rolloutId: string, command: 'pause' | 'resume' | 'cancel'): Promise<Rollout> {
+    return this.call('POST', `/api/rollouts/${encodeURIComponent(rolloutId)}/${command}`);
+  }
+
   addThingApp(thingId: string, instance: InstanceInput): Promise<AppInstance> {
     return this.call('POST', `/api/things/${encodeURIComponent(thingId)}/apps`, instance);
   }

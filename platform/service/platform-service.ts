@@ -97,7 +97,13 @@ export class PlatformService {
         if (states.length > 0) notices.changed('things', states.map((s) => s.thingId));
         await Promise.all(states.map(async (s) => mq.publishAsync(topics.desired(s.thingId), JSON.stringify(await desired.message(s)), { qos: 1, retain: true })));
       };
-      const driver = new RolloutDriver(store, publish, { log });
+      const driver = new RolloutDriver(store, publish, {
+        log,
+        changed: (rolloutId, also) => {
+          notices.changed('rollouts', [rolloutId]);
+          if (also) notices.changed('templates', [also.templateId]);
+        },
+      });
       // Every change publishes, except to Things a Template rollout still holds back.
       const provision = (states: DesiredState[]) => publish(states.filter((s) => !driver.isHeld(s.thingId)));
       const ctx: ServiceContext = {

@@ -34,6 +34,8 @@ export interface DriverOptions {
   /** how long a lease lasts without renewal (default 5 s) */
   leaseMs?: number;
   log: (line: string) => void;
+  /** a rollout's progress changed (a batch sent, Things judged, its end): tools are told (change notices) */
+  changed?: (rolloutId: string, also?: { templateId: string }) => void;
 }
 
 export class RolloutDriver {
@@ -156,12 +158,14 @@ export class RolloutDriver {
     const verdicts = await this.judge(things.filter((t) => t.status === 'sent'), stored.ackTimeoutMs);
     if (verdicts.length) {
       await this.store.recordRolloutThings(r.rolloutId, this.owner, verdicts);
+      this.options.changed?.(r.rolloutId);
       const byId = new Map(verdicts.map((v) => [v.thingId, v]));
       things = things.map((t) => (byId.has(t.thingId) ? { ...t, status: byId.get(t.thingId)!.status, error: byId.get(t.thingId)!.error ?? null } : t));
     }
     const failed = things.filter((t) => t.status === 'failed');
     if (failed.length > r.failureThreshold) {
       await this.store.finishRollout(r.rolloutId, this.owner, 'failed');
+      this.options.changed?.(r.rolloutId);
       this.options.log(`rollout ${r.rolloutId} stopped: ${failed.length} Things failed (threshold ${r.failureThreshold}); first: ${failed[0].thingId}: ${failed[0].error}`);
       await this.revert(r);
       return;
@@ -169,6 +173,7 @@ export class RolloutDriver {
     const open = things.filter((t) => t.status === 'pending' || t.status === 'sent');
     if (open.length === 0) {
       await this.store.finishRollout(r.rolloutId, this.owner, 'succeeded');
+      this.options.changed?.(r.rolloutId);
       this.driving.delete(r.rolloutId);
       this.options.log(`rollout ${r.rolloutId} succeeded: ${things.length - failed.length} of ${things.length} Things`);
       return;
@@ -183,6 +188,7 @@ export class RolloutDriver {
       states = await this.store.setManyThingApps(states.map((s) => ({ thingId: s.thingId, apps: bulkApps(s, plan) })));
     }
     await this.store.recordRolloutThings(r.rolloutId, this.owner, next.map((thingId) => ({ thingId, status: 'sent' })));
+    this.options.changed?.(r.rolloutId);
     for (const id of next) this.held.delete(id);
     await this.publish(states);
   }
@@ -221,6 +227,7 @@ export class RolloutDriver {
     const { thingIds } = await this.store.saveTemplate({ templateId: stored.plan.templateId, name: stored.previous.name, apps: stored.previous.apps });
     await this.refreshHolds();
     await this.publish(await this.store.listDesiredStates(thingIds));
+    this.options.changed?.(r.rolloutId, { templateId: stored.plan.templateId });
     this.options.log(`rollout ${r.rolloutId}: Template ${stored.plan.templateId} has its previous apps again`);
   }
 }

@@ -104,6 +104,9 @@ describe('client: structure', () => {
       ['smartplug.installInstance', 'SmartPlug: Install Instance on Things'],
       ['smartplug.showThingLogs', 'SmartPlug: Show Thing Logs'],
       ['smartplug.openJsShell', 'SmartPlug: Open JS Shell'],
+      ['smartplug.pauseRollout', 'SmartPlug: Pause Rollout'],
+      ['smartplug.resumeRollout', 'SmartPlug: Resume Rollout'],
+      ['smartplug.cancelRollout', 'SmartPlug: Cancel Rollout'],
     ]);
     const registered = tsFiles(path.join(ROOT, 'client', 'commands')).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]));
     assert.deepEqual(registered.sort(), titles.map(([id]: string[]) => id).sort());
@@ -118,8 +121,13 @@ describe('client: structure', () => {
     assert.deepEqual(pkg.contributes.languages, [
       { id: 'jsonc', filenames: ['instance.json', 'devices.json'], filenamePatterns: ['*.scenario.json', '*.instance.json', '*.devices.json'] },
       { id: SMARTPLUG_JSON, aliases: ['SmartPlug JSON'], filenames: ['app.json', 'manifest.json'], filenamePatterns: ['*.load.json'], configuration: './language-configuration.json' },
+      { id: 'smartplug-log', aliases: ['SmartPlug Log'], filenamePatterns: ['*.smartplug.log'] },
     ]);
-    assert.deepEqual(pkg.contributes.grammars, [{ language: SMARTPLUG_JSON, scopeName: 'source.json.smartplug', path: './syntaxes/smartplug-json.tmLanguage.json' }]);
+    assert.deepEqual(pkg.contributes.grammars, [
+      { language: SMARTPLUG_JSON, scopeName: 'source.json.smartplug', path: './syntaxes/smartplug-json.tmLanguage.json' },
+      { language: 'smartplug-log', scopeName: 'text.log.smartplug', path: './syntaxes/smartplug-log.tmLanguage.json' },
+      { scopeName: 'text.log.smartplug-injection', path: './syntaxes/smartplug-log.injection.tmLanguage.json', injectTo: ['text.log'] },
+    ]);
     // JSON's own grammar colours them.
     assert.deepEqual(JSON.parse(readFileSync(path.join(ROOT, 'syntaxes', 'smartplug-json.tmLanguage.json'), 'utf8')).patterns, [{ include: 'source.json' }]);
   });

@@ -418,6 +418,28 @@ export class Window {
     return this.page.locator('.quick-input-widget');
   }
 
+  /** A view of the side bar, by the name in its header ("Things", "App Store"). */
+  pane(name: string): Locator {
+    return this.page.locator('.pane').filter({ has: this.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}`) }) });
+  }
+
+  /**
+   * A real mouse drag: press on one element, move over the other in steps (VS Code's trees use
+   * HTML5 drag and drop, which needs the moves), release. Resolves with the time of the release.
+   */
+  async drag(from: Locator, to: Locator): Promise<number> {
+    const a = (await from.boundingBox())!;
+    const b = (await to.boundingBox())!;
+    await this.page.mouse.move(a.x + 40, a.y + a.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(a.x + 50, a.y + a.height / 2 + 4, { steps: 4 });
+    await this.page.mouse.move(b.x + 50, b.y + b.height / 2, { steps: 20 });
+    await new Promise((r) => setTimeout(r, 250));
+    const released = Date.now();
+    await this.page.mouse.up();
+    return released;
+  }
+
   /** The rows of the open quick input (command palette, quick open, quick pick). */
   quickInputRows(): Locator {
     return this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row');

@@ -27,21 +27,9 @@ export function writePlatformApp(ws: string): void {
   fs.cpSync(path.join(ROOT, 'examples', 'door-light'), path.join(ws, 'door-light'), { recursive: true });
 }
 
-const pane = (w: Window, name: string) => w.page.locator('.pane').filter({ has: w.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}`) }) });
+const pane = (w: Window, name: string) => w.pane(name);
 const thingRows = (w: Window) => pane(w, 'Things').locator('.monaco-list-row .label-description').allInnerTexts();
-
-async function drag(w: Window, from: Locator, to: Locator): Promise<number> {
-  const a = (await from.boundingBox())!;
-  const b = (await to.boundingBox())!;
-  await w.page.mouse.move(a.x + 40, a.y + a.height / 2);
-  await w.page.mouse.down();
-  await w.page.mouse.move(a.x + 50, a.y + a.height / 2 + 4, { steps: 4 });
-  await w.page.mouse.move(b.x + 50, b.y + b.height / 2, { steps: 20 });
-  await sleep(250);
-  const released = Date.now();
-  await w.page.mouse.up();
-  return released;
-}
+const drag = (w: Window, from: Locator, to: Locator) => w.drag(from, to);
 
 /** `smartplug up`'s own "ready in N ms", the last one in the local environment's output. */
 function upReadyMs(logsDir: string): number {

@@ -16,20 +16,39 @@ describe('e2e: the platform in the editor', function () {
   const session = useSession();
   const win = () => session().samples;
   const shot = shots(win, 'platform');
-  const pane = (w: Window, name: string) => w.page.locator('.pane').filter({ has: w.page.locator('.pane-header', { hasText: new RegExp(`^\\s*${name}`) }) });
+  const pane = (w: Window, name: string) => w.pane(name);
   const rows = (w: Window, name: string) =>
     pane(w, name).locator('.monaco-list-row').evaluateAll((rs) => rs.map((r) => `${r.querySelector('.label-name')?.textContent ?? ''} ${r.querySelector('.label-description')?.textContent ?? ''}`.trim()));
   const statusText = (w: Window) => w.page.locator('.statusbar-item[id="smartplug.smartplug-apps-ide.smartplug.platform"], .statusbar-item[id$="smartplug.platform"]').first().innerText().catch(() => '');
-  /** A real mouse drag: press on one row, move over the other in steps (VS Code's trees use HTML5 drag and drop), release. */
-  const drag = async (w: Window, from: Locator, to: Locator) => {
-    const a = (await from.boundingBox())!;
-    const b = (await to.boundingBox())!;
-    await w.page.mouse.move(a.x + 40, a.y + a.height / 2);
-    await w.page.mouse.down();
-    await w.page.mouse.move(a.x + 50, a.y + a.height / 2 + 4, { steps: 4 });
-    await w.page.mouse.move(b.x + 50, b.y + b.height / 2, { steps: 20 });
-    await sleep(250);
-    await w.page.mouse.up();
+  const drag = async (w: Window, from: Locator, to: Locator) => void (await w.drag(from, to));
+  /** Workspace settings, set as a user sets them: the folder's settings.json edited and saved in VS Code. */
+  const setWorkspaceSettings = async (w: Window, settings: Record<string, unknown>) => {
+    await w.runCommand('Preferences: Open Workspace Settings (JSON)');
+    await w.waitFor('.editor-group-container.active .monaco-editor .view-lines', /\{/);
+    await w.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().click();
+    await w.waitFor('.editor-group-container.active .monaco-editor.focused');
+    await w.page.keyboard.press('Control+A');
+    await w.page.keyboard.press('Backspace');
+    // One line: the editor indents nothing and closes no bracket of inserted text.
+    await w.page.keyboard.insertText(JSON.stringify(settings));
+    await w.page.keyboard.press('Control+S');
+    const file = path.join(session().workspace, '.vscode', 'settings.json');
+    const saved = () => {
+      try {
+        return JSON.stringify(JSON.parse(fs.readFileSync(file, 'utf8'))) === JSON.stringify(settings);
+      } catch {
+        return false;
+      }
+    };
+    await poll('the settings to be saved', saved);
+    await w.runCommand('View: Close All Editors');
+  };
+  /** Starts the local environment again (with the Things the settings now ask for). */
+  const restartLocal = async (w: Window, things: number) => {
+    await w.runCommand('SmartPlug: Stop Local Environment');
+    await poll('the local environment to stop', () => !upProcess(), 30_000);
+    await w.runCommand('SmartPlug: Start Local Environment');
+    await poll(`the status bar to count ${things} Things`, async () => new RegExp(`SmartPlug: local · ${things} Things`).test(await statusText(w)), 300_000);
   };
   /** The `smartplug up` VS Code started for this workspace. */
   const upProcess = () => processes().find((p) => /dist\/platform\/cli\.js up --dir/.test(p.args) && p.args.includes(session().workspace));
@@ -42,6 +61,9 @@ describe('e2e: the platform in the editor', function () {
     fs.rmSync(path.join(s.workspace, '.smartplug'), { recursive: true, force: true });
     restoreSample(s, 'hall-light');
     fs.rmSync(path.join(s.workspace, 'hall-light', '.smartplug', 'deployed.json'), { force: true });
+    fs.rmSync(path.join(s.workspace, 'hall-light', 'porch.instance.json'), { force: true });
+    fs.rmSync(path.join(s.workspace, 'hall-light', 'side.instance.json'), { force: true });
+    fs.rmSync(path.join(s.workspace, '.vscode'), { recursive: true, force: true });
     // The suites after this one click in the Explorer: put it back in front of the SmartPlug views.
     // and close the panel (Thing logs, Output) that takes room from the Explorer's list.
     await s.samples.runCommand('View: Show Explorer').catch(() => undefined);
@@ -263,5 +285,113 @@ describe('e2e: the platform in the editor', function () {
     // Everything provisioned before comes back: the store and the Things' apps are kept in .smartplug.
     await poll('the Things to run again', async () => (await rows(w, 'Things')).filter((t) => /^thing-\d running · [34] apps/.test(t)).length === 3, 60_000);
     await shot('recovered');
+  });
+
+  it('a Template of 50 Things: the dry run, then a staged rollout whose batches and acknowledgements show in the Rollouts view', async () => {
+    const w = win();
+    const workspace = session().workspace;
+    // 50 Things in batches of 10: the local environment is started again with more Things, which
+    // join the Template "Home" (and inherit its apps).
+    await setWorkspaceSettings(w, { 'smartplug.localEnvironment.things': 50, 'smartplug.rollout.batchSize': 10 });
+    // A second instance file: the drop asks which one to provision.
+    fs.writeFileSync(path.join(workspace, 'hall-light', 'porch.instance.json'), JSON.stringify({ name: 'Porch', config: { door: 'front-door', lamp: 'hall-lamp', minutes: 3 } }, null, 2));
+    await restartLocal(w, 50);
+    const template = pane(w, 'Templates').locator('.monaco-list-row', { hasText: 'Home' }).first();
+    await poll('the 50 Things of "Home" to run', async () => /50\/50 Things running/.test(await template.innerText().catch(() => '')), 180_000);
+    await shot('fifty-things');
+
+    const source = pane(w, 'App Store').locator('.monaco-list-row', { hasText: 'Hall light' }).first();
+    await drag(w, source, template);
+    await w.waitFor(w.quickInputRows(), /porch\.instance\.json/);
+    await w.quickInputRows().filter({ hasText: 'porch.instance.json' }).first().click();
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await w.waitFor(dialog, /Provision Template "Home" with Porch \(Hall light 1\.0\.1\)\? 50 Things change: 50 apps gained, 0 lost, 0 changed/);
+    assert.match(await dialog.innerText(), /… and 38 more Things/);
+    assert.match(await dialog.innerText(), /thing-1: \+ Porch 1\.0\.1\s+thing-2: \+ Porch 1\.0\.1/);
+    assert.match(await dialog.innerText(), /In batches of 10; it stops at the first Thing that fails/);
+    await shot('fifty-dry-run');
+    await dialog.locator('.monaco-button', { hasText: 'Save and Provision' }).click();
+
+    // The Rollouts view opens on the rollout: its batches, each Thing's acknowledgement. (50 local
+    // Things acknowledge in a few seconds: the steps in between are the 1,000-Thing test's.)
+    const rollouts = () => rows(w, 'Rollouts');
+    await poll('the rollout to succeed', async () => (await rollouts()).some((r) => /^Template "Home" succeeded · 50 of 50 acknowledged$/.test(r)), 180_000);
+    await w.waitFor('.notifications-toasts', /Porch \(Hall light 1\.0\.1\) on Template "Home" runs on each of the 50 Things: every one acknowledged/, 30_000);
+    const shown = await rollouts();
+    assert.ok(shown.some((r) => /^Batch 1 10 Things · 10 succeeded$/.test(r)), shown.join('\n'));
+    const acknowledged = shown.filter((r) => /^thing-\d+ acknowledged$/.test(r)).map((r) => r.split(' ')[0]);
+    assert.deepEqual(acknowledged.slice(0, 3), ['thing-1', 'thing-2', 'thing-3'], shown.join('\n'));
+    await shot('fifty-rollout-acknowledged');
+  });
+
+  it('the views keep answering while a 1,000-Thing rollout runs, which pauses and resumes from the Rollouts view', async function () {
+    this.timeout(900_000);
+    const w = win();
+    const workspace = session().workspace;
+    await setWorkspaceSettings(w, { 'smartplug.localEnvironment.things': 1000, 'smartplug.rollout.batchSize': 100 });
+    fs.writeFileSync(path.join(workspace, 'hall-light', 'side.instance.json'), JSON.stringify({ name: 'Side', config: { door: 'front-door', lamp: 'hall-lamp', minutes: 4 } }, null, 2));
+    await restartLocal(w, 1000);
+    const template = pane(w, 'Templates').locator('.monaco-list-row', { hasText: 'Home' }).first();
+    await poll('the 1,000 Things of "Home" to run', async () => /1000\/1000 Things running/.test(await template.innerText().catch(() => '')), 300_000);
+    await shot('thousand-things');
+
+    const source = pane(w, 'App Store').locator('.monaco-list-row', { hasText: 'Hall light' }).first();
+    await drag(w, source, template);
+    await w.waitFor(w.quickInputRows(), /side\.instance\.json/);
+    await w.quickInputRows().filter({ hasText: 'side.instance.json' }).first().click();
+    const dialog = w.page.locator('.monaco-dialog-box');
+    await w.waitFor(dialog, /1000 Things change: 1000 apps gained, 0 lost, 0 changed/, 60_000);
+    await dialog.locator('.monaco-button', { hasText: 'Save and Provision' }).click();
+
+    // While it runs: expanding a Thing asks the extension host for its apps; each time is measured.
+    const thing1 = pane(w, 'Things').locator('.monaco-list-row').filter({ has: w.page.locator('.label-name', { hasText: /^thing-1$/ }) }).first();
+    // Only thing-1 is ever opened: rows of the second level are its apps.
+    const appRows = () => pane(w, 'Things').locator('.monaco-list-row[aria-level="2"]').count();
+    const latencies: number[] = [];
+    // Rollouts under way come first in the view.
+    const rolloutRow = pane(w, 'Rollouts').locator('.monaco-list-row').first();
+    const rolloutText = async () => (await rows(w, 'Rollouts')).find((r) => /^Template "Home" .* of 1000 acknowledged/.test(r)) ?? '';
+    await poll('the rollout in the Rollouts view', async () => (await rolloutText()) !== '', 60_000);
+    await shot('thousand-rollout-running');
+    const batchesSeen = new Set<string>();
+    let paused = false;
+    const deadline = Date.now() + 600_000;
+    while (Date.now() < deadline) {
+      const text = await rolloutText();
+      const batch = /running · batch (\d+) of 10/.exec(text)?.[1];
+      if (batch) batchesSeen.add(batch);
+      if (/^Template "Home" succeeded/.test(text)) break;
+      // Once a few batches went: pause from the view, see it hold, resume.
+      if (!paused && batchesSeen.size >= 2 && batch) {
+        await rolloutRow.hover();
+        await rolloutRow.locator('.action-label[aria-label="Pause Rollout"]').click();
+        await poll('the rollout to say paused', async () => /^Template "Home" paused/.test(await rolloutText()), 30_000);
+        await shot('thousand-paused');
+        const held = /(\d+) of 1000 acknowledged/.exec(await rolloutText())?.[1];
+        await sleep(2000);
+        assert.equal(/(\d+) of 1000 acknowledged/.exec(await rolloutText())?.[1], held, 'a paused rollout sends no further batch');
+        await rolloutRow.hover();
+        await rolloutRow.locator('.action-label[aria-label="Resume Rollout"]').click();
+        paused = true;
+        continue;
+      }
+      const t0 = Date.now();
+      await thing1.click();
+      await poll('thing-1 to show its apps', async () => (await appRows()) > 0, 30_000);
+      latencies.push(Date.now() - t0);
+      await thing1.click();
+      await poll('thing-1 to fold', async () => (await appRows()) === 0, 30_000);
+      await sleep(200);
+    }
+    await shot('thousand-done');
+    assert.match(await rolloutText(), /^Template "Home" succeeded · 1000 of 1000 acknowledged$/);
+    assert.ok(paused, 'the rollout was paused and resumed from the view');
+    assert.ok(batchesSeen.size >= 3, `batches seen under way: ${[...batchesSeen].join(', ')}`);
+    latencies.sort((a, b) => a - b);
+    const median = latencies[Math.floor(latencies.length / 2)];
+    const max = latencies[latencies.length - 1];
+    console.log(`      [e2e] a Thing expanded during the 1,000-Thing rollout in ${median} ms (median), ${max} ms (max), ${latencies.length} times`);
+    assert.ok(latencies.length >= 5, `measured ${latencies.length} times`);
+    assert.ok(max < 3000, `the Things view took ${max} ms to expand a Thing while the rollout ran: ${latencies.join(', ')}`);
   });
 });

@@ -33,7 +33,7 @@ function copyExampleAs(root: string, name: string): string {
 /** Resolves when `check` holds, tested after each event of the model (never by polling the platform). */
 function until<T>(live: LivePlatform, check: () => T | undefined | false, what: string, ms = 15_000): Promise<T> {
   return new Promise((resolve, reject) => {
-    const events = ['apps', 'things', 'templates', 'state'] as const;
+    const events = ['apps', 'things', 'templates', 'rollouts', 'state'] as const;
     const test = () => {
       const value = check();
       if (value) {
@@ -120,6 +120,67 @@ describe('the live platform (platform/remote)', function () {
   it('an inherited app cannot be removed, with the seed\'s reason', async () => {
     const thing = live.thing('thing-1')!;
     await assert.rejects(live.api.removeThingApp('thing-1', thing.inherited[0].installation_id), (e: PlatformApiError) => e.status === 409 && /Template/.test(e.message));
+  });
+
+  it('follows a staged Template rollout by notices: its batches, each Thing\'s acknowledgement, its end', async () => {
+    const dir = copyExampleAs(root, 'Door light');
+    const appJson = JSON.parse(readFileSync(path.join(dir, 'app.json'), 'utf8'));
+    writeFileSync(path.join(dir, 'app.json'), JSON.stringify({ ...appJson, version: '1.1.0' }, null, 2));
+    await live.api.deploy((await makeBundle(dir)).bytes);
+    const template = live.templates[0];
+    const seen: string[] = [];
+    const onRollouts = (ids: string[] | undefined) => {
+      const d = ids?.[0] ? live.rollouts.detail(ids[0]) : undefined;
+      if (d) seen.push(d.things.map((t) => ({ pending: 'p', sent: 'w', succeeded: 'a', failed: 'f' })[t.status]).join(''));
+    };
+    live.on('rollouts', onRollouts);
+    let reads = 0;
+    const call = live.api.call.bind(live.api);
+    live.api.call = ((...args: Parameters<typeof call>) => {
+      if (String(args[1]).startsWith('/api/rollouts')) reads++;
+      return call(...args);
+    }) as typeof call;
+    try {
+      const plan = { kind: 'template' as const, templateId: template.templateId, apps: [{ ...template.apps[0], version: '1.1.0' }] };
+      const started = await live.api.startRollout(plan, { batchSize: 1, failureThreshold: 0 });
+      await live.rollouts.watch(started.rolloutId);
+      const done = await until(live, () => {
+        const d = live.rollouts.detail(started.rolloutId);
+        return d && d.state !== 'running' && d;
+      }, 'the rollout to end', 30_000);
+      assert.equal(done.state, 'succeeded');
+      assert.deepEqual(done.things.map((t) => [t.thingId, t.batch, t.status]), [['thing-1', 0, 'succeeded'], ['thing-2', 1, 'succeeded'], ['thing-3', 2, 'succeeded']]);
+      assert.equal(live.rollouts.all[0].rolloutId, started.rolloutId, 'newest first');
+      // Batch by batch (p pending, w sent and waiting, a acknowledged): a later Thing was seen pending
+      // while an earlier one had gone, and each step was read on a notice, not by polling.
+      assert.ok(seen.some((x) => /^[aw]+p/.test(x)), `steps seen: ${seen.join(' ')}`);
+      assert.equal(seen.at(-1), 'aaa');
+      assert.ok(reads < 40, `the model made ${reads} rollout reads for one rollout of 3 batches`);
+    } finally {
+      live.api.call = call;
+      live.off('rollouts', onRollouts);
+    }
+  });
+
+  it('shows a rollout that stops past its threshold as failed, with each failed Thing\'s reason', async () => {
+    const dir = copyExampleAs(root, 'Door light');
+    const appJson = JSON.parse(readFileSync(path.join(dir, 'app.json'), 'utf8'));
+    writeFileSync(path.join(dir, 'app.json'), JSON.stringify({ ...appJson, version: '1.2.0' }, null, 2));
+    writeFileSync(path.join(dir, 'app.js'), `throw new Error('broken on purpose');\n${readFileSync(path.join(dir, 'app.js'), 'utf8')}`);
+    await live.api.deploy((await makeBundle(dir)).bytes);
+    await until(live, () => live.templates[0].apps[0].version === '1.1.0', 'the Template at 1.1.0');
+    const template = live.templates[0];
+    const plan = { kind: 'template' as const, templateId: template.templateId, apps: [{ ...template.apps[0], version: '1.2.0' }] };
+    const started = await live.api.startRollout(plan, { batchSize: 1, failureThreshold: 0 });
+    const done = await until(live, () => {
+      const d = live.rollouts.detail(started.rolloutId);
+      return d && d.state !== 'running' && d;
+    }, 'the rollout to stop', 30_000);
+    assert.equal(done.state, 'failed');
+    assert.deepEqual(done.things.map((t) => t.status), ['failed', 'pending', 'pending']);
+    assert.match(done.things[0].error!, /broken on purpose/);
+    // The Template has its previous apps again, and the model hears of it.
+    await until(live, () => live.templates[0].apps[0].version === '1.1.0', 'the Template back at 1.1.0');
   });
 
   it('says when the broker is lost, keeps what it read, and catches up when it is back', async () => {
