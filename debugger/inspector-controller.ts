@@ -110,8 +110,9 @@ export class InspectorController {
 
   async resume(): Promise<void> {
     this.lastAction = undefined;
+    const from = this.paused;
     await this.cdp.send('Debugger.resume', {});
-    this.running();
+    this.running(from);
   }
 
   /**
@@ -121,23 +122,28 @@ export class InspectorController {
    */
   async release(): Promise<void> {
     this.lastAction = undefined;
+    const from = this.paused;
     if (this.attached) await this.cdp.send('Debugger.disable');
-    this.running();
+    this.running(from);
   }
 
   async step(kind: 'over' | 'into' | 'out'): Promise<void> {
     this.lastAction = 'step';
+    const from = this.paused;
     if (kind === 'over') await this.cdp.send('Debugger.stepOver', {});
     else if (kind === 'into') await this.cdp.send('Debugger.stepInto', {});
     else await this.cdp.send('Debugger.stepOut');
-    this.running();
+    this.running(from);
   }
 
   /**
    * The thread runs again once the command is answered: a request right after it must not find the
-   * app paused because Debugger.resumed is still on its way (a next stop comes after the answer).
+   * app paused because Debugger.resumed is still on its way. Only the stop it left is forgotten: a
+   * short step's next stop can arrive in the same read as the answer, and is handled before this
+   * continuation runs.
    */
-  private running(): void {
+  private running(from: Protocol.Debugger.PausedEvent | undefined): void {
+    if (this.paused !== from) return;
     this.paused = undefined;
     this.variables.reset();
   }

@@ -446,10 +446,10 @@ export class Window {
   }
 
   /** Types into the open quick input, replacing its value. */
-  async quickInputType(text: string): Promise<void> {
+  async quickInputType(text: string, timeout = TIMEOUT): Promise<void> {
     const input = this.page.locator('.quick-input-widget .quick-input-box input');
-    await input.waitFor({ state: 'visible', timeout: TIMEOUT });
-    await input.fill(text);
+    await input.waitFor({ state: 'visible', timeout });
+    await input.fill(text, { timeout });
   }
 
   /**
@@ -538,8 +538,14 @@ export class Window {
     };
     for (let attempt = 1; ; attempt++) {
       await this.page.keyboard.press('F1');
-      await this.quickInputType(`>${title}`);
-      const found = await poll(`"${title}"`, focusedIsTitle, Math.min(3000, Math.max(500, end - Date.now()))).catch(() => false);
+      // Something else taking the focus (a debug session starting, a view opening) closes the
+      // palette under the typing: open it again rather than wait on a hidden input.
+      const typed = await this.quickInputType(`>${title}`, 5000).then(() => true, () => false);
+      if (!typed && Date.now() < end) {
+        await sleep(300);
+        continue;
+      }
+      const found = typed && await poll(`"${title}"`, focusedIsTitle, Math.min(3000, Math.max(500, end - Date.now()))).catch(() => false);
       if (found) break;
       if (Date.now() > end) {
         const rows = await this.page.locator('.quick-input-widget .quick-input-list .monaco-list-row').evaluateAll((rs) => rs.map((r) => `${r.classList.contains('focused') ? '>' : ' '}${r.getAttribute('aria-label')}`));
