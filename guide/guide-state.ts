@@ -29,6 +29,8 @@ export interface GuideState {
   stale?: boolean;
   devices: DeviceSpec[];
   devicesFrom: string;
+  /** "Change…" is offered beside where the devices come from. */
+  devicesChoosable?: boolean;
   catalogue: SelectorCatalogue;
   outputs: NotificationOutput[];
   /** What the summary offers: the actions the editor can carry out. */
@@ -53,7 +55,7 @@ export function initialState(): GuideState {
 export function receive(state: GuideState, msg: ExtensionMessage): GuideState {
   switch (msg.type) {
     case 'app': {
-      const next = { ...state, appName: msg.appName, devicesFrom: msg.devicesFrom, outputs: msg.notificationOutputs, actions: msg.actions };
+      const next = { ...state, appName: msg.appName, devicesFrom: msg.devicesFrom, devicesChoosable: msg.devicesChoosable === true, outputs: msg.notificationOutputs, actions: msg.actions };
       if (JSON.stringify(msg.devices) !== JSON.stringify(state.devices)) {
         next.devices = msg.devices;
         next.catalogue = catalogueOfSpecs(msg.devices);

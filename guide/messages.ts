@@ -38,6 +38,8 @@ export type ExtensionMessage =
       devices: DeviceSpec[];
       /** Where the devices offered come from, e.g. "devices.json". */
       devicesFrom: string;
+      /** The editor can offer other devices (a Thing's): the page shows "Change…" beside devicesFrom. */
+      devicesChoosable?: boolean;
       notificationOutputs: NotificationOutput[];
       /** The actions this editor can carry out (Install needs a platform connection). */
       actions: PageAction[];
@@ -54,7 +56,9 @@ export type PageMessage =
   | { type: 'ready' }
   /** Seed 003's "add a new output" flow of a notification output selector, named by the user. */
   | { type: 'addNotificationOutput'; path: ConfigPath; name: string }
-  | { type: 'action'; action: PageAction; instance: InstanceObject };
+  | { type: 'action'; action: PageAction; instance: InstanceObject }
+  /** "Change…" beside where the devices come from: devices.json, or a Thing of the connected platform. */
+  | { type: 'chooseDevices' };
 
 export type PageAction = 'save' | 'saveAs' | 'run' | 'debug' | 'install';
 
@@ -83,6 +87,7 @@ export function isPageMessage(m: unknown): m is PageMessage {
   const r = m as Record<string, unknown>;
   switch (r.type) {
     case 'ready':
+    case 'chooseDevices':
       return true;
     case 'addNotificationOutput':
       return isPath(r.path) && isName(r.name);

@@ -8,6 +8,7 @@ import type { SmartPlugContext } from '../context';
 import type { PlatformConnection } from '../platform/connection';
 import { deployApp, ensureConnected } from '../platform/deploy';
 import { installInstance } from '../platform/provision';
+import { chooseGuideDevices } from '../platform/guide-devices';
 import type { ThingLogChannels } from '../platform/thing-logs-channel';
 import { openJsShell } from '../platform/js-shell/shell-terminal';
 import { isActive } from '../../platform/remote/live-rollouts';
@@ -78,6 +79,8 @@ export function registerPlatformCommands({ ctx, connection, appFolders, revealTe
       if (!live) return { ok: false, message: 'Not installed: there is no platform connected.' };
       return installInstance(live, appDir, instance, ctx.log);
     }),
+    // The configuration guide's "Change…" beside where its devices come from.
+    vscode.commands.registerCommand('smartplug.chooseGuideDevices', (appName: string) => chooseGuideDevices(connection, appName)),
     vscode.commands.registerCommand('smartplug.startLocal', () => connection.startLocal()),
     vscode.commands.registerCommand('smartplug.stopLocal', () => connection.stopLocal()),
     vscode.commands.registerCommand('smartplug.connectRemote', () => connection.connectRemote()),

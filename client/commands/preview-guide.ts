@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { SmartPlugContext } from '../context';
 import type { GuideActionHost, GuideActionResult } from '../guide/guide-actions';
 import { GuidePanel } from '../guide/guide-panel';
+import type { GuideDevicesChoice } from '../platform/guide-devices';
 import { runApp } from '../run-app/run-app-terminal';
 import { pickAppFolder } from './run-app';
 
@@ -14,6 +15,7 @@ export function registerPreviewGuide(ctx: SmartPlugContext): vscode.Disposable {
   const host: GuideActionHost = {
     runApp: (appDir, file) => void runApp(appDir, cli, file),
     install: async (appDir, instance) => (await vscode.commands.executeCommand<GuideActionResult | undefined>('smartplug.installInstance', appDir, instance)) ?? { ok: false, message: 'Not installed.' },
+    chooseDevices: async (appName) => vscode.commands.executeCommand<GuideDevicesChoice | undefined>('smartplug.chooseGuideDevices', appName),
     scratchDir: path.join(ctx.extension.globalStorageUri.fsPath, 'guide'),
   };
   return vscode.commands.registerCommand('smartplug.previewGuide' satisfies typeof PREVIEW_GUIDE, async (uri?: vscode.Uri) => {

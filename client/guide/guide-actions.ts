@@ -10,12 +10,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { InstanceObject, PageAction } from '../../guide/messages';
 import { instanceFileText, namedInstanceFile } from './app-sources';
+import type { GuideDevicesChoice } from '../platform/guide-devices';
 
 export interface GuideActionHost {
   /** Starts the app in a Run App terminal with this instance file. */
   runApp(appDir: string, instanceFile: string): void;
   /** Installs the instance on Things of the connected platform (it asks which). */
   install(appDir: string, instance: InstanceObject): Promise<GuideActionResult>;
+  /** Asks where the selectors' devices come from: devices.json, or a Thing of the connected platform. */
+  chooseDevices(appName: string): Promise<GuideDevicesChoice | undefined>;
   /** A folder of the extension's own for files the user did not ask to keep (the instance Run uses). */
   scratchDir: string;
 }

@@ -12,7 +12,7 @@ import * as vscode from 'vscode';
 import { guidePageHtml } from '../../guide/page-html';
 import { guidePageAssets } from './page-assets';
 import { type ExtensionMessage, type InstanceObject, isPageMessage, type PageAction, type PageMessage } from '../../guide/messages';
-import { type AppSurroundings, appMessage, notificationIds, readInstance, readSurroundings } from './app-sources';
+import { type AppSurroundings, type DevicesRead, appMessage, notificationIds, readInstance, readSurroundings } from './app-sources';
 import { addNotificationOutput, NOTIFICATION_OUTPUTS_FILE, withReferencedOutputs } from './notification-outputs';
 import { type GuideActionHost, performGuideAction } from './guide-actions';
 
@@ -30,6 +30,8 @@ export class GuidePanel implements vscode.Disposable {
   private referenced: (string | number)[] = [];
   /** devices.json and the outputs, kept between keystrokes in app.json (re-read when their files change). */
   private surroundings: AppSurroundings;
+  /** A Thing's devices the user chose instead of devices.json ("Change…" on the page). */
+  private thingDevices: DevicesRead | undefined;
 
   /** Opens the guide of `appDir` beside the active editor, or shows the one already open. */
   static show(appDir: string, extensionUri: vscode.Uri, host: GuideActionHost): GuidePanel {
@@ -100,8 +102,10 @@ export class GuidePanel implements vscode.Disposable {
   }
 
   private appMessage(): Extract<ExtensionMessage, { type: 'app' }> {
-    const msg = appMessage(this.appDir, this.appJsonText(), ACTIONS, this.surroundings);
+    const around = this.thingDevices ? { ...this.surroundings, devices: this.thingDevices } : this.surroundings;
+    const msg = appMessage(this.appDir, this.appJsonText(), ACTIONS, around);
     msg.notificationOutputs = withReferencedOutputs(msg.notificationOutputs, this.referenced);
+    msg.devicesChoosable = true;
     return msg;
   }
 
@@ -130,6 +134,13 @@ export class GuidePanel implements vscode.Disposable {
       case 'action':
         await this.act(m.action, m.instance);
         return;
+      case 'chooseDevices': {
+        const choice = await this.host.chooseDevices(this.appMessage().appName);
+        if (!choice) return;
+        this.thingDevices = choice.kind === 'thing' ? { devices: choice.devices, from: choice.from } : undefined;
+        this.sendApp();
+        return;
+      }
     }
   }
 

@@ -18,6 +18,8 @@ export interface GuideActions extends Omit<FieldActions, 'emptyNote' | 'addOutpu
   goTo(page: number): void;
   act(action: PageAction): void;
   addOutput(path: ConfigPath, name: string): void;
+  /** Asks the editor for other devices (devices.json, or a Thing's). */
+  chooseDevices(): void;
 }
 
 /** The outcome of the last action, shown in a live region. */
@@ -72,6 +74,14 @@ export function GuideView({ state, actions, status }: { state: GuideState; actio
         </div>
         <p class="source">
           <span class="codicon codicon-circuit-board" aria-hidden="true" /> Devices from {state.devicesFrom || 'nowhere yet'}
+          {state.devicesChoosable ? (
+            <>
+              {' '}
+              <button type="button" class="link-button" id="choose-devices" title="Take the devices from devices.json or from a Thing of the connected platform" onClick={() => actions.chooseDevices()}>
+                Change…
+              </button>
+            </>
+          ) : null}
           {state.file ? ` · values from ${state.file}` : ''}
         </p>
       </header>

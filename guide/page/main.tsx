@@ -57,6 +57,7 @@ const actions: GuideActions = {
     host.post({ type: 'action', action, instance: guide.instanceOf(state) });
   },
   addOutput: (path: ConfigPath, name: string) => host.post({ type: 'addNotificationOutput', path, name }),
+  chooseDevices: () => host.post({ type: 'chooseDevices' }),
 };
 
 function draw(): void {

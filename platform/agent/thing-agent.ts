@@ -16,7 +16,7 @@ import type { AppSource } from '../../runtime/engine/installed-app';
 import type { LogLevel } from '../../runtime/engine/records';
 import { loadCompletion, completionPublishOptions } from '../../runtime/load-actions/completion';
 import type { BundleContents } from '../bundle';
-import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStatus, type DesiredApp, type DesiredStateMessage, type IapError, type StatusMessage } from '../protocol';
+import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStatus, type DevicesMessage, type DesiredApp, type DesiredStateMessage, type IapError, type StatusMessage } from '../protocol';
 import type { SavedApps } from '../fleet/app-state-files';
 import { BundleFetcher, LoadError } from './bundle-fetch';
 import { ShellService } from './shell-service';
@@ -166,9 +166,13 @@ export class ThingAgent {
     (client.stream as Socket | undefined)?.setNoDelay?.(true);
     const { thingId, model } = this.options;
     const about: AboutMessage = { manufacturer: 'SmartPlug', product: 'SmartPlug simulated Thing', model, version: AGENT_VERSION, glpVersion: 0, mru: iapNow() };
+    // What tools offer in the configuration guide's selectors: the devices as devices.json says
+    // them, with the values the host last saw (the journal keeps them to bring a lost worker back).
+    const devices: DevicesMessage = { devices: [...this.thing.journal.devices.values()].map((d) => ({ ...d, capabilities: [...d.capabilities] })), mru: iapNow() };
     await Promise.all([
       client.publishAsync(topics.connection(thingId), JSON.stringify({ connected: true, mru: iapNow() }), { qos: 1, retain: true }),
       client.publishAsync(topics.about(thingId), JSON.stringify(about), { qos: 1, retain: true }),
+      client.publishAsync(topics.devices(thingId), JSON.stringify(devices), { qos: 1, retain: true }),
       client.subscribeAsync([topics.desired(thingId), topics.shellRequest(thingId)], { qos: 1 }),
     ]).catch((e: Error) => this.options.log?.(`${thingId}: could not announce itself: ${e.message}`));
   }

@@ -100,6 +100,15 @@ export interface AboutMessage {
   mru: string;
 }
 
+/**
+ * A Thing's devices on glp/0/{SID}/fb/devices (retained): devices.json entries, with the attribute
+ * values they had when its agent connected. Read them through checkDevicesFile.
+ */
+export interface DevicesMessage {
+  devices: Array<{ id: string; label: string; capabilities: string[]; [more: string]: unknown }>;
+  mru: string;
+}
+
 /** The JS Shell's actions (the `action` of a request on glp/0/{SID}/rq/=shell/do). */
 export type ShellAction = 'eval' | 'apps' | 'logs' | 'cancel' | 'restart';
 

@@ -22,6 +22,8 @@ export const topics = {
   connection: (thingId: string) => `${GLP}/${thingId}/fb/=agent/connection`,
   /** Thing: its About object (retained, QoS 1), published when its agent starts. */
   about: (thingId: string) => `${GLP}/${thingId}/fb/about`,
+  /** Thing: its devices as devices.json describes them (retained, QoS 1), published when its agent connects. */
+  devices: (thingId: string) => `${GLP}/${thingId}/fb/devices`,
   /** Thing → platform: load completion objects of seed 002 (event channel: QoS 1, not retained). */
   loadResponse: (thingId: string) => `${GLP}/${thingId}/ev/=cms/response/load`,
   /** Thing → anyone allowed: app logs and the agent's own events, IAP event objects (QoS 1, not retained). */

@@ -8,12 +8,13 @@ import aboutSchema from '../../schemas/platform/about.schema.json';
 import changeSchema from '../../schemas/platform/change.schema.json';
 import connectionSchema from '../../schemas/platform/connection.schema.json';
 import desiredStateSchema from '../../schemas/platform/desired-state.schema.json';
+import devicesSchema from '../../schemas/platform/devices.schema.json';
 import eventSchema from '../../schemas/platform/event.schema.json';
 import loadCompletionSchema from '../../schemas/platform/load-completion.schema.json';
 import shellRequestSchema from '../../schemas/platform/shell-request.schema.json';
 import shellResponseSchema from '../../schemas/platform/shell-response.schema.json';
 import statusSchema from '../../schemas/platform/status.schema.json';
-import type { AboutMessage, ChangeNotice, ConnectionMessage, DesiredStateMessage, IapError, LoadCompletionMessage, ShellRequest, ShellResponse, StatusMessage } from './messages';
+import type { AboutMessage, ChangeNotice, ConnectionMessage, DesiredStateMessage, DevicesMessage, IapError, LoadCompletionMessage, ShellRequest, ShellResponse, StatusMessage } from './messages';
 
 export interface PayloadKinds {
   desired: DesiredStateMessage;
@@ -25,6 +26,7 @@ export interface PayloadKinds {
   shellRequest: ShellRequest;
   shellResponse: ShellResponse;
   change: ChangeNotice;
+  devices: DevicesMessage;
 }
 export type PayloadKind = keyof PayloadKinds;
 
@@ -38,6 +40,7 @@ const SCHEMA_OF: Record<PayloadKind, { $id: string }> = {
   shellRequest: shellRequestSchema,
   shellResponse: shellResponseSchema,
   change: changeSchema,
+  devices: devicesSchema,
 };
 
 /** Payloads above this are refused unread (a Thing's desired state with 256 apps is ~100 KB). */

@@ -16,6 +16,7 @@ import { TOOL_USER } from '../broker/access';
 import { PlatformApi, PlatformApiError } from './platform-api';
 import { classifyFailure } from './network-failure';
 import { LiveRollouts } from './live-rollouts';
+import { readThingDevices, type ThingDevices } from './thing-devices';
 
 export interface LivePlatformOptions {
   platformUrl: string;
@@ -65,6 +66,8 @@ export class LivePlatform extends EventEmitter<LivePlatformEvents> {
   /** reads under way per kind, and whether another is wanted once it ends */
   private readonly reads = new Map<string, { running: Promise<void>; again: boolean }>();
   private platformRetry: NodeJS.Timeout | undefined;
+  /** reads of a Thing's devices under way (two askers share one subscription) */
+  private readonly deviceReads = new Map<string, Promise<ThingDevices>>();
   private closed = false;
 
   constructor(private readonly options: LivePlatformOptions) {
@@ -145,6 +148,21 @@ export class LivePlatform extends EventEmitter<LivePlatformEvents> {
     if (this.platformRetry) clearTimeout(this.platformRetry);
     await this.mqtt?.endAsync(true).catch(() => undefined);
     this.setState({ state: 'closed' });
+  }
+
+  /**
+   * The devices a Thing has, as its agent last said on connecting (retained on the broker), each
+   * checked as a devices.json entry. Fails with the reason when the broker is not connected or the
+   * Thing has said nothing.
+   */
+  devicesOf(thingId: string): Promise<ThingDevices> {
+    const client = this.mqtt;
+    if (!client?.connected) return Promise.reject(new Error(`${this.options.brokerUrl}: the broker is not connected, so ${thingId}'s devices cannot be read; try again once the status bar says connected`));
+    const under = this.deviceReads.get(thingId);
+    if (under) return under;
+    const reading = readThingDevices(client, thingId).finally(() => this.deviceReads.delete(thingId));
+    this.deviceReads.set(thingId, reading);
+    return reading;
   }
 
   /** Reads the apps, the Templates and the Things again. */

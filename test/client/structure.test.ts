@@ -102,6 +102,7 @@ describe('client: structure', () => {
       ['smartplug.removeThingApp', 'SmartPlug: Remove from Thing'],
       ['smartplug.deployApp', 'SmartPlug: Deploy App to Store'],
       ['smartplug.installInstance', 'SmartPlug: Install Instance on Things'],
+      ['smartplug.chooseGuideDevices', "SmartPlug: Choose the Guide's Devices"],
       ['smartplug.showThingLogs', 'SmartPlug: Show Thing Logs'],
       ['smartplug.openJsShell', 'SmartPlug: Open JS Shell'],
       ['smartplug.pauseRollout', 'SmartPlug: Pause Rollout'],

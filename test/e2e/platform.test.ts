@@ -211,6 +211,13 @@ describe('e2e: the platform in the editor', function () {
     await w.runCommand('SmartPlug: Preview Configuration Guide');
     const page = w.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
     await page.locator('#next').waitFor({ timeout: 30_000 });
+    // The selectors can offer a Thing's devices instead of devices.json: Change…, then the Thing.
+    await page.locator('#choose-devices').click();
+    await w.waitFor(w.quickInputRows(), /thing-2/);
+    await w.quickInputRows().filter({ hasText: /thing-2(?!\d)/ }).first().click();
+    await poll('the page to take thing-2\'s devices', async () => /Devices from thing-2 on the local platform/.test(await page.locator('.guide-head .source').innerText().catch(() => '')), 30_000);
+    assert.match(await page.locator('#f-door').innerText(), /Front door/);
+    await shot('guide-thing-devices');
     for (let i = 0; i < 5 && (await page.locator('#action-install').count()) === 0; i++) await page.locator('#next').click();
     await page.locator('#action-install').click();
     await w.waitFor(w.quickInputRows(), /thing-3/);

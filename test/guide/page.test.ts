@@ -299,6 +299,25 @@ describe('guide: the page in chromium', function () {
     assert.equal(await g.page.inputValue('#f-light_minutes'), '8');
   });
 
+  it('offers other devices when the editor can: "Change…" asks for them, and the selectors then offer a Thing\'s devices, keeping the values that still fit', async () => {
+    await g.send(appMessage(doorLight));
+    assert.equal(await g.page.locator('#choose-devices').count(), 0, 'no Change… where the editor cannot offer other devices');
+    await g.send(appMessage(doorLight, { devicesChoosable: true }));
+    assert.match(await text('.guide-head .source'), /^Devices from devices\.json Change…$/);
+    await g.page.click('#choose-devices');
+    assert.deepEqual((await g.posted()).filter((m) => m.type === 'chooseDevices'), [{ type: 'chooseDevices' }]);
+    await g.page.selectOption('#f-trigger_function', '123');
+    // The extension answers with a Thing's devices: its own door besides the one the value names.
+    const thing = parseDevicesFile(JSON.stringify([...devices, { id: 'porch-door', label: 'Porch door', type: 'Zigbee Door', capabilities: ['contactSensor'], functionIds: { contact: 777 } }]), "thing-2's devices");
+    await g.send(appMessage(doorLight, { devices: thing, devicesFrom: 'thing-2 on the local platform', devicesChoosable: true }));
+    assert.match(await text('.guide-head .source'), /^Devices from thing-2 on the local platform Change…$/);
+    const doors = await g.page.locator('#f-trigger_function option').allInnerTexts();
+    assert.ok(doors.some((d) => /Porch door/.test(d)), JSON.stringify(doors));
+    assert.equal(await g.page.inputValue('#f-trigger_function'), '123');
+    await g.page.selectOption('#f-trigger_function', '777');
+    assert.equal(await g.page.inputValue('#f-trigger_function'), '777');
+  });
+
   it('keeps what was entered when the page is hidden and shown again (VS Code reloads a hidden webview)', async () => {
     await g.send(appMessage(doorLight));
     await g.send({ type: 'instance', instance: JSON.parse(read('examples', 'door-light', 'instance.json')) as InstanceObject, file: 'instance.json' });

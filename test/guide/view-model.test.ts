@@ -145,7 +145,7 @@ describe('guide: messages from the page', () => {
   it('accepts the declared messages and refuses anything else, prototype keys included', () => {
     const instance = { app_id: 5, installation_id: 12, version: '1.0.0', name: 'Hall light', config: { temp: [{ trigger_value: { '9': 26 } }], timeout: 10 } };
     const pollutedConfig = JSON.parse('{"__proto__": {"polluted": true}}') as unknown;
-    for (const ok of [{ type: 'ready' }, { type: 'addNotificationOutput', path: ['notification'], name: 'Phone' }, { type: 'action', action: 'save', instance }, { type: 'action', action: 'debug', instance: { ...instance, config: {} } }]) assert.ok(isPageMessage(ok), JSON.stringify(ok));
+    for (const ok of [{ type: 'ready' }, { type: 'chooseDevices' }, { type: 'addNotificationOutput', path: ['notification'], name: 'Phone' }, { type: 'action', action: 'save', instance }, { type: 'action', action: 'debug', instance: { ...instance, config: {} } }]) assert.ok(isPageMessage(ok), JSON.stringify(ok));
     for (const bad of [
       null,
       'ready',

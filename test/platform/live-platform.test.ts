@@ -17,6 +17,8 @@ import { LivePlatform, type LiveState } from '../../platform/remote/live-platfor
 import { PlatformApiError } from '../../platform/remote/platform-api';
 import { testConnection } from '../../platform/remote/connection-test';
 import { ThingLogs, type ThingLogLine } from '../../platform/remote/thing-logs';
+import { devicesOf } from '../../platform/remote/thing-devices';
+import { modelDevices } from '../../platform/fleet/models';
 import { makeCertificates } from '../support/certificates';
 import { freePort } from '../support/free-port';
 import { TcpBalancer } from '../support/tcp-balancer';
@@ -248,6 +250,43 @@ describe('the live platform (platform/remote)', function () {
       await logs.close();
     }
     await assert.rejects(ThingLogs.follow({ brokerUrl: env.endpoints.broker, token: 'spt_wrong', thingId: 'thing-1' }));
+  });
+
+  it('reads the devices a Thing said it has on connecting, as devices.json entries with their values then', async () => {
+    const { devices, problems, mru } = await live.devicesOf('thing-2');
+    assert.deepEqual(problems, []);
+    assert.match(mru, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3} UTC$/);
+    assert.deepEqual(devices.map((d) => d.id), modelDevices('home').map((d) => d.id));
+    const door = devices.find((d) => d.id === 'front-door')!;
+    assert.deepEqual([door.label, door.type, [...door.capabilities], door.functionIds], ['Front door', 'Zigbee Door', ['contactSensor', 'battery'], { contact: 123 }]);
+    // The values the host saw when the agent connected: a change since is there once it connects again.
+    const agent = env.fleet.agent('thing-2')!;
+    await agent.thing.deviceEvent('kitchen', 'temperature', 25.5);
+    await agent.stop();
+    await agent.start();
+    const again = await live.devicesOf('thing-2');
+    assert.equal(again.devices.find((d) => d.id === 'kitchen')!.attributes!.temperature, 25.5);
+    // Two askers at once share one read.
+    const [a, b] = [live.devicesOf('thing-3'), live.devicesOf('thing-3')];
+    assert.equal(a, b);
+    assert.equal((await a).devices.length, devices.length);
+  });
+
+  it('says why a Thing\'s devices cannot be read: never connected, or sent entries that are not devices', async () => {
+    const started = Date.now();
+    await assert.rejects(live.devicesOf('thing-404'), /thing-404 has not said which devices it has \(nothing retained on glp\/0\/thing-404\/fb\/devices within 5 s\).*choose devices\.json/);
+    assert.ok(Date.now() - started < 8000);
+    const payload = (devices: unknown[]) => Buffer.from(JSON.stringify({ devices, mru: '2026-12-03 06:00:00.000 UTC' }));
+    const read = devicesOf('thing-9', payload([
+      { id: 'lamp', label: 'Lamp', capabilities: ['switch'] },
+      { id: 'odd', label: 'Odd', capabilities: ['teleporter'] },
+      { id: 'hot', label: 'Hot', capabilities: ['temperatureMeasurement'], attributes: { temperature: 'very' } },
+    ]));
+    assert.deepEqual(read.devices.map((d) => d.id), ['lamp']);
+    assert.equal(read.problems.length, 2);
+    assert.match(read.problems[0], /^device "odd": .*teleporter/);
+    assert.match(read.problems[1], /^device "hot": .*temperature/);
+    assert.throws(() => devicesOf('thing-9', Buffer.from('{"devices": 3}')), /thing-9 sent devices the IDE cannot read: .*devices/);
   });
 
   describe('Test Connection', () => {
