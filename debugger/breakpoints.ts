@@ -3,7 +3,6 @@
  * thread's inspector (and applied again to each new engine thread), and judged when V8 stops on
  * them: conditions are V8's; hit counts and logpoints are judged here.
  */
-import { pathToFileURL } from 'node:url';
 import type { Protocol } from 'devtools-protocol';
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { CdpClient } from './cdp-client';
@@ -162,7 +161,7 @@ export class Breakpoints {
     const columnNumber = e.column !== undefined ? this.scripts.generatedColumn(e.file, e.line, e.column) : undefined;
     try {
       const r = await this.cdp.send('Debugger.setBreakpointByUrl', {
-        url: pathToFileURL(e.file).href,
+        url: this.scripts.urlOf(e.file),
         lineNumber: e.line - 1,
         ...(columnNumber !== undefined ? { columnNumber } : {}),
         ...(e.condition ? { condition: e.condition } : {}),

@@ -7,6 +7,8 @@ import { Breakpoint, BreakpointEvent, ExitedEvent, InitializedEvent, LoggingDebu
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import * as path from 'node:path';
 import { AppDebugger } from './app-debugger';
+import { resolveAttach, type SmartPlugAttachArguments } from './attach-config';
+import { RemoteDebuggee } from './remote-debuggee';
 import { BreakpointIds } from './breakpoints';
 import type { StopReason } from './inspector-controller';
 import { LaunchError, resolveLaunch, type SmartPlugLaunchArguments } from './launch-config';
@@ -19,12 +21,16 @@ const INPUTS = new Set<SimulatorRequest>(['smartplug/injectEvent', 'smartplug/ad
 const THREAD_ID = 1;
 
 type LaunchRequestArguments = DebugProtocol.LaunchRequestArguments & SmartPlugLaunchArguments;
+type AttachRequestArguments = DebugProtocol.AttachRequestArguments & SmartPlugAttachArguments;
+
+/** What a session debugs: an app it launched in a worker of its own, or one running on a Thing of a platform. */
+type Debuggee = AppDebugger | RemoteDebuggee;
 
 /** How long after a start or a step back the next debuggee's worker is started (see readyStandby). */
 const STANDBY_DELAY_MS = 500;
 
 export class SmartPlugDebugSession extends LoggingDebugSession {
-  private debuggee: AppDebugger | undefined;
+  private debuggee: Debuggee | undefined;
   /**
    * On a virtual clock, the debuggee a step back replays into, its worker started ahead while the
    * user works: a step back then costs the app's install and the replay, not a process start.
@@ -33,6 +39,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
   /** The standby is made a moment after a start or a step back, not while the user's first requests run. */
   private standbyTimer: NodeJS.Timeout | undefined;
   private launchArgs: LaunchRequestArguments | undefined;
+  private attachArgs: AttachRequestArguments | undefined;
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
   /** Breakpoints and filters as DAP last set them: a restart sets them on the new debuggee. */
@@ -80,7 +87,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     // A client that sends no configurationDone (some do not) still gets its app started.
     await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, 2000))]);
     try {
-      await this.startDebuggee(args);
+      await this.startDebuggee(new AppDebugger(resolveLaunch(args), this.breakpointIds));
       this.sendResponse(response);
     } catch (e) {
       this.sendErrorResponse(response, { id: 1001, format: (e as Error).message, showUser: true });
@@ -88,16 +95,37 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     }
   }
 
+  protected override async attachRequest(response: DebugProtocol.AttachResponse, args: AttachRequestArguments): Promise<void> {
+    this.attachArgs = args;
+    await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, 2000))]);
+    try {
+      await this.startDebuggee(new RemoteDebuggee(resolveAttach(args), this.breakpointIds));
+      this.sendResponse(response);
+    } catch (e) {
+      this.sendErrorResponse(response, { id: 1003, format: (e as Error).message, showUser: true });
+      await this.debuggee?.close();
+      this.debuggee = undefined;
+      this.end(1);
+    }
+  }
+
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
     try {
-      // VS Code sends the launch configuration again (it may have been edited); other clients send nothing.
-      const launchArgs = (args as { arguments?: LaunchRequestArguments } | undefined)?.arguments ?? this.launchArgs;
-      if (!launchArgs) throw new Error('there is nothing to restart: the session was not launched');
-      this.launchArgs = launchArgs;
+      // VS Code sends the configuration again (it may have been edited); other clients send nothing.
+      const again = (args as { arguments?: LaunchRequestArguments & AttachRequestArguments } | undefined)?.arguments;
       await this.debuggee?.close();
       this.debuggee = undefined;
       await this.dropStandby();
-      await this.startDebuggee(launchArgs);
+      if (this.attachArgs) {
+        // Attached: detach, and attach again.
+        this.attachArgs = again ?? this.attachArgs;
+        await this.startDebuggee(new RemoteDebuggee(resolveAttach(this.attachArgs), this.breakpointIds));
+      } else {
+        const launchArgs = again ?? this.launchArgs;
+        if (!launchArgs) throw new Error('there is nothing to restart: the session was not launched');
+        this.launchArgs = launchArgs;
+        await this.startDebuggee(new AppDebugger(resolveLaunch(launchArgs), this.breakpointIds));
+      }
       this.sendResponse(response);
     } catch (e) {
       this.sendErrorResponse(response, { id: 1002, format: (e as Error).message, showUser: true });
@@ -233,8 +261,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     });
   }
 
-  private async startDebuggee(args: LaunchRequestArguments): Promise<void> {
-    const d = new AppDebugger(resolveLaunch(args), this.breakpointIds);
+  private async startDebuggee(d: Debuggee): Promise<void> {
     this.timeline = new Timeline();
     for (const [file, wanted] of this.breakpointsByFile) this.timeline.record({ kind: 'breakpoints', file, wanted });
     this.timeline.record({ kind: 'exceptions', filters: this.exceptionFilters });
@@ -245,7 +272,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     await d.controller.setExceptionFilters(this.exceptionFilters);
     this.timeline.markStarted();
     await d.start();
-    this.readyStandby(d.launch);
+    if (d instanceof AppDebugger) this.readyStandby(d.launch);
   }
 
   /** Starts the next debuggee's worker soon (STANDBY_DELAY_MS): on 2 cores, a process start beside a launch slows both. */
@@ -287,7 +314,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
   }
 
   /** The debuggee's events become the client's. */
-  private wire(d: AppDebugger): void {
+  private wire(d: Debuggee): void {
     this.debuggee = d;
     // A debuggee replaced by a replay (step back) is no longer heard while it ends.
     const current = () => this.debuggee === d;
@@ -328,6 +355,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
    */
   private async travel(target: number | undefined, reason: StopReason | undefined, none: string): Promise<void> {
     const old = this.require();
+    if (old instanceof RemoteDebuggee) throw new Error(`stepping back needs a launched session on a virtual clock: an app attached to on ${old.target.thingId} runs on the Thing's real clock, which cannot be replayed`);
     if (old.launch.clock !== 'virtual') throw new Error('stepping back needs a session on a virtual clock ("clock": "virtual"): on a real clock a run cannot be replayed');
     if (target === undefined) throw new Error(none);
     const fresh = this.takeStandby(old.launch) ?? new AppDebugger(old.launch, this.breakpointIds);
@@ -359,7 +387,7 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     this.sendEvent(new TerminatedEvent());
   }
 
-  private require(): AppDebugger {
+  private require(): Debuggee {
     if (!this.debuggee) throw new Error('no app is running in this session');
     return this.debuggee;
   }

@@ -6,7 +6,6 @@
  */
 import type { DebugProtocol } from '@vscode/debugprotocol';
 import type { Protocol } from 'devtools-protocol';
-import { pathToFileURL } from 'node:url';
 import * as path from 'node:path';
 import { GUARD_ALIAS } from '../runtime/sandbox/instrument';
 import { Breakpoints, type BreakpointIds } from './breakpoints';
@@ -48,8 +47,9 @@ export class InspectorController {
   private entry: { cdpId?: string; file: string } | undefined;
   private attached = false;
 
-  constructor(appRoot: string, private readonly events: ControllerEvents, breakpointIds?: BreakpointIds) {
-    this.scripts = new ScriptRegistry(appRoot);
+  /** `runtimeRoot`: where the worker has the app's files, when not at `appRoot` (see ScriptRegistry). */
+  constructor(appRoot: string, private readonly events: ControllerEvents, breakpointIds?: BreakpointIds, runtimeRoot?: string) {
+    this.scripts = new ScriptRegistry(appRoot, runtimeRoot);
     this.breakpoints = new Breakpoints(this.cdp, this.scripts, (bp) => events.breakpoint(bp), breakpointIds);
     this.variables = new Variables(this.cdp);
     this.cdp.on('Debugger.scriptParsed', (e) => this.scripts.add(e));
@@ -300,7 +300,7 @@ export class InspectorController {
 
   private async setEntryBreakpoint(): Promise<void> {
     if (!this.entry) return;
-    const r = await this.cdp.send('Debugger.setBreakpointByUrl', { url: pathToFileURL(this.entry.file).href, lineNumber: 0 });
+    const r = await this.cdp.send('Debugger.setBreakpointByUrl', { url: this.scripts.urlOf(this.entry.file), lineNumber: 0 });
     this.entry.cdpId = r.breakpointId;
   }
 

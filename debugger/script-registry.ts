@@ -4,6 +4,7 @@
  * author wrote it. Lines never move (instrumentation inserts no line break); columns do, and the
  * worker attaches a source map for them (runtime/sandbox/instrument.ts).
  */
+import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LEAST_UPPER_BOUND, TraceMap, generatedPositionFor, originalPositionFor } from '@jridgewell/trace-mapping';
 import type { Protocol } from 'devtools-protocol';
@@ -23,13 +24,35 @@ const DATA_URL = /^data:application\/json;(?:charset=utf-8;)?base64,(.*)$/;
 export class ScriptRegistry {
   private readonly byId = new Map<string, ScriptInfo>();
 
-  /** Scripts under `appRoot` (a folder) are the app's: everything else is the runtime's, and skipped. */
-  constructor(readonly appRoot: string) {}
+  /**
+   * Scripts under `appRoot` (a folder) are the app's: everything else is the runtime's, and skipped.
+   * `runtimeRoot` is where the worker has them, when it is not `appRoot` (an app attached to on a
+   * Thing: /smartplug/{SID}/{installation_id}); files are said to the client under `appRoot`.
+   */
+  constructor(
+    readonly appRoot: string,
+    readonly runtimeRoot = appRoot,
+  ) {}
 
   /** The URL pattern of every script that is not the app's (for Debugger.setBlackboxPatterns). */
   runtimePattern(): string {
-    const prefix = pathToFileURL(this.appRoot.endsWith('/') ? this.appRoot : `${this.appRoot}/`).href;
+    const prefix = pathToFileURL(this.runtimeRoot.endsWith('/') ? this.runtimeRoot : `${this.runtimeRoot}/`).href;
     return `^(?!${escapeRegExp(prefix)}).*`;
+  }
+
+  /** A file of the app as the worker names it. */
+  runtimePath(file: string): string {
+    return this.runtimeRoot !== this.appRoot && isUnder(file, this.appRoot) ? path.posix.join(this.runtimeRoot, path.relative(this.appRoot, file).split(path.sep).join('/')) : file;
+  }
+
+  /** The URL the worker's scripts of this file have (for Debugger.setBreakpointByUrl). */
+  urlOf(file: string): string {
+    return pathToFileURL(this.runtimePath(file)).href;
+  }
+
+  /** A file the worker names, as the client knows it. */
+  private localPath(file: string): string {
+    return this.runtimeRoot !== this.appRoot && isUnder(file, this.runtimeRoot) ? path.join(this.appRoot, path.posix.relative(this.runtimeRoot, file)) : file;
   }
 
   /** A new engine thread: the old one's script ids mean nothing now. */
@@ -39,7 +62,7 @@ export class ScriptRegistry {
 
   add(e: Protocol.Debugger.ScriptParsedEvent): void {
     const info: ScriptInfo = { id: e.scriptId, url: e.url };
-    if (e.url.startsWith('file:')) info.file = fileURLToPath(e.url);
+    if (e.url.startsWith('file:')) info.file = this.localPath(fileURLToPath(e.url));
     const m = e.sourceMapURL ? DATA_URL.exec(e.sourceMapURL) : null;
     if (m) {
       try {
@@ -82,7 +105,7 @@ export class ScriptRegistry {
   generatedColumn(file: string, line: number, column: number): number {
     for (const s of this.byId.values()) {
       if (s.file !== file || !s.map) continue;
-      const g = generatedPositionFor(s.map, { source: file, line, column: column - 1, bias: LEAST_UPPER_BOUND });
+      const g = generatedPositionFor(s.map, { source: this.runtimePath(file), line, column: column - 1, bias: LEAST_UPPER_BOUND });
       if (g.line === line && g.column !== null) return g.column;
     }
     return column - 1;

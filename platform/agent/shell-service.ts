@@ -14,7 +14,9 @@ import type { Thing } from '../../runtime/host/thing';
 import { SHELL_CONTEXT_ID } from '../../runtime/engine/app-ids';
 import type { EvalTarget } from '../../runtime/engine/shell-eval';
 import type { LogRecord } from '../../runtime/engine/records';
-import { checkPayload, iapNow, isShellRespondTopic, MAX_PAYLOAD_BYTES, topics, type AppStatus, type IapError, type ShellAppInfo, type ShellError, type ShellLogLine, type ShellRequest, type ShellResults } from '../protocol';
+import { checkPayload, iapNow, isShellRespondTopic, MAX_PAYLOAD_BYTES, topics, type AppStatus, type IapError, type ShellAppInfo, type ShellLogLine, type ShellRequest, type ShellResults } from '../protocol';
+import { LINES_PER_CHUNK, ShellStream } from './shell-stream';
+import { DebugAttachments } from './debug-attachment';
 
 /** One app of the Thing as its agent knows it. */
 export interface ShellInstallation {
@@ -52,7 +54,6 @@ export const MAX_QUEUED_EVALS = 16;
 const MAX_LINE_CHARS = 8192;
 /** The JSON of a request's `meta`, at most. */
 export const MAX_META_CHARS = 4096;
-const LINES_PER_CHUNK = 200;
 
 export class ShellService {
   private readonly ring: ShellLogLine[] = [];
@@ -63,8 +64,12 @@ export class ShellService {
   /** The evaluation under way: its log lines go to its stream. */
   private evaluating: { appId: string; stream: ShellStream } | undefined;
 
-  constructor(private readonly host: ShellHost) {
+  /** A debugger attached to an app of the Thing (the `debug`, `cdp` and `detach` actions). */
+  private readonly debugs: DebugAttachments;
+
+  constructor(private readonly host: ShellHost, debugLeaseMs?: number) {
     this.credentialHash = host.credential ? digest(host.credential) : undefined;
+    this.debugs = new DebugAttachments(host, debugLeaseMs);
     host.thing.on('log', (r) => this.onLog(r));
   }
 
@@ -112,6 +117,7 @@ export class ShellService {
   /** The agent stops: followers end with it. */
   close(): void {
     this.followers.clear();
+    this.debugs.close();
   }
 
   private async handle(request: ShellRequest, stream: ShellStream): Promise<void> {
@@ -130,6 +136,13 @@ export class ShellService {
         }
         return stream.done({ cancelled: follower ? 1 : 0 } satisfies ShellResults['cancel']);
       }
+      case 'debug':
+        return this.debugs.attach(request.args.app, stream);
+      case 'cdp':
+        // No answer: the inspector's come on the session.
+        return this.debugs.cdp(request.args.session, request.args.messages);
+      case 'detach':
+        return stream.done({ detached: await this.debugs.detach(request.args.session, 'the debugger detached') } satisfies ShellResults['detach']);
       case 'restart': {
         await this.host.idle();
         const t0 = performance.now();
@@ -216,60 +229,6 @@ export class ShellService {
   private authorized(auth: string | undefined): boolean {
     if (auth === undefined || !this.credentialHash) return false;
     return timingSafeEqual(digest(auth), this.credentialHash);
-  }
-}
-
-/** The answers to one request: output chunks (a turn's lines in one message), then the one final message. */
-class ShellStream {
-  private seq = 0;
-  private ended = false;
-  private pending: ShellLogLine[] = [];
-  private flushScheduled = false;
-  /** log lines sent */
-  lines = 0;
-
-  constructor(
-    private readonly host: ShellHost,
-    readonly respond: string,
-    private readonly meta: unknown,
-  ) {}
-
-  output(lines: ShellLogLine[]): void {
-    if (this.ended) return;
-    this.pending.push(...lines);
-    if (this.pending.length >= LINES_PER_CHUNK) this.flush();
-    else if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.flush());
-    }
-  }
-
-  done(result: unknown): void {
-    this.end({ result, error: null });
-  }
-
-  fail(code: ShellError['code'], message: string): void {
-    this.end({ error: { code, message } });
-  }
-
-  private end(last: { result?: unknown; error: ShellError | null }): void {
-    if (this.ended) return;
-    this.flush();
-    this.ended = true;
-    this.send({ done: true, ...last });
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    if (this.ended || this.pending.length === 0) return;
-    const output = this.pending;
-    this.pending = [];
-    this.lines += output.length;
-    this.send({ done: false, output, error: null });
-  }
-
-  private send(body: { done: boolean; output?: ShellLogLine[]; result?: unknown; error: ShellError | null }): void {
-    this.host.publish(this.respond, JSON.stringify({ meta: this.meta, seq: this.seq++, ...body }));
   }
 }
 

@@ -38,6 +38,8 @@ export interface AgentOptions {
   /** what the Thing's apps kept from an earlier run (by installation_id): they come back with it */
   savedApps?: SavedApps;
   log?: (line: string) => void;
+  /** a debugger attached through the JS Shell and silent this long is detached (default DEBUG_LEASE_MS) */
+  debugLeaseMs?: number;
 }
 
 /** How a sync ended: switched, refused (a bad bundle: not tried again), or failed on the way (tried again later). */
@@ -88,7 +90,7 @@ export class ThingAgent {
       installations: () => [...this.installed.values()].map((a) => ({ installationId: a.installationId, appId: a.appId, app: a.source.name, version: a.version, status: this.statuses.get(a.installationId) ?? { state: 'running' } })),
       publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
       event: (cat, message, code) => this.publishEvent(cat, message, 'shell', code),
-    });
+    }, options.debugLeaseMs);
     thing.on('log', (r) => {
       // An app's log during its own install (installed()) comes before its id is known here.
       if (r.appId && this.installationOf(r.appId) === undefined && this.installing === undefined) return;

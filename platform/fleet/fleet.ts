@@ -34,6 +34,8 @@ export interface FleetOptions {
   saveStateMs?: number;
   /** every this many ms one Thing's front door opens and closes again (0: never) */
   activityMs?: number;
+  /** see AgentOptions.debugLeaseMs */
+  debugLeaseMs?: number;
   log?: (line: string) => void;
 }
 
@@ -84,7 +86,7 @@ export class Fleet {
       }
       for (let i = 0; i < ids.length; i++) {
         const savedApps = states.read(ids[i]);
-        const agent = new ThingAgent({ thingId: ids[i], secret: creds[ids[i]].secret, shell: creds[ids[i]].shell, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, savedApps, log: options.log });
+        const agent = new ThingAgent({ thingId: ids[i], secret: creds[ids[i]].secret, shell: creds[ids[i]].shell, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, savedApps, log: options.log, debugLeaseMs: options.debugLeaseMs });
         fleet.agents.push(agent);
         fleet.written.set(agent, savedApps);
       }

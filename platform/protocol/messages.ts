@@ -110,7 +110,7 @@ export interface DevicesMessage {
 }
 
 /** The JS Shell's actions (the `action` of a request on glp/0/{SID}/rq/=shell/do). */
-export type ShellAction = 'eval' | 'apps' | 'logs' | 'cancel' | 'restart';
+export type ShellAction = 'eval' | 'apps' | 'logs' | 'cancel' | 'restart' | 'debug' | 'cdp' | 'detach';
 
 /** eval: an expression, in an app's context (`app`: its installation id) or the Thing's shell context. */
 export interface ShellEvalArgs {
@@ -130,6 +130,29 @@ export interface ShellCancelArgs {
 }
 
 /**
+ * debug: attaches a debugger to the app with this installation id. The Thing moves onto a worker of
+ * its own (its other apps pause with it at a breakpoint; the other Things do not); the request's
+ * respond topic is the session: its messages carry `debug` (the inspector's), until it ends.
+ */
+export interface ShellDebugArgs {
+  app: number;
+}
+
+/** cdp: the debugger's inspector messages for a session (answered on the session, by the inspector); renews its lease. */
+export interface ShellCdpArgs {
+  session: string;
+  messages: string[];
+}
+
+/** detach: ends a debug session; the Thing goes back onto a shared worker. */
+export interface ShellDetachArgs {
+  session: string;
+}
+
+/** What a debug session's stream carries: an engine thread ready for the debugger, or an inspector message. */
+export type DebugFeed = { kind: 'attached' } | { kind: 'cdp'; message: string };
+
+/**
  * A tool → a Thing's JS Shell: the IAP do envelope. `respond` is where the answers go (under the
  * Thing's glp/0/{SID}/ev/=shell/), `meta` is echoed in each, `auth` is the Thing's shell credential:
  * a request without the right one gets no answer at all.
@@ -144,6 +167,9 @@ export type ShellRequest = {
   | { action: 'logs'; args?: ShellLogsArgs }
   | { action: 'cancel'; args: ShellCancelArgs }
   | { action: 'restart'; args?: Record<string, never> }
+  | { action: 'debug'; args: ShellDebugArgs }
+  | { action: 'cdp'; args: ShellCdpArgs }
+  | { action: 'detach'; args: ShellDetachArgs }
 );
 
 /** One log line as the shell streams it. */
@@ -179,6 +205,9 @@ export interface ShellResults {
   cancel: { cancelled: number };
   /** `failed`: apps that could not be started again (by their runtime id), with why */
   restart: { apps: number; durationMs: number; failed: Array<{ runtimeId: string; error: string }> };
+  /** the end of a debug session, and why (detached, the lease ran out, the agent stopped) */
+  debug: { ended: string };
+  detach: { detached: boolean };
 }
 
 /**
@@ -191,6 +220,8 @@ export interface ShellResponse {
   seq: number;
   done: boolean;
   output?: ShellLogLine[];
+  /** a debug session's inspector messages */
+  debug?: DebugFeed[];
   result?: unknown;
   error: ShellError | null;
 }

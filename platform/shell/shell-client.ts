@@ -10,7 +10,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TOOL_USER } from '../broker/access';
-import { GLP, parsePayload, topics, type ShellAction, type ShellCancelArgs, type ShellEvalArgs, type ShellLogsArgs, type ShellResponse } from '../protocol';
+import { GLP, parsePayload, topics, type ShellAction, type ShellCancelArgs, type ShellCdpArgs, type ShellDebugArgs, type ShellDetachArgs, type ShellEvalArgs, type ShellLogsArgs, type ShellResponse } from '../protocol';
 
 export interface ShellClientOptions {
   brokerUrl: string;
@@ -21,7 +21,7 @@ export interface ShellClientOptions {
   timeoutMs?: number;
 }
 
-export type ShellArgs = { eval: ShellEvalArgs; apps: undefined; logs: ShellLogsArgs | undefined; cancel: ShellCancelArgs; restart: undefined };
+export type ShellArgs = { eval: ShellEvalArgs; apps: undefined; logs: ShellLogsArgs | undefined; cancel: ShellCancelArgs; restart: undefined; debug: ShellDebugArgs; cdp: ShellCdpArgs; detach: ShellDetachArgs };
 
 /** No answer came in time: the Thing is offline, busy past the limit, or the credential is wrong. */
 export class ShellTimeout extends Error {
@@ -102,6 +102,14 @@ export class ShellClient {
       }
     };
     return { respond, final, [Symbol.asyncIterator]: iterate };
+  }
+
+  /**
+   * Sends a request that gets no answer of its own (a debug session's `cdp`: the inspector answers
+   * on the session's stream), in order with this client's other requests.
+   */
+  send<A extends ShellAction>(thingId: string, credential: string, action: A, args: ShellArgs[A], respond: string): void {
+    this.client.publish(topics.shellRequest(thingId), JSON.stringify({ action, args, respond, meta: null, auth: credential }), { qos: 1 });
   }
 
   /** Evaluates an expression (in the app of installation `app`, or the Thing's shell context); resolves with the final response. */

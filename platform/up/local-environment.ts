@@ -26,6 +26,8 @@ export interface LocalOptions {
   activityMs?: number;
   /** the example app deployed on first start */
   exampleApp: string;
+  /** a debugger attached to an app of a Thing and silent this long is detached (default 30 s; tests shorten it) */
+  debugLeaseMs?: number;
   log: (line: string) => void;
 }
 
@@ -68,6 +70,7 @@ export class LocalEnvironment {
       const fleet = await Fleet.start({
         brokerUrl: broker.url, platformUrl: service.url, token: secrets.adminToken, things: options.things, templateId: EXAMPLE_TEMPLATE, model: 'home',
         credentialsFile: path.join(dir, 'fleet-credentials.json'), activityMs: options.activityMs ?? 5000, log: options.log,
+        ...(options.debugLeaseMs !== undefined ? { debugLeaseMs: options.debugLeaseMs } : {}),
       });
       const endpoints = { platform: service.url, broker: broker.url };
       writeFileSync(path.join(dir, ENDPOINTS_FILE), JSON.stringify(endpoints, null, 2) + '\n');

@@ -13,7 +13,7 @@ import { Thing, type ThingTransport } from './thing';
 import type { ThingJournal } from './thing-journal';
 import type { RestartPolicyOptions } from './restart-policy';
 import { WorkerSlot } from './worker-slot';
-import type { ReplaySkip, WorkerProcess, WorkerProcessOptions } from './worker-process';
+import type { InspectorListener, ReplaySkip, WorkerProcess, WorkerProcessOptions } from './worker-process';
 import { WorkerStarter, type WorkerHandlers } from './worker-starter';
 
 export interface PoolOptions extends WorkerProcessOptions, RestartPolicyOptions {
@@ -51,18 +51,14 @@ export class WorkerPool implements ThingTransport {
   async addThing<T extends Thing>(id: string, settings: EngineSettings, make: (id: string, settings: EngineSettings, transport: ThingTransport, newAppId: (name: string) => string) => T): Promise<T> {
     if (this.slotOf.has(id)) throw new Error(`a Thing with id "${id}" already exists`);
     const thing = make(id, settings, this, this.newAppId);
-    let slot = this.slots.find((s) => s.things.size + s.joining < (this.options.thingsPerWorker ?? 100));
+    let slot = this.sharedSlotWithRoom();
     if (!slot) {
       const fresh = (slot = new WorkerSlot(this.options));
       this.slots.push(fresh);
       fresh.things.set(id, thing);
       this.slotOf.set(id, fresh);
       // Things added while it starts wait for it, as calls do.
-      const starting: Promise<void> = this.spawn(fresh, 'started').finally(() => {
-        if (fresh.restarting === starting) fresh.restarting = undefined;
-      });
-      fresh.restarting = starting;
-      await starting;
+      await this.startSlot(fresh);
     } else {
       // Its place is taken now, though it joins once the worker is ready.
       slot.joining++;
@@ -86,11 +82,7 @@ export class WorkerPool implements ThingTransport {
     if (this.slots.length) return;
     const slot = new WorkerSlot(this.options);
     this.slots.push(slot);
-    const starting: Promise<void> = this.spawn(slot, 'started').finally(() => {
-      if (slot.restarting === starting) slot.restarting = undefined;
-    });
-    slot.restarting = starting;
-    await starting;
+    await this.startSlot(slot);
   }
 
   async removeThing(id: string): Promise<void> {
@@ -179,11 +171,94 @@ export class WorkerPool implements ThingTransport {
     return failed;
   }
 
+  /**
+   * Moves a Thing of a shared worker onto a worker of its own in debug mode (its engine thread's
+   * inspector reached through `onInspector`; Node's permission model off, the vm sandbox on), so a
+   * debugger can pause its apps without pausing the other Things. It is created there from its
+   * journal, after `edit`: every app with its state and jobs, no installed() call. A debug worker
+   * that cannot start puts the Thing back where it was, and says why.
+   */
+  async isolate(id: string, onInspector: InspectorListener, edit: (journal: ThingJournal) => void = () => undefined): Promise<void> {
+    const from = this.slotOf.get(id);
+    const thing = from?.things.get(id);
+    if (!from || !thing) throw new Error(`no Thing "${id}" in this runtime`);
+    if (from.own) throw new Error(`${id} is on a worker of its own already (a debugger is attached to it)`);
+    while (from.restarting) await from.restarting.catch(() => undefined);
+    await this.requireProcess(from).call(id, 'disposeThing', []);
+    from.things.delete(id);
+    edit(thing.journal);
+    const slot = new WorkerSlot(this.options, new WorkerStarter({ ...this.options, debug: true, onInspector }, false));
+    this.slots.push(slot);
+    slot.things.set(id, thing);
+    this.slotOf.set(id, slot);
+    try {
+      await this.startSlot(slot, 'a debugger attached');
+    } catch (e) {
+      if (this.slotOf.get(id) !== slot) throw new Error('the debugger detached before it attached');
+      await this.leaveOwnSlot(slot, id);
+      await this.placeShared(id, thing, 'the debug worker could not start');
+      throw e;
+    }
+    if (this.slotOf.get(id) !== slot) throw new Error('the debugger detached before it attached');
+  }
+
+  /** Moves an isolated Thing back onto a shared worker (after `edit`), and ends its own worker. */
+  async reunite(id: string, edit: (journal: ThingJournal) => void = () => undefined): Promise<void> {
+    const own = this.slotOf.get(id);
+    const thing = own?.things.get(id);
+    if (!own?.own || !thing) throw new Error(`${id} is not on a worker of its own`);
+    // Not waiting for its start: a debug worker's engine thread waits for a debugger that may never come.
+    await this.leaveOwnSlot(own, id);
+    edit(thing.journal);
+    await this.placeShared(id, thing, 'the debugger detached');
+  }
+
+  private async leaveOwnSlot(own: WorkerSlot, id: string): Promise<void> {
+    own.things.delete(id);
+    this.slotOf.delete(id);
+    this.slots.splice(this.slots.indexOf(own), 1);
+    own.restarts.cancel();
+    await Promise.all([own.process?.close(), own.own?.close()]);
+  }
+
+  /** Creates a Thing on a shared worker with room from its journal (a new worker when none has room). */
+  private async placeShared(id: string, thing: Thing, reason: string): Promise<void> {
+    const t0 = performance.now();
+    const slot = this.sharedSlotWithRoom() ?? new WorkerSlot(this.options);
+    slot.things.set(id, thing);
+    this.slotOf.set(id, slot);
+    if (!this.slots.includes(slot)) {
+      this.slots.push(slot);
+      return this.startSlot(slot, reason);
+    }
+    while (slot.restarting) await slot.restarting.catch(() => undefined);
+    const worker = this.requireProcess(slot);
+    await Promise.all(thing.journal.restoreCalls(thing.forwardedEvents()).map(([op, args]) => worker.call(id, op, args as CallArgs<typeof op>).catch((e: Error) => {
+      if (op !== 'install') throw e;
+      const request = (args as CallArgs<'install'>)[0];
+      thing.report('log', { time: Date.now(), appId: request.id ?? '', appLabel: request.label ?? request.source.name, level: 'error', source: 'runtime', message: `could not be started again (${reason}): ${e.message}` });
+    })));
+    thing.report('worker', { time: Date.now(), change: 'restarted', pid: worker.pid, reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
+  }
+
+  /** Spawns a new slot's worker (restoring its Things); calls wait for it meanwhile. */
+  private startSlot(slot: WorkerSlot, reason?: string): Promise<void> {
+    const starting: Promise<void> = this.spawn(slot, 'started', reason).finally(() => {
+      if (slot.restarting === starting) slot.restarting = undefined;
+    });
+    slot.restarting = starting;
+    return starting;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     clearInterval(this.watchdog);
     for (const slot of this.slots) slot.restarts.cancel();
-    await Promise.all([...this.slots.map((s) => s.process?.close()), this.starter.close()]);
+    await Promise.all([...this.slots.map((s) => s.process?.close()), ...this.slots.map((s) => s.own?.close()), this.starter.close()]);
+  }
+
+  private sharedSlotWithRoom(): WorkerSlot | undefined {
+    return this.slots.find((s) => !s.own && s.things.size + s.joining < (this.options.thingsPerWorker ?? 100));
   }
 
   // ------------------------------------------------------------------ supervision
@@ -222,8 +297,9 @@ export class WorkerPool implements ThingTransport {
 
   private async spawn(slot: WorkerSlot, change: 'started' | 'restarted', reason?: string): Promise<void> {
     const t0 = performance.now();
-    const worker = await this.starter.take((w) => this.handlersOf(slot, w));
-    if (this.closed) {
+    const worker = await (slot.own ?? this.starter).take((w) => this.handlersOf(slot, w));
+    // Closed meanwhile, or a debug worker whose Thing went back (reunite) while it started.
+    if (this.closed || !this.slots.includes(slot)) {
       await worker.close();
       return;
     }

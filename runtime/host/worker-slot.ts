@@ -6,6 +6,7 @@ import type { Culprit } from './protocol';
 import { RestartPolicy, type RestartPolicyOptions } from './restart-policy';
 import type { Thing } from './thing';
 import type { ReplaySkip, WorkerProcess } from './worker-process';
+import type { WorkerStarter } from './worker-starter';
 
 /** One worker process and its Things. */
 export class WorkerSlot {
@@ -32,7 +33,14 @@ export class WorkerSlot {
   /** The app that ended the last process, and the call it ended it with: not run again. */
   skipOnReplay: ReplaySkip | undefined;
 
-  constructor(options: RestartPolicyOptions) {
+  /**
+   * @param own a worker of one Thing's own, started by this starter (a debugger attached to a
+   *   Thing of a shared worker: WorkerPool.isolate); no other Thing is placed on it
+   */
+  constructor(
+    options: RestartPolicyOptions,
+    readonly own?: WorkerStarter,
+  ) {
     this.restarts = new RestartPolicy(options);
   }
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { appFolderOf, defaultLaunchFor } from '../../debugger/default-launch';
 import { LAUNCH_PROPERTIES } from '../../debugger/launch-config';
+import { ATTACH_PROPERTIES } from '../../debugger/attach-config';
 import { DEBUGGEE_DIR, DEBUGGEE_JS } from './debuggee';
 
 describe('debugger: the launch configuration of the file in the editor', () => {
@@ -24,10 +25,12 @@ describe('debugger: the launch configuration of the file in the editor', () => {
 });
 
 describe('debugger: the smartplug debug type in package.json', () => {
-  it('describes exactly the launch properties the adapter reads', () => {
-    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { debuggers: { type: string; configurationAttributes: { launch: { properties: Record<string, unknown> } } }[] } };
+  it('describes exactly the launch and attach properties the adapter reads', () => {
+    type Attributes = { properties: Record<string, unknown> };
+    const pkg = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as { contributes: { debuggers: { type: string; configurationAttributes: { launch: Attributes; attach: Attributes } }[] } };
     const smartplug = pkg.contributes.debuggers.find((d) => d.type === 'smartplug');
     assert.ok(smartplug, 'a smartplug debugger is contributed');
     assert.deepEqual(Object.keys(smartplug.configurationAttributes.launch.properties).sort(), [...LAUNCH_PROPERTIES].sort());
+    assert.deepEqual(Object.keys(smartplug.configurationAttributes.attach.properties).sort(), [...ATTACH_PROPERTIES].sort());
   });
 });

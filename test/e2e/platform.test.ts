@@ -185,8 +185,12 @@ describe('e2e: the platform in the editor', function () {
     const older = pane(w, 'App Store').locator('.monaco-list-row', { hasText: /^\s*1\.0\.0/ }).first();
     await drag(w, older, things.locator('.monaco-list-row', { hasText: 'thing-3' }).first());
     await w.waitFor('.notifications-toasts', /Hall \(Hall light 1\.0\.0\) runs on each of the 2 Things/, 60_000);
-    const rowsNow = await rows(w, 'Things');
-    assert.ok(rowsNow.some((r) => /^thing-1 running · 2 apps/.test(r)) && rowsNow.some((r) => /^thing-3 running · 2 apps/.test(r)), rowsNow.join('\n'));
+    // The toast comes from the Things' feedback; the view redraws from the same feedback a moment later.
+    let rowsNow: string[] = [];
+    await poll('both Things to show the app in the view', async () => {
+      rowsNow = await rows(w, 'Things');
+      return rowsNow.some((r) => /^thing-1 running · 2 apps/.test(r)) && rowsNow.some((r) => /^thing-3 running · 2 apps/.test(r));
+    }, 15_000).catch(() => assert.fail(rowsNow.join('\n')));
     await shot('dropped-on-selection');
   });
 

@@ -71,6 +71,56 @@ describe('WorkerPool: many Things per worker', function () {
     assert.deepEqual((await b.appInfo(counterB)).state, { seen: 2, last: 'closed' });
   });
 
+  it('moves a Thing onto a debug worker of its own and back: its apps keep their state, its neighbours are not touched, its inspector is reached', async () => {
+    pool = new WorkerPool({ cpuLimitMs: 200 });
+    const [a, b] = [await newThing(pool, 'a'), await newThing(pool, 'b')];
+    const ids: string[] = [];
+    for (const t of [a, b]) {
+      await t.addDevice(DOOR);
+      ids.push((await t.install({ source: COUNTER, config: { door: 'door' } })).id);
+      await t.deviceEvent('door', 'contact', 'open');
+    }
+    const shared = pool.pidOf('a');
+    assert.equal(pool.permissionModelOf('a'), true);
+    const fromInspector: string[] = [];
+    let attached = 0;
+    await pool.isolate('a', (m, to) => {
+      if (m.kind === 'inspector') {
+        fromInspector.push(m.message);
+        // A new engine thread stops on its first line once told to run (a debugger lets it go on).
+        if (m.message.includes('"Debugger.paused"')) to(JSON.stringify({ id: 3, method: 'Debugger.resume', params: {} }));
+        return;
+      }
+      attached++;
+      // The debug worker's engine thread waits for its debugger before it runs anything.
+      to(JSON.stringify({ id: 1, method: 'Debugger.enable', params: {} }));
+      to(JSON.stringify({ id: 2, method: 'Runtime.runIfWaitingForDebugger' }));
+    }, (journal) => {
+      const app = journal.apps.get(ids[0])!;
+      app.request = { ...app.request, source: { ...app.request.source, scriptFile: '/smartplug/a/1/app.js' } };
+    });
+    assert.equal(attached, 1);
+    assert.notEqual(pool.pidOf('a'), shared);
+    assert.equal(pool.pidOf('b'), shared, 'the neighbour stays where it was');
+    assert.equal(pool.permissionModelOf('a'), false, 'the inspector needs the permission model off');
+    assert.ok(fromInspector.some((m) => m.includes('"Debugger.scriptParsed"') && m.includes('file:///smartplug/a/1/app.js')), 'the app\'s script is parsed under the name the edit gave it');
+    await a.deviceEvent('door', 'contact', 'closed');
+    assert.deepEqual((await a.appInfo(ids[0])).state, { seen: 2, last: 'closed' });
+    // Only one debugger per Thing.
+    await assert.rejects(pool.isolate('a', () => undefined), /a worker of its own already/);
+    // A new Thing never lands on the debug worker.
+    const c = await newThing(pool, 'c');
+    assert.equal(pool.pidOf('c'), shared);
+    await pool.reunite('a');
+    assert.equal(pool.pidOf('a'), shared);
+    assert.equal(pool.permissionModelOf('a'), true);
+    await a.deviceEvent('door', 'contact', 'open');
+    assert.deepEqual((await a.appInfo(ids[0])).state, { seen: 3, last: 'open' });
+    assert.deepEqual((await b.appInfo(ids[1])).state, { seen: 1, last: 'open' });
+    await c.addDevice(DOOR);
+    await assert.rejects(pool.reunite('a'), /not on a worker of its own/);
+  });
+
   it('places Things on a new worker once one is full', async () => {
     pool = new WorkerPool({ thingsPerWorker: 2 });
     const things = await Promise.all(['t1', 't2', 't3'].map((id) => newThing(pool!, id)));
