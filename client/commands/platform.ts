@@ -9,6 +9,7 @@ import type { PlatformConnection } from '../platform/connection';
 import { deployApp, ensureConnected } from '../platform/deploy';
 import { installInstance } from '../platform/provision';
 import { chooseGuideDevices } from '../platform/guide-devices';
+import { attachDebugger } from '../platform/attach-debugger';
 import type { ThingLogChannels } from '../platform/thing-logs-channel';
 import { openJsShell } from '../platform/js-shell/shell-terminal';
 import { isActive } from '../../platform/remote/live-rollouts';
@@ -67,6 +68,8 @@ export function registerPlatformCommands({ ctx, connection, appFolders, revealTe
       if (!thingId) return;
       await openJsShell(connection, thingId, node?.kind === 'thingApp' ? node.installationId : undefined);
     }),
+    // From an app of a Thing (that app), or the palette (a Thing, then an app: the attach configuration asks).
+    vscode.commands.registerCommand('smartplug.attachDebugger', (node?: PlatformNode) => attachDebugger(node?.kind === 'thingApp' ? { thingId: node.thingId, installation: node.installationId } : {})),
     // From a rollout in the Rollouts view, or the palette (a rollout under way).
     vscode.commands.registerCommand('smartplug.pauseRollout', (node?: PlatformNode) => rolloutCommand(connection, 'pause', node)),
     vscode.commands.registerCommand('smartplug.resumeRollout', (node?: PlatformNode) => rolloutCommand(connection, 'resume', node)),

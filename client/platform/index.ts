@@ -13,6 +13,7 @@ import { provisionDrop, type DropTarget, type DroppedApp } from './provision';
 import { createStatusItem } from './status-item';
 import { ThingLogChannels } from './thing-logs-channel';
 import { ROLLOUTS_VIEW, RolloutsTree } from './rollouts-tree';
+import { registerAttach } from './attach-debugger';
 
 export interface PlatformUi {
   connection: PlatformConnection;
@@ -43,6 +44,7 @@ export function registerPlatform(ctx: SmartPlugContext, appFolders: () => Promis
   const disposables = [
     appStore, things, templates, rollouts, appStoreView, thingsView, templatesView, rolloutsView, thingLogs,
     createStatusItem(connection),
+    ...registerAttach(connection, appFolders),
     ...registerPlatformCommands({
       ctx, connection, appFolders,
       revealTemplate: (id) => reveal(templatesView, templates.getChildren(), (n) => n.kind === 'template' && n.templateId === id),

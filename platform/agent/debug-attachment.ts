@@ -9,9 +9,12 @@
  * crashed, its network went) is detached, and the Thing goes back onto a shared worker: a session
  * can never leave a Thing paused for good.
  */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { ThingJournal } from '../../runtime/host/thing-journal';
 import type { ShellHost } from './shell-service';
 import type { ShellStream } from './shell-stream';
+import { CdpGuard } from './cdp-guard';
 
 /** A session without a `cdp` request (a keep-alive is an empty one) for this long is ended. */
 export const DEBUG_LEASE_MS = 30_000;
@@ -26,6 +29,8 @@ interface Attachment {
   app: string;
   /** where the debugger's messages go: the current engine thread's inspector */
   to: ((message: string) => void) | undefined;
+  /** what the debugger may ask of it: the app's realm only */
+  guard: CdpGuard;
   lease: NodeJS.Timeout | undefined;
 }
 
@@ -51,18 +56,23 @@ export class DebugAttachments {
       const list = installed.map((i) => `${i.installationId} (${i.app})`).join(', ') || 'none';
       return stream.fail('unknown-app', `${thingId} has no app with installation id ${installationId}; its apps: ${list}`);
     }
-    const attachment: Attachment = { session: stream.respond, stream, installationId, appId: app.appId, app: app.app, to: undefined, lease: undefined };
+    const scriptFile = debuggedScriptFile(thingId, installationId);
+    const guard = new CdpGuard(pathToFileURL(path.posix.dirname(scriptFile) + '/').href);
+    const attachment: Attachment = { session: stream.respond, stream, installationId, appId: app.appId, app: app.app, to: undefined, guard, lease: undefined };
     this.current = attachment;
     this.renew(attachment);
     // Not while a Bundle Sync re-spawns the Thing.
     await this.host.idle();
-    const scriptFile = debuggedScriptFile(thingId, installationId);
     try {
       await this.host.pool.isolate(
         thingId,
         (m, to) => {
           if (this.current !== attachment) return;
-          if (m.kind === 'inspector') return stream.debug({ kind: 'cdp', message: m.message });
+          if (m.kind === 'inspector') {
+            guard.fromInspector(m.message);
+            return stream.debug({ kind: 'cdp', message: m.message });
+          }
+          guard.reset();
           attachment.to = to;
           stream.debug({ kind: 'attached' });
         },
@@ -83,7 +93,15 @@ export class DebugAttachments {
     const a = this.current;
     if (a?.session !== session) return;
     this.renew(a);
-    for (const m of messages) a.to?.(m);
+    for (const m of messages) {
+      const verdict = a.guard.check(m);
+      if (verdict.ok) a.to?.(m);
+      else {
+        // Answered, so the debugger does not wait; said on the Thing's own channel too.
+        if (verdict.reply) a.stream.debug({ kind: 'cdp', message: verdict.reply });
+        this.host.event('warning', `refused a debugger's request to ${this.host.thingId}'s inspector: ${verdict.reason}`, 'debug-refused');
+      }
+    }
   }
 
   /** Ends the session: the Thing goes back onto a shared worker. False when there is no such session. */

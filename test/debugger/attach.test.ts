@@ -96,6 +96,10 @@ describe('debugger: attach to an app on a Thing of the platform (DAP over stdio)
     const watch = async (expression: string) => (await dc!.evaluateRequest({ expression, frameId: top.id, context: 'watch' })).body.result;
     assert.equal(await watch('evt.value'), '"open"');
     assert.equal(await watch('evt.deviceId'), '"front-door"');
+    // The frame's scopes and their variables, read through the Thing's guarded inspector.
+    const scopes = (await dc.scopesRequest({ frameId: top.id })).body.scopes;
+    const names = (await dc.variablesRequest({ variablesReference: scopes[0].variablesReference })).body.variables.map((v) => v.name);
+    assert.ok(names.includes('evt'), JSON.stringify(names));
     // Paused on thing-1, thing-2 answers at once.
     await two.deviceEvent('front-door', 'contact', 'open');
     assert.equal(((await two.appInfo((await two.listApps())[0].id)).state as { opens?: number }).opens, 1);
@@ -123,6 +127,50 @@ describe('debugger: attach to an app on a Thing of the platform (DAP over stdio)
     await assert.rejects(wrong.attached, /no answer from thing-1's JS Shell .*credential/);
     await wrong.client.stop().catch(() => undefined);
     assert.equal(pool.pidOf('thing-1'), shared);
+  });
+
+  it('gives a debugger the app\'s realm only: a request for the host\'s (evaluate, a breakpoint anywhere, a call on a host object) is refused and answered so', async () => {
+    const client = await ShellClient.connect({ brokerUrl: env.endpoints.broker, token: env.adminToken });
+    try {
+      const session = client.request('thing-1', credential, 'debug', { app: installation });
+      const answers = new Map<number, { result?: unknown; error?: { message: string } }>();
+      const send = (...messages: object[]) => client.send('thing-1', credential, 'cdp', { session: session.respond, messages: messages.map((m) => JSON.stringify(m)) }, session.respond);
+      let attached = false;
+      const reading = (async () => {
+        for await (const r of session) {
+          for (const f of r.debug ?? []) {
+            if (f.kind === 'attached') {
+              attached = true;
+              send({ id: 1, method: 'Debugger.enable', params: {} }, { id: 2, method: 'Runtime.runIfWaitingForDebugger' });
+              continue;
+            }
+            const m = JSON.parse(f.message) as { id?: number; method?: string; result?: unknown; error?: { message: string } };
+            if (m.method === 'Debugger.paused') send({ id: 3, method: 'Debugger.resume', params: {} });
+            if (m.id !== undefined) answers.set(m.id, m);
+          }
+        }
+      })();
+      await until(() => attached && answers.has(2), 'the debugger to be attached');
+      send(
+        { id: 10, method: 'Runtime.evaluate', params: { expression: 'process.pid' } },
+        { id: 11, method: 'Debugger.setBreakpointByUrl', params: { urlRegex: '.*', lineNumber: 1, condition: 'process.exit(1)' } },
+        { id: 12, method: 'Runtime.callFunctionOn', params: { objectId: '1.1.1', functionDeclaration: 'function () { return process.pid }' } },
+        { id: 13, method: 'Debugger.evaluateOnCallFrame', params: { callFrameId: '1.1.0', expression: 'process' } },
+        { id: 14, method: 'Runtime.compileScript', params: { expression: 'process.pid', sourceURL: 'x', persistScript: true } },
+        { id: 15, method: 'Debugger.setBreakpointByUrl', params: { url: 'file:///work/dist/runtime/engine-thread.js', lineNumber: 1 } },
+      );
+      await until(() => [10, 11, 12, 13, 14, 15].every((id) => answers.has(id)), 'an answer to each request');
+      for (const id of [10, 11, 12, 13, 14, 15]) {
+        assert.equal(answers.get(id)!.result, undefined, `request ${id} reached the inspector`);
+        assert.match(answers.get(id)!.error!.message, /^refused by the Thing: /);
+      }
+      assert.match(answers.get(10)!.error!.message, /Runtime\.evaluate: not a request a debugger of an app on a Thing may send/);
+      assert.match(answers.get(11)!.error!.message, /breakpoints only in the debugged app's script/);
+      await client.request('thing-1', credential, 'detach', { session: session.respond }).final;
+      await reading;
+    } finally {
+      await client.close();
+    }
   });
 
   it('a debugger that goes silent is detached after its lease, and the Thing runs on its shared worker again', async () => {
