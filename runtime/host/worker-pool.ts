@@ -40,6 +40,8 @@ export class WorkerPool implements ThingTransport {
   private readonly starter: WorkerStarter;
   private readonly watchdog: NodeJS.Timeout;
   private closed = false;
+  /** Things being moved between workers (isolate, reunite): their calls wait, then go to the new one. */
+  private readonly moving = new Map<string, Promise<unknown>>();
 
   constructor(private readonly options: PoolOptions = {}) {
     this.starter = new WorkerStarter(options, options.spareWorker === true);
@@ -99,6 +101,8 @@ export class WorkerPool implements ThingTransport {
 
   async call<K extends CallName>(thing: string, op: K, args: CallArgs<K>): Promise<CallResult<K>> {
     if (this.closed) throw new Error('the runtime is closed');
+    const move = this.moving.get(thing);
+    if (move) await move.catch(() => undefined);
     const slot = this.slotOf.get(thing);
     if (!slot) throw new Error(`no Thing "${thing}" in this runtime`);
     while (slot.restarting) await slot.restarting.catch(() => undefined);
@@ -178,7 +182,28 @@ export class WorkerPool implements ThingTransport {
    * journal, after `edit`: every app with its state and jobs, no installed() call. A debug worker
    * that cannot start puts the Thing back where it was, and says why.
    */
-  async isolate(id: string, onInspector: InspectorListener, edit: (journal: ThingJournal) => void = () => undefined): Promise<void> {
+  isolate(id: string, onInspector: InspectorListener, edit: (journal: ThingJournal) => void = () => undefined): Promise<void> {
+    return this.move(id, () => this.isolateNow(id, onInspector, edit));
+  }
+
+  /** Moves an isolated Thing back onto a shared worker (after `edit`), and ends its own worker. */
+  reunite(id: string, edit: (journal: ThingJournal) => void = () => undefined): Promise<void> {
+    return this.move(id, () => this.reuniteNow(id, edit));
+  }
+
+  /** A move of a Thing: its calls meanwhile wait for it (none is sent to a worker it is not on). */
+  private async move(id: string, work: () => Promise<void>): Promise<void> {
+    // A detach may come while the attach waits for its debugger: it goes ahead, and the attach gives up.
+    const done = work();
+    this.moving.set(id, done);
+    try {
+      await done;
+    } finally {
+      if (this.moving.get(id) === done) this.moving.delete(id);
+    }
+  }
+
+  private async isolateNow(id: string, onInspector: InspectorListener, edit: (journal: ThingJournal) => void): Promise<void> {
     const from = this.slotOf.get(id);
     const thing = from?.things.get(id);
     if (!from || !thing) throw new Error(`no Thing "${id}" in this runtime`);
@@ -202,8 +227,7 @@ export class WorkerPool implements ThingTransport {
     if (this.slotOf.get(id) !== slot) throw new Error('the debugger detached before it attached');
   }
 
-  /** Moves an isolated Thing back onto a shared worker (after `edit`), and ends its own worker. */
-  async reunite(id: string, edit: (journal: ThingJournal) => void = () => undefined): Promise<void> {
+  private async reuniteNow(id: string, edit: (journal: ThingJournal) => void): Promise<void> {
     const own = this.slotOf.get(id);
     const thing = own?.things.get(id);
     if (!own?.own || !thing) throw new Error(`${id} is not on a worker of its own`);
