@@ -19,6 +19,8 @@ import type { SimulatorRequest, SimulatorRequests } from './simulator-requests';
 
 /** A keep-alive this often: the Thing detaches a debugger silent for 30 s (DEBUG_LEASE_MS). */
 const KEEPALIVE_MS = 10_000;
+/** How long a log follow waits for a Thing's first line (the longest a timer takes: ~24 days). */
+const LOG_FOLLOW_WAIT_MS = 2 ** 31 - 1;
 /** The Thing's first answer to the attach, at most (it moves the Thing onto a worker of its own). */
 const ATTACH_ANSWER_MS = 15_000;
 
@@ -102,7 +104,8 @@ export class RemoteDebuggee extends TypedEmitter<AppDebuggerEvents> {
   /** The Thing's log lines in the Debug Console, as they come. */
   private async followLogs(): Promise<void> {
     const t = this.target;
-    this.logs = this.client?.request(t.thingId, t.credential, 'logs', { follow: true, lines: 0 });
+    // A quiet Thing says nothing for a long time: that is no reason to stop following it.
+    this.logs = this.client?.request(t.thingId, t.credential, 'logs', { follow: true, lines: 0 }, { timeoutMs: LOG_FOLLOW_WAIT_MS });
     if (!this.logs) return;
     try {
       for await (const r of this.logs) {

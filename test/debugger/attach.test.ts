@@ -105,6 +105,8 @@ describe('debugger: attach to an app on a Thing of the platform (DAP over stdio)
     assert.equal(((await two.appInfo((await two.listApps())[0].id)).state as { opens?: number }).opens, 1);
     await dc.continueRequest({ threadId: 1 });
     await delivered;
+    // The Thing's log follows in the Debug Console: the handler's line, once it went on.
+    await until(() => /Front door opened; light on until/.test(s.output.join('')), 'the app\'s log line in the Debug Console');
     await dc.disconnectRequest({});
     await until(() => pool.pidOf('thing-1') === shared, 'thing-1 back on its shared worker');
     assert.equal(pool.permissionModelOf('thing-1'), true);

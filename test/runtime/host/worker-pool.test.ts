@@ -150,8 +150,9 @@ describe('WorkerPool: many Things per worker', function () {
     t.receive({ batch: [['persist', { appId: 'another-app', snapshot: { state: '{}', subscriptions: [], jobs: [], routes: [], childDevices: [] } }]] });
     assert.deepEqual(seen, [mine]);
     assert.equal(logs.filter((l) => /does not have; it was dropped/.test(l.message)).length, 1);
-    (pool as unknown as { onEvents(slot: unknown, worker: { pid: number }, m: unknown): void }).onEvents(
-      (pool as unknown as { slots: unknown[] }).slots[0], { pid: 1 }, { kind: 'events', thing: 'not-hosted-here', batch: [] });
+    // The pool's supervisor hears each worker's records (its private onEvents, reached as a worker would).
+    const inside = pool as unknown as { slots: unknown[]; supervisor: { onEvents(slot: unknown, worker: { pid: number }, m: unknown): void } };
+    inside.supervisor.onEvents(inside.slots[0], { pid: 1 }, { kind: 'events', thing: 'not-hosted-here', batch: [] });
     assert.ok(logs.some((l) => /sent records for a Thing it does not host \("not-hosted-here"\)/.test(l.message)));
   });
 });
