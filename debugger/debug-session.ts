@@ -38,8 +38,8 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
   private standby: AppDebugger | undefined;
   /** The standby is made a moment after a start or a step back, not while the user's first requests run. */
   private standbyTimer: NodeJS.Timeout | undefined;
-  private launchArgs: LaunchRequestArguments | undefined;
-  private attachArgs: AttachRequestArguments | undefined;
+  /** How the session began: a restart begins it again the same way. */
+  private begun: { request: 'launch'; args: LaunchRequestArguments } | { request: 'attach'; args: AttachRequestArguments } | undefined;
   private configured!: () => void;
   private readonly configurationDone = new Promise<void>((resolve) => (this.configured = resolve));
   /** Breakpoints and filters as DAP last set them: a restart sets them on the new debuggee. */
@@ -82,31 +82,39 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
     this.sendResponse(response);
   }
 
-  protected override async launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArguments): Promise<void> {
-    this.launchArgs = args;
+  protected override launchRequest(response: DebugProtocol.LaunchResponse, args: LaunchRequestArguments): Promise<void> {
+    return this.begin(response, { request: 'launch', args }, 1001);
+  }
+
+  protected override attachRequest(response: DebugProtocol.AttachResponse, args: AttachRequestArguments): Promise<void> {
+    return this.begin(response, { request: 'attach', args }, 1003);
+  }
+
+  /**
+   * Launch and attach: the debuggee starts once the client has configured the session. A launch
+   * whose configuration is wrong leaves the session open to be tried again; any other failure ends it
+   * (an attach that failed is detached first).
+   */
+  private async begin(response: DebugProtocol.Response, how: NonNullable<SmartPlugDebugSession['begun']>, errorId: number): Promise<void> {
+    this.begun = how;
     // A client that sends no configurationDone (some do not) still gets its app started.
     await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, 2000))]);
     try {
-      await this.startDebuggee(new AppDebugger(resolveLaunch(args), this.breakpointIds));
+      await this.startDebuggee(this.debuggeeFor(how));
       this.sendResponse(response);
     } catch (e) {
-      this.sendErrorResponse(response, { id: 1001, format: (e as Error).message, showUser: true });
-      if (!(e instanceof LaunchError)) this.end(1);
+      this.sendErrorResponse(response, { id: errorId, format: (e as Error).message, showUser: true });
+      if (how.request === 'launch' && e instanceof LaunchError) return;
+      if (how.request === 'attach') {
+        await this.debuggee?.close();
+        this.debuggee = undefined;
+      }
+      this.end(1);
     }
   }
 
-  protected override async attachRequest(response: DebugProtocol.AttachResponse, args: AttachRequestArguments): Promise<void> {
-    this.attachArgs = args;
-    await Promise.race([this.configurationDone, new Promise((r) => setTimeout(r, 2000))]);
-    try {
-      await this.startDebuggee(new RemoteDebuggee(resolveAttach(args), this.breakpointIds));
-      this.sendResponse(response);
-    } catch (e) {
-      this.sendErrorResponse(response, { id: 1003, format: (e as Error).message, showUser: true });
-      await this.debuggee?.close();
-      this.debuggee = undefined;
-      this.end(1);
-    }
+  private debuggeeFor(how: NonNullable<SmartPlugDebugSession['begun']>): Debuggee {
+    return how.request === 'attach' ? new RemoteDebuggee(resolveAttach(how.args), this.breakpointIds) : new AppDebugger(resolveLaunch(how.args), this.breakpointIds);
   }
 
   protected override async restartRequest(response: DebugProtocol.RestartResponse, args: DebugProtocol.RestartArguments): Promise<void> {
@@ -116,16 +124,10 @@ export class SmartPlugDebugSession extends LoggingDebugSession {
       await this.debuggee?.close();
       this.debuggee = undefined;
       await this.dropStandby();
-      if (this.attachArgs) {
-        // Attached: detach, and attach again.
-        this.attachArgs = again ?? this.attachArgs;
-        await this.startDebuggee(new RemoteDebuggee(resolveAttach(this.attachArgs), this.breakpointIds));
-      } else {
-        const launchArgs = again ?? this.launchArgs;
-        if (!launchArgs) throw new Error('there is nothing to restart: the session was not launched');
-        this.launchArgs = launchArgs;
-        await this.startDebuggee(new AppDebugger(resolveLaunch(launchArgs), this.breakpointIds));
-      }
+      if (!this.begun) throw new Error('there is nothing to restart: the session was not launched');
+      // An attached session detaches and attaches again.
+      if (again) this.begun = { ...this.begun, args: again };
+      await this.startDebuggee(this.debuggeeFor(this.begun));
       this.sendResponse(response);
     } catch (e) {
       this.sendErrorResponse(response, { id: 1002, format: (e as Error).message, showUser: true });

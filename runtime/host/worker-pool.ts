@@ -143,21 +143,30 @@ export class WorkerPool implements ThingTransport {
     const worker = this.requireProcess(slot);
     await worker.call(id, 'disposeThing', []);
     edit(thing.journal);
+    // Said to the caller, who decides (a Bundle Sync goes back to the version that ran).
+    return (await this.recreate(worker, thing, 'bundle sync')).map((f) => ({ appId: f.request.id ?? '', error: f.error }));
+  }
+
+  /**
+   * Creates a Thing again in a running worker from its journal (all calls at once: IPC keeps their
+   * order), and reports the restart. Returns the apps that could not be started; any other failed
+   * call throws.
+   */
+  private async recreate(worker: WorkerProcess, thing: Thing, reason: string): Promise<Array<{ request: CallArgs<'install'>[0]; error: string }>> {
     const t0 = performance.now();
-    const failed: Array<{ appId: string; error: string }> = [];
+    const failed: Array<{ request: CallArgs<'install'>[0]; error: string }> = [];
     await Promise.all(
       thing.journal.restoreCalls(thing.forwardedEvents()).map(([op, args]) =>
-        worker.call(id, op, args as CallArgs<typeof op>).then(
+        worker.call(thing.id, op, args as CallArgs<typeof op>).then(
           () => undefined,
           (e: Error) => {
             if (op !== 'install') throw e;
-            // Said to the caller, who decides (a Bundle Sync goes back to the version that ran).
-            failed.push({ appId: (args as CallArgs<'install'>)[0].id ?? '', error: e.message });
+            failed.push({ request: (args as CallArgs<'install'>)[0], error: e.message });
           },
         ),
       ),
     );
-    thing.report('worker', { time: Date.now(), change: 'restarted', pid: worker.pid, reason: 'bundle sync', durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
+    thing.report('worker', { time: Date.now(), change: 'restarted', pid: worker.pid, reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
     return failed;
   }
 
@@ -233,7 +242,6 @@ export class WorkerPool implements ThingTransport {
 
   /** Creates a Thing on a shared worker with room from its journal (a new worker when none has room). */
   private async placeShared(id: string, thing: Thing, reason: string): Promise<void> {
-    const t0 = performance.now();
     const slot = this.sharedSlotWithRoom() ?? new WorkerSlot(this.options);
     slot.things.set(id, thing);
     this.slotOf.set(id, slot);
@@ -242,13 +250,9 @@ export class WorkerPool implements ThingTransport {
       return this.startSlot(slot, reason);
     }
     while (slot.restarting) await slot.restarting.catch(() => undefined);
-    const worker = this.requireProcess(slot);
-    await Promise.all(thing.journal.restoreCalls(thing.forwardedEvents()).map(([op, args]) => worker.call(id, op, args as CallArgs<typeof op>).catch((e: Error) => {
-      if (op !== 'install') throw e;
-      const request = (args as CallArgs<'install'>)[0];
-      thing.report('log', { time: Date.now(), appId: request.id ?? '', appLabel: request.label ?? request.source.name, level: 'error', source: 'runtime', message: `could not be started again (${reason}): ${e.message}` });
-    })));
-    thing.report('worker', { time: Date.now(), change: 'restarted', pid: worker.pid, reason, durationMs: performance.now() - t0, permissionModel: worker.permissionModel });
+    for (const { request, error } of await this.recreate(this.requireProcess(slot), thing, reason)) {
+      thing.report('log', { time: Date.now(), appId: request.id ?? '', appLabel: request.label ?? request.source.name, level: 'error', source: 'runtime', message: `could not be started again (${reason}): ${error}` });
+    }
   }
 
   /** Spawns a new slot's worker (restoring its Things); calls wait for it meanwhile. */
