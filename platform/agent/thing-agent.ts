@@ -16,11 +16,15 @@ import type { AppSource } from '../../runtime/engine/installed-app';
 import type { LogLevel } from '../../runtime/engine/records';
 import { loadCompletion, completionPublishOptions } from '../../runtime/load-actions/completion';
 import type { BundleContents } from '../bundle';
-import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStatus, type DevicesMessage, type DesiredApp, type DesiredStateMessage, type IapError, type StatusMessage } from '../protocol';
+import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStatus, type DevicesMessage, type DesiredApp, type DesiredStateMessage, type IapError, type ImagesMessage, type StatusMessage } from '../protocol';
 import type { SavedApps } from '../fleet/app-state-files';
 import { BundleFetcher, LoadError } from './bundle-fetch';
 import { ShellService } from './shell-service';
 import { SyncRetry } from './sync-retry';
+import { LoadService } from './load/load-service';
+import type { ThingImages } from './load/thing-images';
+import type { DeclaredMethod } from './load/prepare-image';
+import type { DownloadLimits } from './load/http-download';
 
 export interface AgentOptions {
   thingId: string;
@@ -40,6 +44,12 @@ export interface AgentOptions {
   log?: (line: string) => void;
   /** a debugger attached through the JS Shell and silent this long is detached (default DEBUG_LEASE_MS) */
   debugLeaseMs?: number;
+  /** what load actions installed on the Thing (issue 19) */
+  images: ThingImages;
+  /** the non-standard load methods the Thing supports */
+  loadMethods?: ReadonlyMap<string, DeclaredMethod>;
+  /** limits of a load action's downloads (default: 64 MiB, 120 s, 30 s of silence) */
+  loadLimits?: DownloadLimits;
 }
 
 /** How a sync ended: switched, refused (a bad bundle: not tried again), or failed on the way (tried again later). */
@@ -54,7 +64,8 @@ interface InstalledApp {
   source: AppSource;
 }
 
-const AGENT_VERSION = '1.0.0';
+/** The type of a simulated device whose devices.json entry names none (matched by a load action's `type`). */
+const SIMULATED_DEVICE_TYPE = 'simulated';
 /** Load errors worth trying again: the download failed on the way (bundle-fetch.ts already tried three times). */
 const TRANSIENT_LOAD_ERRORS = new Set(['fetch']);
 /**
@@ -79,6 +90,7 @@ export class ThingAgent {
   /** The next try of a sync that failed on the way. */
   private readonly retry = new SyncRetry();
   private readonly shell: ShellService;
+  private readonly loads: LoadService;
   /** saved apps not installed again yet, by installation_id */
   private readonly saved: Map<string, SavedApps[string]>;
 
@@ -91,6 +103,20 @@ export class ThingAgent {
       publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
       event: (cat, message, code) => this.publishEvent(cat, message, 'shell', code),
     }, options.debugLeaseMs);
+    this.loads = new LoadService({
+      thingId: options.thingId, model: options.model, images: options.images,
+      deviceType: (handle) => {
+        const d = thing.journal.devices.get(handle);
+        return d ? (d.type ?? SIMULATED_DEVICE_TYPE) : undefined;
+      },
+      broker: () => this.client,
+      publish: (topic, payload, o) => this.client?.publish(topic, payload, o),
+      event: (cat, message, code) => this.publishEvent(cat, message, 'agent', code),
+      reboot: () => this.reboot(),
+      announce: () => this.publishImages(true),
+      ...(options.loadMethods ? { declared: options.loadMethods } : {}),
+      ...(options.loadLimits ? { limits: options.loadLimits } : {}),
+    });
     thing.on('log', (r) => {
       // An app's log during its own install (installed()) comes before its id is known here.
       if (r.appId && this.installationOf(r.appId) === undefined && this.installing === undefined) return;
@@ -142,6 +168,7 @@ export class ThingAgent {
     this.stopped = true;
     this.retry.cancel();
     this.shell.close();
+    this.loads.close();
     const client = this.client;
     if (!client) return;
     if (client.connected) await client.publishAsync(topics.connection(this.thingId), JSON.stringify({ connected: false, mru: iapNow() }), { qos: 1, retain: true }).catch(() => undefined);
@@ -166,21 +193,21 @@ export class ThingAgent {
   private async onConnect(): Promise<void> {
     const client = this.client!;
     (client.stream as Socket | undefined)?.setNoDelay?.(true);
-    const { thingId, model } = this.options;
-    const about: AboutMessage = { manufacturer: 'SmartPlug', product: 'SmartPlug simulated Thing', model, version: AGENT_VERSION, glpVersion: 0, mru: iapNow() };
+    const { thingId } = this.options;
     // What tools offer in the configuration guide's selectors: the devices as devices.json says
     // them, with the values the host last saw (the journal keeps them to bring a lost worker back).
     const devices: DevicesMessage = { devices: [...this.thing.journal.devices.values()].map((d) => ({ ...d, capabilities: [...d.capabilities] })), mru: iapNow() };
     await Promise.all([
       client.publishAsync(topics.connection(thingId), JSON.stringify({ connected: true, mru: iapNow() }), { qos: 1, retain: true }),
-      client.publishAsync(topics.about(thingId), JSON.stringify(about), { qos: 1, retain: true }),
       client.publishAsync(topics.devices(thingId), JSON.stringify(devices), { qos: 1, retain: true }),
-      client.subscribeAsync([topics.desired(thingId), topics.shellRequest(thingId)], { qos: 1 }),
+      this.publishImages(true),
+      client.subscribeAsync([topics.desired(thingId), topics.shellRequest(thingId), ...this.loads.subscriptions], { qos: 1 }),
     ]).catch((e: Error) => this.options.log?.(`${thingId}: could not announce itself: ${e.message}`));
   }
 
   private onMessage(topic: string, payload: Buffer): void {
     if (topic === topics.shellRequest(this.thingId) && !this.stopped) return this.shell.receive(payload);
+    if (this.loads.handles(topic) && !this.stopped) return this.loads.receive(topic, payload);
     if (topic !== topics.desired(this.thingId) || this.stopped) return;
     if (payload.length === 0) return; // the Thing was removed: nothing is desired any more
     const parsed = parsePayload('desired', payload, topic);
@@ -357,6 +384,40 @@ export class ThingAgent {
       if (snapshot) out[String(a.installationId)] = { app: a.source.name, version: a.version, config: a.config, snapshot };
     }
     return out;
+  }
+
+  /** Resolves once no load action is being performed. */
+  loadsIdle(): Promise<void> {
+    return this.loads.idle();
+  }
+
+  /**
+   * The Thing's simulated reboot (a system image's switchover): it goes offline, its apps are
+   * re-created from their journal in a fresh engine (their state kept, as after a power cycle),
+   * and it comes back online with the new system version in its About. Returns the apps that failed.
+   */
+  private async reboot(): Promise<string[]> {
+    const { pool, thingId } = this.options;
+    const client = this.client;
+    if (client?.connected) await client.publishAsync(topics.connection(thingId), JSON.stringify({ connected: false, mru: iapNow() }), { qos: 1, retain: true }).catch(() => undefined);
+    await client?.endAsync().catch(() => undefined);
+    this.client = undefined;
+    const failures = await pool.respawnThing(thingId, () => undefined);
+    if (!this.stopped) await this.start();
+    return failures.map((f) => `${f.appId} could not start (${f.error})`);
+  }
+
+  /** What load actions installed, and the loads waiting for their switchover (retained). */
+  private publishImages(withAbout: boolean): Promise<unknown> {
+    const { thingId, model } = this.options;
+    const images: ImagesMessage = { ...this.options.images.installed, scheduled: this.loads.pending, mru: iapNow() };
+    const client = this.client;
+    if (!client) return Promise.resolve();
+    const about: AboutMessage = { manufacturer: 'SmartPlug', product: 'SmartPlug simulated Thing', model, version: images.system.version, glpVersion: 0, mru: iapNow() };
+    return Promise.all([
+      client.publishAsync(topics.images(thingId), JSON.stringify(images), { qos: 1, retain: true }),
+      withAbout ? client.publishAsync(topics.about(thingId), JSON.stringify(about), { qos: 1, retain: true }) : undefined,
+    ]).catch(() => undefined);
   }
 
   private publishStatus(syncing?: number): void {

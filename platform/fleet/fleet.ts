@@ -10,6 +10,8 @@ import { Thing } from '../../runtime/host/thing';
 import { WorkerPool } from '../../runtime/host/worker-pool';
 import { ThingAgent } from '../agent/thing-agent';
 import { BundleFetcher } from '../agent/bundle-fetch';
+import { ThingImages } from '../agent/load/thing-images';
+import type { DownloadLimits } from '../agent/load/http-download';
 import { modelDevices } from './models';
 import { readCredentials, writeCredentials, type CredentialFile } from './fleet-credentials';
 import { AppStateFiles, APP_STATE_DIR, type SavedApps } from './app-state-files';
@@ -36,9 +38,15 @@ export interface FleetOptions {
   activityMs?: number;
   /** see AgentOptions.debugLeaseMs */
   debugLeaseMs?: number;
+  /** where each Thing keeps what load actions installed (default: thing-images/ beside the credentials file) */
+  imagesDir?: string;
+  /** see AgentOptions.loadLimits */
+  loadLimits?: DownloadLimits;
   log?: (line: string) => void;
 }
 
+/** Where each Thing's images are kept, beside the credentials file (one folder per Thing). */
+const IMAGES_DIR = 'thing-images';
 /** Workers a fleet starts at once (each filled with its Things before the next ones start). */
 const WORKERS_STARTING_AT_ONCE = 4;
 /** App state files written at once. */
@@ -84,9 +92,14 @@ export class Fleet {
           return thing;
         }))));
       }
+      const imagesDir = options.imagesDir ?? path.join(path.dirname(path.resolve(options.credentialsFile)), IMAGES_DIR);
+      const images = await Promise.all(ids.map((id) => ThingImages.open(path.join(imagesDir, id))));
       for (let i = 0; i < ids.length; i++) {
         const savedApps = states.read(ids[i]);
-        const agent = new ThingAgent({ thingId: ids[i], secret: creds[ids[i]].secret, shell: creds[ids[i]].shell, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, savedApps, log: options.log, debugLeaseMs: options.debugLeaseMs });
+        const agent = new ThingAgent({
+          thingId: ids[i], secret: creds[ids[i]].secret, shell: creds[ids[i]].shell, model, brokerUrl: options.brokerUrl, brokerCa: options.brokerCa, thing: things[i], pool, fetcher, savedApps, log: options.log, debugLeaseMs: options.debugLeaseMs,
+          images: images[i], ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
+        });
         fleet.agents.push(agent);
         fleet.written.set(agent, savedApps);
       }

@@ -109,6 +109,57 @@ export interface DevicesMessage {
   mru: string;
 }
 
+/** An image a load action applied to a target (seed 002). */
+export interface ImageRecord {
+  /** the image's file name */
+  image: string;
+  sha256: string;
+  size: number;
+  /** from the image's manifest, when it had one */
+  version?: string;
+  issuer?: string;
+  /** IAP timestamp of the switchover */
+  since: string;
+}
+
+/** The kinds of resource a setup installs: seed 002's recognised resources, and `file` for what a setup script installs. */
+export type ResourceKind = 'modbus' | 'xif' | 'drf-xml' | 'amd' | 'file';
+
+export interface ResourceRecord {
+  kind: ResourceKind;
+  sha256: string;
+  size: number;
+  /** the image that installed it */
+  from: string;
+  since: string;
+}
+
+/** What load actions installed on a Thing. */
+export interface InstalledImages {
+  /** the system version (the About's version) and the system image it came from */
+  system: { version: string; image?: ImageRecord };
+  /** native images by target: "" for the Thing itself, "protocol/handle" for a device */
+  firmware: Record<string, ImageRecord>;
+  /** resources by their path */
+  resources: Record<string, ResourceRecord>;
+}
+
+/** A load action prepared and waiting for its switchover. */
+export interface ScheduledLoad {
+  url: string;
+  method: string;
+  /** "the Thing" or "device HANDLE (PROTOCOL)" */
+  target: string;
+  /** IAP timestamp */
+  switchover: string;
+}
+
+/** Thing → anyone allowed, on glp/0/{SID}/fb/=agent/images (retained): what load actions installed, and those waiting. */
+export interface ImagesMessage extends InstalledImages {
+  scheduled: ScheduledLoad[];
+  mru: string;
+}
+
 /** The JS Shell's actions (the `action` of a request on glp/0/{SID}/rq/=shell/do). */
 export type ShellAction = 'eval' | 'apps' | 'logs' | 'cancel' | 'restart' | 'debug' | 'cdp' | 'detach';
 

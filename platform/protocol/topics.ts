@@ -24,6 +24,14 @@ export const topics = {
   about: (thingId: string) => `${GLP}/${thingId}/fb/about`,
   /** Thing: its devices as devices.json describes them (retained, QoS 1), published when its agent connects. */
   devices: (thingId: string) => `${GLP}/${thingId}/fb/devices`,
+  /** Thing: what load actions installed on it, and the loads waiting for their switchover (retained, QoS 1). */
+  images: (thingId: string) => `${GLP}/${thingId}/fb/=agent/images`,
+  /** Platform → Thing: a do action for the Thing itself, such as a load (IAP; QoS 1, not retained). */
+  thingDo: (thingId: string) => `${GLP}/${thingId}/rq/do`,
+  /** Platform → Thing: a do action for one of its devices (IAP; QoS 1, not retained). */
+  deviceDo: (thingId: string, protocol: string, handle: string) => `${GLP}/${thingId}/rq/dev/${protocol}/${handle}/do`,
+  /** Platform → Thing: a small image hosted in the broker for an iapmq: load (retained, QoS 1; emptied after the load). */
+  hostedImage: (thingId: string, name: string) => `${GLP}/${thingId}/rq/=loader/image/${name}`,
   /** Thing → platform: load completion objects of seed 002 (event channel: QoS 1, not retained). */
   loadResponse: (thingId: string) => `${GLP}/${thingId}/ev/=cms/response/load`,
   /** Thing → anyone allowed: app logs and the agent's own events, IAP event objects (QoS 1, not retained). */

@@ -15,6 +15,7 @@ import { PlatformService } from '../service/platform-service';
 import { openStore, type PlatformStore } from '../store';
 import { localSecrets } from './local-secrets';
 import { readInstanceFile } from '../deploy/instance-file';
+import type { DownloadLimits } from '../agent/load/http-download';
 
 export interface LocalOptions {
   dir: string;
@@ -28,6 +29,8 @@ export interface LocalOptions {
   exampleApp: string;
   /** a debugger attached to an app of a Thing and silent this long is detached (default 30 s; tests shorten it) */
   debugLeaseMs?: number;
+  /** limits of load actions' downloads (tests shorten them) */
+  loadLimits?: DownloadLimits;
   log: (line: string) => void;
 }
 
@@ -71,6 +74,7 @@ export class LocalEnvironment {
         brokerUrl: broker.url, platformUrl: service.url, token: secrets.adminToken, things: options.things, templateId: EXAMPLE_TEMPLATE, model: 'home',
         credentialsFile: path.join(dir, 'fleet-credentials.json'), activityMs: options.activityMs ?? 5000, log: options.log,
         ...(options.debugLeaseMs !== undefined ? { debugLeaseMs: options.debugLeaseMs } : {}),
+        ...(options.loadLimits ? { loadLimits: options.loadLimits } : {}),
       });
       const endpoints = { platform: service.url, broker: broker.url };
       writeFileSync(path.join(dir, ENDPOINTS_FILE), JSON.stringify(endpoints, null, 2) + '\n');
