@@ -1,6 +1,6 @@
 /**
  * The platform's commands of `smartplug` (bin/smartplug.js sends them here): up, platform, fleet,
- * deploy and shell. Secrets come from the environment or from `--dir`, never from the command line (it shows
+ * deploy, load and shell. Secrets come from the environment or from `--dir`, never from the command line (it shows
  * in process lists) and never go to the output.
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { PlatformService } from './service/platform-service';
 import { shellCommand } from './shell/shell-command';
 import { PLATFORM_USAGE } from './usage';
 import { deployCommand } from './deploy/deploy-command';
+import { loadCommand } from './load/load-command';
 import { exampleAppDir } from './up/example-app';
 import { ENDPOINTS_FILE, LocalEnvironment, type LocalEndpoints } from './up/local-environment';
 import { SECRETS_FILE, type LocalSecrets } from './up/local-secrets';
@@ -32,6 +33,8 @@ export async function platformMain(command: string, rest: string[], out: (line: 
       return deploy(rest, out, err);
     case 'shell':
       return shellCommand(rest, out, err);
+    case 'load':
+      return load(rest, out, err);
     default:
       err(`smartplug: unknown command "${command}"\n\n${PLATFORM_USAGE}`);
       return 2;
@@ -134,16 +137,39 @@ async function deploy(args: string[], out: (line: string) => void, err: (line: s
     err('smartplug deploy: give one app folder, e.g. smartplug deploy examples/door-light');
     return 2;
   }
-  let platformUrl = values.platform;
-  let token = process.env.SMARTPLUG_TOKEN;
-  const endpointsFile = path.join(values.dir!, ENDPOINTS_FILE);
-  if (!platformUrl && existsSync(endpointsFile)) platformUrl = (JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints).platform;
-  if (!token && existsSync(path.join(values.dir!, SECRETS_FILE))) token = (JSON.parse(readFileSync(path.join(values.dir!, SECRETS_FILE), 'utf8')) as LocalSecrets).adminToken;
-  if (!platformUrl || !token) {
-    err(`smartplug deploy: no platform: start one with "smartplug up" (then ${endpointsFile} names it), or give --platform URL and set SMARTPLUG_TOKEN`);
+  const platform = platformOf('deploy', values.platform, values.dir!, err);
+  if (!platform) return 2;
+  return deployCommand({ appDir: positionals[0], ...platform, asNewApp: values['as-new-app'] === true, out, err });
+}
+
+async function load(args: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { platform: { type: 'string' }, dir: { type: 'string', default: '.smartplug' }, device: { type: 'string' }, yes: { type: 'boolean', default: false }, wait: { type: 'string', default: '120' } } });
+  if (positionals.length !== 2) {
+    err('smartplug load: give a Thing and a load action file, e.g. smartplug load thing-1 firmware.load.json');
     return 2;
   }
-  return deployCommand({ appDir: positionals[0], platformUrl, token, asNewApp: values['as-new-app'] === true, out, err });
+  const waitS = Number(values.wait);
+  if (!/^[0-9]+$/.test(values.wait!) || waitS > 900) {
+    err(`smartplug load: --wait is the seconds to wait for the completion, 0 to 900, not "${values.wait}"`);
+    return 2;
+  }
+  const platform = platformOf('load', values.platform, values.dir!, err);
+  if (!platform) return 2;
+  return loadCommand({ thingId: positionals[0], file: positionals[1], ...(values.device ? { device: values.device } : {}), yes: values.yes === true, waitS, ...platform, out, err });
+}
+
+/** The platform's URL and token: --platform and SMARTPLUG_TOKEN, or the local environment in --dir. */
+function platformOf(command: string, url: string | undefined, dir: string, err: (line: string) => void): { platformUrl: string; token: string } | undefined {
+  let platformUrl = url;
+  let token = process.env.SMARTPLUG_TOKEN;
+  const endpointsFile = path.join(dir, ENDPOINTS_FILE);
+  if (!platformUrl && existsSync(endpointsFile)) platformUrl = (JSON.parse(readFileSync(endpointsFile, 'utf8')) as LocalEndpoints).platform;
+  if (!token && existsSync(path.join(dir, SECRETS_FILE))) token = (JSON.parse(readFileSync(path.join(dir, SECRETS_FILE), 'utf8')) as LocalSecrets).adminToken;
+  if (!platformUrl || !token) {
+    err(`smartplug ${command}: no platform: start one with "smartplug up" (then ${endpointsFile} names it), or give --platform URL and set SMARTPLUG_TOKEN`);
+    return undefined;
+  }
+  return { platformUrl, token };
 }
 
 /** The --broker-ca file's certificates; undefined when not given, null (after saying why) when unreadable. */

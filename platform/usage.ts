@@ -35,4 +35,10 @@ export const PLATFORM_USAGE = `platform commands:
       Checks and bundles the app folder and deploys it to the App Store. The platform and token
       come from --platform and SMARTPLUG_TOKEN, or from the local environment in --dir. A deployed
       app cannot be renamed: --as-new-app deploys a renamed folder as a new app.
+  load THING FILE [--device PROTOCOL/HANDLE] [--yes] [--wait SECONDS] [--platform URL] [--dir .smartplug]
+      Sends the load action of FILE (a *.load.json: its args, or a whole do envelope; seed 002) to
+      the Thing, or to one of its devices, through the platform. The file is checked first; the
+      platform shows the image's manifest and asks to proceed (--yes: do not ask). Prints the
+      completion object's outcome (the stage that failed, if one did); waits up to --wait seconds
+      (default 120) for it. Exit code 0 only when the load completed without error.
 ${SHELL_USAGE}`;

@@ -7,8 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readBundle, type BundleContents } from '../bundle';
 import type { BundleLoadAction } from '../protocol';
-import { download } from './load/http-download';
-import { LoadFailure } from './load/load-failure';
+import { download } from '../load/http-download';
+import { LoadFailure } from '../load/load-failure';
 
 export class LoadError extends Error {
   constructor(

@@ -24,7 +24,7 @@ import { SyncRetry } from './sync-retry';
 import { LoadService } from './load/load-service';
 import type { ThingImages } from './load/thing-images';
 import type { DeclaredMethod } from './load/prepare-image';
-import type { DownloadLimits } from './load/http-download';
+import type { DownloadLimits } from '../load/http-download';
 
 export interface AgentOptions {
   thingId: string;

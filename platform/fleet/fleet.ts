@@ -11,7 +11,7 @@ import { WorkerPool } from '../../runtime/host/worker-pool';
 import { ThingAgent } from '../agent/thing-agent';
 import { BundleFetcher } from '../agent/bundle-fetch';
 import { ThingImages } from '../agent/load/thing-images';
-import type { DownloadLimits } from '../agent/load/http-download';
+import type { DownloadLimits } from '../load/http-download';
 import { modelDevices } from './models';
 import { readCredentials, writeCredentials, type CredentialFile } from './fleet-credentials';
 import { AppStateFiles, APP_STATE_DIR, type SavedApps } from './app-state-files';

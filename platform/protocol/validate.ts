@@ -10,11 +10,12 @@ import connectionSchema from '../../schemas/platform/connection.schema.json';
 import desiredStateSchema from '../../schemas/platform/desired-state.schema.json';
 import devicesSchema from '../../schemas/platform/devices.schema.json';
 import eventSchema from '../../schemas/platform/event.schema.json';
+import imagesSchema from '../../schemas/platform/images.schema.json';
 import loadCompletionSchema from '../../schemas/platform/load-completion.schema.json';
 import shellRequestSchema from '../../schemas/platform/shell-request.schema.json';
 import shellResponseSchema from '../../schemas/platform/shell-response.schema.json';
 import statusSchema from '../../schemas/platform/status.schema.json';
-import type { AboutMessage, ChangeNotice, ConnectionMessage, DesiredStateMessage, DevicesMessage, IapError, LoadCompletionMessage, ShellRequest, ShellResponse, StatusMessage } from './messages';
+import type { AboutMessage, ChangeNotice, ConnectionMessage, DesiredStateMessage, DevicesMessage, IapError, ImagesMessage, LoadCompletionMessage, ShellRequest, ShellResponse, StatusMessage } from './messages';
 
 export interface PayloadKinds {
   desired: DesiredStateMessage;
@@ -27,6 +28,7 @@ export interface PayloadKinds {
   shellResponse: ShellResponse;
   change: ChangeNotice;
   devices: DevicesMessage;
+  images: ImagesMessage;
 }
 export type PayloadKind = keyof PayloadKinds;
 
@@ -41,6 +43,7 @@ const SCHEMA_OF: Record<PayloadKind, { $id: string }> = {
   shellResponse: shellResponseSchema,
   change: changeSchema,
   devices: devicesSchema,
+  images: imagesSchema,
 };
 
 /** Payloads above this are refused unread (a Thing's desired state with 256 apps is ~100 KB). */

@@ -16,6 +16,8 @@ import { DesiredStates } from './desired-states';
 import { FeedbackIngest } from './feedback';
 import { FeedbackReconciler } from './feedback-reconcile';
 import { Router, send, sendError } from './http-kit';
+import { addLoadRoutes } from './load-routes';
+import { LoadRequests } from './load-requests';
 import { addThingRoutes } from './thing-routes';
 import { ChangeNotices, changeOfRoute } from './change-notices';
 import { addRolloutRoutes } from './rollout-routes';
@@ -122,6 +124,7 @@ export class PlatformService {
       addAppRoutes(router, ctx);
       addThingRoutes(router, ctx);
       addRolloutRoutes(router, ctx, driver);
+      addLoadRoutes(router, ctx, new LoadRequests(mq));
       server.on('request', (req, res) => {
         const url = new URL(req.url ?? '/', 'http://platform');
         let matched;

@@ -15,7 +15,7 @@ import { PlatformService } from '../service/platform-service';
 import { openStore, type PlatformStore } from '../store';
 import { localSecrets } from './local-secrets';
 import { readInstanceFile } from '../deploy/instance-file';
-import type { DownloadLimits } from '../agent/load/http-download';
+import type { DownloadLimits } from '../load/http-download';
 
 export interface LocalOptions {
   dir: string;

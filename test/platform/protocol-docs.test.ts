@@ -8,6 +8,8 @@ import { Router } from '../../platform/service/http-kit';
 import type { ServiceContext } from '../../platform/service/service-context';
 import { addThingRoutes } from '../../platform/service/thing-routes';
 import { addRolloutRoutes } from '../../platform/service/rollout-routes';
+import { addLoadRoutes } from '../../platform/service/load-routes';
+import type { LoadRequests } from '../../platform/service/load-requests';
 import type { RolloutDriver } from '../../platform/service/rollout-driver';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -16,8 +18,13 @@ const doc = readFileSync(path.join(ROOT, 'docs', 'protocol.md'), 'utf8');
 describe('docs/protocol.md', () => {
   it('lists every MQTT topic', () => {
     for (const [name, make] of Object.entries(topics)) {
+      const placeholders: Record<string, string[]> = { deviceDo: ['{SID}', '{protocol}', '{handle}'], hostedImage: ['{SID}', '{name}'] };
       const topic =
-        typeof make === 'string' ? make : name === 'event' ? (topics.event('{SID}', 'error') as string).replace('/error', '/{debug,info,warning,error}') : (make as (sid: string) => string)('{SID}');
+        typeof make === 'string'
+          ? make
+          : name === 'event'
+            ? (topics.event('{SID}', 'error') as string).replace('/error', '/{debug,info,warning,error}')
+            : (make as (...args: string[]) => string)(...(placeholders[name] ?? ['{SID}']));
       assert.ok(doc.includes('`' + topic + '`'), `docs/protocol.md does not list ${name}: ${topic}`);
     }
     for (const c of EVENT_CATEGORIES) assert.ok(doc.includes(c));
@@ -29,6 +36,7 @@ describe('docs/protocol.md', () => {
     addAppRoutes(router, {} as ServiceContext);
     addThingRoutes(router, {} as ServiceContext);
     addRolloutRoutes(router, {} as ServiceContext, {} as RolloutDriver);
+    addLoadRoutes(router, {} as ServiceContext, {} as LoadRequests);
     const routes = [{ method: 'GET', pattern: '/api/health' }, ...router.list()];
     assert.ok(routes.length > 20);
     for (const r of routes) assert.ok(doc.includes('`' + `${r.method} ${r.pattern}` + '`'), `docs/protocol.md does not list ${r.method} ${r.pattern}`);

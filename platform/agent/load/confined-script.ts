@@ -14,7 +14,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { LoadFailure } from './load-failure';
+import { LoadFailure } from '../../load/load-failure';
 
 export interface ScriptResult {
   code: number;

@@ -10,11 +10,11 @@
 import type { MqttClient } from 'mqtt';
 import { formatIapTimestamp, loadCompletion, completionPublishOptions } from '../../../runtime/load-actions';
 import { iapEvent, type IapError, type ScheduledLoad } from '../../protocol';
-import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits } from './http-download';
-import { asLoadFailure, LoadFailure } from './load-failure';
-import { checkType, parseDoEnvelope, parseLoadRequest, switchoverAt, targetLabel, targetOf, type LoadRequest } from './load-request';
+import { DEFAULT_DOWNLOAD_LIMITS, type DownloadLimits } from '../../load/http-download';
+import { asLoadFailure, LoadFailure } from '../../load/load-failure';
+import { checkType, parseDoEnvelope, parseLoadRequest, switchoverAt, targetLabel, targetOf, type LoadRequest } from '../../load/load-request';
 import { prepareImage, removeDirs, type DeclaredMethod, type PreparedLoad } from './prepare-image';
-import { retrieveImage } from './retrieve-image';
+import { retrieveImage } from '../../load/retrieve-image';
 import { runConfinedScript } from './confined-script';
 import type { InstalledImages, ThingImages } from './thing-images';
 

@@ -15,9 +15,9 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { orderHybridMembers, STANDARD_METHODS } from '../../../runtime/load-actions';
-import { looksLikeZip, readImageArchive } from './image-zip';
-import { LoadFailure } from './load-failure';
-import { targetLabel, type LoadTarget, type Manifest } from './load-request';
+import { looksLikeZip, readImageArchive } from '../../load/image-zip';
+import { LoadFailure } from '../../load/load-failure';
+import { targetLabel, type LoadTarget, type Manifest } from '../../load/load-request';
 import { prepareSetup, type SetupOptions } from './setup-image';
 import type { ImageRecord, ImagesChange } from './thing-images';
 

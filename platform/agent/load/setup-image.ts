@@ -11,8 +11,8 @@ import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { runConfinedScript } from './confined-script';
-import { readImageArchive, type ImageArchive } from './image-zip';
-import { LoadFailure } from './load-failure';
+import { readImageArchive, type ImageArchive } from '../../load/image-zip';
+import { LoadFailure } from '../../load/load-failure';
 import type { ResourceFile, ResourceKind } from './thing-images';
 
 export interface SetupOptions {

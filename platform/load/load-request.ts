@@ -5,9 +5,9 @@
  * words. Also here: the target a do topic addresses, the `type` match (POSIX BRE, the language
  * server's code) and the switchover time.
  */
-import { parseJsonDocument } from '../../../runtime/app/json-tree';
-import { breToRegExp, checkLoadAction, checkManifest, parseIapTimestamp } from '../../../runtime/load-actions';
-import type { SourceProblem } from '../../../runtime/errors';
+import { parseJsonDocument } from '../../runtime/app/json-tree';
+import { breToRegExp, checkLoadAction, checkManifest, parseIapTimestamp } from '../../runtime/load-actions';
+import type { SourceProblem } from '../../runtime/errors';
 import { LoadFailure } from './load-failure';
 
 /** The properties of a load action (seed 002) the agent uses, as received. */

@@ -8,7 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { MqttClient } from 'mqtt';
-import { canonicalIntegrity, urlBasename } from '../../../runtime/load-actions';
+import { canonicalIntegrity, urlBasename } from '../../runtime/load-actions';
 import { download, type DownloadLimits } from './http-download';
 import { downloadFromBroker, iapmqTopic } from './iapmq-download';
 import { looksLikeZip, readImageArchive } from './image-zip';
