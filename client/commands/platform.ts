@@ -12,6 +12,7 @@ import { chooseGuideDevices } from '../platform/guide-devices';
 import { attachDebugger } from '../platform/attach-debugger';
 import type { ThingLogChannels } from '../platform/thing-logs-channel';
 import { openJsShell } from '../platform/js-shell/shell-terminal';
+import { sendLoadAction } from '../platform/send-load';
 import { isActive } from '../../platform/remote/live-rollouts';
 import { rolloutProgress, rolloutTitle } from '../platform/rollouts-tree';
 import { THINGS_VIEW, type PlatformNode } from '../platform/platform-trees';
@@ -56,6 +57,8 @@ export function registerPlatformCommands({ ctx, connection, appFolders, revealTe
         void vscode.window.showErrorMessage(`Could not follow ${thing.thingId}'s logs: ${(e as Error).message}`);
       }
     }),
+    // From a *.load.json (its editor title, the Explorer), a Thing of the Things view, or the palette.
+    vscode.commands.registerCommand('smartplug.sendLoadAction', (from?: vscode.Uri | PlatformNode) => sendLoadAction(connection, ctx.log, from)),
     // From a Thing (its shell context), an app of a Thing (that app's sandbox), or the palette (a Thing).
     vscode.commands.registerCommand('smartplug.openJsShell', async (node?: PlatformNode) => {
       const live = connection.live;

@@ -10,21 +10,9 @@ import { download, type DownloadLimits } from './http-download';
 import { iapmqTopic } from './iapmq-download';
 import { looksLikeZip, readImageArchive } from './image-zip';
 import { LoadFailure } from './load-failure';
+import type { ImageInspection } from '../protocol/api-types';
 import { parseManifest, type LoadArgs, type Manifest } from './load-request';
 import { checkIntegrity, MANIFEST_NAME } from './retrieve-image';
-
-export interface ImageInspection {
-  /** the name of the file retrieved */
-  name: string;
-  size: number;
-  sha256: string;
-  /** "checked" when integrity and checksum matched; "unchecked" without an integrity */
-  integrity: 'checked' | 'unchecked';
-  /** the outer archive's manifest, or null when the url leads to the image itself */
-  manifest: Manifest | null;
-  /** for an outer archive: whether the manifest's image is in the archive, or a remote reference */
-  image?: { name: string; inArchive: boolean; size?: number };
-}
 
 export async function inspectImage(args: Pick<LoadArgs, 'url' | 'user' | 'passwd' | 'imgpwd' | 'integrity' | 'checksum'>, limits: DownloadLimits): Promise<ImageInspection> {
   if (iapmqTopic(args.url) !== undefined) throw new LoadFailure('fetch', `${args.url} is an image hosted in the broker, which only its Thing reads`, { reason: 'scheme' });

@@ -11,8 +11,8 @@ import { createInterface } from 'node:readline/promises';
 import { parseJsonDocument } from '../../runtime/app/json-tree';
 import { checkLoadAction } from '../../runtime/load-actions';
 import type { LoadCompletionMessage } from '../protocol';
+import type { ImageInspection } from '../protocol/api-types';
 import { PlatformApi, PlatformApiError } from '../remote/platform-api';
-import type { ImageInspection } from './inspect-image';
 
 export interface LoadCommandOptions {
   thingId: string;
@@ -26,14 +26,6 @@ export interface LoadCommandOptions {
   err: (line: string) => void;
   /** asks a yes/no question (default: on the terminal) */
   ask?: (question: string) => Promise<boolean>;
-}
-
-export interface LoadAnswer {
-  thingId: string;
-  topic: string;
-  response: string;
-  completion: LoadCompletionMessage | null;
-  message?: string;
 }
 
 /** The args object of a load action file, or the problems that make it unusable, each with its place. */
@@ -79,10 +71,9 @@ export async function loadCommand(o: LoadCommandOptions): Promise<number> {
     o.err(`smartplug load: ${o.file} is not a load action that can be sent; nothing was sent`);
     return 1;
   }
-  // The call that waits for the completion may take the whole wait, and a little more.
-  const api = new PlatformApi({ url: o.platformUrl, token: o.token, timeoutMs: (o.waitS + 30) * 1000 });
+  const api = new PlatformApi({ url: o.platformUrl, token: o.token });
   try {
-    const inspection = await api.call<ImageInspection>('POST', '/api/loads/inspect', { args: read.args });
+    const inspection = await api.inspectLoad(read.args);
     for (const line of describeInspection(inspection)) o.out(line);
     const target = o.device ? `device ${o.device} of ${o.thingId}` : o.thingId;
     if (!o.yes && !(await (o.ask ?? askOnTerminal)(`Load it onto ${target}? [y/N] `))) {
@@ -90,7 +81,7 @@ export async function loadCommand(o: LoadCommandOptions): Promise<number> {
       return 1;
     }
     o.out(`sending the load action to ${target}…`);
-    const answer = await api.call<LoadAnswer>('POST', `/api/things/${encodeURIComponent(o.thingId)}/loads`, { args: read.args, wait: o.waitS, ...(o.device ? { device: o.device } : {}) });
+    const answer = await api.sendLoad(o.thingId, read.args, { waitS: o.waitS, ...(o.device ? { device: o.device } : {}) });
     if (!answer.completion) {
       o.out(answer.message ?? 'no completion yet');
       return 3;

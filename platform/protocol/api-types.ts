@@ -3,6 +3,8 @@
  * the IDE's client reads them (platform/remote/platform-api.ts). docs/protocol.md lists the routes.
  */
 import type { App, AppInstance, AppRunStatus, AppSource, AppVersion, Rollout, RolloutThing, Template, Thing } from '../store/types';
+import type { Manifest } from '../load/load-request';
+import type { LoadCompletionMessage } from './messages';
 
 export type { App, AppInstance, AppVersion, Rollout, RolloutThing, Template, Thing };
 
@@ -78,4 +80,29 @@ export type PlanInput =
 export interface DeployAnswer {
   app: App;
   version: AppVersion;
+}
+
+/** POST /api/loads/inspect: what a load action's url holds, before anyone proceeds (seed 002). */
+export interface ImageInspection {
+  /** the name of the file retrieved */
+  name: string;
+  size: number;
+  sha256: string;
+  /** "checked" when integrity and checksum matched; "unchecked" without an integrity */
+  integrity: 'checked' | 'unchecked';
+  /** the outer archive's manifest (its passwords shown as "(set)"), or null when the url leads to the image itself */
+  manifest: Manifest | null;
+  /** for an outer archive: the manifest's image, in the archive or a remote reference */
+  image?: { name: string; inArchive: boolean; size?: number };
+}
+
+/** POST /api/things/:thingId/loads: the load action sent, and its completion (null when none came within the wait). */
+export interface LoadAnswer {
+  thingId: string;
+  /** the do topic it was sent on */
+  topic: string;
+  /** the response topic the Thing answers on */
+  response: string;
+  completion: LoadCompletionMessage | null;
+  message?: string;
 }

@@ -3,7 +3,7 @@
  * bearer token, a timeout on every call, and one error type that says which call failed and why.
  * It holds no state; live-platform.ts keeps what it read.
  */
-import type { AppInstance, AppListing, DeployAnswer, DiffAnswer, ErrorAnswer, HealthAnswer, InstanceInput, PlanInput, Rollout, RolloutThing, Template, TemplateView, ThingView } from '../protocol/api-types';
+import type { AppInstance, AppListing, DeployAnswer, DiffAnswer, ErrorAnswer, HealthAnswer, ImageInspection, InstanceInput, LoadAnswer, PlanInput, Rollout, RolloutThing, Template, TemplateView, ThingView } from '../protocol/api-types';
 import { classifyFailure, type FailureKind } from './network-failure';
 
 export class PlatformApiError extends Error {
@@ -104,8 +104,19 @@ export class PlatformApi {
     return this.call('DELETE', `/api/things/${encodeURIComponent(thingId)}/apps/${installationId}`);
   }
 
+  /** What a load action's url holds: its manifest, to show before proceeding (the platform fetches it). */
+  inspectLoad(args: Record<string, unknown>): Promise<ImageInspection> {
+    return this.call('POST', '/api/loads/inspect', { args }, 'application/json', 70_000);
+  }
+
+  /** Sends a load action to a Thing (or one of its devices, "protocol/handle") and waits up to `waitS` for its completion. */
+  sendLoad(thingId: string, args: Record<string, unknown>, options: { device?: string; waitS: number }): Promise<LoadAnswer> {
+    // The call may take the whole wait, and a little more.
+    return this.call('POST', `/api/things/${encodeURIComponent(thingId)}/loads`, { args, wait: options.waitS, ...(options.device ? { device: options.device } : {}) }, 'application/json', (options.waitS + 30) * 1000);
+  }
+
   /** One call; a non-2xx answer or a network failure throws a PlatformApiError naming the call. */
-  async call<T>(method: string, route: string, body?: unknown, contentType = 'application/json'): Promise<T> {
+  async call<T>(method: string, route: string, body?: unknown, contentType = 'application/json', timeoutMs = this.timeoutMs): Promise<T> {
     const where = `${method} ${this.url}${route}`;
     let response: Response;
     try {
@@ -114,7 +125,7 @@ export class PlatformApi {
         headers: { authorization: `Bearer ${this.options.token}`, ...(body === undefined ? {} : { 'content-type': contentType }) },
         body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body),
         redirect: 'error',
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: AbortSignal.timeout(timeoutMs),
       });
     } catch (e) {
       const failure = classifyFailure(e, this.url);
