@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { SERVER_NODE_FLAGS } from '../server/node-flags';
 import { debugBench } from './debug-bench';
 import { fleetBench } from './fleet-bench';
+import { loadBench } from './load-bench';
 import { platformBench } from './platform-bench';
 import { runawayBench } from './runaway-bench';
 import { runtimeBench } from './runtime-bench';
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   await storeBench(rows);
   await platformBench(rows);
   await shellBench(rows);
+  await loadBench(rows);
   await debugBench(rows);
   // The language server's figures are taken in a process configured as the server is.
   const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, 'language.js')], { encoding: 'utf8', maxBuffer: 1 << 24 });

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { poll, processes, sleep, type Window } from './harness';
 import { restoreSample, shots, useSession } from './suite';
+import { digest, ImageServer, zipOf } from '../platform/load-support';
 
 describe('e2e: the platform in the editor', function () {
   this.timeout(240_000);
@@ -324,6 +325,51 @@ describe('e2e: the platform in the editor', function () {
     await poll('thing-2 running in the view', async () => (await rows(w, 'Things')).some((r) => /^thing-2 running/.test(r)), 30_000);
     await w.revertAndCloseAll();
     // The SmartPlug views stay in front: the next tests read them.
+  });
+
+  it('Send Load Action to Thing: the image\'s manifest shown before it is loaded, then the completion; a failed stage is named', async () => {
+    const w = win();
+    const inner = Buffer.from('relay firmware 5.1');
+    const outer = await zipOf({ 'manifest.json': JSON.stringify({ image: 'relay_5_1.bin', version: '5.1.0', issuer: 'ACME Controls', description: 'Relay timing fix', method: 'native', integrity: 'SHA256', checksum: digest('sha256', inner) }), 'relay_5_1.bin': inner });
+    const images = await ImageServer.start();
+    const dir = path.join(session().workspace, 'firmware');
+    try {
+      const url = images.serve('relay.glpo', outer);
+      fs.mkdirSync(dir, { recursive: true });
+      fs.writeFileSync(path.join(dir, 'relay.load.json'), JSON.stringify({ url, method: 'native', integrity: 'SHA256', checksum: digest('sha256', outer) }, null, 2) + '\n');
+      await w.quickOpen('firmware/relay.load.json');
+      await w.runCommand('SmartPlug: Send Load Action to Thing');
+      await w.waitFor(w.quickInputRows(), /thing-1/);
+      await w.quickInputRows().filter({ hasText: 'thing-1' }).first().click();
+      // A native image may go to the Thing or to one of its devices.
+      await w.waitFor(w.quickInputRows(), /the Thing itself/);
+      await w.quickInputRows().filter({ hasText: 'the Thing itself' }).first().click();
+      const dialog = w.page.locator('.monaco-dialog-box');
+      await w.waitFor(dialog, /Load relay_5_1\.bin onto thing-1\?/, 30_000);
+      const shown = await dialog.innerText();
+      assert.match(shown, /version\s+5\.1\.0/);
+      assert.match(shown, /issuer\s+ACME Controls/);
+      assert.match(shown, /description\s+Relay timing fix/);
+      await shot('load-manifest');
+      await dialog.locator('.monaco-button', { hasText: 'Load' }).click();
+      await w.waitFor('.notifications-toasts', /thing-1: loaded: .*relay\.glpo \(native\) completed without error/, 60_000);
+      await shot('load-completed');
+      // The same image, for a type it does not match: the Thing refuses it at the type stage.
+      fs.writeFileSync(path.join(dir, 'office.load.json'), JSON.stringify({ url, method: 'native', type: '^office$' }, null, 2) + '\n');
+      await w.quickOpen('firmware/office.load.json');
+      await w.runCommand('SmartPlug: Send Load Action to Thing');
+      await w.waitFor(w.quickInputRows(), /thing-1/);
+      await w.quickInputRows().filter({ hasText: 'thing-1' }).first().click();
+      await w.waitFor(w.quickInputRows(), /the Thing itself/);
+      await w.quickInputRows().filter({ hasText: 'the Thing itself' }).first().click();
+      await w.waitFor(dialog, /Load relay_5_1\.bin onto thing-1\?/, 30_000);
+      await dialog.locator('.monaco-button', { hasText: 'Load' }).click();
+      await w.waitFor('.notifications-toasts', /thing-1: the load failed at type: .*does not match the Thing's type "home"/, 60_000);
+    } finally {
+      images.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+      await w.revertAndCloseAll().catch(() => undefined);
+    }
   });
 
   it('says so when the broker goes away, keeps the views, and recovers when it is back', async () => {
