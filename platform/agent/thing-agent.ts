@@ -20,6 +20,7 @@ import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStat
 import type { SavedApps } from '../fleet/app-state-files';
 import { BundleFetcher, LoadError } from './bundle-fetch';
 import { ShellService } from './shell-service';
+import { EndpointService } from './endpoint-service';
 import { SyncRetry } from './sync-retry';
 import { LoadService } from './load/load-service';
 import type { ThingImages } from './load/thing-images';
@@ -91,6 +92,7 @@ export class ThingAgent {
   private readonly retry = new SyncRetry();
   private readonly shell: ShellService;
   private readonly loads: LoadService;
+  private readonly endpoints: EndpointService;
   /** saved apps not installed again yet, by installation_id */
   private readonly saved: Map<string, SavedApps[string]>;
 
@@ -103,6 +105,11 @@ export class ThingAgent {
       publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
       event: (cat, message, code) => this.publishEvent(cat, message, 'shell', code),
     }, options.debugLeaseMs);
+    this.endpoints = new EndpointService({
+      thingId: options.thingId, thing,
+      appOf: (installationId) => this.installed.get(installationId)?.appId,
+      publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
+    });
     this.loads = new LoadService({
       thingId: options.thingId, model: options.model, images: options.images,
       deviceType: (handle) => {
@@ -201,13 +208,14 @@ export class ThingAgent {
       client.publishAsync(topics.connection(thingId), JSON.stringify({ connected: true, mru: iapNow() }), { qos: 1, retain: true }),
       client.publishAsync(topics.devices(thingId), JSON.stringify(devices), { qos: 1, retain: true }),
       this.publishImages(true),
-      client.subscribeAsync([topics.desired(thingId), topics.shellRequest(thingId), ...this.loads.subscriptions], { qos: 1 }),
+      client.subscribeAsync([topics.desired(thingId), topics.shellRequest(thingId), topics.endpointRequest(thingId), ...this.loads.subscriptions], { qos: 1 }),
     ]).catch((e: Error) => this.options.log?.(`${thingId}: could not announce itself: ${e.message}`));
   }
 
   private onMessage(topic: string, payload: Buffer): void {
     if (topic === topics.shellRequest(this.thingId) && !this.stopped) return this.shell.receive(payload);
     if (this.loads.handles(topic) && !this.stopped) return this.loads.receive(topic, payload);
+    if (topic === topics.endpointRequest(this.thingId) && !this.stopped) return void this.endpoints.receive(payload, topic);
     if (topic !== topics.desired(this.thingId) || this.stopped) return;
     if (payload.length === 0) return; // the Thing was removed: nothing is desired any more
     const parsed = parsePayload('desired', payload, topic);
@@ -349,8 +357,21 @@ export class ThingAgent {
         this.statuses.set(a.installation_id, { state: 'failed', error: (e as Error).message });
       }
     }
+    await this.noteEndpoints();
     // What was kept for installations the Thing no longer has is let go.
     for (const id of [...this.saved.keys()]) if (!wanted.has(Number(id))) this.saved.delete(id);
+  }
+
+  /** Each running app's web-service routes, in its status: the platform and the IDE show their URLs. */
+  private async noteEndpoints(): Promise<void> {
+    const apps = await this.options.thing.listApps().catch(() => []);
+    const routes = new Map(apps.map((a) => [a.id, a.routes]));
+    for (const [id, app] of this.installed) {
+      const status = this.statuses.get(id);
+      if (status?.state !== 'running') continue;
+      const endpoints = routes.get(app.appId) ?? [];
+      this.statuses.set(id, endpoints.length ? { state: 'running', endpoints } : { state: 'running' });
+    }
   }
 
   /**

@@ -44,7 +44,8 @@ export interface DesiredStateMessage {
   mru: string;
 }
 
-export type AppStatus = { state: 'running' } | { state: 'stopped' } | { state: 'failed'; error: string };
+/** An app's status; a running app lists its web-service routes (`METHOD /path`, seed 001's mappings), reachable through the platform. */
+export type AppStatus = { state: 'running'; endpoints?: string[] } | { state: 'stopped' } | { state: 'failed'; error: string };
 
 /** Thing → platform, retained: what the Thing runs now. */
 export interface StatusMessage {
@@ -294,4 +295,19 @@ export interface ChangeNotice {
   kind: ChangeKind;
   ids: string[];
   utc: string;
+}
+
+/** Platform → Thing on glp/0/{SID}/rq/=endpoint/do: an HTTP request for an app's web-service route. */
+export interface EndpointRequest {
+  action: 'call';
+  args: { installation_id: number; method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH'; path: string; body?: unknown };
+  /** below glp/0/{SID}/ev/=endpoint/ */
+  respond: string;
+}
+
+/** Thing → platform on the request's respond topic: the app's HTTP response. */
+export interface EndpointReply {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
 }

@@ -24,6 +24,10 @@ export const topics = {
   about: (thingId: string) => `${GLP}/${thingId}/fb/about`,
   /** Thing: its devices as devices.json describes them (retained, QoS 1), published when its agent connects. */
   devices: (thingId: string) => `${GLP}/${thingId}/fb/devices`,
+  /** Platform → Thing: an HTTP request for an app's web-service route (an IAP do envelope; QoS 1, not retained). Only the platform may publish here. */
+  endpointRequest: (thingId: string) => `${GLP}/${thingId}/rq/=endpoint/do`,
+  /** Thing → platform: an app's HTTP response, on the request's `respond` topic, which must lie under this filter (QoS 1, not retained). */
+  endpointReplies: (thingId: string) => `${GLP}/${thingId}/ev/=endpoint/#`,
   /** Thing: what load actions installed on it, and the loads waiting for their switchover (retained, QoS 1). */
   images: (thingId: string) => `${GLP}/${thingId}/fb/=agent/images`,
   /** Platform → Thing: a do action for the Thing itself, such as a load (IAP; QoS 1, not retained). */
@@ -63,6 +67,17 @@ export const platformSubscriptions = {
   connection: `${GLP}/+/fb/=agent/connection`,
   loadResponse: `${GLP}/+/ev/=cms/response/load`,
 } as const;
+
+/** The endpoint replies to one platform replica (their respond topics name it), which it subscribes to once. */
+export function endpointRepliesTo(replica: string): string {
+  return `${GLP}/+/ev/=endpoint/${replica}/+`;
+}
+
+/** Whether `topic` may carry a Thing's endpoint reply: a topic (no wildcard) below its ev/=endpoint. */
+export function isEndpointRespondTopic(thingId: string, topic: string): boolean {
+  const prefix = `${GLP}/${thingId}/ev/=endpoint/`;
+  return topic.length > prefix.length && topic.startsWith(prefix) && !/[+#\u0000]/.test(topic) && topic.length <= 512;
+}
 
 /** MQTT 5 shared subscription: each message goes to one platform replica of the group. */
 export function shared(group: string, filter: string): string {

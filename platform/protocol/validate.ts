@@ -9,13 +9,15 @@ import changeSchema from '../../schemas/platform/change.schema.json';
 import connectionSchema from '../../schemas/platform/connection.schema.json';
 import desiredStateSchema from '../../schemas/platform/desired-state.schema.json';
 import devicesSchema from '../../schemas/platform/devices.schema.json';
+import endpointReplySchema from '../../schemas/platform/endpoint-reply.schema.json';
+import endpointRequestSchema from '../../schemas/platform/endpoint-request.schema.json';
 import eventSchema from '../../schemas/platform/event.schema.json';
 import imagesSchema from '../../schemas/platform/images.schema.json';
 import loadCompletionSchema from '../../schemas/platform/load-completion.schema.json';
 import shellRequestSchema from '../../schemas/platform/shell-request.schema.json';
 import shellResponseSchema from '../../schemas/platform/shell-response.schema.json';
 import statusSchema from '../../schemas/platform/status.schema.json';
-import type { AboutMessage, ChangeNotice, ConnectionMessage, DesiredStateMessage, DevicesMessage, IapError, ImagesMessage, LoadCompletionMessage, ShellRequest, ShellResponse, StatusMessage } from './messages';
+import type { AboutMessage, ChangeNotice, ConnectionMessage, DesiredStateMessage, DevicesMessage, EndpointReply, EndpointRequest, IapError, ImagesMessage, LoadCompletionMessage, ShellRequest, ShellResponse, StatusMessage } from './messages';
 
 export interface PayloadKinds {
   desired: DesiredStateMessage;
@@ -29,6 +31,8 @@ export interface PayloadKinds {
   change: ChangeNotice;
   devices: DevicesMessage;
   images: ImagesMessage;
+  endpointRequest: EndpointRequest;
+  endpointReply: EndpointReply;
 }
 export type PayloadKind = keyof PayloadKinds;
 
@@ -44,6 +48,8 @@ const SCHEMA_OF: Record<PayloadKind, { $id: string }> = {
   change: changeSchema,
   devices: devicesSchema,
   images: imagesSchema,
+  endpointRequest: endpointRequestSchema,
+  endpointReply: endpointReplySchema,
 };
 
 /** Payloads above this are refused unread (a Thing's desired state with 256 apps is ~100 KB). */

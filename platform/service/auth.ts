@@ -44,6 +44,23 @@ export class Authenticator {
     return caller;
   }
 
+  /**
+   * The caller of an app endpoint (issue 19): a token scoped to that installation of that Thing
+   * (`endpoint:{thingId}/{installationId}`, made by POST /api/things/:thingId/apps/:installationId/tokens)
+   * or the admin token, given as "Authorization: Bearer" or, as SmartThings' web services took it,
+   * as the access_token query parameter.
+   */
+  async requireEndpoint(req: IncomingMessage, url: URL, thingId: string, installationId: number): Promise<Caller> {
+    const header = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    const secret = header?.[1] ?? url.searchParams.get('access_token') ?? undefined;
+    const scope = endpointScope(thingId, installationId);
+    if (!secret) throw new HttpError(401, 'unauthorized', `this endpoint needs a token: "Authorization: Bearer <token>" with a token made for it (POST /api/things/${thingId}/apps/${installationId}/tokens)`, { 'www-authenticate': 'Bearer realm="smartplug-endpoints"' });
+    const caller = await this.tokenCaller(secret);
+    if (!caller) throw new HttpError(401, 'unauthorized', 'the token is unknown or revoked', { 'www-authenticate': 'Bearer realm="smartplug-endpoints", error="invalid_token"' });
+    if (!caller.scopes.includes(scope) && !caller.scopes.includes('admin')) throw new HttpError(403, 'forbidden', `the token "${caller.name}" is not for the endpoints of installation ${installationId} on ${thingId}`);
+    return caller;
+  }
+
   async tokenCaller(secret: string): Promise<Caller | undefined> {
     const hash = sha256(secret);
     if (hash.length === this.adminHash.length && timingSafeEqual(hash, this.adminHash)) return { kind: 'token', name: 'admin', scopes: ['admin'] };
@@ -91,4 +108,14 @@ export class Authenticator {
 
 function sha256(text: string): Buffer {
   return createHash('sha256').update(text, 'utf8').digest();
+}
+
+/** The scope of a token for one installation's endpoints on one Thing. */
+export function endpointScope(thingId: string, installationId: number): string {
+  return `endpoint:${thingId}/${installationId}`;
+}
+
+/** Whether a token's scopes include an API scope (an endpoint token has none: it reaches its endpoints only). */
+export function hasApiScope(scopes: readonly string[]): boolean {
+  return scopes.some((s) => (SCOPES as readonly string[]).includes(s));
 }

@@ -75,10 +75,16 @@ export class Router {
   }
 }
 
+/**
+ * The params of a path matching a pattern: `:name` takes one segment; a last `*name` takes the rest
+ * of the path (none or more segments) as "/a/b", its segments still %-encoded (they are passed on).
+ */
 function matchParts(pattern: string[], parts: string[]): Record<string, string> | undefined {
-  if (pattern.length !== parts.length) return undefined;
+  const rest = pattern[pattern.length - 1]?.startsWith('*') ? pattern.length - 1 : -1;
+  if (rest < 0 ? pattern.length !== parts.length : parts.length < rest) return undefined;
   const params: Record<string, string> = {};
-  for (let i = 0; i < pattern.length; i++) {
+  if (rest >= 0) params[pattern[rest].slice(1)] = '/' + parts.slice(rest).join('/');
+  for (let i = 0; i < (rest < 0 ? pattern.length : rest); i++) {
     const p = pattern[i];
     let value: string;
     try {

@@ -17,6 +17,8 @@ import { FeedbackIngest } from './feedback';
 import { FeedbackReconciler } from './feedback-reconcile';
 import { Router, send, sendError } from './http-kit';
 import { addLoadRoutes } from './load-routes';
+import { addEndpointRoutes } from './endpoint-routes';
+import { EndpointReplies } from './endpoint-replies';
 import { LoadRequests } from './load-requests';
 import { addThingRoutes } from './thing-routes';
 import { ChangeNotices, changeOfRoute } from './change-notices';
@@ -125,6 +127,9 @@ export class PlatformService {
       addThingRoutes(router, ctx);
       addRolloutRoutes(router, ctx, driver);
       addLoadRoutes(router, ctx, new LoadRequests(mq));
+      const endpointReplies = new EndpointReplies(mq);
+      await endpointReplies.start();
+      addEndpointRoutes(router, ctx, endpointReplies);
       server.on('request', (req, res) => {
         const url = new URL(req.url ?? '/', 'http://platform');
         let matched;

@@ -94,7 +94,8 @@ export interface DesiredState {
   apps: Array<AppInstance & { source: AppSource }>;
 }
 
-export type AppRunStatus = { state: 'running' } | { state: 'stopped' } | { state: 'failed'; error: string };
+/** As the Thing reported it; a running app lists its web-service routes (`METHOD /path`). */
+export type AppRunStatus = { state: 'running'; endpoints?: string[] } | { state: 'stopped' } | { state: 'failed'; error: string };
 
 /** What a Thing last reported: its connection (MQTT last will), each app's status, the revision reached. */
 export interface ThingState {

@@ -10,7 +10,7 @@ import { makeBundle } from '../bundle';
 import { EmbeddedBroker } from '../broker/embedded-broker';
 import { PLATFORM_USER } from '../broker/access';
 import { Fleet } from '../fleet/fleet';
-import { Authenticator } from '../service/auth';
+import { Authenticator, hasApiScope } from '../service/auth';
 import { PlatformService } from '../service/platform-service';
 import { openStore, type PlatformStore } from '../store';
 import { localSecrets } from './local-secrets';
@@ -66,7 +66,11 @@ export class LocalEnvironment {
       broker = await EmbeddedBroker.start({
         port: options.brokerPort ?? 0, platformPassword: secrets.platformPassword,
         verifyThing: (id, secret) => auth.thingSecretMatches(id, secret),
-        verifyToken: async (secret) => (await auth.tokenCaller(secret))?.scopes,
+        // An endpoint token reaches its app's endpoints only, never the broker.
+        verifyToken: async (secret) => {
+          const caller = await auth.tokenCaller(secret);
+          return caller && hasApiScope(caller.scopes) ? caller.scopes : undefined;
+        },
       });
       service = await PlatformService.start({ store, brokerUrl: broker.url, brokerUsername: PLATFORM_USER, brokerPassword: secrets.platformPassword, port: options.port ?? 0, adminToken: secrets.adminToken, authenticator: auth, log: options.log });
       if ((await store.listApps()).length === 0) await provisionExample(store, options.exampleApp, options.log);

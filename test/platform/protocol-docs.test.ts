@@ -9,6 +9,8 @@ import type { ServiceContext } from '../../platform/service/service-context';
 import { addThingRoutes } from '../../platform/service/thing-routes';
 import { addRolloutRoutes } from '../../platform/service/rollout-routes';
 import { addLoadRoutes } from '../../platform/service/load-routes';
+import { addEndpointRoutes } from '../../platform/service/endpoint-routes';
+import type { EndpointReplies } from '../../platform/service/endpoint-replies';
 import type { LoadRequests } from '../../platform/service/load-requests';
 import type { RolloutDriver } from '../../platform/service/rollout-driver';
 
@@ -37,6 +39,7 @@ describe('docs/protocol.md', () => {
     addThingRoutes(router, {} as ServiceContext);
     addRolloutRoutes(router, {} as ServiceContext, {} as RolloutDriver);
     addLoadRoutes(router, {} as ServiceContext, {} as LoadRequests);
+    addEndpointRoutes(router, {} as ServiceContext, {} as EndpointReplies);
     const routes = [{ method: 'GET', pattern: '/api/health' }, ...router.list()];
     assert.ok(routes.length > 20);
     for (const r of routes) assert.ok(doc.includes('`' + `${r.method} ${r.pattern}` + '`'), `docs/protocol.md does not list ${r.method} ${r.pattern}`);

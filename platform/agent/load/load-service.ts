@@ -45,7 +45,6 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class LoadService {
   private queue: Promise<void> = Promise.resolve();
   private readonly scheduled = new Map<LoadRequest, { timer: NodeJS.Timeout; at: number; prepared: PreparedLoad }>();
-  private closed = false;
 
   constructor(private readonly options: LoadServiceOptions) {}
 
@@ -76,7 +75,7 @@ export class LoadService {
 
   receive(topic: string, payload: Buffer): void {
     const target = targetOf(this.options.thingId, topic);
-    if (!target || this.closed) return;
+    if (!target) return;
     let request: LoadRequest;
     try {
       const envelope = parseDoEnvelope(payload, topic);
@@ -97,7 +96,6 @@ export class LoadService {
 
   /** Cancels the loads waiting for their switchover (they change nothing). */
   close(): void {
-    this.closed = true;
     for (const [request, s] of this.scheduled) {
       clearTimeout(s.timer);
       void removeDirs(s.prepared.dirs);
