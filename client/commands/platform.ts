@@ -13,6 +13,7 @@ import { attachDebugger } from '../platform/attach-debugger';
 import type { ThingLogChannels } from '../platform/thing-logs-channel';
 import { openJsShell } from '../platform/js-shell/shell-terminal';
 import { sendLoadAction } from '../platform/send-load';
+import { curlLine, endpointUrl } from '../../platform/remote/endpoint-url';
 import { isActive } from '../../platform/remote/live-rollouts';
 import { rolloutProgress, rolloutTitle } from '../platform/rollouts-tree';
 import { THINGS_VIEW, type PlatformNode } from '../platform/platform-trees';
@@ -55,6 +56,19 @@ export function registerPlatformCommands({ ctx, connection, appFolders, revealTe
         await thingLogs.show(thing.thingId, app);
       } catch (e) {
         void vscode.window.showErrorMessage(`Could not follow ${thing.thingId}'s logs: ${(e as Error).message}`);
+      }
+    }),
+    // From an endpoint of a web-service app in the Things view: a curl line, with a token for that app's endpoints only.
+    vscode.commands.registerCommand('smartplug.copyEndpointCurl', async (node?: PlatformNode) => {
+      if (node?.kind !== 'endpoint') return void vscode.window.showInformationMessage('Pick an endpoint under a web-service app of a Thing, in the Things view.');
+      try {
+        const { secret, baseUrl, made } = await connection.endpointToken(node.thingId, node.installationId);
+        const { method, url } = endpointUrl(baseUrl.slice(0, baseUrl.indexOf('/things/')), node.thingId, node.installationId, node.route);
+        await vscode.env.clipboard.writeText(curlLine(url, method, secret));
+        const token = made ? ' It carries a new token for this app\'s endpoints only, kept in VS Code\'s secret storage.' : '';
+        void vscode.window.showInformationMessage(`Copied a curl line for ${node.route} on ${node.thingId}.${url.includes('{') ? ' Fill in the {…} parts of its URL.' : ''}${token}`);
+      } catch (e) {
+        void vscode.window.showErrorMessage(`Could not make a token for the endpoints of installation ${node.installationId} on ${node.thingId}: ${(e as Error).message}`);
       }
     }),
     // From a *.load.json (its editor title, the Explorer), a Thing of the Things view, or the palette.

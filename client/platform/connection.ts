@@ -38,6 +38,7 @@ export interface ShellAccess {
 const LAST_KIND = 'smartplug.platform.lastConnection';
 const tokenKey = (platformUrl: string) => `smartplug.platform.token/${platformUrl}`;
 const shellKey = (platformUrl: string, thingId: string) => `smartplug.platform.shell/${platformUrl}/${thingId}`;
+const endpointKey = (platformUrl: string, thingId: string, installationId: number) => `smartplug.platform.endpoint/${platformUrl}/${thingId}/${installationId}`;
 
 export class PlatformConnection implements vscode.Disposable {
   private liveModel: LivePlatform | undefined;
@@ -180,6 +181,22 @@ export class PlatformConnection implements vscode.Disposable {
       validateInput: (v) => (v.trim() ? undefined : 'Paste the shell credential'),
     });
     return typed ? { ...base, credential: typed.trim(), source: 'typed' } : undefined;
+  }
+
+  /**
+   * A token for one installation's endpoints (and their base URL): the one kept in secret storage
+   * for this platform, or a new one made through the API and kept there.
+   */
+  async endpointToken(thingId: string, installationId: number): Promise<{ secret: string; baseUrl: string; made: boolean }> {
+    const live = this.live;
+    if (!live || !this.target) throw new Error('not connected to a platform');
+    const key = endpointKey(this.target.platformUrl, thingId, installationId);
+    const path = `/things/${encodeURIComponent(thingId)}/apps/${installationId}`;
+    const kept = await this.extension.secrets.get(key);
+    if (kept) return { secret: kept, baseUrl: live.api.url + path, made: false };
+    const answer = await live.api.endpointToken(thingId, installationId, `VS Code: endpoints of installation ${installationId} on ${thingId}`);
+    await this.extension.secrets.store(key, answer.secret);
+    return { secret: answer.secret, baseUrl: live.api.url + answer.path, made: true };
   }
 
   /** Keeps a Thing's shell credential that worked, for the next JS Shell of the same platform. */

@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import type { LivePlatform } from '../../platform/remote/live-platform';
 import type { PlatformConnection } from './connection';
-import { storeAppItem, templateAppItem, templateItem, thingAppItem, thingItem, versionItem, groupItem } from './tree-items';
+import { endpointItem, storeAppItem, templateAppItem, templateItem, thingAppItem, thingItem, versionItem, groupItem } from './tree-items';
 
 export const APP_STORE_VIEW = 'smartplug.appStore';
 export const THINGS_VIEW = 'smartplug.things';
@@ -19,6 +19,7 @@ export type PlatformNode =
   | { kind: 'version'; id: string; appId: number; version: string }
   | { kind: 'thing'; id: string; thingId: string }
   | { kind: 'thingApp'; id: string; thingId: string; installationId: number; inherited: boolean }
+  | { kind: 'endpoint'; id: string; thingId: string; installationId: number; route: string }
   | { kind: 'template'; id: string; templateId: string }
   | { kind: 'templateGroup'; id: string; templateId: string; group: 'apps' | 'things' }
   | { kind: 'templateApp'; id: string; templateId: string; installationId: number }
@@ -157,9 +158,15 @@ export class ThingsTree extends PlatformTree {
     const live = this.live;
     if (!live) return [];
     if (!node) return live.things.sort((a, b) => a.thingId.localeCompare(b.thingId, undefined, { numeric: true })).map((t) => this.node({ kind: 'thing', id: `thing/${t.thingId}`, thingId: t.thingId }));
-    if (node.kind !== 'thing') return [];
-    const thing = live.thing(node.thingId);
+    const thing = 'thingId' in node ? live.thing(node.thingId) : undefined;
     if (!thing) return [];
+    if (node.kind === 'thingApp') {
+      // A web-service app's routes, each reachable through the platform.
+      const app = [...thing.apps, ...thing.inherited].find((a) => a.installation_id === node.installationId);
+      const endpoints = app?.status.state === 'running' ? (app.status.endpoints ?? []) : [];
+      return endpoints.map((route) => this.node({ kind: 'endpoint', id: `${node.id}/${route}`, thingId: thing.thingId, installationId: node.installationId, route }));
+    }
+    if (node.kind !== 'thing') return [];
     return [...thing.apps, ...thing.inherited].map((a) =>
       this.node({ kind: 'thingApp', id: `thing/${thing.thingId}/${a.installation_id}`, thingId: thing.thingId, installationId: a.installation_id, inherited: a.source.kind === 'template' }),
     );
@@ -170,9 +177,10 @@ export class ThingsTree extends PlatformTree {
     const thing = live && 'thingId' in node ? live.thing(node.thingId) : undefined;
     if (!live || !thing) return new vscode.TreeItem('(gone)');
     if (node.kind === 'thing') return thingItem(thing, node.id);
-    if (node.kind !== 'thingApp') return new vscode.TreeItem('?');
+    if (node.kind !== 'thingApp' && node.kind !== 'endpoint') return new vscode.TreeItem('?');
     const app = [...thing.apps, ...thing.inherited].find((a) => a.installation_id === node.installationId);
     if (!app) return new vscode.TreeItem('(gone)');
+    if (node.kind === 'endpoint') return endpointItem(thing, app, node.route, live.api.url, node.id);
     return thingAppItem(thing, app, live.apps.find((s) => s.appId === app.app_id), node.id);
   }
 }

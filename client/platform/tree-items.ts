@@ -3,6 +3,7 @@
  * essentials, and Markdown tooltips with the details. Pure functions of the model's objects.
  */
 import * as vscode from 'vscode';
+import { endpointUrl } from '../../platform/remote/endpoint-url';
 import type { AppInstance, AppListing, AppVersion, Template, ThingAppView, ThingView } from '../../platform/protocol/api-types';
 
 const passed = new vscode.ThemeColor('testing.iconPassed');
@@ -92,7 +93,8 @@ export function thingItem(thing: ThingView, id: string): vscode.TreeItem {
 }
 
 export function thingAppItem(thing: ThingView, app: ThingAppView, listing: AppListing | undefined, id: string): vscode.TreeItem {
-  const item = new vscode.TreeItem(app.name, vscode.TreeItemCollapsibleState.None);
+  const endpoints = app.status.state === 'running' ? (app.status.endpoints ?? []) : [];
+  const item = new vscode.TreeItem(app.name, endpoints.length ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
   item.id = id;
   const inherited = app.source.kind === 'template' ? app.source.templateId : undefined;
   // An offline Thing's app status is only what it said last: shown, but not as live.
@@ -106,6 +108,17 @@ export function thingAppItem(thing: ThingView, app: ThingAppView, listing: AppLi
       `| source | ${inherited ? `inherited from Template ${plain(inherited)}: remove it from the Template` : 'the Thing\'s own'} |\n\n` +
       '```json\n' + JSON.stringify(app.config, null, 2).slice(0, 2000) + '\n```',
   );
+  return item;
+}
+
+export function endpointItem(thing: ThingView, app: ThingAppView, route: string, platformUrl: string, id: string): vscode.TreeItem {
+  const item = new vscode.TreeItem(route, vscode.TreeItemCollapsibleState.None);
+  item.id = id;
+  const { url } = endpointUrl(platformUrl, thing.thingId, app.installation_id, route);
+  item.description = url;
+  item.iconPath = new vscode.ThemeIcon('globe');
+  item.contextValue = 'smartplug.endpoint';
+  item.tooltip = md(`**${plain(route)}** of ${plain(app.name)} on ${plain(thing.thingId)}\n\n${plain(url)}\n\n_Copy a curl line for it: it carries a token for this app's endpoints only._`);
   return item;
 }
 

@@ -2,7 +2,7 @@
  * The HTTP API's answers, declared once: the routes build them (platform/service/*-routes.ts) and
  * the IDE's client reads them (platform/remote/platform-api.ts). docs/protocol.md lists the routes.
  */
-import type { App, AppInstance, AppRunStatus, AppSource, AppVersion, Rollout, RolloutThing, Template, Thing } from '../store/types';
+import type { ApiToken, App, AppInstance, AppRunStatus, AppSource, AppVersion, Rollout, RolloutThing, Template, Thing } from '../store/types';
 import type { Manifest } from '../load/load-request';
 import type { LoadCompletionMessage } from './messages';
 
@@ -105,4 +105,13 @@ export interface LoadAnswer {
   response: string;
   completion: LoadCompletionMessage | null;
   message?: string;
+}
+
+/** POST /api/things/:thingId/apps/:installationId/tokens: a token for that installation's endpoints only, and their base path. */
+export interface EndpointTokenAnswer {
+  token: ApiToken;
+  /** shown this once */
+  secret: string;
+  /** `/things/{thingId}/apps/{installationId}`: an endpoint `METHOD /p` answers at this path + `/p` */
+  path: string;
 }

@@ -3,7 +3,7 @@
  * bearer token, a timeout on every call, and one error type that says which call failed and why.
  * It holds no state; live-platform.ts keeps what it read.
  */
-import type { AppInstance, AppListing, DeployAnswer, DiffAnswer, ErrorAnswer, HealthAnswer, ImageInspection, InstanceInput, LoadAnswer, PlanInput, Rollout, RolloutThing, Template, TemplateView, ThingView } from '../protocol/api-types';
+import type { AppInstance, AppListing, DeployAnswer, DiffAnswer, EndpointTokenAnswer, ErrorAnswer, HealthAnswer, ImageInspection, InstanceInput, LoadAnswer, PlanInput, Rollout, RolloutThing, Template, TemplateView, ThingView } from '../protocol/api-types';
 import { classifyFailure, type FailureKind } from './network-failure';
 
 export class PlatformApiError extends Error {
@@ -102,6 +102,11 @@ export class PlatformApi {
 
   removeThingApp(thingId: string, installationId: number): Promise<void> {
     return this.call('DELETE', `/api/things/${encodeURIComponent(thingId)}/apps/${installationId}`);
+  }
+
+  /** A token for one installation's endpoints only (seed 001's web services), and their base path. */
+  endpointToken(thingId: string, installationId: number, name?: string): Promise<EndpointTokenAnswer> {
+    return this.call('POST', `/api/things/${encodeURIComponent(thingId)}/apps/${installationId}/tokens`, name ? { name } : {});
   }
 
   /** What a load action's url holds: its manifest, to show before proceeding (the platform fetches it). */

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { EndpointRequest } from '../protocol';
+import type { EndpointTokenAnswer } from '../protocol/api-types';
 import { endpointScope } from './auth';
 import type { EndpointReplies } from './endpoint-replies';
 import { EndpointRate } from './endpoint-rate';
@@ -33,7 +34,8 @@ export function addEndpointRoutes(router: Router, ctx: ServiceContext, replies: 
     const body = await readJson(req).catch(() => ({}) as Record<string, unknown>);
     const name = typeof body.name === 'string' && body.name !== '' ? body.name : `endpoints of ${app.name} on ${p.thingId}`;
     const made = await store.createToken({ name, scopes: [endpointScope(p.thingId, installationId)] });
-    return { status: 201, body: { ...made, path: `/things/${encodeURIComponent(p.thingId)}/apps/${installationId}` } };
+    const answer: EndpointTokenAnswer = { ...made, path: `/things/${encodeURIComponent(p.thingId)}/apps/${installationId}` };
+    return { status: 201, body: answer };
   });
 
   for (const method of METHODS) {

@@ -8,15 +8,20 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
+import { exec, spawnSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import mqtt from 'mqtt';
 import { makeBundle } from '../../platform/bundle';
 import { TOOL_USER } from '../../platform/broker/access';
 import { exampleAppDir } from '../../platform/up/example-app';
 import { LocalEnvironment } from '../../platform/up/local-environment';
 import { EndpointRate } from '../../platform/service/endpoint-rate';
+import { curlLine, endpointUrl } from '../../platform/remote/endpoint-url';
 import { assertFreshDist } from '../support/fresh-dist';
 import { PlatformApi, runsEverything } from '../support/platform-api';
 
+const run = promisify(exec);
+const hasCurl = () => spawnSync('curl', ['--version']).status === 0;
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'apps', 'web-switches');
 
 describe('app endpoints over HTTP through the platform', function () {
@@ -105,6 +110,21 @@ describe('app endpoints over HTTP through the platform', function () {
     assert.equal((await api.withToken(token).get('/api/things')).status, 403);
     await assert.rejects(mqtt.connectAsync(env.endpoints.broker, { username: TOOL_USER, password: token, reconnectPeriod: 0, connectTimeout: 5000 }), /Not authorized|Bad username or password|connack/i);
     assert.equal((await api.post(`/api/things/thing-1/apps/999/tokens`, {})).status, 404, 'no token for an installation the Thing does not have');
+  });
+
+  it('the curl lines the Things view copies call the endpoints (a token with a quote in it stays one word)', async function () {
+    if (!hasCurl()) this.skip();
+    const get = endpointUrl(env.endpoints.platform, 'thing-1', installationId, 'GET /switches');
+    assert.equal(get.url, `${base}/switches`);
+    // (asynchronously: the platform answering it runs in this process)
+    const listed = (await run(curlLine(get.url, get.method, token), { shell: '/bin/sh', encoding: 'utf8' })).stdout;
+    assert.match(listed, /^HTTP\/1\.1 200/);
+    assert.match(listed, /"id":"hall-lamp"/);
+    const post = endpointUrl(env.endpoints.platform, 'thing-1', installationId, 'POST /switches/:id/:command');
+    assert.equal(post.url, `${base}/switches/{id}/{command}`);
+    const switched = (await run(curlLine(post.url.replace('{id}', 'hall-lamp').replace('{command}', 'off'), post.method, token), { shell: '/bin/sh', encoding: 'utf8' })).stdout;
+    assert.match(switched, /^HTTP\/1\.1 201/);
+    assert.equal(curlLine('http://h/x', 'GET', "a'b"), `curl -sS -i -H 'Authorization: Bearer a'\\''b' 'http://h/x'`);
   });
 
   it('a Thing that does not answer is a 504 within the timeout, and the platform keeps serving', async () => {
