@@ -11,6 +11,7 @@ import { SERVER_NODE_FLAGS } from '../server/node-flags';
 import { debugBench } from './debug-bench';
 import { fleetBench } from './fleet-bench';
 import { loadBench } from './load-bench';
+import { endpointBench } from './endpoint-bench';
 import { platformBench } from './platform-bench';
 import { runawayBench } from './runaway-bench';
 import { runtimeBench } from './runtime-bench';
@@ -28,6 +29,7 @@ async function main(): Promise<void> {
   await platformBench(rows);
   await shellBench(rows);
   await loadBench(rows);
+  await endpointBench(rows);
   await debugBench(rows);
   // The language server's figures are taken in a process configured as the server is.
   const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, 'language.js')], { encoding: 'utf8', maxBuffer: 1 << 24 });
