@@ -1,6 +1,6 @@
 /**
  * The platform's commands of `smartplug` (bin/smartplug.js sends them here): up, platform, fleet,
- * deploy, load and shell. Secrets come from the environment or from `--dir`, never from the command line (it shows
+ * deploy, load, record and shell. Secrets come from the environment or from `--dir`, never from the command line (it shows
  * in process lists) and never go to the output.
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -15,6 +15,7 @@ import { shellCommand } from './shell/shell-command';
 import { PLATFORM_USAGE } from './usage';
 import { deployCommand } from './deploy/deploy-command';
 import { loadCommand } from './load/load-command';
+import { recordCommand } from './record/record-command';
 import { exampleAppDir } from './up/example-app';
 import { ENDPOINTS_FILE, LocalEnvironment, type LocalEndpoints } from './up/local-environment';
 import { SECRETS_FILE, type LocalSecrets } from './up/local-secrets';
@@ -35,6 +36,8 @@ export async function platformMain(command: string, rest: string[], out: (line: 
       return shellCommand(rest, out, err);
     case 'load':
       return load(rest, out, err);
+    case 'record':
+      return recordCommand(rest, out, err);
     default:
       err(`smartplug: unknown command "${command}"\n\n${PLATFORM_USAGE}`);
       return 2;

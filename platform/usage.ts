@@ -41,4 +41,12 @@ export const PLATFORM_USAGE = `platform commands:
       platform shows the image's manifest and asks to proceed (--yes: do not ask). Prints the
       completion object's outcome (the stage that failed, if one did); waits up to --wait seconds
       (default 120) for it. Exit code 0 only when the load completed without error.
+  record THING [--minutes 5] [--app DIR | --installation ID] [--out FILE] [--dir .smartplug]
+      Records what one app of the Thing really sees (device reports, other apps' effects, commands
+      from outside, mode changes, calls of its endpoints) and does (its commands and notifications)
+      and writes it as a scenario file that "smartplug test" replays on a virtual clock. --app DIR:
+      the app whose name is DIR's; the scenario goes into DIR/tests/ and replays against DIR.
+      Without it, the version the Thing runs is downloaded beside the scenario. Ctrl-C ends the
+      recording early and keeps what it has. The broker, token and shell credential come as for
+      shell.
 ${SHELL_USAGE}`;

@@ -15,6 +15,8 @@ export interface EndpointServiceOptions {
   /** the runtime app id of an installation, or undefined when the Thing does not run it */
   appOf: (installationId: number) => string | undefined;
   publish: (topic: string, payload: string) => void;
+  /** a call answered (recordings of the app take it as an input) */
+  onCall?: (appId: string, method: string, path: string, body: unknown, status: number) => void;
 }
 
 export class EndpointService {
@@ -34,6 +36,7 @@ export class EndpointService {
     const appId = this.options.appOf(installationId);
     if (appId === undefined) return error(404, 'NotFound', `${this.options.thingId} runs no app of installation ${installationId}`);
     const response = await this.options.thing.callEndpoint(appId, method, path, body ?? undefined);
+    this.options.onCall?.(appId, method, path, body ?? null, response.status);
     return { status: response.status, headers: response.headers, body: response.body ?? null };
   }
 }

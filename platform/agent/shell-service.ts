@@ -17,6 +17,8 @@ import type { LogRecord } from '../../runtime/engine/records';
 import { checkPayload, iapNow, isShellRespondTopic, MAX_PAYLOAD_BYTES, topics, type AppStatus, type IapError, type ShellAppInfo, type ShellLogLine, type ShellRequest, type ShellResults } from '../protocol';
 import { LINES_PER_CHUNK, ShellStream } from './shell-stream';
 import { DebugAttachments } from './debug-attachment';
+import { ShellRecordings } from './shell-recordings';
+import type { Recording } from '../../runtime/scenario/from-recording';
 
 /** One app of the Thing as its agent knows it. */
 export interface ShellInstallation {
@@ -43,6 +45,8 @@ export interface ShellHost {
   event(cat: IapError['cat'], message: string, code: string): void;
   /** resolves when no Bundle Sync runs (a restart waits for it) */
   idle(): Promise<void>;
+  /** the instance object of an installation, as provisioned (a recording's config) */
+  instanceOf(installationId: number): Recording['instance'] | undefined;
 }
 
 /** Log lines kept for `logs` (a ring: the oldest goes). */
@@ -66,10 +70,13 @@ export class ShellService {
 
   /** A debugger attached to an app of the Thing (the `debug`, `cdp` and `detach` actions). */
   private readonly debugs: DebugAttachments;
+  /** Recordings of apps (the `record` action). */
+  readonly recordings: ShellRecordings;
 
   constructor(private readonly host: ShellHost, debugLeaseMs?: number) {
     this.credentialHash = host.credential ? digest(host.credential) : undefined;
     this.debugs = new DebugAttachments(host, debugLeaseMs);
+    this.recordings = new ShellRecordings(host, (id) => host.instanceOf(id));
     host.thing.on('log', (r) => this.onLog(r));
   }
 
@@ -118,6 +125,7 @@ export class ShellService {
   close(): void {
     this.followers.clear();
     this.debugs.close();
+    this.recordings.close();
   }
 
   private async handle(request: ShellRequest, stream: ShellStream): Promise<void> {
@@ -129,13 +137,17 @@ export class ShellService {
       case 'logs':
         return this.logs(request.args?.lines ?? 20, request.args?.follow === true, stream);
       case 'cancel': {
+        // A log follow ends; a recording ends, answering what it recorded.
         const follower = this.followers.get(request.args.respond);
         if (follower) {
           this.followers.delete(request.args.respond);
           follower.done({ lines: follower.lines, cancelled: true } satisfies ShellResults['logs']);
         }
-        return stream.done({ cancelled: follower ? 1 : 0 } satisfies ShellResults['cancel']);
+        const recording = this.recordings.finish(request.args.respond);
+        return stream.done({ cancelled: follower || recording ? 1 : 0 } satisfies ShellResults['cancel']);
       }
+      case 'record':
+        return this.recordings.start(request.args.app, request.args.seconds ?? 300, stream);
       case 'debug':
         return this.debugs.attach(request.args.app, stream);
       case 'cdp':

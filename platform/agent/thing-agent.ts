@@ -104,11 +104,16 @@ export class ThingAgent {
       installations: () => [...this.installed.values()].map((a) => ({ installationId: a.installationId, appId: a.appId, app: a.source.name, version: a.version, status: this.statuses.get(a.installationId) ?? { state: 'running' } })),
       publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
       event: (cat, message, code) => this.publishEvent(cat, message, 'shell', code),
+      instanceOf: (installationId) => {
+        const a = this.latest?.apps.find((x) => x.installation_id === installationId);
+        return a ? { app_id: a.app_id, installation_id: a.installation_id, version: a.version, name: a.name, config: a.config } : undefined;
+      },
     }, options.debugLeaseMs);
     this.endpoints = new EndpointService({
       thingId: options.thingId, thing,
       appOf: (installationId) => this.installed.get(installationId)?.appId,
       publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
+      onCall: (...call) => this.shell.recordings.call(...call),
     });
     this.loads = new LoadService({
       thingId: options.thingId, model: options.model, images: options.images,

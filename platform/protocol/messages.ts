@@ -3,6 +3,7 @@
  * platform service and the agent both import these; `schemas/platform/*.schema.json` say the same
  * for anything else, and both sides validate what they receive against them (validate.ts).
  */
+import type { Recording } from '../../runtime/scenario/from-recording';
 
 /** How a Thing's app comes to it: its own list, or its Template's (then it cannot be removed from the Thing). */
 export type AppOrigin = { kind: 'thing' } | { kind: 'template'; templateId: string };
@@ -162,7 +163,7 @@ export interface ImagesMessage extends InstalledImages {
 }
 
 /** The JS Shell's actions (the `action` of a request on glp/0/{SID}/rq/=shell/do). */
-export type ShellAction = 'eval' | 'apps' | 'logs' | 'cancel' | 'restart' | 'debug' | 'cdp' | 'detach';
+export type ShellAction = 'eval' | 'apps' | 'logs' | 'cancel' | 'restart' | 'debug' | 'cdp' | 'detach' | 'record';
 
 /** eval: an expression, in an app's context (`app`: its installation id) or the Thing's shell context. */
 export interface ShellEvalArgs {
@@ -188,6 +189,12 @@ export interface ShellCancelArgs {
  */
 export interface ShellDebugArgs {
   app: number;
+}
+
+/** record: records what the app with this installation id sees and does, for `seconds` (default 300, at most 3600) or until `cancel`. */
+export interface ShellRecordArgs {
+  app: number;
+  seconds?: number;
 }
 
 /** cdp: the debugger's inspector messages for a session (answered on the session, by the inspector); renews its lease. */
@@ -220,6 +227,7 @@ export type ShellRequest = {
   | { action: 'cancel'; args: ShellCancelArgs }
   | { action: 'restart'; args?: Record<string, never> }
   | { action: 'debug'; args: ShellDebugArgs }
+  | { action: 'record'; args: ShellRecordArgs }
   | { action: 'cdp'; args: ShellCdpArgs }
   | { action: 'detach'; args: ShellDetachArgs }
 );
@@ -260,6 +268,8 @@ export interface ShellResults {
   /** the end of a debug session, and why (detached, the lease ran out, the agent stopped) */
   debug: { ended: string };
   detach: { detached: boolean };
+  /** what the app saw and did while it was recorded (runtime/scenario/from-recording.ts makes the scenario) */
+  record: { recording: Omit<Recording, 'appPath'> & { truncated: boolean } };
 }
 
 /**

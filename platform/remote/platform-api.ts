@@ -104,6 +104,20 @@ export class PlatformApi {
     return this.call('DELETE', `/api/things/${encodeURIComponent(thingId)}/apps/${installationId}`);
   }
 
+  /** A version's bundle from the App Store (a read token's download), as bytes. */
+  async bundle(appId: number, version: string): Promise<Buffer> {
+    const route = `/bundles/${appId}/${encodeURIComponent(version)}`;
+    let response: Response;
+    try {
+      response = await fetch(this.url + route, { headers: { authorization: `Bearer ${this.options.token}` }, redirect: 'error', signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (e) {
+      const failure = classifyFailure(e, this.url);
+      throw new PlatformApiError(`GET ${this.url}${route}: ${failure.message}`, 0, failure.kind);
+    }
+    if (!response.ok) throw new PlatformApiError(`GET ${this.url}${route}: HTTP ${response.status} ${(await response.text()).slice(0, 300)}`, response.status, `http_${response.status}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
   /** A token for one installation's endpoints only (seed 001's web services), and their base path. */
   endpointToken(thingId: string, installationId: number, name?: string): Promise<EndpointTokenAnswer> {
     return this.call('POST', `/api/things/${encodeURIComponent(thingId)}/apps/${installationId}/tokens`, name ? { name } : {});

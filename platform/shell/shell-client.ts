@@ -10,7 +10,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { TOOL_USER } from '../broker/access';
-import { GLP, parsePayload, topics, type ShellAction, type ShellCancelArgs, type ShellCdpArgs, type ShellDebugArgs, type ShellDetachArgs, type ShellEvalArgs, type ShellLogsArgs, type ShellResponse } from '../protocol';
+import { GLP, parsePayload, topics, type ShellAction, type ShellCancelArgs, type ShellCdpArgs, type ShellDebugArgs, type ShellDetachArgs, type ShellRecordArgs, type ShellEvalArgs, type ShellLogsArgs, type ShellResponse } from '../protocol';
 
 export interface ShellClientOptions {
   brokerUrl: string;
@@ -21,7 +21,7 @@ export interface ShellClientOptions {
   timeoutMs?: number;
 }
 
-export type ShellArgs = { eval: ShellEvalArgs; apps: undefined; logs: ShellLogsArgs | undefined; cancel: ShellCancelArgs; restart: undefined; debug: ShellDebugArgs; cdp: ShellCdpArgs; detach: ShellDetachArgs };
+export type ShellArgs = { eval: ShellEvalArgs; apps: undefined; logs: ShellLogsArgs | undefined; cancel: ShellCancelArgs; restart: undefined; debug: ShellDebugArgs; cdp: ShellCdpArgs; detach: ShellDetachArgs; record: ShellRecordArgs };
 
 /** No answer came in time: the Thing is offline, busy past the limit, or the credential is wrong. */
 export class ShellTimeout extends Error {

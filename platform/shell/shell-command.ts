@@ -59,7 +59,7 @@ export async function shellCommand(args: string[], out: Print, err: Print): Prom
 }
 
 /** Where the shell connects and with what: the local environment's files, or the environment's variables. */
-function readAccess(thingId: string, dir: string, broker: string | undefined): { broker: string; token: string; credential: string } | { error: string } {
+export function readAccess(thingId: string, dir: string, broker: string | undefined): { broker: string; token: string; credential: string } | { error: string } {
   const read = <T>(file: string): T | undefined => (existsSync(path.join(dir, file)) ? (JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as T) : undefined);
   const url = broker ?? read<{ broker: string }>('endpoints.json')?.broker;
   const token = process.env.SMARTPLUG_TOKEN ?? read<{ adminToken: string }>('secrets.json')?.adminToken;

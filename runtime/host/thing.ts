@@ -75,6 +75,16 @@ export class Thing extends TypedEmitter<HostEventMap> {
     return this;
   }
 
+  /** The last listener of an optional record gone, the worker stops sending it (a recording ended costs nothing after). */
+  override off<K extends keyof HostEventMap & string>(event: K, listener: (payload: HostEventMap[K]) => void): this {
+    super.off(event, listener);
+    if (this.forwarded.has(event as OptionalEvent) && !this.hasListeners(event)) {
+      this.forwarded.delete(event as OptionalEvent);
+      void this.call('forward', [[...this.forwarded]]).catch(() => undefined);
+    }
+    return this;
+  }
+
   forwardedEvents(): OptionalEvent[] {
     return [...this.forwarded];
   }
