@@ -13,6 +13,7 @@ import { attachDebugger } from '../platform/attach-debugger';
 import type { ThingLogChannels } from '../platform/thing-logs-channel';
 import { openJsShell } from '../platform/js-shell/shell-terminal';
 import { sendLoadAction } from '../platform/send-load';
+import { recordScenario } from '../platform/record-scenario';
 import { curlLine, endpointUrl } from '../../platform/remote/endpoint-url';
 import { isActive } from '../../platform/remote/live-rollouts';
 import { rolloutProgress, rolloutTitle } from '../platform/rollouts-tree';
@@ -58,6 +59,8 @@ export function registerPlatformCommands({ ctx, connection, appFolders, revealTe
         void vscode.window.showErrorMessage(`Could not follow ${thing.thingId}'s logs: ${(e as Error).message}`);
       }
     }),
+    // From a Thing or an app of a Thing in the Things view, or the palette.
+    vscode.commands.registerCommand('smartplug.recordScenario', (node?: PlatformNode) => recordScenario(connection, appFolders, ctx.log, node)),
     // From an endpoint of a web-service app in the Things view: a curl line, with a token for that app's endpoints only.
     vscode.commands.registerCommand('smartplug.copyEndpointCurl', async (node?: PlatformNode) => {
       if (node?.kind !== 'endpoint') return void vscode.window.showInformationMessage('Pick an endpoint under a web-service app of a Thing, in the Things view.');

@@ -105,6 +105,7 @@ describe('client: structure', () => {
       ['smartplug.chooseGuideDevices', "SmartPlug: Choose the Guide's Devices"],
       ['smartplug.showThingLogs', 'SmartPlug: Show Thing Logs'],
       ['smartplug.openJsShell', 'SmartPlug: Open JS Shell'],
+      ['smartplug.recordScenario', 'SmartPlug: Record Scenario'],
       ['smartplug.copyEndpointCurl', 'SmartPlug: Copy curl Line'],
       ['smartplug.sendLoadAction', 'SmartPlug: Send Load Action to Thing'],
       ['smartplug.attachDebugger', 'SmartPlug: Attach Debugger'],
