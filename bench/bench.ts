@@ -12,6 +12,7 @@ import { debugBench } from './debug-bench';
 import { fleetBench } from './fleet-bench';
 import { loadBench } from './load-bench';
 import { endpointBench } from './endpoint-bench';
+import { recordBench } from './record-bench';
 import { platformBench } from './platform-bench';
 import { runawayBench } from './runaway-bench';
 import { runtimeBench } from './runtime-bench';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
   await shellBench(rows);
   await loadBench(rows);
   await endpointBench(rows);
+  await recordBench(rows);
   await debugBench(rows);
   // The language server's figures are taken in a process configured as the server is.
   const out = execFileSync(process.execPath, [...SERVER_NODE_FLAGS, path.join(__dirname, 'language.js')], { encoding: 'utf8', maxBuffer: 1 << 24 });

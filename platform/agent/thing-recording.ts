@@ -1,13 +1,13 @@
 /**
  * A recording of what one app of a Thing really saw (issue 19): the inputs from outside the app
- * (device reports, other apps' effects on devices, commands from outside, mode changes, calls of
- * its endpoints) and what the app did (its commands and notifications), each with the Thing's
+ * (device reports, commands from outside and other apps' commands, mode changes, calls of its
+ * endpoints) and what the app did (its commands and notifications), each with the Thing's
  * time, from the records the Thing's runtime gives. runtime/scenario/from-recording.ts turns it
  * into a scenario file. Started by the JS Shell's `record` action (smartplug record, Record
  * Scenario in the editor), it ends at its time limit, on `cancel`, or when it is full.
  */
-import type { CommandRecord, DeviceEventRecord, LocationEventRecord, NotificationRecord } from '../../runtime/engine/records';
-import type { Thing } from '../../runtime/host/thing';
+import type { AttrValue } from '../../runtime/devices/types';
+import type { HostEventMap, Thing } from '../../runtime/host/thing';
 import type { Recording, TimelineEntry } from '../../runtime/scenario/from-recording';
 
 /** The most entries a recording keeps (it ends, saying so, when it is full). */
@@ -66,20 +66,18 @@ export class ThingRecording {
   }
 
   private listen(): void {
-    const on = <K extends 'deviceEvent' | 'command' | 'notification' | 'locationEvent'>(event: K, listener: (r: K extends 'deviceEvent' ? DeviceEventRecord : K extends 'command' ? CommandRecord : K extends 'notification' ? NotificationRecord : LocationEventRecord) => void) => {
+    const on = <K extends 'deviceInput' | 'command' | 'notification' | 'locationEvent'>(event: K, listener: (r: HostEventMap[K]) => void) => {
       this.thing.on(event, listener as never);
       this.detach.push(() => this.thing.off(event, listener as never));
     };
-    on('deviceEvent', (r) => {
-      // A device's own report, or another app's command taking effect (that app is not in the
-      // replay). The recorded app's commands take effect again by themselves in the replay, and
-      // an outside command is replayed as the command.
-      const outside = r.source === 'DEVICE' || (r.source === 'APP_COMMAND' && !this.ours(r.causedBy));
-      if (outside) this.add({ time: r.time, input: { kind: 'event', device: r.deviceId, attribute: r.name, value: r.value } });
-    });
+    // A device's own report, taken as the host sends it (the worker need not forward every device
+    // event for it). The recorded app's commands take effect again by themselves in the replay.
+    on('deviceInput', (r) => this.add({ time: r.time, input: { kind: 'event', device: r.deviceId, attribute: r.attribute, value: r.value as AttrValue } }));
     on('command', (r) => {
-      if (r.appId === undefined) this.add({ time: r.time, input: { kind: 'command', device: r.deviceId, command: r.command, args: r.args } });
-      else if (this.ours(r.appId)) this.add({ time: r.time, output: { kind: 'command', device: r.deviceId, command: r.command, args: r.args } });
+      // A command from outside, or another app's (that app is not in the replay: its command is,
+      // and acts on the simulated device the same way); the recorded app's is what it did.
+      if (!this.ours(r.appId)) this.add({ time: r.time, input: { kind: 'command', device: r.deviceId, command: r.command, args: r.args } });
+      else this.add({ time: r.time, output: { kind: 'command', device: r.deviceId, command: r.command, args: r.args } });
     });
     on('notification', (r) => {
       if (this.ours(r.appId)) this.add({ time: r.time, output: { kind: 'notification', output: r.outputId, message: r.message } });

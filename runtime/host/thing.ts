@@ -35,7 +35,15 @@ export interface WorkerRecord {
   permissionModel?: boolean;
 }
 
-export type HostEventMap = RuntimeEventMap & { worker: WorkerRecord };
+/** A device report the host gave the Thing (as a physical device would), as it is sent: what a recording takes as an input without the worker forwarding every device event. */
+export interface DeviceInputRecord {
+  time: number;
+  deviceId: string;
+  attribute: string;
+  value: unknown;
+}
+
+export type HostEventMap = RuntimeEventMap & { worker: WorkerRecord; deviceInput: DeviceInputRecord };
 
 /** Carries a Thing's calls to where it runs. */
 export interface ThingTransport {
@@ -132,11 +140,16 @@ export class Thing extends TypedEmitter<HostEventMap> {
   }
 
   async deviceEvent(deviceId: string, attribute: string, value: unknown): Promise<void> {
+    if (this.hasListeners('deviceInput')) this.emit('deviceInput', { time: Date.now(), deviceId, attribute, value });
     await this.call('deviceEvent', [deviceId, attribute, value]);
   }
 
   /** Many device events in one round trip (for high event rates). */
   async deviceEvents(events: [string, string, unknown][]): Promise<void> {
+    if (this.hasListeners('deviceInput')) {
+      const time = Date.now();
+      for (const [deviceId, attribute, value] of events) this.emit('deviceInput', { time, deviceId, attribute, value });
+    }
     await this.call('deviceEvents', [events]);
   }
 
