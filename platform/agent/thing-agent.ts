@@ -11,17 +11,17 @@ import mqtt, { type MqttClient } from 'mqtt';
 import type { Socket } from 'node:net';
 import type { Thing } from '../../runtime/host/thing';
 import type { WorkerPool } from '../../runtime/host/worker-pool';
-import type { ThingJournal } from '../../runtime/host/thing-journal';
 import type { AppSource } from '../../runtime/engine/installed-app';
 import type { LogLevel } from '../../runtime/engine/records';
 import { loadCompletion, completionPublishOptions } from '../../runtime/load-actions/completion';
 import type { BundleContents } from '../bundle';
-import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type AppStatus, type DevicesMessage, type DesiredApp, type DesiredStateMessage, type IapError, type ImagesMessage, type StatusMessage } from '../protocol';
+import { iapEvent, iapNow, parsePayload, topics, type AboutMessage, type DevicesMessage, type DesiredApp, type DesiredStateMessage, type IapError, type ImagesMessage, type StatusMessage } from '../protocol';
 import type { SavedApps } from '../fleet/app-state-files';
 import { BundleFetcher, LoadError } from './bundle-fetch';
 import { ShellService } from './shell-service';
 import { EndpointService } from './endpoint-service';
 import { SyncRetry } from './sync-retry';
+import { ThingApps } from './thing-apps';
 import { LoadService } from './load/load-service';
 import type { ThingImages } from './load/thing-images';
 import type { DeclaredMethod } from './load/prepare-image';
@@ -56,15 +56,6 @@ export interface AgentOptions {
 /** How a sync ended: switched, refused (a bad bundle: not tried again), or failed on the way (tried again later). */
 type SyncOutcome = 'done' | 'refused' | 'failed on the way';
 
-interface InstalledApp {
-  appId: string;
-  installationId: number;
-  sha256: string;
-  version: string;
-  config: string;
-  source: AppSource;
-}
-
 /** The type of a simulated device whose devices.json entry names none (matched by a load action's `type`). */
 const SIMULATED_DEVICE_TYPE = 'simulated';
 /** Load errors worth trying again: the download failed on the way (bundle-fetch.ts already tried three times). */
@@ -78,14 +69,12 @@ const SYNCING_REPORT_AFTER_MS = 5000;
 
 export class ThingAgent {
   private client: MqttClient | undefined;
-  private readonly installed = new Map<number, InstalledApp>();
-  private readonly statuses = new Map<number, AppStatus>();
+  /** What the Thing runs, and the switch to a new desired state. */
+  private readonly apps: ThingApps;
   private reached = 0;
   private lastError: IapError | null = null;
   private latest: DesiredStateMessage | undefined;
   private running: Promise<void> | undefined;
-  /** the installation being installed now (installs run one at a time) */
-  private installing: number | undefined;
   private again = false;
   private stopped = false;
   /** The next try of a sync that failed on the way. */
@@ -93,15 +82,13 @@ export class ThingAgent {
   private readonly shell: ShellService;
   private readonly loads: LoadService;
   private readonly endpoints: EndpointService;
-  /** saved apps not installed again yet, by installation_id */
-  private readonly saved: Map<string, SavedApps[string]>;
 
   constructor(private readonly options: AgentOptions) {
     const { thing } = options;
-    this.saved = new Map(Object.entries(options.savedApps ?? {}));
+    this.apps = new ThingApps({ thingId: options.thingId, thing, pool: options.pool, ...(options.savedApps ? { savedApps: options.savedApps } : {}), ...(options.log ? { log: options.log } : {}) });
     this.shell = new ShellService({
       thingId: options.thingId, credential: options.shell, thing, pool: options.pool, idle: () => this.idle(),
-      installations: () => [...this.installed.values()].map((a) => ({ installationId: a.installationId, appId: a.appId, app: a.source.name, version: a.version, status: this.statuses.get(a.installationId) ?? { state: 'running' } })),
+      installations: () => this.apps.installations(),
       publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
       event: (cat, message, code) => this.publishEvent(cat, message, 'shell', code),
       instanceOf: (installationId) => {
@@ -111,7 +98,7 @@ export class ThingAgent {
     }, options.debugLeaseMs);
     this.endpoints = new EndpointService({
       thingId: options.thingId, thing,
-      appOf: (installationId) => this.installed.get(installationId)?.appId,
+      appOf: (installationId) => this.apps.appOf(installationId),
       publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
       onCall: (...call) => this.shell.recordings.call(...call),
     });
@@ -131,16 +118,12 @@ export class ThingAgent {
     });
     thing.on('log', (r) => {
       // An app's log during its own install (installed()) comes before its id is known here.
-      if (r.appId && this.installationOf(r.appId) === undefined && this.installing === undefined) return;
+      if (r.appId && this.apps.installationOf(r.appId) === undefined && !this.apps.installingNow) return;
       const source = r.appId ? `app:${r.appLabel}` : 'agent';
       this.publishEvent(levelOf(r.level), r.message, source);
     });
     thing.on('app', (r) => {
-      const installationId = this.installationOf(r.appId);
-      if (installationId !== undefined && r.change === 'quarantined') {
-        this.statuses.set(installationId, { state: 'failed', error: r.reason ?? 'quarantined' });
-        this.publishStatus();
-      }
+      if (r.change === 'quarantined' && this.apps.quarantined(r.appId, r.reason ?? 'quarantined')) this.publishStatus();
     });
   }
 
@@ -269,7 +252,7 @@ export class ThingAgent {
     const syncing = setTimeout(() => this.publishStatus(desired.revision), SYNCING_REPORT_AFTER_MS);
     try {
       // 1. Load every bundle the Thing lacks; switch only if all of them load.
-      const needed = desired.apps.filter((a) => this.installed.get(a.installation_id)?.sha256 !== a.load.checksum);
+      const needed = this.apps.needed(desired);
       const loads = await Promise.all(needed.map((a) => this.load(a)));
       const failed = loads.find((l): l is { app: DesiredApp; error: LoadError } => 'error' in l);
       if (failed) {
@@ -280,7 +263,7 @@ export class ThingAgent {
       }
       const sources = new Map<number, AppSource>();
       for (const l of loads) if ('contents' in l) sources.set(l.app.installation_id, toSource(l.contents));
-      await this.switchTo(desired, sources);
+      await this.apps.switchTo(desired, sources);
       this.reached = desired.revision;
       this.lastError = null;
       return 'done';
@@ -307,109 +290,9 @@ export class ThingAgent {
     }
   }
 
-  /** The switch: apps removed are uninstalled, the Thing is re-spawned when an app has a new version (state kept), new apps are installed, changed ones updated. */
-  private async switchTo(desired: DesiredStateMessage, sources: Map<number, AppSource>): Promise<void> {
-    const { thing, pool, thingId } = this.options;
-    const wanted = new Map(desired.apps.map((a) => [a.installation_id, a]));
-    for (const [id, app] of [...this.installed]) {
-      if (wanted.has(id)) continue;
-      await thing.uninstall(app.appId).catch(() => undefined);
-      this.installed.delete(id);
-      this.statuses.delete(id);
-    }
-    const upgraded = desired.apps.filter((a) => this.installed.has(a.installation_id) && sources.has(a.installation_id));
-    const swap = (apps: DesiredApp[], sourceOf: (a: DesiredApp) => AppSource) => (journal: ThingJournal) => {
-      for (const a of apps) {
-        const source = sourceOf(a);
-        const stored = journal.apps.get(this.installed.get(a.installation_id)!.appId);
-        journal.packages.set(source.name, source);
-        if (stored) stored.request = { ...stored.request, source };
-      }
-    };
-    // New code needs the re-spawn (seed 000); apps only added, removed or given a new config do not:
-    // re-creating every context of the Thing for them would cost a fleet seconds for nothing.
-    const failures = upgraded.length ? await pool.respawnThing(thingId, swap(upgraded, (a) => sources.get(a.installation_id)!)) : [];
-    const refused = new Map<number, string>();
-    if (failures.length) {
-      // A new version that cannot start: that app goes back to the version that ran, state and all
-      // (the others keep their new versions).
-      for (const f of failures) {
-        const id = this.installationOf(f.appId);
-        if (id !== undefined) refused.set(id, f.error);
-      }
-      await pool.respawnThing(thingId, swap(upgraded.filter((a) => refused.has(a.installation_id)), (a) => this.installed.get(a.installation_id)!.source));
-    }
-    for (const a of desired.apps) {
-      const current = this.installed.get(a.installation_id);
-      const config = JSON.stringify(a.config);
-      const why = refused.get(a.installation_id);
-      if (why !== undefined) {
-        this.statuses.set(a.installation_id, { state: 'failed', error: `version ${a.version} could not start (${why}); version ${current!.version} runs on` });
-        continue;
-      }
-      try {
-        if (!current) {
-          const source = sources.get(a.installation_id)!;
-          this.installing = a.installation_id;
-          const info = await this.installApp(a, source).finally(() => (this.installing = undefined));
-          this.installed.set(a.installation_id, { appId: info.id, installationId: a.installation_id, sha256: a.load.checksum, version: a.version, config, source });
-        } else if (current.sha256 !== a.load.checksum || current.config !== config) {
-          await thing.update(current.appId, a.config);
-          Object.assign(current, { sha256: a.load.checksum, version: a.version, config, source: sources.get(a.installation_id) ?? current.source });
-        }
-        this.statuses.set(a.installation_id, { state: 'running' });
-      } catch (e) {
-        this.statuses.set(a.installation_id, { state: 'failed', error: (e as Error).message });
-      }
-    }
-    await this.noteEndpoints();
-    // What was kept for installations the Thing no longer has is let go.
-    for (const id of [...this.saved.keys()]) if (!wanted.has(Number(id))) this.saved.delete(id);
-  }
-
-  /** Each running app's web-service routes, in its status: the platform and the IDE show their URLs. */
-  private async noteEndpoints(): Promise<void> {
-    const apps = await this.options.thing.listApps().catch(() => []);
-    const routes = new Map(apps.map((a) => [a.id, a.routes]));
-    for (const [id, app] of this.installed) {
-      const status = this.statuses.get(id);
-      if (status?.state !== 'running') continue;
-      const endpoints = routes.get(app.appId) ?? [];
-      this.statuses.set(id, endpoints.length ? { state: 'running', endpoints } : { state: 'running' });
-    }
-  }
-
-  /**
-   * Installs a new installation. One the Thing ran before its fleet restarted comes back with what
-   * it kept (state, subscriptions, jobs: no installed()), told of a config changed meanwhile as after
-   * any change (updated()).
-   */
-  private async installApp(a: DesiredApp, source: AppSource): Promise<{ id: string }> {
-    const { thing } = this.options;
-    const saved = this.saved.get(String(a.installation_id));
-    this.saved.delete(String(a.installation_id));
-    if (saved && saved.app === source.name) {
-      // (A refused install leaves nothing behind: the engine checks everything before the app joins.)
-      const info = await thing.install({ source, config: a.config, label: a.name, restore: saved.snapshot }).catch((e: Error) => {
-        this.options.log?.(`${this.thingId}: ${a.name} could not come back with its kept state (${e.message}); it starts anew`);
-        return undefined;
-      });
-      if (info) {
-        if (saved.config !== JSON.stringify(a.config)) await thing.update(info.id, a.config);
-        return info;
-      }
-    }
-    return thing.install({ source, config: a.config, label: a.name });
-  }
-
   /** Each app's newest snapshot, by installation (and what is kept for apps not installed again yet): what the fleet keeps across its restarts. */
   savedApps(): SavedApps {
-    const out: SavedApps = Object.fromEntries(this.saved);
-    for (const a of this.installed.values()) {
-      const snapshot = this.options.thing.journal.apps.get(a.appId)?.snapshot;
-      if (snapshot) out[String(a.installationId)] = { app: a.source.name, version: a.version, config: a.config, snapshot };
-    }
-    return out;
+    return this.apps.savedApps();
   }
 
   /** Resolves once no load action is being performed. */
@@ -447,9 +330,7 @@ export class ThingAgent {
   }
 
   private publishStatus(syncing?: number): void {
-    const apps: Record<string, AppStatus> = {};
-    for (const [id, s] of this.statuses) apps[String(id)] = s;
-    const status: StatusMessage = { revision: this.reached, apps, error: this.lastError, mru: iapNow(), ...(syncing !== undefined ? { syncing } : {}) };
+    const status: StatusMessage = { revision: this.reached, apps: this.apps.statusRecord(), error: this.lastError, mru: iapNow(), ...(syncing !== undefined ? { syncing } : {}) };
     this.client?.publish(topics.status(this.thingId), JSON.stringify(status), { qos: 1, retain: true });
   }
 
@@ -458,10 +339,6 @@ export class ThingAgent {
     this.client?.publish(topic, JSON.stringify(iapEvent(cat, message, source, topic, code ? { code } : {})), { qos: 1, retain: false });
   }
 
-  private installationOf(appId: string): number | undefined {
-    for (const app of this.installed.values()) if (app.appId === appId) return app.installationId;
-    return undefined;
-  }
 }
 
 const sources = new WeakMap<BundleContents, AppSource>();
