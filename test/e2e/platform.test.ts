@@ -7,6 +7,10 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as os from 'node:os';
+import { exec, execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { makeBundle } from '../../platform/bundle';
 import type { Locator } from 'playwright-core';
 import { poll, processes, sleep, type Window } from './harness';
 import { restoreSample, shots, useSession } from './suite';
@@ -370,6 +374,83 @@ describe('e2e: the platform in the editor', function () {
       fs.rmSync(dir, { recursive: true, force: true });
       await w.revertAndCloseAll().catch(() => undefined);
     }
+  });
+
+  it('a web-service app of a Thing shows its endpoints; Copy curl Line gives a line that calls one through the platform', async () => {
+    const w = win();
+    const state = path.join(session().workspace, '.smartplug');
+    const platformUrl = (JSON.parse(fs.readFileSync(path.join(state, 'endpoints.json'), 'utf8')) as { platform: string }).platform;
+    const admin = (JSON.parse(fs.readFileSync(path.join(state, 'secrets.json'), 'utf8')) as { adminToken: string }).adminToken;
+    const api = (method: string, route: string, body?: Uint8Array | object) =>
+      fetch(platformUrl + route, { method, headers: { authorization: `Bearer ${admin}`, 'content-type': body instanceof Uint8Array ? 'application/zip' : 'application/json' }, body: (body instanceof Uint8Array ? body : body ? JSON.stringify(body) : undefined) as BodyInit | undefined }).then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
+    // A web-service app, deployed and provisioned as anyone could, through the API.
+    const app = fs.mkdtempSync(path.join(os.tmpdir(), 'web-switches-'));
+    fs.cpSync(path.resolve(__dirname, '..', 'fixtures', 'apps', 'web-switches'), app, { recursive: true });
+    const appJson = JSON.parse(fs.readFileSync(path.join(app, 'app.json'), 'utf8'));
+    fs.writeFileSync(path.join(app, 'app.json'), JSON.stringify({ ...appJson, version: '1.0.0' }));
+    const deployed = await api('POST', '/api/apps', (await makeBundle(app)).bytes);
+    assert.equal(deployed.status, 201, JSON.stringify(deployed.body));
+    const added = await api('POST', '/api/things/thing-3/apps', { app_id: deployed.body.app.appId, name: 'Web switches', config: { switches: ['hall-lamp'] } });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    await w.runCommand('SmartPlug: Focus on Things View');
+    const thing3 = pane(w, 'Things').locator('.monaco-list-row', { hasText: 'thing-3' }).first();
+    if ((await thing3.getAttribute('aria-expanded')) !== 'true') await thing3.locator('.monaco-tl-twistie').click();
+    await poll('the app running on thing-3', async () => (await rows(w, 'Things')).some((r) => /^Web switches web-switches 1\.0\.0 · running/.test(r)), 60_000);
+    const appRow = pane(w, 'Things').locator('.monaco-list-row', { hasText: 'Web switches' }).first();
+    await poll('the app expandable (it has endpoints)', async () => (await appRow.getAttribute('aria-expanded')) !== null, 30_000);
+    if ((await appRow.getAttribute('aria-expanded')) !== 'true') await appRow.locator('.monaco-tl-twistie').click();
+    const endpoint = pane(w, 'Things').locator('.monaco-list-row', { hasText: 'GET /switches' }).first();
+    await endpoint.waitFor();
+    const url = `${platformUrl}/things/thing-3/apps/${added.body.installation_id}/switches`;
+    assert.ok((await rows(w, 'Things')).some((r) => r === `GET /switches ${url}`), (await rows(w, 'Things')).join('\n'));
+    assert.ok((await rows(w, 'Things')).some((r) => r.startsWith('POST /switches/:id/:command') && r.endsWith('/switches/{id}/{command}')));
+    await shot('endpoints');
+    await endpoint.click({ button: 'right' });
+    const item = w.page.getByRole('menuitem', { name: 'Copy curl Line' });
+    await item.waitFor();
+    await sleep(500);
+    await item.click();
+    await w.waitFor('.notifications-toasts', /Copied a curl line for GET \/switches on thing-3\. It carries a new token for this app's endpoints only/, 30_000);
+    const line = await w.page.evaluate(() => navigator.clipboard.readText());
+    assert.match(line, /^curl -sS -i -H 'Authorization: Bearer [^']+' '/);
+    // The line works, as a user would paste it into a shell.
+    const answer = await promisify(exec)(line, { shell: '/bin/sh', encoding: 'utf8' });
+    assert.match(answer.stdout, /^HTTP\/1\.1 200/);
+    assert.match(answer.stdout, /"id":"hall-lamp"/);
+    fs.rmSync(app, { recursive: true, force: true });
+  });
+
+  it('Record Scenario records what an app of a Thing sees into a scenario that replays and passes', async () => {
+    const w = win();
+    await w.runCommand('SmartPlug: Record Scenario');
+    await w.waitFor(w.quickInputRows(), /thing-1/);
+    await w.quickInputRows().filter({ hasText: 'thing-1' }).first().click();
+    await w.waitFor(w.quickInputRows(), /Door light 1\.0\.0/);
+    await w.quickInputRows().filter({ hasText: 'Door light 1.0.0' }).first().click();
+    await w.waitFor(w.quickInputRows(), /1 minute/);
+    await w.quickInputRows().filter({ hasText: '1 minute' }).first().click();
+    // No folder of the workspace holds "Door light": the version the Thing runs is downloaded.
+    await w.waitFor(w.quickInputRows(), /The version thing-1 runs \(Door light 1\.0\.0\)/);
+    await w.quickInputRows().filter({ hasText: 'The version thing-1 runs' }).first().click();
+    const toast = w.page.locator('.notifications-toasts .notification-toast', { hasText: 'Recording Hall light on thing-1' });
+    await toast.waitFor({ timeout: 30_000 });
+    await shot('recording');
+    // The local environment opens a door every few seconds; the recording keeps what it saw.
+    await sleep(6000);
+    await toast.hover();
+    await toast.locator('.monaco-button, .codicon-notifications-clear', { hasText: /Cancel/ }).first().click().catch(async () => toast.locator('.monaco-button').last().click());
+    await w.waitFor('.notifications-toasts', /Recorded \d+ inputs? .* The scenario replays it on a virtual clock/, 30_000);
+    const recordings = path.join(session().workspace, 'recordings');
+    const file = fs.readdirSync(recordings).find((f) => f.endsWith('.scenario.json'))!;
+    assert.ok(file, 'a scenario file was written');
+    assert.ok(fs.existsSync(path.join(recordings, 'Door-light-1.0.0', 'app.js')), 'beside the version the Thing ran');
+    await poll('the scenario open in the editor', async () => (await w.tabs()).some((t) => t.includes(file)));
+    await shot('recorded');
+    const smartplug = path.resolve(__dirname, '..', '..', 'bin', 'smartplug.js');
+    const replay = await promisify(execFile)(process.execPath, [smartplug, 'test', path.join(recordings, file)], { encoding: 'utf8' }).catch((e: { stdout: string; code: number }) => e);
+    assert.match(replay.stdout, /1 passed, 0 failed/, replay.stdout);
+    fs.rmSync(recordings, { recursive: true, force: true });
+    await w.revertAndCloseAll().catch(() => undefined);
   });
 
   it('says so when the broker goes away, keeps the views, and recovers when it is back', async () => {
