@@ -417,6 +417,10 @@ describe('e2e: the platform in the editor', function () {
     const answer = await promisify(exec)(line, { shell: '/bin/sh', encoding: 'utf8' });
     assert.match(answer.stdout, /^HTTP\/1\.1 200/);
     assert.match(answer.stdout, /"id":"hall-lamp"/);
+    // The tests after this one count thing-3's apps as they were.
+    assert.equal((await fetch(`${platformUrl}/api/things/thing-3/apps/${added.body.installation_id}`, { method: 'DELETE', headers: { authorization: `Bearer ${admin}` } })).status, 204);
+    await poll('the app gone from thing-3', async () => !(await rows(w, 'Things')).some((r) => r.startsWith('Web switches')), 30_000);
+    await thing3.locator('.monaco-tl-twistie').click();
     fs.rmSync(app, { recursive: true, force: true });
   });
 

@@ -10,7 +10,10 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { formatIapTimestamp } from '../../runtime/load-actions';
 import { topics, type ImagesMessage, type LoadCompletionMessage } from '../../platform/protocol';
+import mqtt from 'mqtt';
 import { bubblewrap } from '../../platform/agent/load/confined-script';
+import { PLATFORM_USER } from '../../platform/broker/access';
+import { localSecrets } from '../../platform/up/local-secrets';
 import { exampleAppDir } from '../../platform/up/example-app';
 import { LocalEnvironment } from '../../platform/up/local-environment';
 import { assertFreshDist } from '../support/fresh-dist';
@@ -74,6 +77,27 @@ describe('load actions (seed 002) on a simulated Thing', function () {
       const m = await client.imagesWhen((i) => i.firmware['']?.image === 'top900_v12_2.bin');
       assert.equal(m.firmware[''].sha256, digest('sha256', bytes));
       assert.equal(m.firmware[''].size, bytes.length);
+    });
+
+    it('the completion follows its response topic\'s channel: retained on the feedback channel, not on the event channel', async () => {
+      const url = images.serve('channels.bin', Buffer.from('channels'));
+      const fb = `glp/0/${THING}/fb/=cms/response/load/retained`;
+      const ev = `glp/0/${THING}/ev/=cms/response/load/not-retained`;
+      ok(await client.load({ url, method: 'native', response: fb }));
+      ok(await client.load({ url, method: 'native', response: ev }));
+      // A client that subscribes afterwards gets what was retained.
+      const late = await mqtt.connectAsync(env.endpoints.broker, { username: PLATFORM_USER, password: localSecrets(path.join(root, 'state')).platformPassword, clientId: 'late-reader', reconnectPeriod: 0 });
+      try {
+        const got = new Map<string, boolean>();
+        late.on('message', (t, _p, packet) => got.set(t, packet.retain));
+        await late.subscribeAsync([fb, ev], { qos: 1 });
+        await new Promise((r) => setTimeout(r, 500));
+        assert.equal(got.get(fb), true, 'the feedback-channel completion is retained');
+        assert.equal(got.has(ev), false, 'the event-channel completion is not');
+      } finally {
+        await late.endAsync(true);
+        await env.service.mqtt.publishAsync(fb, '', { qos: 1, retain: true });
+      }
     });
 
     it('MD5 and SHA512 are checked; a wrong checksum fails at integrity', async () => {
