@@ -5,7 +5,8 @@
  * and read does it switch: the Thing is re-spawned with the new app set (seed 000), each kept app
  * with its state. A failed sync changes nothing: the Thing keeps running what it had and says why.
  * Replayed, stale or duplicate desired states are harmless: a revision already reached is only
- * reported again.
+ * reported again. Beside it: the Thing's JS Shell (with recordings and a debugger), its load actions
+ * (seed 002, load/), and its apps' web-service routes called through the platform.
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import type { Socket } from 'node:net';
