@@ -34,7 +34,7 @@ const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), '
  * `too-slow`, `download-page`, `http-status`, or `transfer` for one that failed on the way and may
  * work when tried again) or `auth` (401, 403).
  */
-export function download(url: string, credentials: Credentials | undefined, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS, ca?: Buffer): Promise<Buffer> {
+export function download(url: string, credentials: Credentials | undefined, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let parsed: URL;
     try {
@@ -56,7 +56,7 @@ export function download(url: string, credentials: Credentials | undefined, limi
       reject(e);
     };
     const headers: http.OutgoingHttpHeaders = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.user}:${credentials.passwd}`).toString('base64')}` } : {};
-    const req = get(parsed, { agent: agents[parsed.protocol as 'http:' | 'https:'], headers, timeout: limits.stallMs, ...(ca ? { ca, agent: undefined } : {}) }, (res) => {
+    const req = get(parsed, { agent: agents[parsed.protocol as 'http:' | 'https:'], headers, timeout: limits.stallMs }, (res) => {
       const status = res.statusCode ?? 0;
       if (status >= 300 && status < 400) {
         res.resume();

@@ -90,21 +90,29 @@ describe('e2e: scenario tests in the Testing view', function () {
     // Folders earlier tests opened push the copy out of the Explorer's (virtual) list: close them all.
     await w.runCommand('Collapse Folders in Explorer');
     const row = page.locator('.explorer-folders-view .monaco-list-row').filter({ has: page.locator('.label-name', { hasText: /^short-lived$/ }) }).first();
-    // Delete acts on the selection: select the copy (the list may re-render under the first click).
-    await poll('the copy to be selected in the Explorer', async () => {
-      if ((await row.getAttribute('aria-selected').catch(() => null)) === 'true') return true;
-      if ((await row.count()) === 0) {
-        // Not drawn: the list is virtual, and the collapse may have come before the refresh's redraw
-        // (seen in CI: earlier folders still open). Collapse again, and scroll down to the copy.
-        await w.runCommand('Collapse Folders in Explorer').catch(() => undefined);
-        await page.locator('.explorer-folders-view').hover().catch(() => undefined);
-        await page.mouse.wheel(0, 3000);
-        return false;
-      }
-      await row.click().catch(() => undefined);
+    // The copy's own context menu: Delete acts on the row it was opened on (a selection made by a
+    // click could be lost when the list re-renders under it, seen in CI).
+    await poll('the copy drawn in the Explorer', async () => {
+      if ((await row.count()) > 0 && (await row.isVisible().catch(() => false))) return true;
+      // Not drawn: the list is virtual, and the collapse may have come before the refresh's redraw
+      // (seen in CI: earlier folders still open). Collapse again, and scroll down to the copy.
+      await w.runCommand('Collapse Folders in Explorer').catch(() => undefined);
+      await page.locator('.explorer-folders-view').hover().catch(() => undefined);
+      await page.mouse.wheel(0, 3000);
       return false;
     });
-    await page.keyboard.press('Delete');
+    await row.click({ button: 'right' });
+    const deleteItem = page.locator('.context-view .action-label').filter({ hasText: /^Delete( Permanently)?$/ }).first();
+    await deleteItem.waitFor();
+    // VS Code's menus ignore a click that comes too soon after they open.
+    await sleep(500);
+    await poll('the Delete item to take the click', async () => {
+      if (await page.locator('.monaco-dialog-box').isVisible().catch(() => false)) return true;
+      if (await deleteItem.isVisible().catch(() => false)) await deleteItem.click().catch(() => undefined);
+      else await row.click({ button: 'right' }).catch(() => undefined);
+      await sleep(300);
+      return false;
+    });
     const dialog = await w.waitFor('.monaco-dialog-box');
     await shot('delete-dialog');
     // Never confirm the deletion of anything else.
