@@ -10,6 +10,7 @@ import type { Thing } from '../../runtime/host/thing';
 import type { WorkerPool } from '../../runtime/host/worker-pool';
 import type { ThingJournal } from '../../runtime/host/thing-journal';
 import type { AppSource } from '../../runtime/engine/installed-app';
+import type { AppInfo } from '../../runtime/engine/engine-requests';
 import type { AppStatus, DesiredApp, DesiredStateMessage } from '../protocol';
 import type { SavedApps } from '../fleet/app-state-files';
 import type { ShellInstallation } from './shell-service';
@@ -117,6 +118,9 @@ export class ThingApps {
       }
       await pool.respawnThing(thingId, swap(upgraded.filter((a) => refused.has(a.installation_id)), (a) => this.installed.get(a.installation_id)!.source));
     }
+    // Each app's routes, from what its install or update answered (an app kept as it was keeps its).
+    const routes = new Map<number, string[]>();
+    for (const [id, status] of this.statuses) if (status.state === 'running' && status.endpoints) routes.set(id, status.endpoints);
     for (const a of desired.apps) {
       const current = this.installed.get(a.installation_id);
       const config = JSON.stringify(a.config);
@@ -130,9 +134,10 @@ export class ThingApps {
           const source = sources.get(a.installation_id)!;
           this.installing = a.installation_id;
           const info = await this.installApp(a, source).finally(() => (this.installing = undefined));
+          routes.set(a.installation_id, info.routes);
           this.installed.set(a.installation_id, { appId: info.id, installationId: a.installation_id, sha256: a.load.checksum, version: a.version, config, source });
         } else if (current.sha256 !== a.load.checksum || current.config !== config) {
-          await thing.update(current.appId, a.config);
+          routes.set(a.installation_id, (await thing.update(current.appId, a.config)).routes);
           Object.assign(current, { sha256: a.load.checksum, version: a.version, config, source: sources.get(a.installation_id) ?? current.source });
         }
         this.statuses.set(a.installation_id, { state: 'running' });
@@ -140,21 +145,17 @@ export class ThingApps {
         this.statuses.set(a.installation_id, { state: 'failed', error: (e as Error).message });
       }
     }
-    await this.noteEndpoints();
+    // Re-spawned with new code, an app may declare other routes: those are asked for (only then).
+    if (upgraded.length) for (const info of await thing.listApps().catch(() => [])) {
+      const id = this.installationOf(info.id);
+      if (id !== undefined) routes.set(id, info.routes);
+    }
+    for (const [id, status] of this.statuses) {
+      const endpoints = routes.get(id) ?? [];
+      if (status.state === 'running') this.statuses.set(id, endpoints.length ? { state: 'running', endpoints } : { state: 'running' });
+    }
     // What was kept for installations the Thing no longer has is let go.
     for (const id of [...this.saved.keys()]) if (!wanted.has(Number(id))) this.saved.delete(id);
-  }
-
-  /** Each running app's web-service routes, in its status: the platform and the IDE show their URLs. */
-  private async noteEndpoints(): Promise<void> {
-    const apps = await this.options.thing.listApps().catch(() => []);
-    const routes = new Map(apps.map((a) => [a.id, a.routes]));
-    for (const [id, app] of this.installed) {
-      const status = this.statuses.get(id);
-      if (status?.state !== 'running') continue;
-      const endpoints = routes.get(app.appId) ?? [];
-      this.statuses.set(id, endpoints.length ? { state: 'running', endpoints } : { state: 'running' });
-    }
   }
 
   /**
@@ -162,7 +163,7 @@ export class ThingApps {
    * it kept (state, subscriptions, jobs: no installed()), told of a config changed meanwhile as after
    * any change (updated()).
    */
-  private async installApp(a: DesiredApp, source: AppSource): Promise<{ id: string }> {
+  private async installApp(a: DesiredApp, source: AppSource): Promise<AppInfo> {
     const { thing } = this.options;
     const saved = this.saved.get(String(a.installation_id));
     this.saved.delete(String(a.installation_id));

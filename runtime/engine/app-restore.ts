@@ -1,6 +1,7 @@
 /**
  * Puts an app's snapshot back into a freshly loaded app (a worker re-spawn): its state, rate
- * window, child devices, subscriptions, jobs and routes. Handlers kept by name come back; those
+ * window, child devices, subscriptions, jobs and routes (unless new code declares other routes at
+ * its top level). Handlers kept by name come back; those
  * given as anonymous functions cannot, and the app's log says which.
  */
 import type { EngineCore } from './engine-core';
@@ -35,7 +36,14 @@ export function restoreInto(core: EngineCore, services: ScriptServices, app: Ins
     return false;
   });
   app.jobs.restore(jobs.map((j) => ({ ...j, at: Math.max(j.at, core.clock.now()) })));
-  app.routes = [];
-  services.mappings(app, snap.routes);
+  // Routes the code declares at its top level are the code's (seed 001's mappings section): new code
+  // (a Bundle Sync) that declares other routes keeps its own. Otherwise the routes come back as the
+  // app last had them, set at run time by installed() or updated() included.
+  const declared = app.declaredRoutes.map((r) => `${r.method} ${r.pattern} ${r.handler}`).join('\n');
+  const declaredBefore = (snap.declaredRoutes ?? []).map((r) => `${r.route} ${r.handler}`).join('\n');
+  if (snap.declaredRoutes === undefined || declared === declaredBefore) {
+    app.routes = [];
+    services.mappings(app, snap.routes);
+  }
   if (lost.length) core.runtimeLog(app, 'warn', `after the restart these could not be restored because their handler was an anonymous function: ${lost.join('; ')}. Pass named functions (or their names) as handlers`);
 }

@@ -30,6 +30,8 @@ export class InstalledApp {
   /** What the app may still log and notify (issue 13: output floods). */
   readonly output = new OutputLimiter();
   routes: Route[] = [];
+  /** The routes its script declared at its top level, as it loaded (a restore tells new code's declaration from routes set at run time by them). */
+  declaredRoutes: Route[] = [];
   stateJson = '{}';
   dirty = false;
   /** Set between execution start and end for synchronous executions. */

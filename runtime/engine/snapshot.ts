@@ -41,6 +41,8 @@ export interface AppSnapshot {
   subscriptions: SubscriptionSnapshot[];
   jobs: JobSnapshot[];
   routes: RouteSnapshot[];
+  /** The routes the script declared at its top level (absent in snapshots of older runtimes). */
+  declaredRoutes?: RouteSnapshot[];
   childDevices: DeviceSpec[];
   /** The rate limit's open window (absent before the app first ran, and in snapshots of older runtimes). */
   rate?: RateWindowSnapshot;

@@ -10,6 +10,7 @@ export function takeSnapshot(app: InstalledApp, subs: SubscriptionIndex, devices
     subscriptions: subs.ofApp(app.id).map(({ appId: _appId, ...s }) => s),
     jobs: app.jobs.list(),
     routes: app.routes.map((r) => ({ route: `${r.method} ${r.pattern}`, handler: r.handler })),
+    declaredRoutes: app.declaredRoutes.map((r) => ({ route: `${r.method} ${r.pattern}`, handler: r.handler })),
     childDevices: [...app.childDevices].map((id) => {
       const d = devices.require(id);
       return { id: d.id, label: d.label, capabilities: d.capabilities.map((c) => c.id), attributes: d.snapshot(), type: d.type };

@@ -117,6 +117,7 @@ export class ThingEngine extends EngineCore {
       // native code) at every restore is the app's fault, and its worker can quarantine it.
       const load = () => {
         app!.sandbox.load();
+        app!.declaredRoutes = app!.routes;
         app!.sandbox.controls.setSettings(JSON.stringify(prepared.settings), JSON.stringify(prepared.config));
         if (req.restore) this.restoreInto(app!, req.restore);
       };

@@ -32,6 +32,8 @@ describe('app endpoints over HTTP through the platform', function () {
   let installationId: number;
   let token: string;
   let base: string;
+  let appDir: string;
+  let appId: number;
 
   before(async () => {
     assertFreshDist();
@@ -40,11 +42,13 @@ describe('app endpoints over HTTP through the platform', function () {
     api = new PlatformApi(env.endpoints.platform, env.adminToken);
     await api.waitForThings((ts) => ts.length === 2 && ts.every(runsEverything));
     const app = path.join(root, 'web-switches');
+    appDir = app;
     cpSync(FIXTURE, app, { recursive: true });
     const appJson = JSON.parse(readFileSync(path.join(app, 'app.json'), 'utf8'));
     writeFileSync(path.join(app, 'app.json'), JSON.stringify({ ...appJson, version: '1.0.0' }, null, 2));
     const deployed = await api.request('POST', '/api/apps', (await makeBundle(app)).bytes);
     assert.equal(deployed.status, 201, JSON.stringify(deployed.body));
+    appId = deployed.body.app.appId;
     const added = await api.post('/api/things/thing-1/apps', { app_id: deployed.body.app.appId, name: 'Web switches', config: { switches: ['hall-lamp'] } });
     assert.equal(added.status, 201, JSON.stringify(added.body));
     installationId = added.body.installation_id;
@@ -161,4 +165,18 @@ describe('app endpoints over HTTP through the platform', function () {
     assert.equal(rate.take('b').allowed, true);
   });
 
+
+  it('a new version that declares other routes: the Thing reports them after its re-spawn', async () => {
+    const script = path.join(appDir, 'app.js');
+    // Version 1.0.1 declares its routes at the top level, as SmartThings apps declare their mappings
+    // section (routes set by installed() would stay as they were: installed() does not run again).
+    const routes = "{ 'GET /switches': listSwitches, 'GET /switches/:id': getSwitch, 'POST /switches/:id/:command': commandSwitch, 'PUT /mode': putMode, 'DELETE /switches/:id': deleteSwitch, 'GET /teapot': teapot, 'GET /version': version }";
+    writeFileSync(script, `mappings(${routes});\nfunction version() { return { version: '1.0.1' }; }\n` + readFileSync(script, 'utf8').replace(/function installed\(\) \{[\s\S]*?\n\}\n/, ''));
+    const appJson = JSON.parse(readFileSync(path.join(appDir, 'app.json'), 'utf8'));
+    writeFileSync(path.join(appDir, 'app.json'), JSON.stringify({ ...appJson, version: '1.0.1' }, null, 2));
+    assert.equal((await api.request('POST', '/api/apps', (await makeBundle(appDir)).bytes)).status, 201);
+    assert.equal((await api.post('/api/bulk', { action: 'update', thingIds: ['thing-1'], app_id: appId })).status, 200);
+    const things = await api.waitForThings((ts) => ts.find((t) => t.thingId === 'thing-1')?.apps.some((a: { installation_id: number; version: string; status: { endpoints?: string[] } }) => a.installation_id === installationId && a.version === '1.0.1' && a.status.endpoints?.includes('GET /version')), 30_000);
+    assert.ok(things.length > 0);
+  });
 });

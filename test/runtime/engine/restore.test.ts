@@ -51,6 +51,31 @@ describe('ThingEngine restore (re-creating an app after a worker re-spawn)', () 
     assert.deepEqual(b.appLogs().at(-1), `later at ${new Date(T0 + 3_600_000).toISOString()}`);
   });
 
+  it('routes: new code that declares other routes at its top level keeps them; the same code gets back the routes it set at run time', () => {
+    const v1 = `mappings({ "GET /a": a });
+function installed() { mappings({ "GET /a": a, "GET /extra": a }) }
+function a() { return 1 }`;
+    const a = makeThing();
+    addStandardDevices(a.engine);
+    const id = a.engine.install({ source: src(v1), config: {} }).id;
+    assert.deepEqual(a.engine.appInfo(id).routes, ['GET /a', 'GET /extra']);
+    const snap = a.engine.snapshot(id);
+    // The same code (a worker crash): the routes installed() set come back.
+    const same = makeThing();
+    addStandardDevices(same.engine);
+    assert.deepEqual(same.engine.install({ source: src(v1), config: {}, id, restore: snap }).routes, ['GET /a', 'GET /extra']);
+    // New code (a Bundle Sync) declaring other routes: its own declaration, as a mappings section is.
+    const v2 = v1.replace('mappings({ "GET /a": a });', 'mappings({ "GET /a": a, "GET /b": a });');
+    const upgraded = makeThing();
+    addStandardDevices(upgraded.engine);
+    assert.deepEqual(upgraded.engine.install({ source: src(v2), config: {}, id, restore: snap }).routes, ['GET /a', 'GET /b']);
+    // A snapshot of an older runtime (no declared routes in it) restores its routes as before.
+    const { declaredRoutes: _gone, ...old } = snap;
+    const older = makeThing();
+    addStandardDevices(older.engine);
+    assert.deepEqual(older.engine.install({ source: src(v2), config: {}, id, restore: old }).routes, ['GET /a', 'GET /extra']);
+  });
+
   it('a restore whose child device id is taken fails without leaving devices behind', () => {
     const a = makeThing();
     addStandardDevices(a.engine);
