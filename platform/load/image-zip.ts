@@ -32,6 +32,19 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
 }
 
+/** The names of an archive's members, read from its directory without inflating anything; undefined when it is not a ZIP. */
+export async function zipMemberNames(bytes: Uint8Array): Promise<string[] | undefined> {
+  if (!looksLikeZip(bytes)) return undefined;
+  const reader = new ZipReader(new Uint8ArrayReader(bytes));
+  try {
+    return (await reader.getEntries()).map((e) => e.filename);
+  } catch {
+    return undefined;
+  } finally {
+    await reader.close().catch(() => undefined);
+  }
+}
+
 /**
  * Every file of the archive `label` (named in errors), opened with `password` when its members are
  * encrypted. Fails at stage `unpack`, naming the archive and the member.

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { urlBasename } from '../../runtime/load-actions';
 import { download, type DownloadLimits } from './http-download';
 import { iapmqTopic } from './iapmq-download';
-import { looksLikeZip, readImageArchive } from './image-zip';
+import { readImageArchive, zipMemberNames } from './image-zip';
 import { LoadFailure } from './load-failure';
 import type { ImageInspection } from '../protocol/api-types';
 import { parseManifest, type LoadArgs, type Manifest } from './load-request';
@@ -20,7 +20,7 @@ export async function inspectImage(args: Pick<LoadArgs, 'url' | 'user' | 'passwd
   checkIntegrity(data, args.integrity, args.checksum, `the data at ${args.url}`);
   const name = urlBasename(args.url) || 'image';
   const facts = { name, size: data.length, sha256: createHash('sha256').update(data).digest('hex'), integrity: args.integrity && args.integrity !== 'none' ? ('checked' as const) : ('unchecked' as const) };
-  if (!looksLikeZip(data)) return { ...facts, manifest: null };
+  if (!(await zipMemberNames(data))?.includes(MANIFEST_NAME)) return { ...facts, manifest: null };
   const outer = await readImageArchive(data, name, args.imgpwd).catch((e: unknown) => {
     if (e instanceof LoadFailure && e.reason === 'imgpwd') throw e;
     return undefined;

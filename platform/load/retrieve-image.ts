@@ -11,7 +11,7 @@ import type { MqttClient } from 'mqtt';
 import { canonicalIntegrity, urlBasename } from '../../runtime/load-actions';
 import { download, type DownloadLimits } from './http-download';
 import { downloadFromBroker, iapmqTopic } from './iapmq-download';
-import { looksLikeZip, readImageArchive } from './image-zip';
+import { readImageArchive, zipMemberNames } from './image-zip';
 import { LoadFailure } from './load-failure';
 import { parseManifest, type LoadArgs, type Manifest } from './load-request';
 
@@ -38,9 +38,9 @@ export async function retrieveImage(args: LoadArgs, context: RetrieveContext): P
   const data = await fetchUrl(args.url, args.user !== undefined ? { user: args.user, passwd: args.passwd ?? '' } : undefined, context);
   checkIntegrity(data, args.integrity, args.checksum, `the data at ${shown(args.url)}`);
   const name = urlBasename(args.url) || 'image';
-  if (!looksLikeZip(data)) return { name, bytes: data, ...(args.imgpwd !== undefined ? { imgpwd: args.imgpwd } : {}) };
-  // A ZIP: an outer archive when it holds a manifest; otherwise the image itself. Only its
-  // manifest is read here (the method reads the image's members).
+  // An outer archive when it is a ZIP holding a manifest (its directory says so without inflating
+  // anything); otherwise the data is the image itself, which its method reads.
+  if (!(await zipMemberNames(data))?.includes(MANIFEST_NAME)) return { name, bytes: data, ...(args.imgpwd !== undefined ? { imgpwd: args.imgpwd } : {}) };
   const outer = await readImageArchive(data, name, args.imgpwd).catch((e: unknown) => {
     if (e instanceof LoadFailure && e.reason === 'imgpwd') throw e;
     return undefined;

@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import { orderHybridMembers, STANDARD_METHODS } from '../../../runtime/load-actions';
-import { looksLikeZip, readImageArchive } from '../../load/image-zip';
+import { readImageArchive, zipMemberNames } from '../../load/image-zip';
 import { LoadFailure } from '../../load/load-failure';
 import { targetLabel, type LoadTarget, type Manifest } from '../../load/load-request';
 import { prepareSetup, type SetupOptions } from './setup-image';
@@ -88,7 +88,8 @@ function record(image: Uint8Array, name: string, context: MethodContext): ImageR
 async function prepareNative(image: Uint8Array, name: string, context: MethodContext): Promise<PreparedLoad> {
   let inner = image;
   let innerName = name;
-  if (looksLikeZip(image)) {
+  // Only a ZIP of exactly one file is opened (its directory says so without inflating anything).
+  if ((await zipMemberNames(image))?.filter((n) => !n.endsWith('/')).length === 1) {
     try {
       const archive = await readImageArchive(image, name, context.imgpwd);
       if (archive.files.size === 1) [[innerName, inner]] = [...archive.files];
