@@ -8,13 +8,12 @@
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { makeBundle } from '../platform/bundle';
 import { PlatformApi } from '../platform/remote/platform-api';
 import { ENDPOINT_CALLS_PER_WINDOW } from '../platform/service/endpoint-rate';
 import { exampleAppDir } from '../platform/up/example-app';
 import { LocalEnvironment } from '../platform/up/local-environment';
-import { fmt, percentile, type Row } from './table';
+import { asyncTimings, fmt, type Row } from './table';
 
 /** Calls measured: under one installation's rate window (it would answer 429 past it). */
 const RUNS = ENDPOINT_CALLS_PER_WINDOW - 30;
@@ -42,30 +41,16 @@ export async function endpointBench(rows: Row[]): Promise<void> {
     const headers = { authorization: `Bearer ${secret}` };
     const first = await fetch(url, { headers });
     if (first.status !== 200) throw new Error(`endpoint bench: GET /lamp answered ${first.status} ${await first.text()}`);
-    const call = await timings(async () => {
+    const call = await asyncTimings(async () => {
       const r = await fetch(url, { headers });
       if (r.status !== 200) throw new Error(`endpoint bench: GET /lamp answered ${r.status}`);
       await r.arrayBuffer();
-    });
+    }, RUNS - WARM, WARM);
     rows.push({ figure: 'app endpoint round trip, GET through the platform (HTTP → token, rate → broker → agent → app sandbox → back): p50 / p99', value: `${fmt(call.p50, 2)} / ${fmt(call.p99, 2)} ms`, target: 'p50 < 5 ms', ok: call.p50 < 5 });
-    const health = await timings(async () => {
-      await (await fetch(`${env.endpoints.platform}/api/health`)).arrayBuffer();
-    });
+    const health = await asyncTimings(async () => (await fetch(`${env.endpoints.platform}/api/health`)).arrayBuffer(), RUNS - WARM, WARM);
     rows.push({ figure: 'floor: an HTTP request to the same platform that goes nowhere (GET /api/health): p50 / p99', value: `${fmt(health.p50, 2)} / ${fmt(health.p99, 2)} ms`, target: '' });
   } finally {
     await env.close();
     rmSync(root, { recursive: true, force: true });
   }
-}
-
-async function timings(once: () => Promise<void>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < WARM; i++) await once();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS - WARM; i++) {
-    const t0 = performance.now();
-    await once();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }

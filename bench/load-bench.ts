@@ -11,7 +11,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import mqtt from 'mqtt';
 import { ZipWriter, Uint8ArrayReader, Uint8ArrayWriter } from '@zip.js/zip.js';
 import { PLATFORM_USER } from '../platform/broker/access';
@@ -20,7 +19,7 @@ import { topics } from '../platform/protocol';
 import { exampleAppDir } from '../platform/up/example-app';
 import { LocalEnvironment } from '../platform/up/local-environment';
 import { localSecrets } from '../platform/up/local-secrets';
-import { fmt, percentile, type Row } from './table';
+import { asyncTimings, fmt, type Row } from './table';
 
 const RUNS = 30;
 const MB = 1024 * 1024;
@@ -48,24 +47,19 @@ export async function loadBench(rows: Row[]): Promise<void> {
     let waiting: ((payload: Buffer) => void) | undefined;
     client.on('message', (t, p) => t === response && waiting?.(p));
     const load = (args: Record<string, unknown>) =>
-      new Promise<number>((resolve, reject) => {
-        const t0 = performance.now();
+      new Promise<void>((resolve, reject) => {
         waiting = (p) => {
           const c = JSON.parse(p.toString()) as { error: { message: string } | null };
           if (c.error) reject(new Error(`load bench: ${c.error.message}`));
-          else resolve(performance.now() - t0);
+          else resolve();
         };
         client.publish(topics.thingDo('thing-1'), JSON.stringify({ action: 'load', args: { ...args, response } }), { qos: 1 });
       });
-    const native = await timings(() => load({ url: `${base}/firmware.bin`, method: 'native', integrity: 'SHA256', checksum: sha256(firmware) }));
+    const native = await asyncTimings(() => load({ url: `${base}/firmware.bin`, method: 'native', integrity: 'SHA256', checksum: sha256(firmware) }), RUNS, 3);
     rows.push({ figure: 'load action, 1 MB native image over HTTP, SHA256 checked (do request → completion): p50 / p99', value: `${fmt(native.p50, 1)} / ${fmt(native.p99, 1)} ms`, target: 'p50 < 25 ms', ok: native.p50 < 25 });
-    const setup = await timings(() => load({ url: `${base}/setup.zip`, method: 'setup', imgpwd: 'bench', integrity: 'SHA256', checksum: sha256(setupZip) }));
+    const setup = await asyncTimings(() => load({ url: `${base}/setup.zip`, method: 'setup', imgpwd: 'bench', integrity: 'SHA256', checksum: sha256(setupZip) }), RUNS, 3);
     rows.push({ figure: 'load action, 1 MB setup image (AES zip, one DRF/xml resource installed): p50 / p99', value: `${fmt(setup.p50, 1)} / ${fmt(setup.p99, 1)} ms`, target: 'p50 < 75 ms', ok: setup.p50 < 75 });
-    const floor = await timings(async () => {
-      const t0 = performance.now();
-      sha256(await download(`${base}/firmware.bin`, undefined));
-      return performance.now() - t0;
-    });
+    const floor = await asyncTimings(async () => sha256(await download(`${base}/firmware.bin`, undefined)), RUNS, 3);
     rows.push({ figure: 'floor: the same 1 MB fetched over the same HTTP and hashed, nothing else: p50 / p99', value: `${fmt(floor.p50, 1)} / ${fmt(floor.p99, 1)} ms`, target: '' });
   } finally {
     await client.endAsync(true);
@@ -77,12 +71,4 @@ export async function loadBench(rows: Row[]): Promise<void> {
 
 function sha256(b: Uint8Array): string {
   return createHash('sha256').update(b).digest('hex');
-}
-
-async function timings(once: () => Promise<number>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < 3; i++) await once();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) times.push(await once());
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }

@@ -7,7 +7,6 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import mqtt from 'mqtt';
 import { PLATFORM_USER } from '../platform/broker/access';
@@ -15,7 +14,7 @@ import { ShellClient } from '../platform/shell/shell-client';
 import { exampleAppDir } from '../platform/up/example-app';
 import { LocalEnvironment } from '../platform/up/local-environment';
 import { localSecrets } from '../platform/up/local-secrets';
-import { fmt, percentile, type Row } from './table';
+import { asyncTimings, fmt, type Row } from './table';
 
 const WARM = 1000;
 const RUNS = 2000;
@@ -31,7 +30,7 @@ export async function shellBench(rows: Row[]): Promise<void> {
     try {
       const first = await client.eval('thing-1', credential, '1+1');
       if (first.result !== '2') throw new Error(`shell bench: eval 1+1 answered ${JSON.stringify(first)}`);
-      const shell = await timings(() => client.eval('thing-1', credential, '1+1').then(() => undefined));
+      const shell = await asyncTimings(() => client.eval('thing-1', credential, '1+1'), RUNS, WARM);
       rows.push({ figure: 'JS Shell round trip, eval 1+1 (tool → broker → agent → worker → back): p50 / p99', value: `${fmt(shell.p50, 2)} / ${fmt(shell.p99, 2)} ms`, target: 'p50 < 2 ms', ok: shell.p50 < 2 });
     } finally {
       await client.close();
@@ -42,18 +41,6 @@ export async function shellBench(rows: Row[]): Promise<void> {
     await env.close();
     rmSync(root, { recursive: true, force: true });
   }
-}
-
-async function timings(once: () => Promise<void>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < WARM; i++) await once();
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const t0 = performance.now();
-    await once();
-    times.push(performance.now() - t0);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: percentile(times, 50), p99: percentile(times, 99) };
 }
 
 /** One client asks, another answers at once: what any request/response over this broker costs. */
@@ -71,10 +58,15 @@ async function mqttFloor(url: string, password: string): Promise<{ p50: number; 
     await asker.subscribeAsync('bench/answer', { qos: 1 });
     let waiting: (() => void) | undefined;
     asker.on('message', () => waiting?.());
-    return await timings(() => new Promise<void>((resolve) => {
-      waiting = resolve;
-      asker.publish('bench/ask', '{"action":"eval"}', { qos: 1 });
-    }));
+    return await asyncTimings(
+      () =>
+        new Promise<void>((resolve) => {
+          waiting = resolve;
+          asker.publish('bench/ask', '{"action":"eval"}', { qos: 1 });
+        }),
+      RUNS,
+      WARM,
+    );
   } finally {
     await asker.endAsync(true);
     await answerer.endAsync(true);

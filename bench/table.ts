@@ -14,6 +14,19 @@ export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** p50 and p99 in ms of `runs` awaited calls of `once`, after `warm` untimed ones. */
+export async function asyncTimings(once: () => Promise<unknown>, runs: number, warm: number): Promise<{ p50: number; p99: number }> {
+  for (let i = 0; i < warm; i++) await once();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await once();
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 50), p99: percentile(times, 99) };
+}
+
 /** Median of `runs` timings of `fn` in ms (after `warm` untimed runs). */
 export function medianMs(fn: () => void, runs: number, warm = 3): number {
   for (let i = 0; i < warm; i++) fn();

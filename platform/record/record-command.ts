@@ -68,7 +68,7 @@ export async function recordCommand(args: string[], out: Print, err: Print): Pro
     } finally {
       process.off('SIGINT', onSignal);
     }
-    const platformUrl = values.platform ?? readEndpoints(values.dir!)?.platform;
+    const platformUrl = values.platform ?? access.platform;
     const api = platformUrl ? new PlatformApi({ url: platformUrl, token: access.token }) : undefined;
     const written = await writeScenario(recording, { ...(values.app ? { appDir: values.app } : {}), ...(values.out ? { outFile: values.out } : {}), ...(api ? { api } : {}) });
     out(`recorded ${describeRecording(recording)}`);
@@ -81,9 +81,4 @@ export async function recordCommand(args: string[], out: Print, err: Print): Pro
   } finally {
     await client.close();
   }
-}
-
-function readEndpoints(dir: string): { platform: string } | undefined {
-  const file = path.join(dir, 'endpoints.json');
-  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { platform: string }) : undefined;
 }

@@ -59,15 +59,17 @@ export async function shellCommand(args: string[], out: Print, err: Print): Prom
 }
 
 /** Where the shell connects and with what: the local environment's files, or the environment's variables. */
-export function readAccess(thingId: string, dir: string, broker: string | undefined): { broker: string; token: string; credential: string } | { error: string } {
+export function readAccess(thingId: string, dir: string, broker: string | undefined): { broker: string; token: string; credential: string; platform?: string } | { error: string } {
   const read = <T>(file: string): T | undefined => (existsSync(path.join(dir, file)) ? (JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as T) : undefined);
-  const url = broker ?? read<{ broker: string }>('endpoints.json')?.broker;
+  const endpoints = read<{ broker: string; platform: string }>('endpoints.json');
+  const url = broker ?? endpoints?.broker;
   const token = process.env.SMARTPLUG_TOKEN ?? read<{ adminToken: string }>('secrets.json')?.adminToken;
   const credential = process.env.SMARTPLUG_SHELL_CREDENTIAL ?? read<Record<string, { shell: string }>>('fleet-credentials.json')?.[thingId]?.shell;
   if (!url) return { error: `no broker: start one with "smartplug up" (then ${path.join(dir, 'endpoints.json')} names it), or give --broker URL` };
   if (!token) return { error: 'no API token: set SMARTPLUG_TOKEN, or use the local environment of --dir' };
   if (!credential) return { error: `no shell credential for ${thingId}: set SMARTPLUG_SHELL_CREDENTIAL (shown when the Thing was enrolled), or use a Thing of the local environment of --dir` };
-  return { broker: url, token, credential };
+  // (the platform's address too, for a command that also asks the API: smartplug record)
+  return { broker: url, token, credential, ...(endpoints?.platform ? { platform: endpoints.platform } : {}) };
 }
 
 class ShellSession {

@@ -113,7 +113,7 @@ export class LoadService {
     const o = this.options;
     let prepared: PreparedLoad | undefined;
     try {
-      checkResponseTopic(o.thingId, args.response);
+      requireOwnResponseTopic(o.thingId, args.response);
       const type = target.kind === 'thing' ? o.model : o.deviceType(target.handle);
       if (type === undefined) throw new LoadFailure('request', `this Thing has no device "${target.kind === 'device' ? target.handle : ''}"`, { fix: 'send the load action to one of the Thing\'s devices, or to glp/0/{SID}/rq/do for the Thing itself' });
       checkType(args.type, type, 'the load action', target);
@@ -215,7 +215,8 @@ function isOwnTopic(thingId: string, topic: string): boolean {
   return /^(ev|fb)\//.test(topic.slice(`glp/0/${thingId}/`.length)) && topic.startsWith(`glp/0/${thingId}/`) && !/[+#\u0000]/.test(topic);
 }
 
-function checkResponseTopic(thingId: string, response: string | undefined): void {
+/** Fails at stage `request` unless the completion can go where the load action asks (runtime/load-actions' checkResponseTopic checks the topic itself). */
+function requireOwnResponseTopic(thingId: string, response: string | undefined): void {
   if (response === undefined || isOwnTopic(thingId, response)) return;
   throw new LoadFailure('request', `this Thing cannot publish its completion on ${response}: it publishes under glp/0/${thingId}/ev/ and glp/0/${thingId}/fb/ only`, { fix: `write "response": "glp/0/${thingId}/ev/=cms/response/load"` });
 }
