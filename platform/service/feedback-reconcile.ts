@@ -6,12 +6,21 @@
  * whose desired revision has been past the one stored as reached for a whole period have their
  * status read again: a plain (not shared) subscription to their status topics brings the retained
  * reports, which go through the ingest like any other; it is dropped at once.
+ *
+ * With several replicas on one store, one does this for all: it holds the store's duty
+ * `feedback-reconcile` (duty-queries.ts) and renews it at each look; when it dies, the duty lapses
+ * after three periods and the next replica to look takes it over.
  */
 import type { MqttClient } from 'mqtt';
 import type { PlatformStore } from '../store';
 import { topics } from '../protocol';
 
+/** The store's name for this job: one replica holds it at a time. */
+export const RECONCILE_DUTY = 'feedback-reconcile';
+
 export interface ReconcileOptions {
+  /** The replica's name in the store's duties (the one its rollout driver uses). */
+  owner: string;
   /** How often to look (default 30 s). */
   everyMs?: number;
   /** At most this many Things re-read per look (default 1000). */
@@ -36,8 +45,11 @@ export class FeedbackReconciler {
     this.timer.unref();
   }
 
-  stop(): void {
+  /** Stops looking and gives the duty up, so another replica takes it at its next look. */
+  async stop(): Promise<void> {
     clearInterval(this.timer);
+    await this.running;
+    await this.store.releaseDuty(RECONCILE_DUTY, this.options.owner).catch(() => undefined);
   }
 
   /** One look; resolves with how many Things had their status read again. */
@@ -52,6 +64,12 @@ export class FeedbackReconciler {
   }
 
   private async reread(): Promise<number> {
+    const everyMs = this.options.everyMs ?? 30_000;
+    if (!(await this.store.acquireDuty(RECONCILE_DUTY, this.options.owner, 3 * everyMs))) {
+      // Another replica does it; what this one saw before is stale by the time it takes over.
+      this.behindBefore.clear();
+      return 0;
+    }
     // The Things' rows carry their desired revision: no desired state (with its apps) is built here.
     const [things, states] = await Promise.all([this.store.listThings(), this.store.listThingStates()]);
     const reached = new Map(states.map((s) => [s.thingId, s.reachedRevision]));

@@ -151,7 +151,7 @@ export class PlatformService {
         );
       });
       await feedback.start();
-      const reconciler = new FeedbackReconciler(store, mq, { everyMs: options.reconcileEveryMs, log });
+      const reconciler = new FeedbackReconciler(store, mq, { owner: driver.owner, everyMs: options.reconcileEveryMs, log });
       reconciler.start();
       // The broker may have lost its retained messages (an embedded broker keeps them in memory, a
       // real one may be new): every connection publishes every desired state again. Agents ignore
@@ -181,7 +181,7 @@ export class PlatformService {
       this.server.closeAllConnections();
     });
     await this.rollouts.stop();
-    this.reconciler.stop();
+    await this.reconciler.stop();
     await this.feedback.drain();
     this.notices.flush();
     await this.mqtt.endAsync();

@@ -20,6 +20,8 @@ export interface Database {
   rollouts: { rollout_id: string; plan: string; batch_size: number; failure_threshold: number; state: string; lease_owner: string | null; lease_expires_at: number; created_at: number; updated_at: number };
   rollout_things: { rollout_id: string; thing_id: string; batch: number; status: string; error: string | null; updated_at: number };
   tokens: { token_id: string; name: string; token_hash: string; scopes: string; created_at: number; revoked_at: number | null };
+  /** a periodic job one replica does for all (duty-queries.ts), and who holds it until when */
+  duties: { name: string; owner: string | null; expires_at: number };
 }
 
 function migrations(backend: Backend): Record<string, Migration> {
@@ -126,6 +128,17 @@ function migrations(backend: Backend): Record<string, Migration> {
     '002_sync_error': {
       async up(db: Kysely<unknown>): Promise<void> {
         await db.schema.alterTable('thing_states').addColumn('sync_error', 'text').execute();
+      },
+    },
+    // Jobs that one replica does for all, each under a lease (duty-queries.ts).
+    '003_duties': {
+      async up(db: Kysely<unknown>): Promise<void> {
+        await db.schema
+          .createTable('duties')
+          .addColumn('name', 'text', (c) => c.primaryKey())
+          .addColumn('owner', 'text')
+          .addColumn('expires_at', 'bigint', (c) => c.notNull())
+          .execute();
       },
     },
   };

@@ -8,6 +8,7 @@ import { latestVersionRow, lockApp, missingVersion, refuseWhileAssigned, VERSION
 import { inheritedIds, loadDesiredStates, ownAssignments, replaceAssignments, type Inherited } from './assignment-queries';
 import { StoreError } from './errors';
 import { BundleCache, ReadCache } from './read-cache';
+import * as duties from './duty-queries';
 import * as rollouts from './rollout-queries';
 import * as states from './state-queries';
 import * as tokens from './token-queries';
@@ -396,6 +397,16 @@ export class SqlPlatformStore implements PlatformStore {
   }
   setRolloutState(rolloutId: string, state: RolloutState): Promise<void> {
     return rollouts.setState(this.db, this.now(), rolloutId, state);
+  }
+
+  acquireDuty(name: string, owner: string, ttlMs: number): Promise<boolean> {
+    return duties.acquireDuty(this.db, this.now(), name, owner, ttlMs);
+  }
+  releaseDuty(name: string, owner: string): Promise<void> {
+    return duties.releaseDuty(this.db, name, owner);
+  }
+  dutyHolder(name: string): Promise<string | null> {
+    return duties.dutyHolder(this.db, this.now(), name);
   }
 
   // ---- API tokens (platform/store/token-queries.ts) ----

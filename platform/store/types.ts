@@ -242,6 +242,14 @@ export interface PlatformStore {
   /** A user's pause, resume or cancel (not fenced). */
   setRolloutState(rolloutId: string, state: RolloutState): Promise<void>;
 
+  // Duties: periodic jobs one replica does for all (duty-queries.ts)
+  /** Takes or renews duty `name` for `owner` until now + ttlMs: false while another replica holds it. */
+  acquireDuty(name: string, owner: string, ttlMs: number): Promise<boolean>;
+  /** Gives the duty up if `owner` holds it. */
+  releaseDuty(name: string, owner: string): Promise<void>;
+  /** The replica holding duty `name` now, or null. */
+  dutyHolder(name: string): Promise<string | null>;
+
   // API tokens
   /** The secret is returned once; only its hash is kept. */
   createToken(input: { name: string; scopes: string[] }): Promise<{ token: ApiToken; secret: string }>;

@@ -259,5 +259,27 @@ export function storeContract(backend: string, factory: () => StoreUnderTest): v
       assert.equal(await store.acquireRolloutLease('r1', 'replica-a', 10_000), false, 'a finished rollout cannot be leased');
       await rejectsWith(store.createRollout({ rolloutId: 'r1', plan: {}, batchSize: 1, failureThreshold: 0, thingIds: [] }), 'conflict', /already exists/);
     });
+
+    it('duties: one replica holds a duty, renews it, and another takes it once it lapses or is given up', async () => {
+      assert.equal(await store.dutyHolder('reconcile'), null);
+      assert.equal(await store.acquireDuty('reconcile', 'replica-a', 1000), true);
+      assert.equal(await store.acquireDuty('reconcile', 'replica-b', 1000), false);
+      // Another duty is held apart.
+      assert.equal(await store.acquireDuty('other', 'replica-b', 1000), true);
+      now += 900;
+      assert.equal(await store.acquireDuty('reconcile', 'replica-a', 1000), true, 'renewed');
+      now += 900;
+      assert.equal(await store.acquireDuty('reconcile', 'replica-b', 1000), false, 'the renewal counts from when it was made');
+      assert.equal(await store.dutyHolder('reconcile'), 'replica-a');
+      now += 101;
+      assert.equal(await store.dutyHolder('reconcile'), null, 'lapsed');
+      assert.equal(await store.acquireDuty('reconcile', 'replica-b', 1000), true);
+      // Giving up a duty one does not hold changes nothing; giving up one's own frees it at once.
+      await store.releaseDuty('reconcile', 'replica-a');
+      assert.equal(await store.dutyHolder('reconcile'), 'replica-b');
+      await store.releaseDuty('reconcile', 'replica-b');
+      assert.equal(await store.acquireDuty('reconcile', 'replica-a', 1000), true);
+      await rejectsWith(store.acquireDuty('reconcile', '', 1000), 'bad_input', /name the replica/);
+    });
   });
 }
