@@ -40,8 +40,10 @@ export interface WorkerProcessOptions {
   workerPath?: string;
   /** Node's permission model on (default). Off only for a debug session (the inspector needs it off). */
   permissionModel?: boolean;
-  /** V8 old-space limit of the worker, in MB. */
+  /** Heap limit of the worker's engine thread (its apps), in MB. */
   memoryLimitMb?: number;
+  /** What the warden itself may hold (messages not yet relayed), in MB; default 128 (worker-main.ts). */
+  wardenHeapLimitMb?: number;
   /** Extra Node flags. */
   execArgv?: string[];
   /**
@@ -104,8 +106,11 @@ export class WorkerProcess {
   ): Promise<WorkerProcess> {
     const workerPath = options.workerPath ?? defaultWorkerPath();
     const threadPath = path.join(path.dirname(workerPath), 'engine-thread.js');
-    // The process's own heap holds only the warden; the apps' heap is the engine thread's, limited there.
-    const execArgv = ['--max-old-space-size=128', '--no-warnings', ...(options.execArgv ?? [])];
+    // The process's own heap holds only the warden; the apps' heap is the engine thread's, limited
+    // there (resourceLimits). No V8 flag limits the warden's heap: any V8 flag makes Node reject its
+    // built-in code cache, and the process and its thread then compile Node's own modules at start
+    // (~30 ms more a spawn, measured). The warden watches its own heap instead (worker-main.ts).
+    const execArgv = ['--no-warnings', ...(options.execArgv ?? [])];
     const cache = options.debug ? undefined : codeCachePlan(threadPath);
     if (options.permissionModel !== false && !options.debug) execArgv.push(permissionFlag(), `--allow-fs-read=${workerPath}`, `--allow-fs-read=${threadPath}`, ...(cache ? [`--allow-fs-read=${cache.file}`] : []), '--allow-worker');
     // The worker writes to stderr only when it dies (V8's out-of-memory report, a fatal error):
@@ -116,7 +121,7 @@ export class WorkerProcess {
     // In VS Code's extension host (the debugger runs there) process.execPath is Electron: without
     // this it would start as an Electron app, not as Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    const args = [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`, ...(options.debug ? ['--debug'] : []), ...(cache ? [cache.arg] : [])];
+    const args = [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`, ...(options.wardenHeapLimitMb ? [`--warden-heap-limit-mb=${options.wardenHeapLimitMb}`] : []), ...(options.debug ? ['--debug'] : []), ...(cache ? [cache.arg] : [])];
     const child = fork(workerPath, args, { execArgv, env, serialization: 'json', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     const toInspector = (message: string) => {
       if (child.connected) child.send({ kind: 'inspector', message } satisfies InspectorMessage);

@@ -42,7 +42,8 @@ const TERMINATE_CPU_MS = 40;
 const TERMINATE_WALL_MS = 1000;
 
 const send = (m: WorkerMessage) => process.send?.(m);
-const memoryLimitMb = Number(/^--memory-limit-mb=(\d+)$/.exec(process.argv.find((a) => a.startsWith('--memory-limit-mb=')) ?? '')?.[1] ?? 256);
+const numberArg = (name: string, fallback: number) => Number(new RegExp(`^--${name}=(\\d+)$`).exec(process.argv.find((a) => a.startsWith(`--${name}=`)) ?? '')?.[1] ?? fallback);
+const memoryLimitMb = numberArg('memory-limit-mb', 256);
 const threadPath = path.join(__dirname, 'engine-thread.js');
 /** The engine bundle's code cache, when the host has one (see code-cache.ts). */
 const codeCache = process.argv.find((a) => a.startsWith('--code-cache='))?.slice('--code-cache='.length);
@@ -224,6 +225,23 @@ function watch(): void {
   check.unref();
 }
 
+/**
+ * The warden holds only what it relays (a few MB). Past an escape into the engine thread, a script
+ * could flood it with messages faster than the host takes them: past this, the process ends and
+ * says why (the host re-spawns it and restores its Things). Watched here, not by a V8 heap flag,
+ * which would slow every spawn (worker-process.ts).
+ */
+const WARDEN_HEAP_LIMIT_BYTES = numberArg('warden-heap-limit-mb', 128) * 1024 * 1024;
+
+function guardWardenHeap(): void {
+  const { heapUsed, external } = process.memoryUsage();
+  if (heapUsed + external <= WARDEN_HEAP_LIMIT_BYTES || ending) return;
+  ending = true;
+  // The host reads the last line of stderr as the reason the process ended.
+  process.stderr.write(`the worker's warden held ${Math.round((heapUsed + external) / 1048576)} MB of messages not yet relayed (its limit is ${WARDEN_HEAP_LIMIT_BYTES / 1048576} MB): the process ends\n`);
+  process.kill(process.pid, 'SIGKILL');
+}
+
 function attempt(what: () => unknown): string {
   try {
     what();
@@ -301,7 +319,10 @@ startThread();
 watchLoop(-1);
 // The host restarts a worker process whose beats stop. Apps never run on this thread: a silence
 // means the process itself is in trouble.
-setInterval(() => send({ kind: 'beat' }), 200).unref();
+setInterval(() => {
+  guardWardenHeap();
+  send({ kind: 'beat' });
+}, 200).unref();
 
 const permissionModel = typeof (process as { permission?: unknown }).permission === 'object';
 send({ kind: 'ready', pid: process.pid, permissionModel });

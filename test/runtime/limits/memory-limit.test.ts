@@ -52,4 +52,21 @@ describe('the memory limit', function () {
       await rt.close();
     }
   });
+
+  it("the warden's own heap has a limit too: past it the process ends, says why, and is started again", async () => {
+    // No V8 heap flag limits the warden (it would slow every spawn): it watches its heap at each
+    // beat. A limit below what an idle warden holds stands in for a flood of messages to relay.
+    const rt = await SmartPlugRuntime.start({ clock: 'virtual', start: Date.UTC(2024, 0, 1), wardenHeapLimitMb: 1 });
+    const workerRecords: WorkerRecord[] = [];
+    rt.on('worker', (w) => workerRecords.push(w));
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!workerRecords.some((w) => w.change === 'restarted') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      const exited = workerRecords.find((w) => w.change === 'exited');
+      assert.match(exited?.reason ?? '', /signal SIGKILL: the worker's warden held \d+ MB of messages not yet relayed \(its limit is 1 MB\): the process ends/);
+      assert.ok(workerRecords.some((w) => w.change === 'restarted'), JSON.stringify(workerRecords));
+    } finally {
+      await rt.close();
+    }
+  });
 });
