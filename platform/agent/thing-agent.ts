@@ -101,6 +101,7 @@ export class ThingAgent {
       thingId: options.thingId, thing,
       appOf: (installationId) => this.apps.appOf(installationId),
       publish: (topic, payload) => this.client?.publish(topic, payload, { qos: 1, retain: false }),
+      event: (message, code) => this.publishEvent('error', message, 'endpoint', code),
       onCall: (...call) => this.shell.recordings.call(...call),
     });
     this.loads = new LoadService({
