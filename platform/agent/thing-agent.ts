@@ -165,7 +165,8 @@ export class ThingAgent {
     this.stopped = true;
     this.retry.cancel();
     this.shell.close();
-    this.loads.close();
+    // Before the connection ends: a load cut short still sends its completion.
+    await this.loads.close();
     const client = this.client;
     if (!client) return;
     if (client.connected) await client.publishAsync(topics.connection(this.thingId), JSON.stringify({ connected: false, mru: iapNow() }), { qos: 1, retain: true }).catch(() => undefined);

@@ -34,7 +34,7 @@ const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), '
  * `too-slow`, `download-page`, `http-status`, or `transfer` for one that failed on the way and may
  * work when tried again) or `auth` (401, 403).
  */
-export function download(url: string, credentials: Credentials | undefined, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS): Promise<Buffer> {
+export function download(url: string, credentials: Credentials | undefined, limits: DownloadLimits = DEFAULT_DOWNLOAD_LIMITS, signal?: AbortSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     let parsed: URL;
     try {
@@ -52,9 +52,12 @@ export function download(url: string, credentials: Credentials | undefined, limi
     const shown = `${parsed.protocol}//${parsed.host}${parsed.pathname}`;
     const fail = (e: LoadFailure) => {
       clearTimeout(overall);
+      signal?.removeEventListener('abort', onAbort);
       req.destroy();
       reject(e);
     };
+    // The Thing stopping: the download ends at once (a load in flight must not outlive its agent).
+    const onAbort = () => fail(new LoadFailure('fetch', `the download of ${shown} was stopped: the Thing stopped`, { reason: 'stopped' }));
     const headers: http.OutgoingHttpHeaders = credentials ? { authorization: `Basic ${Buffer.from(`${credentials.user}:${credentials.passwd}`).toString('base64')}` } : {};
     const req = get(parsed, { agent: agents[parsed.protocol as 'http:' | 'https:'], headers, timeout: limits.stallMs }, (res) => {
       const status = res.statusCode ?? 0;
@@ -80,6 +83,7 @@ export function download(url: string, credentials: Credentials | undefined, limi
       });
       res.on('end', () => {
         clearTimeout(overall);
+        signal?.removeEventListener('abort', onAbort);
         const body = Buffer.concat(chunks);
         if (status !== 200) {
           const reason = status >= 500 ? 'transfer' : 'http-status';
@@ -91,9 +95,12 @@ export function download(url: string, credentials: Credentials | undefined, limi
       res.on('error', (e) => fail(new LoadFailure('fetch', `could not download ${shown}: ${e.message}`, { reason: 'transfer' })));
     });
     const overall = setTimeout(() => fail(new LoadFailure('fetch', `${shown} was not downloaded within ${limits.timeoutMs / 1000} s`, { reason: 'too-slow' })), limits.timeoutMs);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     req.on('timeout', () => fail(new LoadFailure('fetch', `${shown} sent nothing for ${limits.stallMs / 1000} s`, { reason: 'too-slow' })));
     req.on('error', (e) => {
       clearTimeout(overall);
+      signal?.removeEventListener('abort', onAbort);
       reject(new LoadFailure('fetch', `could not download ${shown}: ${e.message}`, { reason: 'transfer' }));
     });
   });

@@ -17,7 +17,7 @@ export function iapmqTopic(url: string): string | undefined {
   return m ? m[1] : undefined;
 }
 
-export async function downloadFromBroker(client: MqttClient, thingId: string, url: string, waitMs = WAIT_MS): Promise<Buffer> {
+export async function downloadFromBroker(client: MqttClient, thingId: string, url: string, waitMs = WAIT_MS, signal?: AbortSignal): Promise<Buffer> {
   const topic = iapmqTopic(url) ?? '';
   const own = `glp/0/${thingId}/rq/`;
   if (!topic.startsWith(own) || /[+#\u0000]/.test(topic)) {
@@ -26,6 +26,7 @@ export async function downloadFromBroker(client: MqttClient, thingId: string, ur
   return new Promise<Buffer>((resolve, reject) => {
     const done = (e: LoadFailure | undefined, payload?: Buffer) => {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       client.removeListener('message', onMessage);
       client.unsubscribe(topic);
       if (e) reject(e);
@@ -38,6 +39,9 @@ export async function downloadFromBroker(client: MqttClient, thingId: string, ur
       done(undefined, payload);
     };
     const timer = setTimeout(() => done(new LoadFailure('fetch', `${url}: the broker holds no retained image on ${topic} (nothing came within ${waitMs / 1000} s)`, { reason: 'iapmq-missing', fix: 'publish the image there, retained, before the load action' })), waitMs);
+    const onAbort = () => done(new LoadFailure('fetch', `${url}: the Thing stopped while it waited for the image`, { reason: 'stopped' }));
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener('abort', onAbort, { once: true });
     client.on('message', onMessage);
     client.subscribe(topic, { qos: 1 }, (err, granted) => {
       if (err || granted?.[0]?.qos === 128) done(new LoadFailure('fetch', `${url}: the broker refused to let this Thing read ${topic}`, { reason: 'iapmq-topic' }));

@@ -20,6 +20,8 @@ export interface RetrieveContext {
   /** the Thing's broker connection, for iapmq: images */
   broker: MqttClient | undefined;
   limits: DownloadLimits;
+  /** aborted when the Thing stops: a download in flight ends at once */
+  signal?: AbortSignal;
 }
 
 export interface RetrievedImage {
@@ -68,9 +70,9 @@ export async function retrieveImage(args: LoadArgs, context: RetrieveContext): P
 async function fetchUrl(url: string, credentials: { user: string; passwd: string } | undefined, context: RetrieveContext): Promise<Uint8Array> {
   if (iapmqTopic(url) !== undefined) {
     if (!context.broker) throw new LoadFailure('fetch', `${url}: the Thing is not connected to its broker`, { reason: 'transfer' });
-    return downloadFromBroker(context.broker, context.thingId, url);
+    return downloadFromBroker(context.broker, context.thingId, url, undefined, context.signal);
   }
-  return download(url, credentials, context.limits);
+  return download(url, credentials, context.limits, context.signal);
 }
 
 /** Fails at stage `integrity` unless `data` has the checksum (no check when integrity is null, absent or "none"). */

@@ -136,6 +136,45 @@ describe('load actions (seed 002) on a simulated Thing', function () {
       assert.ok(Date.now() - started < 8000);
     });
 
+    it('the Thing stopped mid-load: its download and its setup script end at once, the completion says so, nothing is installed, and it loads again once started', async () => {
+      const agent = env.fleet.agent(THING)!;
+      const before = snapshot(client.images!);
+      const appsBefore = (await agent.thing.listApps()).map((a) => [a.id, a.state]);
+      const stopWhen = async (started: () => boolean) => {
+        while (!started()) await new Promise((r) => setTimeout(r, 20));
+        const t0 = Date.now();
+        await agent.stop();
+        return Date.now() - t0;
+      };
+      // A download that trickles (it would take the 4 s limit): stopped while it comes.
+      images.served.set('/images/trickle-stop.bin', { trickle: true });
+      const trickling = client.load({ url: `${images.base}/images/trickle-stop.bin`, method: 'native' });
+      const downloadStop = await stopWhen(() => (images.hits.get('/images/trickle-stop.bin') ?? 0) > 0);
+      const cut = await trickling;
+      assert.equal(cut.error?.code, 'fetch', JSON.stringify(cut.error));
+      assert.match(cut.error!.message, /the download of http:\/\/127\.0\.0\.1:\d+\/images\/trickle-stop\.bin was stopped: the Thing stopped/);
+      assert.ok(downloadStop < 1000, `the stop waited ${downloadStop} ms for the download`);
+      await agent.start();
+      // A setup script that would run for a minute: killed with its Thing.
+      const sleeper = "#!/usr/bin/env node\nconsole.error('working');\nsetTimeout(() => require('fs').writeFileSync(process.env.SMARTPLUG_INSTALL + '/late.json', '{}'), 60000);\n";
+      const events = client.events.length;
+      const sleeping = client.load({ url: images.serve('sleeper.zip', await zipOf({ setup: sleeper })), method: 'setup' });
+      // The script has started once its folder exists; a moment more and it is running.
+      await new Promise((r) => setTimeout(r, 800));
+      const scriptStop = await stopWhen(() => true);
+      const killed = await sleeping;
+      assert.equal(killed.error?.code, 'script', JSON.stringify(killed.error));
+      assert.match(killed.error!.message, /the setup script of sleeper\.zip was stopped: the Thing stopped/);
+      assert.ok(scriptStop < 2000, `the stop waited ${scriptStop} ms for the script`);
+      assert.ok(client.events.length >= events);
+      await agent.start();
+      await agent.loadsIdle();
+      const m = await client.imagesWhen(() => true);
+      assert.equal(snapshot(m), before, 'nothing was installed');
+      assert.deepEqual((await agent.thing.listApps()).map((a) => [a.id, a.state]), appsBefore, 'the apps run on');
+      ok(await client.load({ url: images.serve('after-stop.bin', Buffer.from('firmware after the stop')), method: 'native' }));
+    });
+
     it('an image hosted in the broker (iapmq)', async () => {
       const bytes = Buffer.from('small image in the broker');
       const topic = topics.hostedImage(THING, 'small.bin');

@@ -26,6 +26,8 @@ export interface ScriptOptions {
   timeoutMs: number;
   /** what the script is called in messages ("the setup script of update.zip") */
   label: string;
+  /** aborted when the Thing stops: the script is killed */
+  signal?: AbortSignal;
 }
 
 /** The most output kept of each stream. */
@@ -110,12 +112,20 @@ export async function runConfinedScript(dir: string, script: string, options: Sc
       child.kill('SIGKILL');
       reject(new LoadFailure('script', `${options.label} did not finish within ${options.timeoutMs / 1000} s and was stopped`, { reason: 'timeout' }));
     }, options.timeoutMs);
+    const onAbort = () => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new LoadFailure('script', `${options.label} was stopped: the Thing stopped`, { reason: 'stopped' }));
+    };
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e) => {
       clearTimeout(timer);
       reject(new LoadFailure('script', `${options.label} could not be started: ${e.message}`));
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      options.signal?.removeEventListener('abort', onAbort);
       resolve({ code: code ?? (signal ? 128 : 1), ...out });
     });
   });

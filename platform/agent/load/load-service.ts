@@ -45,6 +45,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class LoadService {
   private queue: Promise<void> = Promise.resolve();
   private readonly scheduled = new Map<LoadRequest, { timer: NodeJS.Timeout; at: number; prepared: PreparedLoad }>();
+  /** Aborted when the Thing stops: the load in flight ends where it is (a new one for each start). */
+  private stopping = new AbortController();
 
   constructor(private readonly options: LoadServiceOptions) {}
 
@@ -94,14 +96,22 @@ export class LoadService {
     this.enqueue(() => this.perform(request));
   }
 
-  /** Cancels the loads waiting for their switchover (they change nothing). */
-  close(): void {
+  /**
+   * The Thing stops: the load in flight ends where it is (its download, or its setup script, is
+   * stopped; a switchover already under way completes, as it is one change) and fails with a
+   * completion, and the loads waiting for their switchover are cancelled. Nothing is half-installed.
+   * Resolves once no load runs, so the agent can still publish the completions before it goes.
+   */
+  async close(): Promise<void> {
+    this.stopping.abort();
     for (const [request, s] of this.scheduled) {
       clearTimeout(s.timer);
       void removeDirs(s.prepared.dirs);
       this.fail(request.received, request.topic, new LoadFailure('method', `the Thing stopped before the switchover of ${request.args.url}`), false);
     }
     this.scheduled.clear();
+    await this.idle();
+    this.stopping = new AbortController();
   }
 
   private enqueue(work: () => Promise<void>): void {
@@ -111,23 +121,28 @@ export class LoadService {
   private async perform(request: LoadRequest): Promise<void> {
     const { args, target } = request;
     const o = this.options;
+    const signal = this.stopping.signal;
     let prepared: PreparedLoad | undefined;
     try {
+      if (signal.aborted) throw stoppedDuring(args.url, 'request');
       requireOwnResponseTopic(o.thingId, args.response);
       const type = target.kind === 'thing' ? o.model : o.deviceType(target.handle);
       if (type === undefined) throw new LoadFailure('request', `this Thing has no device "${target.kind === 'device' ? target.handle : ''}"`, { fix: 'send the load action to one of the Thing\'s devices, or to glp/0/{SID}/rq/do for the Thing itself' });
       checkType(args.type, type, 'the load action', target);
       const at = switchoverAt(args.switchover);
-      const image = await retrieveImage(args, { thingId: o.thingId, broker: o.broker(), limits: o.limits ?? DEFAULT_DOWNLOAD_LIMITS });
+      const image = await retrieveImage(args, { thingId: o.thingId, broker: o.broker(), limits: o.limits ?? DEFAULT_DOWNLOAD_LIMITS, signal });
+      if (signal.aborted) throw stoppedDuring(args.url, 'fetch');
       if (image.manifest) checkType(image.manifest.type, type, `the manifest of ${image.name}`, target);
       prepared = await prepareImage(args.method, image.bytes, image.name, {
         target,
         ...(image.imgpwd !== undefined ? { imgpwd: image.imgpwd } : {}),
         ...(image.manifest ? { manifest: image.manifest } : {}),
         declared: o.declared ?? new Map(),
-        setup: { scriptTimeoutMs: o.scriptTimeoutMs ?? SCRIPT_TIMEOUT_MS, ...(o.tmpDir ? { tmpDir: o.tmpDir } : {}) },
+        setup: { scriptTimeoutMs: o.scriptTimeoutMs ?? SCRIPT_TIMEOUT_MS, ...(o.tmpDir ? { tmpDir: o.tmpDir } : {}), signal },
         now: () => formatIapTimestamp(Date.now()),
       });
+      // Stopped while it was prepared: nothing is applied (a switchover is the one step not cut short).
+      if (signal.aborted) throw stoppedDuring(args.url, 'method');
       if (at > Date.now() + 50) {
         this.schedule(request, prepared, at);
         prepared = undefined; // kept for the switchover
@@ -135,6 +150,7 @@ export class LoadService {
       }
       await this.switchOver(request, prepared);
     } catch (e) {
+      // A stop cut short ends with reason "stopped" (the download, the script, or the checks here).
       this.fail(request.received, request.topic, asLoadFailure(e, 'method'));
     } finally {
       if (prepared) await removeDirs(prepared.dirs);
@@ -186,7 +202,8 @@ export class LoadService {
     const failures = await o.reboot().catch((e: Error) => [e.message]);
     if (failures.length) why = `after the reboot, ${failures.join('; ')}`;
     else if (system.confirm) {
-      const result = await runConfinedScript(system.confirm.dir, 'confirm', { timeoutMs: o.scriptTimeoutMs ?? SCRIPT_TIMEOUT_MS, label: system.confirm.label }).catch((e: LoadFailure) => ({ code: -1, stderr: e.message, stdout: '' }));
+      // A stop kills the confirm script: unconfirmed, the system is rolled back (nothing half-installed).
+      const result = await runConfinedScript(system.confirm.dir, 'confirm', { timeoutMs: o.scriptTimeoutMs ?? SCRIPT_TIMEOUT_MS, label: system.confirm.label, signal: this.stopping.signal }).catch((e: LoadFailure) => ({ code: -1, stderr: e.message, stdout: '' }));
       if (result.code !== 0) why = `${system.confirm.label} exited with code ${result.code}${result.stderr.trim() ? `: ${result.stderr.trim().slice(-2000)}` : ''}`;
     }
     if (why === undefined) return;
@@ -208,6 +225,11 @@ export class LoadService {
     if (report) this.options.event('error', error.message, failure.stage);
     this.complete(received, error);
   }
+}
+
+/** The failure of a load the Thing's stop cut short, at the stage it had reached. */
+function stoppedDuring(url: string, stage: LoadFailure['stage']): LoadFailure {
+  return new LoadFailure(stage, `the Thing stopped during the load of ${url}; nothing was installed`, { reason: 'stopped' });
 }
 
 /** Whether this Thing may publish on `topic` (its own feedback and event channels). */

@@ -21,6 +21,8 @@ export interface SetupOptions {
   tmpDir?: string;
   /** members that are not installed (a system image's confirm script) */
   reserved?: readonly string[];
+  /** aborted when the Thing stops: a running setup script is killed */
+  signal?: AbortSignal;
 }
 
 /** A setup image, extracted and ready to install. */
@@ -48,7 +50,7 @@ export async function prepareSetup(image: Uint8Array, label: string, imgpwd: str
   try {
     await extract(archive, dir);
     if (archive.files.has('setup')) {
-      const files = await runSetupScript(dir, `the setup script of ${label}`, options.scriptTimeoutMs);
+      const files = await runSetupScript(dir, `the setup script of ${label}`, options.scriptTimeoutMs, 'setup', options.signal);
       return { files, summary: `the setup script of ${label} installed ${files.length} file${files.length === 1 ? '' : 's'}`, dir, archive };
     }
     const files = genericSetup(archive, label, options.reserved ?? []);
@@ -60,10 +62,10 @@ export async function prepareSetup(image: Uint8Array, label: string, imgpwd: str
 }
 
 /** Runs a script of an extracted image and takes what it put in install/; a non-zero exit fails at stage `script` with its stderr. */
-export async function runSetupScript(dir: string, label: string, timeoutMs: number, script = 'setup'): Promise<ResourceFile[]> {
+export async function runSetupScript(dir: string, label: string, timeoutMs: number, script = 'setup', signal?: AbortSignal): Promise<ResourceFile[]> {
   const install = path.join(dir, 'install');
   await fs.rm(install, { recursive: true, force: true });
-  const result = await runConfinedScript(dir, script, { timeoutMs, label });
+  const result = await runConfinedScript(dir, script, { timeoutMs, label, ...(signal ? { signal } : {}) });
   if (result.code !== 0) {
     const stderr = result.stderr.trim();
     throw new LoadFailure('script', `${label} exited with code ${result.code}${stderr ? `: ${tail(stderr)}` : ' and wrote nothing to stderr'}`, { reason: 'exit' });
