@@ -40,7 +40,7 @@ export async function recordBench(rows: Row[]): Promise<void> {
       without.push(await send());
       const recording = await ThingRecording.start(thing, 'bench-thing', apps[0].id, { app_id: 1, installation_id: 1, version: '1.0.0', name: 'bench', config: {} }, () => undefined);
       withRecording.push(await send());
-      const recorded = recording.stop();
+      const recorded = recording.stop('time');
       if (recorded.timeline.length < EVENTS) throw new Error(`record bench: the recording kept ${recorded.timeline.length} of ${EVENTS} events`);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

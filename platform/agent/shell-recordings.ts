@@ -4,7 +4,7 @@
  * on `cancel` with that respond topic, when it is full, or when the agent stops).
  */
 import type { Recording } from '../../runtime/scenario/from-recording';
-import type { ShellResults } from '../protocol';
+import type { RecordingEnd, ShellResults } from '../protocol';
 import type { ShellHost } from './shell-service';
 import type { ShellStream } from './shell-stream';
 import { ThingRecording } from './thing-recording';
@@ -32,19 +32,19 @@ export class ShellRecordings {
     }
     if (this.running.size >= MAX_RECORDINGS) return stream.fail('busy', `${MAX_RECORDINGS} recordings are under way on ${this.host.thingId} already`);
     const respond = stream.respond;
-    const recording = await ThingRecording.start(this.host.thing, this.host.thingId, installation.appId, instance, () => this.finish(respond));
-    const timer = setTimeout(() => this.finish(respond), Math.min(seconds, MAX_RECORDING_S) * 1000);
+    const recording = await ThingRecording.start(this.host.thing, this.host.thingId, installation.appId, instance, () => this.finish(respond, 'full'));
+    const timer = setTimeout(() => this.finish(respond, 'time'), Math.min(seconds, MAX_RECORDING_S) * 1000);
     timer.unref();
     this.running.set(respond, { recording, stream, timer });
   }
 
   /** Ends the recording answering on `respond`, which answers what it recorded; false when there is none. */
-  finish(respond: string): boolean {
+  finish(respond: string, endedBy: RecordingEnd): boolean {
     const r = this.running.get(respond);
     if (!r) return false;
     this.running.delete(respond);
     clearTimeout(r.timer);
-    r.stream.done({ recording: r.recording.stop() } satisfies ShellResults['record']);
+    r.stream.done({ recording: r.recording.stop(endedBy) } satisfies ShellResults['record']);
     return true;
   }
 
@@ -55,6 +55,6 @@ export class ShellRecordings {
 
   /** The agent stops: every recording ends with what it has. */
   close(): void {
-    for (const respond of [...this.running.keys()]) this.finish(respond);
+    for (const respond of [...this.running.keys()]) this.finish(respond, 'thing-stopped');
   }
 }

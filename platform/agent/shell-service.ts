@@ -143,7 +143,7 @@ export class ShellService {
           this.followers.delete(request.args.respond);
           follower.done({ lines: follower.lines, cancelled: true } satisfies ShellResults['logs']);
         }
-        const recording = this.recordings.finish(request.args.respond);
+        const recording = this.recordings.finish(request.args.respond, 'cancel');
         return stream.done({ cancelled: follower || recording ? 1 : 0 } satisfies ShellResults['cancel']);
       }
       case 'record':

@@ -9,11 +9,12 @@
 import type { AttrValue } from '../../runtime/devices/types';
 import type { HostEventMap, Thing } from '../../runtime/host/thing';
 import type { Recording, TimelineEntry } from '../../runtime/scenario/from-recording';
+import type { RecordingEnd, ShellResults } from '../protocol';
 
 /** The most entries a recording keeps (it ends, saying so, when it is full). */
 export const MAX_RECORDED_ENTRIES = 5000;
 
-export type RecordingOf = Omit<Recording, 'appPath'> & { truncated: boolean };
+export type RecordingOf = ShellResults['record']['recording'];
 
 export class ThingRecording {
   private readonly timeline: TimelineEntry[] = [];
@@ -46,11 +47,11 @@ export class ThingRecording {
     if (this.ours(appId)) this.add({ time: Date.now(), input: { kind: 'call', method, path, body: body ?? null, status } });
   }
 
-  /** Ends the recording (once); what it recorded. */
-  stop(): RecordingOf {
+  /** Ends the recording (once); what it recorded, and why it ended. */
+  stop(endedBy: RecordingEnd): RecordingOf {
     if (!this.ended) {
       for (const off of this.detach) off();
-      this.ended = { ...this.base, endedAt: Date.now(), timeline: this.timeline, truncated: this.timeline.length >= MAX_RECORDED_ENTRIES };
+      this.ended = { ...this.base, endedAt: Date.now(), timeline: this.timeline, truncated: this.timeline.length >= MAX_RECORDED_ENTRIES, endedBy };
     }
     return this.ended;
   }

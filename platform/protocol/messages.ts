@@ -257,6 +257,9 @@ export interface ShellAppInfo {
 }
 
 /** What a shell request ends with, by action. */
+/** What ended a recording: its time, a `cancel`, its being full, or the Thing's agent stopping. */
+export type RecordingEnd = 'time' | 'cancel' | 'full' | 'thing-stopped';
+
 export interface ShellResults {
   /** the expression's value, as text made inside its context */
   eval: string;
@@ -268,8 +271,8 @@ export interface ShellResults {
   /** the end of a debug session, and why (detached, the lease ran out, the agent stopped) */
   debug: { ended: string };
   detach: { detached: boolean };
-  /** what the app saw and did while it was recorded (runtime/scenario/from-recording.ts makes the scenario) */
-  record: { recording: Omit<Recording, 'appPath'> & { truncated: boolean } };
+  /** what the app saw and did while it was recorded (runtime/scenario/from-recording.ts makes the scenario), and what ended it */
+  record: { recording: Omit<Recording, 'appPath'> & { truncated: boolean; endedBy: RecordingEnd } };
 }
 
 /**

@@ -61,9 +61,15 @@ export async function writeScenario(recording: RecordingResult, where: { appDir?
 }
 
 /** How many inputs and outputs a recording has, in words. */
+/** What the CLI adds when a recording did not end at its time or by Ctrl-C. */
+const ENDINGS: Partial<Record<RecordingResult['endedBy'], string>> = {
+  full: ' (it was full and ended early)',
+  'thing-stopped': ' (the Thing stopped, which ended the recording early)',
+};
+
 export function describeRecording(r: RecordingResult): string {
   const inputs = r.timeline.filter((e) => 'input' in e).length;
   const outputs = r.timeline.length - inputs;
   const seconds = Math.round((r.endedAt - r.startedAt) / 1000);
-  return `${inputs} input${inputs === 1 ? '' : 's'} (device reports, commands, mode changes, calls) and ${outputs} thing${outputs === 1 ? '' : 's'} the app did, over ${seconds} s${r.truncated ? ' (it was full and ended early)' : ''}`;
+  return `${inputs} input${inputs === 1 ? '' : 's'} (device reports, commands, mode changes, calls) and ${outputs} thing${outputs === 1 ? '' : 's'} the app did, over ${seconds} s${ENDINGS[r.endedBy] ?? ''}`;
 }

@@ -22,9 +22,13 @@ import { PlatformApi, runsEverything } from '../support/platform-api';
 const run = promisify(execFile);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Runs `smartplug record …` until it says it records, does `meanwhile`, then Ctrl-C; its output. */
+/**
+ * Runs `smartplug record …` until it says it records, does `meanwhile`, then Ctrl-C (unless it
+ * ended by itself meanwhile); its output.
+ */
 async function recordWhile(args: string[], cwd: string, meanwhile: () => Promise<void>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [SMARTPLUG, 'record', ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -34,8 +38,8 @@ async function recordWhile(args: string[], cwd: string, meanwhile: () => Promise
   assert.match(stdout, /recording /, `smartplug record did not start: ${stdout}${stderr}`);
   await sleep(300); // the agent has the request before the first input
   await meanwhile();
-  child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  if (child.exitCode === null) child.kill('SIGINT');
+  const code = await exited;
   return { code, stdout, stderr };
 }
 
@@ -141,6 +145,30 @@ describe('record and replay', function () {
     const file = readdirSync(out).find((f) => f.endsWith('.scenario.json'))!;
     const replay = await run(process.execPath, [SMARTPLUG, 'test', path.join(out, file)], { cwd: out, encoding: 'utf8' }).catch((e: { code: number; stdout: string; stderr: string }) => e);
     assert.equal((replay as { code?: number }).code ?? 0, 0, replay.stdout + replay.stderr);
+  });
+
+  it("a recording the Thing's stop cuts short ends with what it has, and says so", async () => {
+    const out = path.join(root, 'cut-short');
+    mkdirSync(out);
+    const agent = env.fleet.agent('thing-1')!;
+    let stoppedAt = 0;
+    const r = await recordWhile(['thing-1', '--minutes', '10', '--dir', dir, '--app', app, '--out', path.join(out, 'cut.scenario.json')], out, async () => {
+      await agent.thing.deviceEvent('front-door', 'contact', 'open');
+      await sleep(300);
+      await agent.stop();
+      stoppedAt = Date.now();
+      // The recorder ends by itself (no Ctrl-C) once the Thing answers what it recorded.
+      const until = Date.now() + 10_000;
+      while (Date.now() < until && !existsSync(path.join(out, 'cut.scenario.json'))) await sleep(50);
+    });
+    await agent.start();
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(Date.now() - stoppedAt < 10_000);
+    assert.match(r.stdout, /recorded 1 input .* \(the Thing stopped, which ended the recording early\)/);
+    const scenario = JSON.parse(readFileSync(path.join(out, 'cut.scenario.json'), 'utf8'));
+    const steps = scenario.scenarios[0].steps as Array<Record<string, any>>;
+    assert.deepEqual(steps.filter((s) => s.event).map((s) => s.event.device), ['front-door']);
+    await new PlatformApi(env.endpoints.platform, env.adminToken).waitForThings((ts) => ts.length === 1 && ts.every(runsEverything));
   });
 
   it('the scenario builder: inputs, reactions within the reaction window, timers after an advance, calls with their status', () => {
