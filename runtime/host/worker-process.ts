@@ -1,7 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { codeCachePlan, saveCodeCache } from './code-cache-file';
+import { codeCacheDone, codeCachePlan, saveCodeCache } from './code-cache-file';
 import { permissionFlag } from './permission-flag';
 import type { CallArgs, CallMessage, CallName, CallResult, EngineLostMessage, EventsMessage, InspectorAttachedMessage, InspectorMessage, ReplyMessage, SelfCheckMessage, SelfCheckResult, SerializedError, WorkerMessage } from './protocol';
 import { SourceWire } from './source-wire';
@@ -34,6 +34,9 @@ export interface PendingCall {
  * send it commands. The sender belongs to one worker process: a re-spawned worker brings its own,
  * with its first 'inspector-attached'.
  */
+/** How long closing a worker waits for the code cache it is making. */
+const CODE_CACHE_WAIT_MS = 3000;
+
 export type InspectorListener = (m: InspectorMessage | InspectorAttachedMessage, toInspector: (message: string) => void) => void;
 
 export interface WorkerProcessOptions {
@@ -90,6 +93,8 @@ export class WorkerProcess {
   private readonly sources = new SourceWire();
   lastBeat = Date.now();
   exited = false;
+  /** Set while this worker makes the engine thread's code cache (it was asked to). */
+  makingCodeCache: Promise<void> | undefined;
 
   private constructor(
     private readonly child: ChildProcess,
@@ -121,7 +126,7 @@ export class WorkerProcess {
     // In VS Code's extension host (the debugger runs there) process.execPath is Electron: without
     // this it would start as an Electron app, not as Node.
     if (process.versions.electron) env.ELECTRON_RUN_AS_NODE = '1';
-    const args = [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`, ...(options.wardenHeapLimitMb ? [`--warden-heap-limit-mb=${options.wardenHeapLimitMb}`] : []), ...(options.debug ? ['--debug'] : []), ...(cache ? [cache.arg] : [])];
+    const args = [`--memory-limit-mb=${options.memoryLimitMb ?? 256}`, ...(options.wardenHeapLimitMb ? [`--warden-heap-limit-mb=${options.wardenHeapLimitMb}`] : []), ...(options.debug ? ['--debug'] : []), ...(cache?.arg ? [cache.arg] : [])];
     const child = fork(workerPath, args, { execArgv, env, serialization: 'json', stdio: ['ignore', 'inherit', 'pipe', 'ipc'] });
     const toInspector = (message: string) => {
       if (child.connected) child.send({ kind: 'inspector', message } satisfies InspectorMessage);
@@ -137,18 +142,23 @@ export class WorkerProcess {
     };
     return new Promise((resolve, reject) => {
       let worker: WorkerProcess | undefined;
+      let cacheMade: (() => void) | undefined;
       child.on('message', (m: WorkerMessage) => {
         if (m.kind === 'ready') {
           worker = new WorkerProcess(child, m.pid, m.permissionModel);
+          if (cache?.asked) worker.makingCodeCache = new Promise<void>((made) => (cacheMade = made));
           resolve(worker);
         } else if (m.kind === 'code-cache') {
           if (cache?.asked && worker) saveCodeCache(cache, m.data, worker.pid);
+          cacheMade?.();
         } else if (m.kind === 'inspector' || m.kind === 'inspector-attached') {
           // Before 'ready' too: the first engine thread is attached (and waits) as the process starts.
           onInspector?.(m, toInspector);
         } else if (worker) worker.onMessage(m, onEvents, onEngineLost);
       });
       child.on('exit', (code, signal) => {
+        if (cache) codeCacheDone(cache);
+        cacheMade?.();
         if (!worker) {
           reject(new Error(`the runtime worker exited before it was ready (${why(code, signal)})`));
           return;
@@ -262,8 +272,11 @@ export class WorkerProcess {
   }
 
   /** Ends the worker gently (it exits when its IPC channel closes). */
-  close(): Promise<void> {
-    if (this.exited) return Promise.resolve();
+  async close(): Promise<void> {
+    // A code cache being made is sent on the IPC channel: wait a little for it, or every short-lived
+    // worker (a `smartplug test` run) would end before its cache is made.
+    if (this.makingCodeCache) await Promise.race([this.makingCodeCache, new Promise((r) => setTimeout(r, CODE_CACHE_WAIT_MS))]);
+    if (this.exited) return;
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.kill(), 2000);
       this.child.once('exit', () => {

@@ -27,9 +27,17 @@ try { if (workerData.cache) cachedData = fs.readFileSync(workerData.cache); } ca
 const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file, cachedData });
 const module_ = { exports: {} };
 script.runInThisContext()(module_.exports, require_, module_, file, path.dirname(file));
+// Only a maker thread (warm-code-cache.ts: the warden's own, running only its sample app) hands
+// back the cache of its script once it ran; an engine thread where apps run has no such listener.
+if (workerData.warmup) {
+  const { parentPort } = require_('node:worker_threads');
+  parentPort.on('message', (m) => {
+    if (m && m.kind === 'make-code-cache') parentPort.postMessage({ kind: 'code-cache', data: script.createCachedData().toString('base64') });
+  });
+}
 `;
 
-/** The engine thread bundle compiled (not run) in this process: its code cache, as base64. */
+/** The engine thread bundle compiled (not run) in this process: its code cache, as base64 (warm-code-cache.ts's fallback). */
 export function makeCodeCache(file: string): string {
   const script = new vm.Script(Module.wrap(fs.readFileSync(file, 'utf8')), { filename: file });
   return script.createCachedData().toString('base64');

@@ -17,6 +17,7 @@ import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { EngineLostMessage, HostMessage, ReplyMessage, SelfCheckResult, SlotNameMessage, ThreadCheckMessage, WorkerMessage } from '../host/protocol';
 import { makeCodeCache, THREAD_LOADER } from './code-cache';
+import { makeWarmCodeCache } from './warm-code-cache';
 import { SLOT_BYTES, SlotReader, type RunningExecution } from './execution-slot';
 import type { InspectorRelay } from './inspector-relay';
 
@@ -108,6 +109,7 @@ function startThread(): void {
         return;
       }
       inFlight.delete(m.id);
+      startCodeCacheMaker();
     }
     send(m);
   });
@@ -326,5 +328,14 @@ setInterval(() => {
 
 const permissionModel = typeof (process as { permission?: unknown }).permission === 'object';
 send({ kind: 'ready', pid: process.pid, permissionModel });
-// Asked by the host when it has no code cache: made here, in parallel with the thread's start.
-if (process.argv.includes('--make-code-cache')) setImmediate(() => send({ kind: 'code-cache', data: makeCodeCache(threadPath) }));
+// Asked by the host when it has no code cache: made by a maker thread that runs the sample app
+// (warm-code-cache.ts), started once the engine thread answered its first call (so as not to slow
+// its start); the compiled-only cache when the warm-up fails.
+let makeCache = process.argv.includes('--make-code-cache');
+function startCodeCacheMaker(): void {
+  if (!makeCache) return;
+  makeCache = false;
+  void makeWarmCodeCache(threadPath)
+    .catch(() => makeCodeCache(threadPath))
+    .then((data) => send({ kind: 'code-cache', data }));
+}
