@@ -50,7 +50,10 @@ async function forkUntilFirstMessage(name: string, script: string): Promise<numb
   const child = fork(file, [], { stdio: 'ignore', serialization: 'json', execArgv: [], env: {} });
   await new Promise<void>((resolve) => child.once('message', () => resolve()));
   const ms = performance.now() - t0;
+  // Wait for it to end: a child still tearing down its thread would slow the next spawn measured.
+  const exited = new Promise((resolve) => child.once('exit', resolve));
   child.disconnect();
+  await exited;
   return ms;
 }
 
