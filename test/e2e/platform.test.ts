@@ -26,6 +26,23 @@ describe('e2e: the platform in the editor', function () {
     pane(w, name).locator('.monaco-list-row').evaluateAll((rs) => rs.map((r) => `${r.querySelector('.label-name')?.textContent ?? ''} ${r.querySelector('.label-description')?.textContent ?? ''}`.trim()));
   const statusText = (w: Window) => w.page.locator('.statusbar-item[id="smartplug.smartplug-apps-ide.smartplug.platform"], .statusbar-item[id$="smartplug.platform"]').first().innerText().catch(() => '');
   const drag = async (w: Window, from: Locator, to: Locator) => void (await w.drag(from, to));
+  /**
+   * Drags onto a Template until the drop's quick pick offers `row`. With 1,000 local Things on the
+   * same 2 cores, the page can miss the start of a synthetic drag (the mouse moves arrive before it
+   * lays out the drag image): the drop then never happens, as when a user's drag slips, and is
+   * made again. A drop that did happen is never made twice (the pick is open).
+   */
+  const dragUntilPicked = async (w: Window, from: Locator, to: Locator, row: RegExp) => {
+    for (let attempt = 1; ; attempt++) {
+      await drag(w, from, to);
+      try {
+        await w.waitFor(w.quickInputRows(), row, 20_000);
+        return;
+      } catch (e) {
+        if (attempt === 3 || (await w.quickInput.isVisible())) throw e;
+      }
+    }
+  };
   /** Workspace settings, set as a user sets them: the folder's settings.json edited and saved in VS Code. */
   const setWorkspaceSettings = async (w: Window, settings: Record<string, unknown>) => {
     await w.runCommand('Preferences: Open Workspace Settings (JSON)');
@@ -524,8 +541,7 @@ describe('e2e: the platform in the editor', function () {
     await shot('thousand-things');
 
     const source = pane(w, 'App Store').locator('.monaco-list-row', { hasText: 'Hall light' }).first();
-    await drag(w, source, template);
-    await w.waitFor(w.quickInputRows(), /side\.instance\.json/);
+    await dragUntilPicked(w, source, template, /side\.instance\.json/);
     await w.quickInputRows().filter({ hasText: 'side.instance.json' }).first().click();
     const dialog = w.page.locator('.monaco-dialog-box');
     await w.waitFor(dialog, /1000 Things change: 1000 apps gained, 0 lost, 0 changed/, 60_000);
