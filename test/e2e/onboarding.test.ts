@@ -69,8 +69,9 @@ describe('e2e: onboarding', function () {
     // Ours only: the Expo project's app.json is no SmartPlug app.
     assert.ok(apps.includes('porch-light') && apps.includes('thermostat') && !apps.includes('expo-app'), JSON.stringify(apps));
     await w.quickInputType('porch-light');
-    await sleep(300);
-    await w.page.keyboard.press('Enter');
+    // The row itself, once filtered: an Enter pressed while the list was still filtering was lost once.
+    await w.waitFor(w.quickInputRows(), /porch-light/);
+    await w.quickInputRows().filter({ hasText: 'porch-light' }).first().click();
     await w.waitForActiveEditor('porch-light/app.js');
     await shot('walkthrough-script');
   });
