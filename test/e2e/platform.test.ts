@@ -28,9 +28,9 @@ describe('e2e: the platform in the editor', function () {
   const drag = async (w: Window, from: Locator, to: Locator) => void (await w.drag(from, to));
   /**
    * Drags onto a Template until the drop's quick pick offers `row`. With 1,000 local Things on the
-   * same 2 cores, the page can miss the start of a synthetic drag (the mouse moves arrive before it
-   * lays out the drag image): the drop then never happens, as when a user's drag slips, and is
-   * made again. A drop that did happen is never made twice (the pick is open).
+   * same 2 cores, a synthetic drag once left no drop at all (no pick in 30 s; the screenshot showed
+   * the source row only hovered), as when a user's drag slips: it is made again. A drop that did
+   * happen is never made twice (its pick is open, and the test fails as before).
    */
   const dragUntilPicked = async (w: Window, from: Locator, to: Locator, row: RegExp) => {
     for (let attempt = 1; ; attempt++) {
