@@ -47,6 +47,7 @@ export async function recordCommand(args: string[], out: Print, err: Print): Pro
     wantedName = (JSON.parse(readFileSync(appJson, 'utf8')) as { name?: string }).name;
   }
   const client = await ShellClient.connect({ brokerUrl: access.broker, token: access.token, timeoutMs: 10_000 });
+  let onSignal: (() => void) | undefined;
   try {
     const listed = await client.request(thingId, access.credential, 'apps').final;
     if (listed.error) throw new Error(listed.error.message);
@@ -60,14 +61,11 @@ export async function recordCommand(args: string[], out: Print, err: Print): Pro
     const app = chosen[0];
     out(`recording ${app.name} (${app.app} ${app.version}, installation ${app.installation_id}) on ${thingId} for ${minutes} min; Ctrl-C ends it now and keeps what it has`);
     const abort = new AbortController();
-    const onSignal = () => abort.abort();
-    process.once('SIGINT', onSignal);
-    let recording;
-    try {
-      recording = await recordThing(client, thingId, access.credential, app.installation_id, Math.round(minutes * 60), abort.signal);
-    } finally {
-      process.off('SIGINT', onSignal);
-    }
+    // Ctrl-C ends the recording; once it has ended (by time, or the Thing's stop), another Ctrl-C
+    // changes nothing, so a scenario being written is never cut off half-written.
+    onSignal = () => abort.abort();
+    process.on('SIGINT', onSignal);
+    const recording = await recordThing(client, thingId, access.credential, app.installation_id, Math.round(minutes * 60), abort.signal);
     const platformUrl = values.platform ?? access.platform;
     const api = platformUrl ? new PlatformApi({ url: platformUrl, token: access.token }) : undefined;
     const written = await writeScenario(recording, { ...(values.app ? { appDir: values.app } : {}), ...(values.out ? { outFile: values.out } : {}), ...(api ? { api } : {}) });
@@ -80,5 +78,6 @@ export async function recordCommand(args: string[], out: Print, err: Print): Pro
     return 1;
   } finally {
     await client.close();
+    if (onSignal) process.off('SIGINT', onSignal);
   }
 }
