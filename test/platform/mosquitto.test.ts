@@ -321,12 +321,22 @@ describe('platform on mosquitto and PostgreSQL', function () {
       const api2 = new PlatformApi(survivor.url, adminToken);
       let done: any;
       const owners = new Set<string>();
-      for (const until = Date.now() + 45_000; Date.now() < until; await wait(100)) {
-        done = (await api2.get('/api/rollouts/killed')).body;
+      // Polls that got no rollout (an error reply) are kept to be shown, not taken for its end.
+      const unanswered: string[] = [];
+      const t0 = Date.now();
+      for (const until = t0 + 45_000; Date.now() < until; await wait(100)) {
+        const polled = await api2.get('/api/rollouts/killed');
+        if (polled.status !== 200) {
+          unanswered.push(`${Date.now() - t0} ms: ${polled.status} ${JSON.stringify(polled.body)}`);
+          continue;
+        }
+        done = polled.body;
         if (done.lease) owners.add(done.lease.owner);
         if (done.state !== 'running') break;
       }
-      assert.ok(owners.has(survivor.rollouts.owner), `taken over by the surviving replica, not ${[...owners].join(', ')}`);
+      const seen = `after ${Date.now() - t0} ms the rollout is ${JSON.stringify(done)}; leases seen: ${[...owners].join(', ')}; `
+        + `the survivor is ${survivor.rollouts.owner}; polls unanswered: ${unanswered.join('; ') || 'none'}; rollout log: ${logs.filter((l) => /rollout/.test(l)).slice(-10).join(' | ')}; the killed replica's: ${output.split('\n').filter((l) => /rollout/.test(l)).slice(-5).join(' | ')}`;
+      assert.ok(owners.has(survivor.rollouts.owner), `not taken over by the surviving replica: ${seen}`);
       assert.equal(done.state, 'succeeded', JSON.stringify(done));
       assert.deepEqual(done.counts, { pending: 0, sent: 0, succeeded: 12, failed: 0 });
       const things = await api2.waitForThings((ts) => thingIds.every((id) => { const t = ts.find((x) => x.thingId === id); return t && runsEverything(t) && t.apps.length === 1; }));
