@@ -74,6 +74,8 @@ export class ThingAgent {
   private readonly apps: ThingApps;
   private reached = 0;
   private lastError: IapError | null = null;
+  /** Whether the agent tries the sync that ended in lastError again by itself (said in the status, so a rollout waits for it). */
+  private retrying = false;
   private latest: DesiredStateMessage | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -232,6 +234,7 @@ export class ThingAgent {
         this.again = false;
         outcome = await this.sync(this.latest!).catch((e: Error) => {
           this.lastError = iapEvent('error', `the Bundle Sync failed: ${e.message}`, 'agent', topics.desired(this.thingId), { code: 'sync' });
+          this.retrying = !this.stopped;
           this.publishStatus();
           return 'failed on the way' as const;
         });
@@ -252,6 +255,7 @@ export class ThingAgent {
     // syncing is said only if it takes a while: a quick sync reports once, when it is done (a
     // thousand Things syncing at once send a thousand messages fewer).
     this.lastError = null;
+    this.retrying = false;
     const syncing = setTimeout(() => this.publishStatus(desired.revision), SYNCING_REPORT_AFTER_MS);
     try {
       // 1. Load every bundle the Thing lacks; switch only if all of them load.
@@ -262,6 +266,7 @@ export class ThingAgent {
         const transient = TRANSIENT_LOAD_ERRORS.has(failed.error.code);
         const next = transient ? `; it tries again in about ${this.retry.nextMs() / 1000} s` : '';
         this.lastError = iapEvent('error', `${failed.app.app}@${failed.app.version}: ${failed.error.message}; the Thing keeps running revision ${this.reached}${next}`, 'agent', failed.app.load.url, { code: failed.error.code });
+        this.retrying = transient && !this.stopped;
         return transient ? 'failed on the way' : 'refused';
       }
       const sources = new Map<number, AppSource>();
@@ -333,7 +338,10 @@ export class ThingAgent {
   }
 
   private publishStatus(syncing?: number): void {
-    const status: StatusMessage = { revision: this.reached, apps: this.apps.statusRecord(), error: this.lastError, mru: iapNow(), ...(syncing !== undefined ? { syncing } : {}) };
+    const status: StatusMessage = {
+      revision: this.reached, apps: this.apps.statusRecord(), error: this.lastError, mru: iapNow(),
+      ...(syncing !== undefined ? { syncing } : {}), ...(this.lastError && this.retrying ? { retrying: true } : {}),
+    };
     this.client?.publish(topics.status(this.thingId), JSON.stringify(status), { qos: 1, retain: true });
   }
 

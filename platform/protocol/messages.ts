@@ -58,6 +58,8 @@ export interface StatusMessage {
   syncing?: number;
   /** why the last sync did not reach its revision */
   error?: IapError | null;
+  /** with an error: the agent tries that sync again by itself (it failed on the way: a download not answered, a switch cut short) */
+  retrying?: boolean;
   mru: string;
 }
 

@@ -54,7 +54,7 @@ export class FeedbackIngest extends EventEmitter<FeedbackEvents> {
       const p = parsePayload('status', payload, topic);
       if (!p.ok) return this.refuse(thingId, topic, p.error);
       const error = p.value.error;
-      this.merge(thingId, { reachedRevision: p.value.revision, apps: p.value.apps, syncError: error ? { code: error.code ?? 'sync', message: error.message } : null });
+      this.merge(thingId, { reachedRevision: p.value.revision, apps: p.value.apps, syncError: error ? { code: error.code ?? 'sync', message: error.message, ...(p.value.retrying ? { retrying: true } : {}) } : null });
     } else if (topic === topics.connection(thingId)) {
       const p = parsePayload('connection', payload, topic);
       if (!p.ok) return this.refuse(thingId, topic, p.error);

@@ -213,8 +213,12 @@ export class RolloutDriver {
       const broken = reached ? d.apps.find((a) => s!.apps[String(a.installation_id)]?.state === 'failed') : undefined;
       if (reached && !broken && d.apps.every((a) => s!.apps[String(a.installation_id)]?.state === 'running')) out.push({ thingId: t.thingId, status: 'succeeded' });
       else if (broken) out.push({ thingId: t.thingId, status: 'failed', error: `${broken.name}: ${(s!.apps[String(broken.installation_id)] as { error: string }).error}` });
-      else if (s?.syncError && s.updatedAt >= t.updatedAt) out.push({ thingId: t.thingId, status: 'failed', error: s.syncError.message });
-      else if (now - t.updatedAt > ackTimeoutMs) out.push({ thingId: t.thingId, status: 'failed', error: `no acknowledgement within ${Math.round(ackTimeoutMs / 1000)} s (${s?.connected ? 'connected' : 'offline'})` });
+      // A sync the agent tries again by itself (say, a download from a replica that died) is no verdict: its retry, or the timeout, is.
+      else if (s?.syncError && !s.syncError.retrying && s.updatedAt >= t.updatedAt) out.push({ thingId: t.thingId, status: 'failed', error: s.syncError.message });
+      else if (now - t.updatedAt > ackTimeoutMs) {
+        const last = s?.syncError && s.updatedAt >= t.updatedAt ? `; its last try: ${s.syncError.message}` : '';
+        out.push({ thingId: t.thingId, status: 'failed', error: `no acknowledgement within ${Math.round(ackTimeoutMs / 1000)} s (${s?.connected ? 'connected' : 'offline'})${last}` });
+      }
     }
     return out;
   }

@@ -114,6 +114,8 @@ export interface SyncError {
   /** a machine-readable reason: checksum, unsafe-path, fetch, … */
   code: string;
   message: string;
+  /** the agent tries this sync again by itself (a download not answered, a switch cut short): not a verdict yet */
+  retrying?: boolean;
 }
 
 export interface ThingStateReport {

@@ -87,6 +87,7 @@ describe('agent: bad bundles change nothing', function () {
     const appsAfter = await agent.thing.listApps();
     assert.deepEqual(appsAfter.map((a) => [a.id, a.version, a.state]), appsBefore.map((a) => [a.id, a.version, a.state]), 'the Thing kept running what it had');
     assert.equal(seen.status!.revision, agent.revision);
+    assert.equal(seen.status!.retrying, undefined, 'a refused bundle is not tried again, and the status does not say it is');
     assert.ok(seen.status!.revision < desired.revision);
     return { completion: seen.completion!, status: seen.status! };
   }
@@ -157,6 +158,11 @@ describe('agent: bad bundles change nothing', function () {
     const status = await failed;
     await mq.unsubscribeAsync(topics.status('thing-1'));
     assert.match(status.error!.message, /HTTP 503 busy; the Thing keeps running revision \d+; it tries again in about 2 s/);
+    assert.equal(status.retrying, true, 'the status says the agent tries again (a rollout waits for it)');
+    // The platform keeps that with the error: what its rollouts judge the Thing by.
+    let kept = await env.store.getThingState('thing-1');
+    for (const until = Date.now() + 5000; kept?.syncError?.code !== 'fetch' && Date.now() < until; kept = await env.store.getThingState('thing-1')) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(kept?.syncError, { code: 'fetch', message: status.error!.message, retrying: true });
     const triesOfTheFirstSync = hits.get('/flaky/app')!;
     // The platform serves it again: the agent's next try (about 2 s later) gets it.
     served.set('/flaky/app', { status: 200, bytes: good.bytes });
