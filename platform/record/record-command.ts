@@ -61,11 +61,20 @@ export async function recordCommand(args: string[], out: Print, err: Print): Pro
     const app = chosen[0];
     out(`recording ${app.name} (${app.app} ${app.version}, installation ${app.installation_id}) on ${thingId} for ${minutes} min; Ctrl-C ends it now and keeps what it has`);
     const abort = new AbortController();
-    // Ctrl-C ends the recording; once it has ended (by time, or the Thing's stop), another Ctrl-C
-    // changes nothing, so a scenario being written is never cut off half-written.
-    onSignal = () => abort.abort();
+    // Ctrl-C ends the recording. Once it has ended (by time, or the Thing's stop) the scenario is
+    // being written: a Ctrl-C then is not taken for "stop now" and loses nothing; a second one does stop.
+    let ended = false;
+    let warned = false;
+    onSignal = () => {
+      if (!ended) abort.abort();
+      else if (!warned) {
+        warned = true;
+        err('smartplug record: writing the scenario; Ctrl-C again stops without it');
+      } else process.exit(130);
+    };
     process.on('SIGINT', onSignal);
     const recording = await recordThing(client, thingId, access.credential, app.installation_id, Math.round(minutes * 60), abort.signal);
+    ended = true;
     const platformUrl = values.platform ?? access.platform;
     const api = platformUrl ? new PlatformApi({ url: platformUrl, token: access.token }) : undefined;
     const written = await writeScenario(recording, { ...(values.app ? { appDir: values.app } : {}), ...(values.out ? { outFile: values.out } : {}), ...(api ? { api } : {}) });
