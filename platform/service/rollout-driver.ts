@@ -211,12 +211,13 @@ export class RolloutDriver {
       }
       const reached = s !== undefined && s.reachedRevision >= d.revision;
       const broken = reached ? d.apps.find((a) => s!.apps[String(a.installation_id)]?.state === 'failed') : undefined;
+      const syncErrorSinceSent = s?.syncError && s.updatedAt >= t.updatedAt ? s.syncError : undefined;
       if (reached && !broken && d.apps.every((a) => s!.apps[String(a.installation_id)]?.state === 'running')) out.push({ thingId: t.thingId, status: 'succeeded' });
       else if (broken) out.push({ thingId: t.thingId, status: 'failed', error: `${broken.name}: ${(s!.apps[String(broken.installation_id)] as { error: string }).error}` });
       // A sync the agent tries again by itself (say, a download from a replica that died) is no verdict: its retry, or the timeout, is.
-      else if (s?.syncError && !s.syncError.retrying && s.updatedAt >= t.updatedAt) out.push({ thingId: t.thingId, status: 'failed', error: s.syncError.message });
+      else if (syncErrorSinceSent && !syncErrorSinceSent.retrying) out.push({ thingId: t.thingId, status: 'failed', error: syncErrorSinceSent.message });
       else if (now - t.updatedAt > ackTimeoutMs) {
-        const last = s?.syncError && s.updatedAt >= t.updatedAt ? `; its last try: ${s.syncError.message}` : '';
+        const last = syncErrorSinceSent ? `; its last try: ${syncErrorSinceSent.message}` : '';
         out.push({ thingId: t.thingId, status: 'failed', error: `no acknowledgement within ${Math.round(ackTimeoutMs / 1000)} s (${s?.connected ? 'connected' : 'offline'})${last}` });
       }
     }

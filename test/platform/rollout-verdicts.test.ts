@@ -10,9 +10,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { RolloutDriver } from '../../platform/service/rollout-driver';
-import { openStore, type DesiredState, type PlatformStore, type Rollout } from '../../platform/store';
+import { openStore, type DesiredState, type PlatformStore, type Rollout, type RolloutThing } from '../../platform/store';
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+type RolloutNow = Rollout & { things: RolloutThing[] };
 
 describe('rollout verdicts from what Things report', function () {
   this.timeout(30_000);
@@ -33,10 +34,12 @@ describe('rollout verdicts from what Things report', function () {
     rmSync(root, { recursive: true, force: true });
   });
 
-  async function rolloutWhen(id: string, done: (r: Rollout & { things: Array<{ thingId: string; status: string; error: string | null }> }) => boolean, timeoutMs = 10_000) {
-    let r!: Rollout & { things: Array<{ thingId: string; status: string; error: string | null }> };
+  const rolloutNow = async (id: string): Promise<RolloutNow> => ({ ...(await store.getRollout(id)), things: await store.rolloutThings(id) });
+
+  async function rolloutWhen(id: string, done: (r: RolloutNow) => boolean, timeoutMs = 10_000): Promise<RolloutNow> {
+    let r!: RolloutNow;
     for (const until = Date.now() + timeoutMs; Date.now() < until; await wait(20)) {
-      r = { ...(await store.getRollout(id)), things: await store.rolloutThings(id) };
+      r = await rolloutNow(id);
       if (done(r)) return r;
     }
     throw new Error(`rollout ${id} did not get there: ${JSON.stringify(r)}`);
@@ -59,7 +62,7 @@ describe('rollout verdicts from what Things report', function () {
     await store.reportThingState('refused', { connected: true, reachedRevision: 0, syncError: { code: 'checksum', message: 'Porch light@1.0.0: the SHA256 does not match' } });
     const judged = await rolloutWhen('v', (r) => r.things.some((t) => t.status === 'failed'));
     await wait(300); // many ticks: the retrying Things stay sent
-    const mid = await rolloutWhen('v', () => true);
+    const mid = await rolloutNow('v');
     assert.deepEqual(mid.things.map((t) => [t.thingId, t.status]).sort(), [['keeps-failing', 'sent'], ['recovers', 'sent'], ['refused', 'failed']]);
     assert.match(judged.things.find((t) => t.thingId === 'refused')!.error!, /SHA256 does not match/);
 
