@@ -173,6 +173,12 @@ describe('platform security', function () {
       assert.match(e.message, /glp\/0\/sloppy\/fb\/=agent\/status: at \/revision must be integer; see schemas\/platform\/status.schema.json/);
       await wait(100);
       assert.equal((await api.get('/api/things/sloppy')).body.reachedRevision, 0);
+      // A sync error said to be retried must say so as a boolean: a rollout waits on it.
+      const second = new Promise<any>((resolve) => watcher.once('message', (_t, p) => resolve(JSON.parse(p.toString()))));
+      sloppy.publish('glp/0/sloppy/fb/=agent/status', JSON.stringify({ revision: 3, apps: {}, mru: '2026-01-01 00:00:00.000 UTC', retrying: 'yes' }), { qos: 1 });
+      assert.match((await second).message, /glp\/0\/sloppy\/fb\/=agent\/status: at \/retrying must be boolean; see schemas\/platform\/status.schema.json/);
+      await wait(100);
+      assert.equal((await api.get('/api/things/sloppy')).body.reachedRevision, 0);
     });
 
     it('a tool with an API token reads feedback and may publish only JS Shell requests', async () => {
